@@ -1,0 +1,19 @@
+/** Runs the versioned migrations in order; each runs once, recorded by Kysely's migrator. */
+import { type Kysely, type Migration, Migrator } from "kysely";
+import * as m001 from "./migrations/001_catalog.ts";
+import type { Database } from "./schema.ts";
+
+const migrations: Record<string, Migration> = {
+  "001_catalog": m001,
+};
+
+/** Brings the schema up to date; throws with the failing migration's name on error. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error) {
+    throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${(error as Error).message}`);
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}

@@ -1,0 +1,122 @@
+/** Loads the starter catalog into an empty database; does nothing when tools already exist. */
+import { PERSONAS } from "../../domain/catalog-schema.ts";
+import { LENSES } from "../../domain/lenses.ts";
+import { type Db, recomputePanel } from "../../features/catalog/service.ts";
+import { loadStarterCatalog, type StarterCatalog } from "./catalog.ts";
+
+export const SAMPLE_PANEL_AUTHOR = "Sample panel";
+
+/** Seeds categories, tools, competitors and the sample panel's reviews in one transaction. */
+export async function seedStarterCatalog(
+  db: Db,
+  catalog: StarterCatalog = loadStarterCatalog(),
+): Promise<{ seeded: boolean; tools: number }> {
+  const existing = await db
+    .selectFrom("tools")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirst();
+  if (Number(existing?.n ?? 0) > 0) return { seeded: false, tools: Number(existing?.n) };
+
+  await db.transaction().execute(async (trx) => {
+    const categoryIds = new Map<string, number>();
+    for (const c of catalog.categories) {
+      const row = await trx
+        .insertInto("categories")
+        .values({ slug: c.slug, name: c.name, description: c.description })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      categoryIds.set(c.slug, row.id);
+    }
+
+    const toolIds = new Map<string, number>();
+    const now = new Date().toISOString();
+    for (const t of catalog.tools) {
+      const row = await trx
+        .insertInto("tools")
+        .values({
+          slug: t.slug,
+          name: t.name,
+          vendor: t.vendor,
+          category_id: categoryIds.get(t.category) as number,
+          best_for: t.bestFor,
+          description: t.description,
+          homepage: t.homepage,
+          added_at: t.addedAt,
+          pricing_model: t.pricing.model,
+          pricing_entry: t.pricing.entry,
+          pricing_free_tier: t.pricing.freeTier ? 1 : 0,
+          pricing_license: t.pricing.license,
+          pricing_units: JSON.stringify(t.pricing.units),
+          pricing_detail: t.pricing.detail,
+          pricing_as_of: t.pricing.asOf,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      toolIds.set(t.slug, row.id);
+      if (t.deployment.length > 0) {
+        await trx
+          .insertInto("tool_deployments")
+          .values([...new Set(t.deployment)].map((d) => ({ tool_id: row.id, deployment: d })))
+          .execute();
+      }
+    }
+
+    for (const t of catalog.tools) {
+      const toolId = toolIds.get(t.slug) as number;
+      if (t.competitors.length > 0) {
+        await trx
+          .insertInto("tool_competitors")
+          .values(
+            t.competitors.map((c, i) => ({
+              tool_id: toolId,
+              position: i,
+              name: c.name,
+              competitor_tool_id: c.slug ? (toolIds.get(c.slug) ?? null) : null,
+            })),
+          )
+          .execute();
+      }
+      const publishedAt = `${t.addedAt}T09:00:00.000Z`;
+      for (const persona of PERSONAS) {
+        const review = t.panel[persona];
+        const answers = review.answers as Record<string, string>;
+        const row = await trx
+          .insertInto("reviews")
+          .values({
+            tool_id: toolId,
+            persona,
+            status: "published",
+            score: review.score,
+            verdict: review.verdict,
+            summary: review.summary,
+            thesis_date: "thesisDate" in review.answers ? review.answers.thesisDate : null,
+            author: SAMPLE_PANEL_AUTHOR,
+            provenance: "panelist",
+            model_name: null,
+            published_at: publishedAt,
+            created_at: publishedAt,
+            updated_at: publishedAt,
+          })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        const keys = [...LENSES[persona].questions.map((q) => q.key)];
+        if (persona === "futurist") keys.push("timing");
+        await trx
+          .insertInto("review_answers")
+          .values(
+            keys.map((key, position) => ({
+              review_id: row.id,
+              question: key,
+              position,
+              answer: answers[key] ?? "",
+            })),
+          )
+          .execute();
+      }
+      await recomputePanel(trx, toolId);
+    }
+  });
+  return { seeded: true, tools: catalog.tools.length };
+}

@@ -1,0 +1,125 @@
+/**
+ * The shape of a catalog tool and its panel, as written in the starter data files and
+ * (later) admin forms and imports. One schema for every way a tool enters the catalog.
+ */
+import { z } from "zod";
+
+export const PERSONAS = ["builder", "skeptic", "futurist", "founder"] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+export const VERDICTS = ["ship", "skip"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+export const PRICING_MODELS = [
+  "free",
+  "open-source",
+  "freemium",
+  "paid",
+  "usage-based",
+  "enterprise",
+] as const;
+export type PricingModel = (typeof PRICING_MODELS)[number];
+
+export const DEPLOYMENTS = ["cloud-api", "self-hosted", "on-device"] as const;
+export type Deployment = (typeof DEPLOYMENTS)[number];
+
+export const TIMINGS = ["early", "on-time", "late"] as const;
+export type Timing = (typeof TIMINGS)[number];
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "lowercase letters, digits and single hyphens")
+  .max(80);
+const text = (max: number) => z.string().trim().min(1).max(max);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD");
+
+export const categorySchema = z.strictObject({
+  slug,
+  name: text(60),
+  description: text(400),
+});
+export type CategoryInput = z.infer<typeof categorySchema>;
+
+export const unitPriceSchema = z.strictObject({
+  label: text(60),
+  /** Price in US dollars per `unit`. */
+  usd: z.number().nonnegative(),
+  unit: text(40),
+});
+
+export const pricingSchema = z.strictObject({
+  model: z.enum(PRICING_MODELS),
+  /** Short label for the cheapest way in, e.g. "Free", "$20/mo", "$0.10 / 1M tokens". */
+  entry: text(40),
+  freeTier: z.boolean(),
+  /** SPDX id or "Proprietary". */
+  license: text(60),
+  units: z.array(unitPriceSchema).max(8).default([]),
+  detail: text(600),
+  asOf: isoDate,
+});
+export type PricingInput = z.infer<typeof pricingSchema>;
+
+export const competitorSchema = z.strictObject({
+  name: text(80),
+  /** Catalog slug when the competitor is in the catalog. */
+  slug: slug.optional(),
+});
+
+const reviewBase = {
+  score: z.number().int().min(0).max(100),
+  verdict: z.enum(VERDICTS),
+  /** One or two sentences: the rationale shown on the scorecard. */
+  summary: text(400),
+};
+
+export const builderAnswersSchema = z.strictObject({
+  primitive: text(600),
+  dxBet: text(600),
+  momentOfTruth: text(600),
+  decision: text(600),
+});
+export const skepticAnswersSchema = z.strictObject({
+  category: text(600),
+  breaksWhere: text(600),
+  killer: text(600),
+  survival: text(600),
+});
+export const futuristAnswersSchema = z.strictObject({
+  thesis: text(600),
+  thesisDate: isoDate,
+  dependency: text(600),
+  secondOrder: text(600),
+  timing: z.enum(TIMINGS),
+});
+export const founderAnswersSchema = z.strictObject({
+  buyer: text(600),
+  moat: text(600),
+  tenXCheaper: text(600),
+  viability: text(600),
+});
+
+export const panelSchema = z.strictObject({
+  builder: z.strictObject({ ...reviewBase, answers: builderAnswersSchema }),
+  skeptic: z.strictObject({ ...reviewBase, answers: skepticAnswersSchema }),
+  futurist: z.strictObject({ ...reviewBase, answers: futuristAnswersSchema }),
+  founder: z.strictObject({ ...reviewBase, answers: founderAnswersSchema }),
+});
+export type PanelInput = z.infer<typeof panelSchema>;
+
+export const toolSchema = z.strictObject({
+  slug,
+  name: text(80),
+  vendor: text(60),
+  category: slug,
+  bestFor: text(140),
+  description: text(1200),
+  homepage: z.url({ protocol: /^https$/ }),
+  deployment: z.array(z.enum(DEPLOYMENTS)).min(1),
+  /** When the tool entered the catalog; drives "newest". */
+  addedAt: isoDate,
+  pricing: pricingSchema,
+  competitors: z.array(competitorSchema).max(8),
+  panel: panelSchema,
+});
+export type ToolInput = z.infer<typeof toolSchema>;

@@ -1,0 +1,405 @@
+/** Catalog reads and the panel recompute: tools, categories and persona reviews. */
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../../db/schema.ts";
+import {
+  type Deployment,
+  PERSONAS,
+  type Persona,
+  type PricingModel,
+  type Timing,
+  type Verdict,
+} from "../../domain/catalog-schema.ts";
+import { type CommunitySummary, summarizeCommunity } from "../../domain/community.ts";
+import { type PanelSummary, type PanelVerdict, summarizePanel } from "../../domain/panel.ts";
+import type { Pricing } from "../../domain/pricing-read.ts";
+
+export type Db = Kysely<Database>;
+
+export interface CategoryRef {
+  slug: string;
+  name: string;
+}
+
+export interface Category extends CategoryRef {
+  description: string;
+  toolCount: number;
+}
+
+export interface ToolSummary {
+  slug: string;
+  name: string;
+  vendor: string;
+  category: CategoryRef;
+  bestFor: string;
+  description: string;
+  addedAt: string;
+  pricingModel: PricingModel;
+  entryPrice: string;
+  deployment: Deployment[];
+  panel: PanelSummary;
+  community: CommunitySummary;
+}
+
+export interface ReviewAnswer {
+  question: string;
+  answer: string;
+}
+
+export interface Review {
+  persona: Persona;
+  score: number;
+  verdict: Verdict;
+  summary: string;
+  answers: ReviewAnswer[];
+  thesisDate: string | null;
+  timing: Timing | null;
+  author: string;
+  provenance: "panelist" | "model";
+  modelName: string | null;
+  publishedAt: string | null;
+}
+
+export interface Competitor {
+  name: string;
+  /** Set when the competitor is in the catalog. */
+  slug: string | null;
+}
+
+export interface ToolDetail extends ToolSummary {
+  homepage: string;
+  pricing: Pricing;
+  competitors: Competitor[];
+  reviews: Partial<Record<Persona, Review>>;
+}
+
+export const SORTS = ["score", "newest", "name"] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface ToolFilters {
+  q?: string;
+  category?: string;
+  pricing?: PricingModel;
+  verdict?: PanelVerdict;
+  deployment?: Deployment;
+  sort: Sort;
+  page: number;
+  perPage: number;
+}
+
+export interface ToolPage {
+  items: ToolSummary[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+const summaryColumns = [
+  "tools.id",
+  "tools.slug",
+  "tools.name",
+  "tools.vendor",
+  "tools.best_for",
+  "tools.description",
+  "tools.added_at",
+  "tools.pricing_model",
+  "tools.pricing_entry",
+  "tools.panel_ship",
+  "tools.panel_skip",
+  "tools.panel_published",
+  "tools.panel_score",
+  "tools.panel_verdict",
+  "tools.community_ship",
+  "tools.community_skip",
+  "categories.slug as category_slug",
+  "categories.name as category_name",
+] as const;
+
+function baseToolQuery(db: Db) {
+  return db.selectFrom("tools").innerJoin("categories", "categories.id", "tools.category_id");
+}
+
+type SummaryRow = Awaited<ReturnType<ReturnType<typeof selectSummaries>["execute"]>>[number];
+
+function selectSummaries(db: Db) {
+  return baseToolQuery(db).select(summaryColumns);
+}
+
+async function deploymentsFor(db: Db, ids: number[]): Promise<Map<number, Deployment[]>> {
+  const map = new Map<number, Deployment[]>();
+  if (ids.length === 0) return map;
+  const rows = await db
+    .selectFrom("tool_deployments")
+    .select(["tool_id", "deployment"])
+    .where("tool_id", "in", ids)
+    .orderBy("deployment")
+    .execute();
+  for (const r of rows) {
+    const list = map.get(r.tool_id) ?? [];
+    list.push(r.deployment as Deployment);
+    map.set(r.tool_id, list);
+  }
+  return map;
+}
+
+function toSummary(row: SummaryRow, deployment: Deployment[]): ToolSummary {
+  return {
+    slug: row.slug,
+    name: row.name,
+    vendor: row.vendor,
+    category: { slug: row.category_slug, name: row.category_name },
+    bestFor: row.best_for,
+    description: row.description,
+    addedAt: row.added_at,
+    pricingModel: row.pricing_model as PricingModel,
+    entryPrice: row.pricing_entry,
+    deployment,
+    panel: {
+      ship: row.panel_ship,
+      skip: row.panel_skip,
+      published: row.panel_published,
+      shipPercent:
+        row.panel_published === 0 ? null : Math.round((100 * row.panel_ship) / row.panel_published),
+      score: row.panel_score,
+      verdict: row.panel_verdict as PanelVerdict,
+    },
+    community: summarizeCommunity(row.community_ship, row.community_skip),
+  };
+}
+
+async function summaries(db: Db, rows: SummaryRow[]): Promise<ToolSummary[]> {
+  const deps = await deploymentsFor(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toSummary(r, deps.get(r.id) ?? []));
+}
+
+/** Escapes LIKE wildcards so a reader's "%" or "_" matches literally. */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+/** One page of the catalog, filtered, searched and sorted. */
+export async function listTools(db: Db, f: ToolFilters): Promise<ToolPage> {
+  let q = baseToolQuery(db);
+  if (f.q) {
+    const pattern = likePattern(f.q);
+    q = q.where((eb) =>
+      eb.or(
+        (["tools.name", "tools.vendor", "tools.best_for", "tools.description"] as const).map(
+          (col) => sql<boolean>`lower(${sql.ref(col)}) like ${pattern} escape '\\'`,
+        ),
+      ),
+    );
+  }
+  if (f.category) q = q.where("categories.slug", "=", f.category);
+  if (f.pricing) q = q.where("tools.pricing_model", "=", f.pricing);
+  if (f.verdict) q = q.where("tools.panel_verdict", "=", f.verdict);
+  if (f.deployment) {
+    const d = f.deployment;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("tool_deployments")
+          .select("tool_deployments.tool_id")
+          .whereRef("tool_deployments.tool_id", "=", "tools.id")
+          .where("tool_deployments.deployment", "=", d),
+      ),
+    );
+  }
+  const countRow = await q.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
+  const total = Number(countRow?.n ?? 0);
+
+  let listing = q.select(summaryColumns);
+  if (f.sort === "score") {
+    listing = listing.orderBy("tools.panel_score", (ob) => ob.desc().nullsLast()).orderBy("tools.name");
+  } else if (f.sort === "newest") {
+    listing = listing.orderBy("tools.added_at", "desc").orderBy("tools.name");
+  } else {
+    listing = listing.orderBy(sql`lower(tools.name)`).orderBy("tools.slug");
+  }
+  const rows = await listing
+    .limit(f.perPage)
+    .offset((f.page - 1) * f.perPage)
+    .execute();
+  return {
+    items: await summaries(db, rows),
+    total,
+    page: f.page,
+    pages: Math.max(1, Math.ceil(total / f.perPage)),
+  };
+}
+
+/** Every tool's slug and name, alphabetical: pickers and "did you mean" suggestions. */
+export async function listToolNames(db: Db): Promise<{ slug: string; name: string; category: string }[]> {
+  const rows = await baseToolQuery(db)
+    .select(["tools.slug", "tools.name", "categories.slug as category"])
+    .orderBy(sql`lower(tools.name)`)
+    .execute();
+  return rows;
+}
+
+/** The tools with the most recently published panels: the home page's latest verdicts. */
+export async function latestVerdicts(db: Db, limit: number): Promise<ToolSummary[]> {
+  const rows = await selectSummaries(db)
+    .where("tools.panel_published", ">", 0)
+    .orderBy("tools.added_at", "desc")
+    .orderBy("tools.name")
+    .limit(limit)
+    .execute();
+  return summaries(db, rows);
+}
+
+/** Tools of one category, best panel score first. */
+export async function toolsInCategory(db: Db, categorySlug: string): Promise<ToolSummary[]> {
+  const rows = await selectSummaries(db)
+    .where("categories.slug", "=", categorySlug)
+    .orderBy("tools.panel_score", (ob) => ob.desc().nullsLast())
+    .orderBy("tools.name")
+    .execute();
+  return summaries(db, rows);
+}
+
+/** Every category with its tool count, by name. */
+export async function listCategories(db: Db): Promise<Category[]> {
+  const rows = await db
+    .selectFrom("categories")
+    .leftJoin("tools", "tools.category_id", "categories.id")
+    .select((eb) => [
+      "categories.slug",
+      "categories.name",
+      "categories.description",
+      eb.fn.count<number>("tools.id").as("toolCount"),
+    ])
+    .groupBy(["categories.id", "categories.slug", "categories.name", "categories.description"])
+    .orderBy("categories.name")
+    .execute();
+  return rows.map((r) => ({ ...r, toolCount: Number(r.toolCount) }));
+}
+
+/** One category by slug, or undefined. */
+export async function getCategory(db: Db, slug: string): Promise<Category | undefined> {
+  return (await listCategories(db)).find((c) => c.slug === slug);
+}
+
+/** A tool with its pricing, competitors and published persona reviews, or undefined. */
+export async function getTool(db: Db, slug: string): Promise<ToolDetail | undefined> {
+  const row = await baseToolQuery(db)
+    .select([
+      ...summaryColumns,
+      "tools.homepage",
+      "tools.pricing_free_tier",
+      "tools.pricing_license",
+      "tools.pricing_units",
+      "tools.pricing_detail",
+      "tools.pricing_as_of",
+    ])
+    .where("tools.slug", "=", slug)
+    .executeTakeFirst();
+  if (!row) return undefined;
+
+  const [deps, competitors, reviews] = await Promise.all([
+    deploymentsFor(db, [row.id]),
+    db
+      .selectFrom("tool_competitors")
+      .leftJoin("tools", "tools.id", "tool_competitors.competitor_tool_id")
+      .select(["tool_competitors.name", "tools.slug"])
+      .where("tool_competitors.tool_id", "=", row.id)
+      .orderBy("tool_competitors.position")
+      .execute(),
+    publishedReviews(db, row.id),
+  ]);
+
+  return {
+    ...toSummary(row, deps.get(row.id) ?? []),
+    homepage: row.homepage,
+    pricing: {
+      model: row.pricing_model as PricingModel,
+      entry: row.pricing_entry,
+      freeTier: row.pricing_free_tier === 1,
+      license: row.pricing_license,
+      units: JSON.parse(row.pricing_units),
+      detail: row.pricing_detail,
+      asOf: row.pricing_as_of,
+    },
+    competitors: competitors.map((c) => ({ name: c.name, slug: c.slug ?? null })),
+    reviews,
+  };
+}
+
+async function publishedReviews(db: Db, toolId: number): Promise<Partial<Record<Persona, Review>>> {
+  const rows = await db
+    .selectFrom("reviews")
+    .select([
+      "id",
+      "persona",
+      "score",
+      "verdict",
+      "summary",
+      "thesis_date",
+      "author",
+      "provenance",
+      "model_name",
+      "published_at",
+    ])
+    .where("tool_id", "=", toolId)
+    .where("status", "=", "published")
+    .execute();
+  if (rows.length === 0) return {};
+  const answers = await db
+    .selectFrom("review_answers")
+    .select(["review_id", "question", "answer"])
+    .where(
+      "review_id",
+      "in",
+      rows.map((r) => r.id),
+    )
+    .orderBy("review_id")
+    .orderBy("position")
+    .execute();
+  const out: Partial<Record<Persona, Review>> = {};
+  for (const r of rows) {
+    const own = answers.filter((a) => a.review_id === r.id);
+    const timing = own.find((a) => a.question === "timing")?.answer ?? null;
+    out[r.persona as Persona] = {
+      persona: r.persona as Persona,
+      score: r.score,
+      verdict: r.verdict as Verdict,
+      summary: r.summary,
+      answers: own
+        .filter((a) => a.question !== "timing" && a.question !== "thesisDate")
+        .map((a) => ({ question: a.question, answer: a.answer })),
+      thesisDate: r.thesis_date,
+      timing: timing as Timing | null,
+      author: r.author,
+      provenance: r.provenance as "panelist" | "model",
+      modelName: r.model_name,
+      publishedAt: r.published_at,
+    };
+  }
+  return out;
+}
+
+/** Recomputes a tool's panel figures from its published reviews; call inside the write's transaction. */
+export async function recomputePanel(db: Db, toolId: number): Promise<PanelSummary> {
+  const rows = await db
+    .selectFrom("reviews")
+    .select(["score", "verdict"])
+    .where("tool_id", "=", toolId)
+    .where("status", "=", "published")
+    .where("persona", "in", [...PERSONAS])
+    .execute();
+  const panel = summarizePanel(rows.map((r) => ({ score: r.score, verdict: r.verdict as Verdict })));
+  await db
+    .updateTable("tools")
+    .set({
+      panel_ship: panel.ship,
+      panel_skip: panel.skip,
+      panel_published: panel.published,
+      panel_score: panel.score,
+      panel_verdict: panel.verdict,
+    })
+    .where("id", "=", toolId)
+    .execute();
+  return panel;
+}

@@ -1,0 +1,432 @@
+/** Catalog pages: the searchable tool list, a tool's page, categories. */
+import { DEPLOYMENTS, PERSONAS, PRICING_MODELS } from "../../domain/catalog-schema.ts";
+import { communityLabel } from "../../domain/community.ts";
+import { comparePath } from "../../domain/compare-path.ts";
+import { LENSES, questionLabel, TIMING_LABELS } from "../../domain/lenses.ts";
+import { formatScore, panelShipLabel, panelVerdictLine } from "../../domain/panel.ts";
+import { formatUsd, pricingModelName } from "../../domain/pricing-read.ts";
+import {
+  BookmarksPanel,
+  Monogram,
+  NewsletterCta,
+  PersonaVerdict,
+  ToolCard,
+  VerdictBadge,
+} from "../../ui/components.tsx";
+import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
+import { Layout } from "../../ui/layout.tsx";
+import { MAX_QUERY_LENGTH, toolsUrl } from "./query.ts";
+import {
+  type Category,
+  SORTS,
+  type ToolDetail,
+  type ToolFilters,
+  type ToolPage,
+  type ToolSummary,
+} from "./service.ts";
+
+function Select(props: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  anyLabel?: string;
+  options: { value: string; label: string }[];
+}) {
+  const id = `filter-${props.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <select id={id} name={props.name}>
+        {props.anyLabel ? <option value="">{props.anyLabel}</option> : null}
+        {props.options.map((o) => (
+          <option value={o.value} selected={o.value === props.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** /tools: search, filters, sorts and a page of cards. */
+export function ToolsPage(props: {
+  filters: ToolFilters;
+  result: ToolPage;
+  categories: Category[];
+  canonical: string;
+}) {
+  const { filters: f, result } = props;
+  const from = result.total === 0 ? 0 : (result.page - 1) * f.perPage + 1;
+  const to = Math.min(result.total, result.page * f.perPage);
+  return (
+    <Layout
+      title="AI tools"
+      section="tools"
+      canonical={props.canonical}
+      description="Every AI tool in the catalog with its panel verdict, pricing and community vote."
+    >
+      <h1>AI tools</h1>
+      <p class="lede">Every tool with its four-lens panel verdict, pricing read and community vote.</p>
+      <form class="filters" method="get" action="/tools" role="search">
+        <div class="field">
+          <label for="filter-q">Search name, vendor, best-for or description</label>
+          <input id="filter-q" type="search" name="q" value={f.q ?? ""} maxlength={MAX_QUERY_LENGTH} />
+        </div>
+        <Select
+          name="category"
+          label="Category"
+          value={f.category}
+          anyLabel="All categories"
+          options={props.categories.map((c) => ({ value: c.slug, label: c.name }))}
+        />
+        <Select
+          name="pricing"
+          label="Pricing"
+          value={f.pricing}
+          anyLabel="Any pricing"
+          options={PRICING_MODELS.map((m) => ({ value: m, label: pricingModelName(m) }))}
+        />
+        <Select
+          name="verdict"
+          label="Panel verdict"
+          value={f.verdict}
+          anyLabel="Any verdict"
+          options={Object.entries(VERDICT_FILTER_LABELS).map(([value, label]) => ({ value, label }))}
+        />
+        <Select
+          name="deployment"
+          label="Deployment"
+          value={f.deployment}
+          anyLabel="Any deployment"
+          options={DEPLOYMENTS.map((d) => ({ value: d, label: DEPLOYMENT_LABELS[d] }))}
+        />
+        <Select
+          name="sort"
+          label="Sort by"
+          value={f.sort}
+          options={SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
+        />
+        <div class="field">
+          <button type="submit">Show tools</button>
+        </div>
+      </form>
+      <p aria-live="polite">
+        {result.total === 0
+          ? "No tools match these filters."
+          : `Showing ${from}–${to} of ${result.total} ${result.total === 1 ? "tool" : "tools"}${f.q ? ` matching “${f.q}”` : ""}.`}{" "}
+        {result.total === 0 || f.q || f.category || f.pricing || f.verdict || f.deployment ? (
+          <a href="/tools">Clear all filters</a>
+        ) : null}
+      </p>
+      {result.items.length > 0 ? (
+        <div class="grid">
+          {result.items.map((t) => (
+            <ToolCard tool={t} />
+          ))}
+        </div>
+      ) : null}
+      {result.pages > 1 ? (
+        <nav class="pagination" aria-label="Pages">
+          {result.page > 1 ? (
+            <a href={toolsUrl(f, { page: result.page - 1 })} rel="prev">
+              ← Previous
+            </a>
+          ) : (
+            <span />
+          )}
+          <span class="muted">
+            Page {result.page} of {result.pages}
+          </span>
+          {result.page < result.pages ? (
+            <a href={toolsUrl(f, { page: result.page + 1 })} rel="next">
+              Next →
+            </a>
+          ) : (
+            <span />
+          )}
+        </nav>
+      ) : null}
+    </Layout>
+  );
+}
+
+function PricingSection({ tool }: { tool: ToolDetail }) {
+  const p = tool.pricing;
+  return (
+    <section aria-labelledby="pricing-heading">
+      <h2 id="pricing-heading">Pricing</h2>
+      <ul class="facts" style="margin-bottom:0.75rem">
+        <li>
+          Model: <strong>{pricingModelName(p.model)}</strong>
+        </li>
+        <li>
+          Entry: <strong>{p.entry}</strong>
+        </li>
+        <li>
+          Free tier: <strong>{p.freeTier ? "Yes" : "No"}</strong>
+        </li>
+        <li>
+          Licence: <strong>{p.license}</strong>
+        </li>
+      </ul>
+      <p>{p.detail}</p>
+      {p.units.length > 0 ? (
+        <div class="table-scroll" style="margin-bottom:0.75rem">
+          <table>
+            <caption class="skip-link">Unit prices for {tool.name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Item</th>
+                <th scope="col">Price (USD)</th>
+                <th scope="col">Per</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.units.map((u) => (
+                <tr>
+                  <th scope="row">{u.label}</th>
+                  <td>{formatUsd(u.usd)}</td>
+                  <td>{u.unit}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <p class="muted small">Prices as of {formatDate(p.asOf)}. Check the vendor before you commit.</p>
+    </section>
+  );
+}
+
+/** /tools/:slug: card, full scorecard with every lens answer, pricing, competitors. */
+export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummary[]; canonical: string }) {
+  const { tool } = props;
+  const others = props.sameCategory.filter((t) => t.slug !== tool.slug);
+  return (
+    <Layout
+      title={`${tool.name}: ship or skip?`}
+      section="tools"
+      canonical={props.canonical}
+      description={`${tool.name}: ${tool.bestFor}. Panel verdict, pricing and community vote.`}
+    >
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <a href="/tools">Tools</a>
+          </li>
+          <li>
+            <a href={`/categories/${tool.category.slug}`}>{tool.category.name}</a>
+          </li>
+          <li aria-current="page">{tool.name}</li>
+        </ol>
+      </nav>
+      <div class="card-head" style="margin-bottom:0.75rem">
+        <Monogram name={tool.name} />
+        <div>
+          <p class="eyebrow">{tool.category.name}</p>
+          <h1 style="margin:0">{tool.name}</h1>
+        </div>
+      </div>
+      <p class="lede">{tool.bestFor}</p>
+      <ul class="facts" style="margin-bottom:1rem">
+        <li>
+          <VerdictBadge panel={tool.panel} />
+        </li>
+        <li>
+          <strong>{panelShipLabel(tool.panel)}</strong> · {panelVerdictLine(tool.panel)}
+        </li>
+        <li>Panel score {formatScore(tool.panel.score)} / 100</li>
+        <li>{communityLabel(tool.community)}</li>
+        <li>
+          Entry: <strong>{tool.entryPrice}</strong>
+        </li>
+      </ul>
+      <p>{tool.description}</p>
+      <ul class="facts">
+        <li>
+          Vendor: <strong>{tool.vendor}</strong>
+        </li>
+        <li>
+          Deployment: <strong>{tool.deployment.map((d) => DEPLOYMENT_LABELS[d]).join(", ")}</strong>
+        </li>
+        <li>
+          <a href={tool.homepage} rel="noopener noreferrer external">
+            Official site
+          </a>
+        </li>
+      </ul>
+
+      <section aria-labelledby="scorecard-heading">
+        <h2 id="scorecard-heading">Panel scorecard</h2>
+        <p class="muted">
+          Four personas answer the same four questions, score the tool out of 100 and vote ship or skip.
+        </p>
+        {PERSONAS.map((persona) => {
+          const r = tool.reviews[persona];
+          const lens = LENSES[persona];
+          return (
+            <article class="lens" aria-labelledby={`lens-${persona}`}>
+              <div class="section-head">
+                <h3 id={`lens-${persona}`}>{lens.name}</h3>
+                {r ? (
+                  <p style="margin:0">
+                    <span class="score">{r.score}/100</span> <PersonaVerdict verdict={r.verdict} />
+                  </p>
+                ) : (
+                  <p class="muted" style="margin:0">
+                    Not yet reviewed
+                  </p>
+                )}
+              </div>
+              <p class="muted small" style="margin:0">
+                {lens.focus}
+              </p>
+              {r ? (
+                <>
+                  <p style="margin:0.5rem 0 0">
+                    <strong>Rationale:</strong> {r.summary}
+                  </p>
+                  <dl>
+                    {r.answers.map((a) => (
+                      <>
+                        <dt>{questionLabel(persona, a.question)}</dt>
+                        <dd>{a.answer}</dd>
+                      </>
+                    ))}
+                    {r.thesisDate ? (
+                      <>
+                        <dt>Thesis date</dt>
+                        <dd>{formatDate(r.thesisDate)}</dd>
+                      </>
+                    ) : null}
+                    {r.timing ? (
+                      <>
+                        <dt>Timing against the trend</dt>
+                        <dd>{TIMING_LABELS[r.timing]}</dd>
+                      </>
+                    ) : null}
+                  </dl>
+                  <p class="muted small" style="margin:0.5rem 0 0">
+                    {r.provenance === "model" && r.modelName
+                      ? `Drafted by ${r.modelName}, edited by ${r.author}`
+                      : `Written by the ${r.author.toLowerCase()}`}
+                    {r.publishedAt ? `, published ${formatDate(r.publishedAt)}` : ""}.
+                  </p>
+                </>
+              ) : null}
+            </article>
+          );
+        })}
+      </section>
+
+      <PricingSection tool={tool} />
+
+      <section aria-labelledby="competitors-heading">
+        <h2 id="competitors-heading">Competitors</h2>
+        <ul class="list-plain">
+          {tool.competitors.map((c) => (
+            <li>
+              {c.slug ? (
+                <>
+                  <a href={`/tools/${c.slug}`}>{c.name}</a> ·{" "}
+                  <a href={comparePath(tool.slug, c.slug)}>
+                    Compare {tool.name} with {c.name}
+                  </a>
+                </>
+              ) : (
+                <>
+                  {c.name} <span class="muted small">(not in the catalog yet)</span>
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      {others.length > 0 ? (
+        <section aria-labelledby="alternatives-heading">
+          <h2 id="alternatives-heading">Compare with other {tool.category.name.toLowerCase()}</h2>
+          <ul class="chips">
+            {others.map((o) => (
+              <li>
+                <a href={comparePath(tool.slug, o.slug)}>vs {o.name}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      <p style="margin-top:1.5rem">
+        <a href={`/compare?a=${encodeURIComponent(tool.slug)}`}>Compare {tool.name} with any tool →</a>
+      </p>
+      <BookmarksPanel />
+      <NewsletterCta />
+    </Layout>
+  );
+}
+
+/** /categories: every category with its tool count. */
+export function CategoriesPage(props: { categories: Category[]; canonical: string }) {
+  return (
+    <Layout title="Categories" section="categories" canonical={props.canonical}>
+      <h1>Categories</h1>
+      <div class="grid">
+        {props.categories.map((c) => (
+          <article class="card">
+            <h2 style="margin:0;font-size:1.15rem">
+              <a href={`/categories/${c.slug}`}>{c.name}</a>
+            </h2>
+            <p style="margin:0">{c.description}</p>
+            <p class="muted small" style="margin:0">
+              {c.toolCount} {c.toolCount === 1 ? "tool" : "tools"}
+            </p>
+          </article>
+        ))}
+      </div>
+    </Layout>
+  );
+}
+
+/** /categories/:slug: the category's tools, best panel score first. */
+export function CategoryPage(props: { category: Category; tools: ToolSummary[]; canonical: string }) {
+  const { category, tools } = props;
+  const [first, second] = tools;
+  return (
+    <Layout
+      title={category.name}
+      section="categories"
+      canonical={props.canonical}
+      description={category.description}
+    >
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <a href="/categories">Categories</a>
+          </li>
+          <li aria-current="page">{category.name}</li>
+        </ol>
+      </nav>
+      <h1>{category.name}</h1>
+      <p class="lede">{category.description}</p>
+      {first && second ? (
+        <p>
+          Top pair by panel score:{" "}
+          <a href={comparePath(first.slug, second.slug)}>
+            {first.name} vs {second.name}
+          </a>
+          .
+        </p>
+      ) : null}
+      {tools.length === 0 ? <p>No tools in this category yet.</p> : null}
+      <div class="grid">
+        {tools.map((t) => (
+          <ToolCard tool={t} />
+        ))}
+      </div>
+      <p style="margin-top:1rem">
+        <a href={`/tools?category=${encodeURIComponent(category.slug)}`}>
+          Search and filter within {category.name}
+        </a>
+      </p>
+    </Layout>
+  );
+}

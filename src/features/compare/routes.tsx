@@ -1,0 +1,101 @@
+/** Routes of comparisons: /compare (picker) and /compare/:a-vs-:b with one canonical URL. */
+import { Hono } from "hono";
+import { comparePath, parsePair } from "../../domain/compare-path.ts";
+import { pricingRead } from "../../domain/pricing-read.ts";
+import { reviewerSplit } from "../../domain/reviewer-split.ts";
+import { closest } from "../../domain/suggest.ts";
+import type { Deps } from "../../http/deps.ts";
+import { badRequest, notFound } from "../../http/errors.ts";
+import { sendPage } from "../../ui/render.ts";
+import { listToolNames } from "../catalog/service.ts";
+import { featuredPairs, getComparison } from "./service.ts";
+import { CompareIndex, ComparePage } from "./views.tsx";
+
+const SLUG = /^[a-z0-9-]{1,80}$/;
+
+/** The comparison routes. */
+export function compareRoutes(deps: Deps) {
+  const app = new Hono();
+  const { db, config } = deps;
+
+  app.get("/compare", async (c) => {
+    const a = c.req.query("a")?.trim() || undefined;
+    const b = c.req.query("b")?.trim() || undefined;
+    for (const v of [a, b]) {
+      if (v !== undefined && !SLUG.test(v)) {
+        throw badRequest("Choose the tools from the lists: a tool is named by its catalog slug.", [
+          { href: "/compare", label: "Start a new comparison" },
+        ]);
+      }
+    }
+    if (a && b) return c.redirect(comparePath(a, b), 303);
+    const [tools, featured] = await Promise.all([listToolNames(db), featuredPairs(db)]);
+    return sendPage(
+      c,
+      <CompareIndex
+        tools={tools}
+        featured={featured}
+        selected={{ a, b }}
+        canonical={`${config.siteUrl}/compare`}
+      />,
+    );
+  });
+
+  app.get("/compare/:pair", async (c) => {
+    const raw = c.req.param("pair");
+    const names = await listToolNames(db);
+    const known = new Set(names.map((n) => n.slug));
+    const pair = parsePair(raw, (s) => known.has(s));
+    if (!pair) {
+      throw notFound("A comparison address names two tools, like /compare/tool-a-vs-tool-b.", [
+        ...closest(raw, names, 5).map((t) => ({ href: `/tools/${t.slug}`, label: t.name })),
+        { href: "/compare", label: "Pick two tools to compare" },
+      ]);
+    }
+    if (pair.a === pair.b) {
+      const tool = names.find((n) => n.slug === pair.a);
+      const peers = names.filter((n) => n.category === tool?.category && n.slug !== pair.a).slice(0, 5);
+      throw notFound(
+        `A tool cannot be compared with itself. Compare ${tool?.name ?? pair.a} with another tool instead.`,
+        [
+          ...peers.map((p) => ({
+            href: comparePath(pair.a, p.slug),
+            label: `${tool?.name ?? pair.a} vs ${p.name}`,
+          })),
+          { href: "/compare", label: "Pick two tools to compare" },
+        ],
+      );
+    }
+    const unknown = [pair.a, pair.b].filter((s) => !known.has(s));
+    if (unknown.length > 0) {
+      const suggestions = unknown.flatMap((u) => closest(u, names, 3));
+      throw notFound(
+        `${unknown.map((u) => `“${u.slice(0, 100)}”`).join(" and ")} ${unknown.length === 1 ? "is" : "are"} not in the catalog. Did you mean one of these?`,
+        [
+          ...suggestions.map((t) => ({ href: `/tools/${t.slug}`, label: t.name })),
+          { href: "/compare", label: "Pick two tools to compare" },
+        ],
+      );
+    }
+    const canonical = comparePath(pair.a, pair.b);
+    if (c.req.path !== canonical) return c.redirect(canonical, 301);
+
+    const [a, b] = await getComparison(db, pair.a, pair.b);
+    if (!a || !b)
+      throw notFound("One of these tools was just removed from the catalog.", [
+        { href: "/compare", label: "Pick two tools to compare" },
+      ]);
+    return sendPage(
+      c,
+      <ComparePage
+        a={a}
+        b={b}
+        split={reviewerSplit(a, b)}
+        pricing={pricingRead(a, b)}
+        canonical={`${config.siteUrl}${canonical}`}
+      />,
+    );
+  });
+
+  return app;
+}

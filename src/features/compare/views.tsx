@@ -1,0 +1,194 @@
+/** The comparison page (every element of the reference page) and the /compare picker. */
+import { PERSONAS } from "../../domain/catalog-schema.ts";
+import { communityLabel } from "../../domain/community.ts";
+import { LENSES } from "../../domain/lenses.ts";
+import { panelVerdictLine } from "../../domain/panel.ts";
+import type { ReviewerSplit } from "../../domain/reviewer-split.ts";
+import { BookmarksPanel, NewsletterCta, PersonaVerdict, ToolCard } from "../../ui/components.tsx";
+import { Layout } from "../../ui/layout.tsx";
+import type { ToolDetail } from "../catalog/service.ts";
+import type { FeaturedPair } from "./service.ts";
+
+export interface ComparePageProps {
+  a: ToolDetail;
+  b: ToolDetail;
+  split: ReviewerSplit;
+  pricing: string[];
+  canonical: string;
+}
+
+/** /compare/:a-vs-:b */
+export function ComparePage({ a, b, split, pricing, canonical }: ComparePageProps) {
+  const tools = [a, b];
+  const rows: { label: string; cell: (t: ToolDetail) => unknown }[] = [
+    { label: "Panel verdict", cell: (t) => panelVerdictLine(t.panel) },
+    { label: "Community", cell: (t) => communityLabel(t.community) },
+    { label: "Pricing", cell: (t) => t.pricing.detail },
+    { label: "Best for", cell: (t) => t.bestFor },
+    { label: "Category", cell: (t) => <a href={`/categories/${t.category.slug}`}>{t.category.name}</a> },
+  ];
+  return (
+    <Layout
+      title={`${a.name} vs ${b.name}`}
+      section="compare"
+      canonical={canonical}
+      description={`${a.name} vs ${b.name}: which one should you ship with? Panel verdict, pricing read, reviewer split and community vote side by side.`}
+    >
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <a href="/compare">Compare</a>
+          </li>
+          <li aria-current="page">
+            {a.name} vs {b.name}
+          </li>
+        </ol>
+      </nav>
+      <p class="eyebrow">AI tool comparison</p>
+      <h1>
+        {a.name} vs {b.name}
+      </h1>
+      <p class="lede">Which one should you ship with?</p>
+      <p class="muted">Side-by-side panel verdict, pricing read, reviewer split and community vote.</p>
+
+      <div class="pair" style="margin-top:1.25rem">
+        {tools.map((t) => (
+          <ToolCard tool={t} level={2} withDescription />
+        ))}
+      </div>
+
+      <h2 id="decision-heading">Decision table</h2>
+      <div class="table-scroll">
+        <table aria-labelledby="decision-heading">
+          <thead>
+            <tr>
+              <td />
+              {tools.map((t) => (
+                <th scope="col">{t.name}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr>
+                <th scope="row">{r.label}</th>
+                {tools.map((t) => (
+                  <td>{r.cell(t)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2 id="scorecard-heading">Reviewer scorecard</h2>
+      <p>
+        <strong>Reviewer split:</strong> {split.line}
+      </p>
+      <div class="table-scroll">
+        <table class="scorecard" aria-labelledby="scorecard-heading">
+          <thead>
+            <tr>
+              <th scope="col">Persona</th>
+              {tools.map((t) => (
+                <th scope="col">{t.name}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {PERSONAS.map((p) => (
+              <tr>
+                <th scope="row">
+                  {LENSES[p].name}
+                  <br />
+                  <span class="muted small" style="font-weight:400">
+                    {split.rows.find((r) => r.persona === p)?.verdictsDiffer ? "verdicts differ" : ""}
+                  </span>
+                </th>
+                {tools.map((t) => {
+                  const r = t.reviews[p];
+                  return r ? (
+                    <td>
+                      <span class="score">{r.score}/100</span> <PersonaVerdict verdict={r.verdict} />
+                      <p class="small" style="margin:0.35rem 0 0">
+                        {r.summary}
+                      </p>
+                    </td>
+                  ) : (
+                    <td class="muted">Not yet reviewed</td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p class="small muted" style="margin-top:0.5rem">
+        Each persona's four lens answers are on the tool pages:{" "}
+        <a href={`/tools/${a.slug}#scorecard-heading`}>{a.name}</a>,{" "}
+        <a href={`/tools/${b.slug}#scorecard-heading`}>{b.name}</a>.
+      </p>
+
+      <h2 id="pricing-heading">Pricing read</h2>
+      <ul>
+        {pricing.map((s) => (
+          <li>{s}</li>
+        ))}
+      </ul>
+
+      <NewsletterCta />
+      <BookmarksPanel />
+    </Layout>
+  );
+}
+
+/** /compare: a picker that works without JavaScript, and featured comparisons. */
+export function CompareIndex(props: {
+  tools: { slug: string; name: string }[];
+  featured: FeaturedPair[];
+  selected: { a?: string; b?: string };
+  canonical: string;
+}) {
+  const picker = (name: "a" | "b", label: string) => (
+    <div class="field">
+      <label for={`pick-${name}`}>{label}</label>
+      <select id={`pick-${name}`} name={name} required>
+        <option value="">Choose a tool</option>
+        {props.tools.map((t) => (
+          <option value={t.slug} selected={props.selected[name] === t.slug}>
+            {t.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+  return (
+    <Layout
+      title="Compare AI tools"
+      section="compare"
+      canonical={props.canonical}
+      description="Compare any two AI tools side by side: panel verdict, pricing read, reviewer split and community vote."
+    >
+      <h1>Compare AI tools</h1>
+      <p class="lede">Pick any two tools to see them side by side.</p>
+      <form class="filters" method="get" action="/compare">
+        {picker("a", "First tool")}
+        {picker("b", "Second tool")}
+        <div class="field">
+          <button type="submit">Compare</button>
+        </div>
+      </form>
+      <h2>Featured comparisons</h2>
+      <ul class="list-plain">
+        {props.featured.map((p) => (
+          <li>
+            <a href={p.path}>
+              {p.a.name} vs {p.b.name}
+            </a>{" "}
+            <span class="muted small">· {p.category}</span>
+          </li>
+        ))}
+      </ul>
+    </Layout>
+  );
+}

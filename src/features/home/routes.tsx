@@ -1,0 +1,36 @@
+/** Routes of the home page and the methodology page. */
+import { Hono } from "hono";
+import type { Deps } from "../../http/deps.ts";
+import { sendPage } from "../../ui/render.ts";
+import { latestVerdicts, listCategories } from "../catalog/service.ts";
+import { featuredPairs } from "../compare/service.ts";
+import { HomePage, MethodologyPage } from "./views.tsx";
+
+/** The home and methodology routes. */
+export function homeRoutes(deps: Deps) {
+  const app = new Hono();
+  const { db, config } = deps;
+
+  app.get("/", async (c) => {
+    const [latest, featured, categories] = await Promise.all([
+      latestVerdicts(db, 6),
+      featuredPairs(db),
+      listCategories(db),
+    ]);
+    return sendPage(
+      c,
+      <HomePage
+        latest={latest}
+        featured={featured}
+        categories={categories}
+        canonical={`${config.siteUrl}/`}
+      />,
+    );
+  });
+
+  app.get("/methodology", (c) =>
+    sendPage(c, <MethodologyPage canonical={`${config.siteUrl}/methodology`} />),
+  );
+
+  return app;
+}

@@ -1,0 +1,191 @@
+/** The home page and the methodology page. */
+
+import { PERSONAS } from "../../domain/catalog-schema.ts";
+import { LENSES } from "../../domain/lenses.ts";
+import { NewsletterCta, ToolCard } from "../../ui/components.tsx";
+import { Layout } from "../../ui/layout.tsx";
+import type { Category, ToolSummary } from "../catalog/service.ts";
+import type { FeaturedPair } from "../compare/service.ts";
+
+/** / : latest verdicts, featured comparisons, categories, newsletter. */
+export function HomePage(props: {
+  latest: ToolSummary[];
+  featured: FeaturedPair[];
+  categories: Category[];
+  canonical: string;
+}) {
+  return (
+    <Layout
+      title="Ship or Skip"
+      section="home"
+      canonical={props.canonical}
+      description="Which AI tool should you ship with? Four-lens panel verdicts, pricing reads and community votes, side by side."
+    >
+      <h1>Which AI tool should you ship with?</h1>
+      <p class="lede">
+        Every tool gets a verdict from a four-lens panel (Builder, Skeptic, Futurist and Founder), a pricing
+        read and a community vote. Compare any two side by side.
+      </p>
+      <form class="inline" method="get" action="/tools" role="search" style="margin:1rem 0 0">
+        <div class="field" style="flex:1 1 16rem">
+          <label for="home-q">Search the catalog</label>
+          <input
+            id="home-q"
+            type="search"
+            name="q"
+            maxlength={200}
+            placeholder="e.g. speech, vector, open source"
+          />
+        </div>
+        <button type="submit">Search</button>
+      </form>
+
+      <div class="section-head">
+        <h2>Latest verdicts</h2>
+        <a href="/tools?sort=newest">All tools, newest first</a>
+      </div>
+      <div class="grid">
+        {props.latest.map((t) => (
+          <ToolCard tool={t} />
+        ))}
+      </div>
+
+      <div class="section-head">
+        <h2>Popular comparisons</h2>
+        <a href="/compare">Compare any two</a>
+      </div>
+      <ul class="list-plain">
+        {props.featured.slice(0, 8).map((p) => (
+          <li>
+            <a href={p.path}>
+              {p.a.name} vs {p.b.name}
+            </a>{" "}
+            <span class="muted small">· {p.category}</span>
+          </li>
+        ))}
+      </ul>
+
+      <h2>Categories</h2>
+      <ul class="chips">
+        {props.categories.map((c) => (
+          <li>
+            <a href={`/categories/${c.slug}`}>
+              {c.name} <span class="muted">({c.toolCount})</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      <NewsletterCta />
+    </Layout>
+  );
+}
+
+/** /methodology: how the panel works and how each number is computed, in plain words. */
+export function MethodologyPage(props: { canonical: string }) {
+  return (
+    <Layout
+      title="Methodology"
+      section="methodology"
+      canonical={props.canonical}
+      description="How the Ship or Skip panel works and how every number on the site is computed."
+    >
+      <h1>How the verdicts work</h1>
+      <p class="lede">
+        Every number on this site comes from a rule written down here. Nothing is weighted by hand.
+      </p>
+
+      <h2>The panel: four lenses</h2>
+      <p>
+        Four personas review every tool. Each answers the same four questions, gives a score from 0 to 100 and
+        votes ship or skip. The answers are stored one by one, so they can be compared across tools and
+        checked later.
+      </p>
+      {PERSONAS.map((p) => (
+        <section class="lens" aria-labelledby={`m-${p}`}>
+          <h3 id={`m-${p}`}>{LENSES[p].name}</h3>
+          <p class="muted">{LENSES[p].focus}</p>
+          <ul>
+            {LENSES[p].questions.map((q) => (
+              <li>{q.label}</li>
+            ))}
+            {p === "futurist" ? <li>Timing against the trend: early, on time or late</li> : null}
+          </ul>
+        </section>
+      ))}
+      <p>
+        The Futurist's thesis always carries a date, so it can be checked when the date comes. Every review
+        says who wrote it. The starter reviews were written for this site by its sample panel; they are
+        opinions, argued from public facts.
+      </p>
+
+      <h2>The numbers</h2>
+      <dl>
+        <dt>
+          <strong>Panel verdict</strong>
+        </dt>
+        <dd>
+          <p>
+            Ship when more personas vote ship than skip, Skip when more vote skip, Split on a two–two tie.
+            Until all four personas have published, the tool shows “Panel in progress (n/4)” instead.
+          </p>
+        </dd>
+        <dt>
+          <strong>Panel ship %</strong>
+        </dt>
+        <dd>
+          <p>
+            The share of published reviews that vote ship: 100 × ship votes ÷ published reviews, rounded to a
+            whole number. Three of four is 75%.
+          </p>
+        </dd>
+        <dt>
+          <strong>Panel score</strong>
+        </dt>
+        <dd>
+          <p>The plain average of the published persona scores. 82, 76, 84 and 78 average to 80.</p>
+        </dd>
+        <dt>
+          <strong>Community vote</strong>
+        </dt>
+        <dd>
+          <p>
+            Signed-in readers vote ship or skip on a tool, one vote each, and can change or withdraw it. A
+            tool shows its ship share and the number of votes, or “No community votes yet”. When tools are
+            ranked by community vote, we rank by the lower bound of the 95% Wilson score interval rather than
+            the raw share, so five votes out of five does not outrank 90 out of 100.
+          </p>
+        </dd>
+        <dt>
+          <strong>Head-to-head</strong>
+        </dt>
+        <dd>
+          <p>
+            On a comparison, readers pick the tool they would ship with. Picks within a category feed a
+            Bradley–Terry rating with bootstrap 95% intervals; tools whose intervals overlap are shown as
+            tied, and a tool with few picks is marked provisional.
+          </p>
+        </dd>
+        <dt>
+          <strong>Reviewer split</strong>
+        </dt>
+        <dd>
+          <p>
+            For each persona, the difference between its scores for the two tools and whether its verdicts
+            differ. One line sums it up: which personas lean which way, by how many points.
+          </p>
+        </dd>
+        <dt>
+          <strong>Pricing read</strong>
+        </dt>
+        <dd>
+          <p>
+            Each tool's pricing is stored as structured fields: model (free, open source, freemium, paid,
+            usage-based or enterprise), entry price, free tier, licence, unit prices and a note, with the date
+            it was checked. Two tools are compared field by field, and unit prices are compared when both use
+            the same unit.
+          </p>
+        </dd>
+      </dl>
+    </Layout>
+  );
+}

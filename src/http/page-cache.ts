@@ -1,0 +1,85 @@
+/**
+ * The rendered-page cache. Anonymous GETs of HTML pages are kept as bytes with an ETag; any
+ * write invalidates everything (the catalog is small and writes are rare, so precision is not
+ * worth the bookkeeping). Hits are answered straight from node:http, before the router runs.
+ */
+import { createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export interface CachedPage {
+  status: number;
+  body: Buffer;
+  etag: string;
+  headers: Record<string, string>;
+}
+
+/** A strong ETag for a body: a short content hash. */
+export function etagFor(body: Buffer | string): string {
+  return `"${createHash("sha1").update(body).digest("base64url").slice(0, 22)}"`;
+}
+
+/** True when an If-None-Match header names this ETag (or "*"). */
+export function etagMatches(ifNoneMatch: string | null | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === "*") return true;
+  return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+export class PageCache {
+  private pages = new Map<string, CachedPage>();
+  private generation = 0;
+
+  constructor(
+    readonly enabled: boolean,
+    private readonly maxEntries = 2000,
+  ) {}
+
+  /** Whether a request may be served from or stored into the cache. */
+  static cacheable(method: string | undefined, cookie: string | null | undefined): boolean {
+    return (method === "GET" || method === "HEAD") && !cookie;
+  }
+
+  get(key: string): CachedPage | undefined {
+    return this.enabled ? this.pages.get(key) : undefined;
+  }
+
+  /** Stores a page unless a write happened since the render began (its generation moved on). */
+  set(key: string, page: CachedPage, generationAtStart: number): void {
+    if (!this.enabled || generationAtStart !== this.generation) return;
+    if (this.pages.size >= this.maxEntries) {
+      const oldest = this.pages.keys().next().value;
+      if (oldest !== undefined) this.pages.delete(oldest);
+    }
+    this.pages.set(key, page);
+  }
+
+  /** The current generation; renders note it before they read the database. */
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  /** Forgets every page; called after every committed write. */
+  invalidate(): void {
+    this.generation++;
+    this.pages.clear();
+  }
+
+  /** Answers a request from the cache at the node:http level; false when it cannot. */
+  tryServe(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!this.enabled || !PageCache.cacheable(req.method, req.headers.cookie)) return false;
+    const page = this.pages.get(req.url ?? "");
+    if (!page) return false;
+    if (etagMatches(req.headers["if-none-match"], page.etag)) {
+      res.writeHead(304, { ...page.headers, etag: page.etag });
+      res.end();
+      return true;
+    }
+    res.writeHead(page.status, {
+      ...page.headers,
+      etag: page.etag,
+      "content-length": String(page.body.length),
+    });
+    res.end(req.method === "HEAD" ? undefined : page.body);
+    return true;
+  }
+}

@@ -1,0 +1,21 @@
+/** Static assets, read once at boot and served under a content-hashed path. */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface Asset {
+  path: string;
+  body: string;
+  contentType: string;
+}
+
+function hashed(file: string, contentType: string, ext: string): Asset {
+  const body = readFileSync(join(import.meta.dirname, file), "utf8");
+  const hash = createHash("sha1").update(body).digest("hex").slice(0, 10);
+  return { path: `/assets/${file.replace(`.${ext}`, "")}.${hash}.${ext}`, body, contentType };
+}
+
+export const stylesheet = hashed("styles.css", "text/css; charset=utf-8", "css");
+
+/** Every hashed asset, by path. */
+export const assets = new Map<string, Asset>([[stylesheet.path, stylesheet]]);

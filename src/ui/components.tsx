@@ -1,0 +1,124 @@
+/** Shared pieces of the pages: verdict badges, tool cards, newsletter and bookmark panels. */
+import { communityLabel } from "../domain/community.ts";
+import { comparePath } from "../domain/compare-path.ts";
+import { formatScore, type PanelSummary, panelShipLabel, panelVerdictLabel } from "../domain/panel.ts";
+import type { ToolSummary } from "../features/catalog/service.ts";
+
+/** Ship / Skip / Split / Panel in progress, as a colored pill. */
+export function VerdictBadge(props: { panel: Pick<PanelSummary, "verdict" | "published"> }) {
+  return <span class={`badge badge-${props.panel.verdict}`}>{panelVerdictLabel(props.panel)}</span>;
+}
+
+/** One persona's verdict word as a pill. */
+export function PersonaVerdict(props: { verdict: "ship" | "skip" }) {
+  return <span class={`badge badge-${props.verdict}`}>{props.verdict === "ship" ? "Ship" : "Skip"}</span>;
+}
+
+/** The first letter of a tool's name, standing in for a logo. */
+export function Monogram(props: { name: string }) {
+  const letter = [...props.name.trim()][0]?.toUpperCase() ?? "?";
+  return (
+    <span class="monogram" aria-hidden="true">
+      {letter}
+    </span>
+  );
+}
+
+/** The bookmark control; inert until reader accounts land. */
+export function BookmarkButton(props: { name: string }) {
+  return (
+    <button type="button" class="secondary" disabled title="Bookmarks open with reader accounts">
+      <span aria-hidden="true">☆&nbsp;</span>Bookmark<span class="skip-link"> {props.name}</span>
+    </button>
+  );
+}
+
+export interface ToolCardProps {
+  tool: ToolSummary;
+  /** Heading level: h2 on the comparison page, h3 in listings. */
+  level?: 2 | 3;
+  /** Show the description paragraph (comparison cards do). */
+  withDescription?: boolean;
+}
+
+/** A tool's card: monogram, category, name, best-for, verdict, panel and community figures, price. */
+export function ToolCard({ tool, level = 3, withDescription = false }: ToolCardProps) {
+  const Heading = level === 2 ? "h2" : "h3";
+  return (
+    <article class="card" aria-label={tool.name}>
+      <div class="card-head">
+        <Monogram name={tool.name} />
+        <div>
+          <p class="eyebrow">
+            <a href={`/categories/${tool.category.slug}`}>{tool.category.name}</a>
+          </p>
+          <Heading>
+            <a href={`/tools/${tool.slug}`}>{tool.name}</a>
+          </Heading>
+        </div>
+      </div>
+      <p class="muted small" style="margin:0">
+        by {tool.vendor}
+      </p>
+      <p style="margin:0">
+        <strong>Best for:</strong> {tool.bestFor}
+      </p>
+      <ul class="facts">
+        <li>
+          <VerdictBadge panel={tool.panel} />
+        </li>
+        <li>
+          <strong>{panelShipLabel(tool.panel)}</strong>
+        </li>
+        <li>Panel score {formatScore(tool.panel.score)}</li>
+        <li>{communityLabel(tool.community)}</li>
+        <li>
+          Entry: <strong>{tool.entryPrice}</strong>
+        </li>
+      </ul>
+      {withDescription ? <p style="margin:0">{tool.description}</p> : null}
+      <div>
+        <BookmarkButton name={tool.name} />
+      </div>
+    </article>
+  );
+}
+
+/** The newsletter call to action; sign-up opens with the newsletter issue. */
+export function NewsletterCta() {
+  return (
+    <section class="cta" aria-labelledby="newsletter-heading">
+      <h2 id="newsletter-heading">Weekly AI Tool Verdicts</h2>
+      <p>Get the next comparison in your inbox: new panel verdicts and the week's most compared pair.</p>
+      <form class="inline" action="/newsletter" method="post" aria-describedby="newsletter-note">
+        <div class="field">
+          <label for="newsletter-email">Email</label>
+          <input id="newsletter-email" type="email" name="email" autocomplete="email" disabled />
+        </div>
+        <button type="submit" disabled>
+          Subscribe
+        </button>
+      </form>
+      <p id="newsletter-note" class="muted small" style="margin:0.5rem 0 0">
+        Sign-up opens with the first issue.
+      </p>
+    </section>
+  );
+}
+
+/** The reader's bookmarked tools; empty until reader accounts land. */
+export function BookmarksPanel() {
+  return (
+    <section class="callout" aria-labelledby="bookmarks-heading" style="margin-top:1.5rem">
+      <h2 id="bookmarks-heading" style="margin-top:0;font-size:1.1rem">
+        Your bookmarks
+      </h2>
+      <p style="margin:0">No bookmarks yet. Bookmark a tool to keep it here for your next comparison.</p>
+    </section>
+  );
+}
+
+/** A link to the canonical comparison of two tools. */
+export function CompareLink(props: { a: string; b: string; children: unknown }) {
+  return <a href={comparePath(props.a, props.b)}>{props.children as string}</a>;
+}

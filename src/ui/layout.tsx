@@ -1,0 +1,72 @@
+/** The page frame: head, header with navigation, main and footer. */
+import type { Child } from "hono/jsx";
+import { stylesheet } from "./assets.ts";
+
+export interface LayoutProps {
+  title: string;
+  description?: string;
+  /** Absolute canonical URL of the page. */
+  canonical?: string;
+  /** Which top-level section is current, for aria-current. */
+  section?: "home" | "tools" | "compare" | "categories" | "methodology";
+  children?: Child;
+}
+
+const NAV = [
+  { href: "/tools", label: "Tools", key: "tools" },
+  { href: "/compare", label: "Compare", key: "compare" },
+  { href: "/categories", label: "Categories", key: "categories" },
+  { href: "/methodology", label: "Methodology", key: "methodology" },
+] as const;
+
+/** Wraps page content in the site's frame. */
+export function Layout(props: LayoutProps) {
+  const title = props.title === "Ship or Skip" ? props.title : `${props.title} · Ship or Skip`;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        {props.description ? <meta name="description" content={props.description} /> : null}
+        {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+        <link rel="stylesheet" href={stylesheet.path} />
+        <meta name="color-scheme" content="light dark" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header class="site-header">
+          <div class="wrap">
+            <a class="brand" href="/" aria-current={props.section === "home" ? "page" : undefined}>
+              Ship <span>or</span> Skip
+            </a>
+            <nav class="site-nav" aria-label="Main">
+              <ul>
+                {NAV.map((n) => (
+                  <li>
+                    <a href={n.href} aria-current={props.section === n.key ? "page" : undefined}>
+                      {n.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap">
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <div class="wrap">
+            <p>
+              Ship or Skip: a four-lens panel verdict, a pricing read and a community vote for every AI tool.
+              Starter reviews are by the sample panel. <a href="/methodology">How the numbers work</a>.
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

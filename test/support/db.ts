@@ -1,0 +1,68 @@
+/**
+ * Test databases: a private copy of the seeded SQLite template per call, and a private
+ * PostgreSQL schema per call when TEST_DATABASE_URL is set (required in CI).
+ */
+import { randomBytes } from "node:crypto";
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { inject } from "vitest";
+import { type DatabaseHandle, type Engine, openDatabase } from "../../src/db/connection.ts";
+import { migrateToLatest } from "../../src/db/migrate.ts";
+import { seedStarterCatalog } from "../../src/db/seed/seed.ts";
+
+export interface TestDatabase extends DatabaseHandle {
+  /** Closes the connection and removes what the test created. */
+  dispose(): Promise<void>;
+}
+
+const pgUrl = process.env.TEST_DATABASE_URL;
+
+/** Engines the database suites run on; PostgreSQL only with TEST_DATABASE_URL. */
+export function testEngines(): Engine[] {
+  if (!pgUrl && process.env.CI) {
+    throw new Error("CI must run the PostgreSQL suite: set TEST_DATABASE_URL (see .ci/run).");
+  }
+  return pgUrl ? ["sqlite", "postgres"] : ["sqlite"];
+}
+
+/** Why a PostgreSQL suite was skipped, printed once per file. */
+export function reportSkippedPostgres(suite: string): void {
+  if (!pgUrl) console.warn(`[skipped] ${suite} on PostgreSQL: TEST_DATABASE_URL is not set.`);
+}
+
+/** A fresh, migrated and seeded database of the given engine. */
+export async function createTestDatabase(
+  engine: Engine,
+  opts: { seed?: boolean } = {},
+): Promise<TestDatabase> {
+  const seed = opts.seed ?? true;
+  if (engine === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "shiporskip-db-"));
+    const path = join(dir, "test.sqlite");
+    if (seed) copyFileSync(inject("sqliteTemplate"), path);
+    const handle = openDatabase({ sqlitePath: path });
+    if (!seed) await migrateToLatest(handle.db);
+    return { ...handle, dispose: handle.close };
+  }
+  if (!pgUrl) throw new Error("TEST_DATABASE_URL is not set");
+  const schema = `t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  const handle = openDatabase({ url: pgUrl, pgSchema: schema });
+  await migrateToLatest(handle.db);
+  if (seed) await seedStarterCatalog(handle.db);
+  return {
+    ...handle,
+    dispose: async () => {
+      await handle.close();
+      const c = new pg.Client({ connectionString: pgUrl });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
