@@ -1,0 +1,124 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../test/support/app.ts";
+import { stylesheet } from "./ui/assets.ts";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.dispose());
+
+describe("every page", () => {
+  it.each([
+    "/",
+    "/tools",
+    "/tools/cursor",
+    "/compare",
+    "/compare/cursor-vs-github-copilot",
+    "/categories",
+    "/categories/speech-audio",
+    "/methodology",
+  ])("%s renders with strict security headers", async (path) => {
+    const res = await t.request(path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    const html = await res.text();
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(html).toContain('<html lang="en">');
+  });
+
+  it("the home page has latest verdicts, popular comparisons, categories and the newsletter", async () => {
+    const html = await (await t.request("/")).text();
+    for (const part of ["Latest verdicts", "Popular comparisons", "Categories", "Weekly AI Tool Verdicts"]) {
+      expect(html).toContain(part);
+    }
+    expect(html).toContain('href="/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b"');
+  });
+
+  it("the methodology explains every number", async () => {
+    const html = await (await t.request("/methodology")).text();
+    for (const part of [
+      "Panel verdict",
+      "Panel ship %",
+      "Panel score",
+      "Wilson",
+      "Bradley–Terry",
+      "Reviewer split",
+      "Pricing read",
+    ]) {
+      expect(html).toContain(part);
+    }
+  });
+});
+
+describe("errors", () => {
+  it("answers an unknown address with a helpful 404 page", async () => {
+    const res = await t.request("/no/such/page");
+    expect(res.status).toBe(404);
+    const html = await res.text();
+    expect(html).toContain("There is no page at this address");
+    expect(res.headers.get("content-security-policy")).toBeTruthy();
+  });
+
+  it("answers a database failure with a calm 500 page and no stack trace", async () => {
+    const broken = await createTestApp();
+    await sql`drop table tool_deployments`.execute(broken.db.db);
+    const res = await broken.request("/tools");
+    expect(res.status).toBe(500);
+    const html = await res.text();
+    expect(html).toContain("Something went wrong on our side");
+    expect(html).not.toMatch(/at .*\.ts:\d+/);
+    expect(html).not.toContain("tool_deployments");
+    await broken.dispose();
+  });
+});
+
+describe("caching", () => {
+  it("serves the stylesheet under a hashed, immutable path", async () => {
+    const res = await t.request(stylesheet.path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toContain("immutable");
+    expect((await t.request("/assets/styles.0000.css")).status).toBe(404);
+  });
+
+  it("gives pages an ETag and answers a matching If-None-Match with 304", async () => {
+    const first = await t.request("/compare/cursor-vs-github-copilot");
+    const etag = first.headers.get("etag");
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await t.request("/compare/cursor-vs-github-copilot", {
+      headers: { "if-none-match": etag ?? "" },
+    });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    const other = await t.request("/compare/cursor-vs-github-copilot", {
+      headers: { "if-none-match": '"stale"' },
+    });
+    expect(other.status).toBe(200);
+  });
+
+  it("keeps anonymous pages in the page cache and drops them on invalidation", async () => {
+    await t.request("/tools/cursor");
+    expect(t.deps.cache.get("/tools/cursor")).toBeDefined();
+    await t.db.db.updateTable("tools").set({ name: "Cursor Renamed" }).where("slug", "=", "cursor").execute();
+    t.deps.cache.invalidate();
+    expect(t.deps.cache.get("/tools/cursor")).toBeUndefined();
+    expect(await (await t.request("/tools/cursor")).text()).toContain("Cursor Renamed");
+  });
+
+  it("does not cache requests that carry cookies", async () => {
+    t.deps.cache.invalidate();
+    await t.request("/tools/aider", { headers: { cookie: "session=abc" } });
+    expect(t.deps.cache.get("/tools/aider")).toBeUndefined();
+  });
+
+  it("answers HEAD without a body", async () => {
+    const res = await t.request("/tools", { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("");
+  });
+});
