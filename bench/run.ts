@@ -1,0 +1,138 @@
+/**
+ * npm run bench: the reference comparison at 32 connections against the production server,
+ * (1) a repeat view answered from the render cache with 304, (2) a cached full 200, (3) a full
+ * render from SQLite with the cache off, and the ceiling: a bare node:http server sending the
+ * same bytes from memory. Prints requests/s, p99 latency and the ratio to the ceiling.
+ */
+import { type ChildProcess, fork, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+
+const PATH = "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b";
+const CONNECTIONS = 32;
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const root = join(import.meta.dirname, "..");
+
+interface Result {
+  name: string;
+  rps: number;
+  p99: number;
+  errors: number;
+}
+
+async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function startApp(port: number, dataDir: string, pageCache: "on" | "off"): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      PAGE_CACHE: pageCache,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function load(
+  name: string,
+  url: string,
+  headers: Record<string, string> = {},
+  expectStatus = 200,
+): Promise<Result> {
+  // a short warm-up so the JIT and caches settle before we measure
+  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers });
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  const statusKey = `${Math.floor(expectStatus / 100)}xx` as "2xx" | "3xx";
+  if (r[statusKey] === 0) throw new Error(`${name}: no ${expectStatus} responses`);
+  return {
+    name,
+    rps: r.requests.average,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx - (expectStatus === 304 ? r["3xx"] : 0),
+  };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), "shiporskip-bench-"));
+  const results: Result[] = [];
+  try {
+    // 1 and 2: the production server with its render cache
+    const cached = startApp(4101, dataDir, "on");
+    await waitFor(`http://127.0.0.1:4101${PATH}`);
+    const first = await fetch(`http://127.0.0.1:4101${PATH}`);
+    const body = Buffer.from(await first.arrayBuffer());
+    const etag = first.headers.get("etag") ?? "";
+    results.push(
+      await load(
+        "repeat view (If-None-Match → 304)",
+        `http://127.0.0.1:4101${PATH}`,
+        { "if-none-match": etag },
+        304,
+      ),
+    );
+    results.push(await load("cached page (200 from render cache)", `http://127.0.0.1:4101${PATH}`));
+    await stop(cached);
+
+    // 3: every request renders from SQLite
+    const uncached = startApp(4102, dataDir, "off");
+    await waitFor(`http://127.0.0.1:4102${PATH}`);
+    results.push(await load("full render from SQLite (cache off)", `http://127.0.0.1:4102${PATH}`));
+    await stop(uncached);
+
+    // the ceiling: the same bytes from a bare node:http server
+    const file = join(dataDir, "page.html");
+    writeFileSync(file, body);
+    const bare = fork(join(import.meta.dirname, "ceiling-server.ts"), [file, "4103"], {
+      execArgv: ["--import", "tsx"],
+      stdio: "inherit",
+    });
+    await new Promise((r) => bare.once("message", r));
+    const ceiling = await load("ceiling: bare node:http, same bytes", "http://127.0.0.1:4103/");
+    await stop(bare);
+
+    console.log(
+      `\nReference comparison page: ${body.length} bytes of HTML, ${CONNECTIONS} connections, ${DURATION} s each\n`,
+    );
+    console.log(
+      `${"scenario".padEnd(40)} ${"req/s".padStart(9)} ${"p99 ms".padStart(8)} ${"× ceiling".padStart(10)}`,
+    );
+    for (const r of [...results, ceiling]) {
+      console.log(
+        `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(9)} ${r.p99.toFixed(1).padStart(8)} ${(r.rps / ceiling.rps).toFixed(2).padStart(10)}`,
+      );
+    }
+    console.log("\nAims: repeat view ≥ 0.80 of the ceiling; full render ≥ 0.15.");
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
