@@ -6,6 +6,18 @@ export function comparePath(slugA: string, slugB: string): string {
   return `/compare/${first}-vs-${second}`;
 }
 
+/** Every slug that some split of "a-vs-b" could name (at most 16 splits are considered). */
+export function candidateSlugs(pair: string): string[] {
+  const out = new Set<string>();
+  let at = pair.indexOf("-vs-");
+  for (let n = 0; at > 0 && n < 16; n++) {
+    out.add(pair.slice(0, at));
+    out.add(pair.slice(at + 4));
+    at = pair.indexOf("-vs-", at + 1);
+  }
+  return [...out].filter((s) => s.length > 0 && s.length <= 80);
+}
+
 /**
  * Splits "a-vs-b" into the two slugs. Slugs may themselves contain "-vs-", so every split
  * point is tried and the first where both halves are known wins; failing that, the first split.

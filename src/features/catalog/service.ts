@@ -284,7 +284,14 @@ export async function getCategory(db: Db, slug: string): Promise<Category | unde
 
 /** A tool with its pricing, competitors and published persona reviews, or undefined. */
 export async function getTool(db: Db, slug: string): Promise<ToolDetail | undefined> {
-  const row = await baseToolQuery(db)
+  return (await getTools(db, [slug])).get(slug);
+}
+
+/** Several tools in full, by slug, in a fixed number of queries however many are asked for. */
+export async function getTools(db: Db, slugs: string[]): Promise<Map<string, ToolDetail>> {
+  const out = new Map<string, ToolDetail>();
+  if (slugs.length === 0) return out;
+  const rows = await baseToolQuery(db)
     .select([
       ...summaryColumns,
       "tools.homepage",
@@ -294,44 +301,59 @@ export async function getTool(db: Db, slug: string): Promise<ToolDetail | undefi
       "tools.pricing_detail",
       "tools.pricing_as_of",
     ])
-    .where("tools.slug", "=", slug)
-    .executeTakeFirst();
-  if (!row) return undefined;
-
-  const [deps, competitors, reviews] = await Promise.all([
-    deploymentsFor(db, [row.id]),
-    db
-      .selectFrom("tool_competitors")
-      .leftJoin("tools", "tools.id", "tool_competitors.competitor_tool_id")
-      .select(["tool_competitors.name", "tools.slug"])
-      .where("tool_competitors.tool_id", "=", row.id)
-      .orderBy("tool_competitors.position")
-      .execute(),
-    publishedReviews(db, row.id),
-  ]);
-
-  return {
-    ...toSummary(row, deps.get(row.id) ?? []),
-    homepage: row.homepage,
-    pricing: {
-      model: row.pricing_model as PricingModel,
-      entry: row.pricing_entry,
-      freeTier: row.pricing_free_tier === 1,
-      license: row.pricing_license,
-      units: JSON.parse(row.pricing_units),
-      detail: row.pricing_detail,
-      asOf: row.pricing_as_of,
-    },
-    competitors: competitors.map((c) => ({ name: c.name, slug: c.slug ?? null })),
-    reviews,
-  };
+    .where("tools.slug", "in", slugs)
+    .execute();
+  if (rows.length === 0) return out;
+  const ids = rows.map((r) => r.id);
+  const deps = await deploymentsFor(db, ids);
+  const competitors = await db
+    .selectFrom("tool_competitors")
+    .leftJoin("tools", "tools.id", "tool_competitors.competitor_tool_id")
+    .select(["tool_competitors.tool_id", "tool_competitors.name", "tools.slug"])
+    .where("tool_competitors.tool_id", "in", ids)
+    .orderBy("tool_competitors.tool_id")
+    .orderBy("tool_competitors.position")
+    .execute();
+  const reviews = await publishedReviews(db, ids);
+  for (const row of rows) {
+    out.set(row.slug, {
+      ...toSummary(row, deps.get(row.id) ?? []),
+      homepage: row.homepage,
+      pricing: {
+        model: row.pricing_model as PricingModel,
+        entry: row.pricing_entry,
+        freeTier: row.pricing_free_tier === 1,
+        license: row.pricing_license,
+        units: JSON.parse(row.pricing_units),
+        detail: row.pricing_detail,
+        asOf: row.pricing_as_of,
+      },
+      competitors: competitors
+        .filter((c) => c.tool_id === row.id)
+        .map((c) => ({ name: c.name, slug: c.slug ?? null })),
+      reviews: reviews.get(row.id) ?? {},
+    });
+  }
+  return out;
 }
 
-async function publishedReviews(db: Db, toolId: number): Promise<Partial<Record<Persona, Review>>> {
+/** Which of these slugs are in the catalog. */
+export async function existingSlugs(db: Db, slugs: string[]): Promise<Set<string>> {
+  if (slugs.length === 0) return new Set();
+  const rows = await db.selectFrom("tools").select("slug").where("slug", "in", slugs).execute();
+  return new Set(rows.map((r) => r.slug));
+}
+
+async function publishedReviews(
+  db: Db,
+  toolIds: number[],
+): Promise<Map<number, Partial<Record<Persona, Review>>>> {
+  const out = new Map<number, Partial<Record<Persona, Review>>>();
   const rows = await db
     .selectFrom("reviews")
     .select([
       "id",
+      "tool_id",
       "persona",
       "score",
       "verdict",
@@ -342,10 +364,10 @@ async function publishedReviews(db: Db, toolId: number): Promise<Partial<Record<
       "model_name",
       "published_at",
     ])
-    .where("tool_id", "=", toolId)
+    .where("tool_id", "in", toolIds)
     .where("status", "=", "published")
     .execute();
-  if (rows.length === 0) return {};
+  if (rows.length === 0) return out;
   const answers = await db
     .selectFrom("review_answers")
     .select(["review_id", "question", "answer"])
@@ -357,17 +379,17 @@ async function publishedReviews(db: Db, toolId: number): Promise<Partial<Record<
     .orderBy("review_id")
     .orderBy("position")
     .execute();
-  const out: Partial<Record<Persona, Review>> = {};
   for (const r of rows) {
     const own = answers.filter((a) => a.review_id === r.id);
     const timing = own.find((a) => a.question === "timing")?.answer ?? null;
-    out[r.persona as Persona] = {
+    const forTool = out.get(r.tool_id) ?? {};
+    forTool[r.persona as Persona] = {
       persona: r.persona as Persona,
       score: r.score,
       verdict: r.verdict as Verdict,
       summary: r.summary,
       answers: own
-        .filter((a) => a.question !== "timing" && a.question !== "thesisDate")
+        .filter((a) => a.question !== "timing")
         .map((a) => ({ question: a.question, answer: a.answer })),
       thesisDate: r.thesis_date,
       timing: timing as Timing | null,
@@ -376,6 +398,7 @@ async function publishedReviews(db: Db, toolId: number): Promise<Partial<Record<
       modelName: r.model_name,
       publishedAt: r.published_at,
     };
+    out.set(r.tool_id, forTool);
   }
   return out;
 }

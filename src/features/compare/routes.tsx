@@ -1,13 +1,13 @@
 /** Routes of comparisons: /compare (picker) and /compare/:a-vs-:b with one canonical URL. */
 import { Hono } from "hono";
-import { comparePath, parsePair } from "../../domain/compare-path.ts";
+import { candidateSlugs, comparePath, parsePair } from "../../domain/compare-path.ts";
 import { pricingRead } from "../../domain/pricing-read.ts";
 import { reviewerSplit } from "../../domain/reviewer-split.ts";
 import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../ui/render.ts";
-import { listToolNames } from "../catalog/service.ts";
+import { existingSlugs, listToolNames } from "../catalog/service.ts";
 import { featuredPairs, getComparison } from "./service.ts";
 import { CompareIndex, ComparePage } from "./views.tsx";
 
@@ -43,9 +43,11 @@ export function compareRoutes(deps: Deps) {
 
   app.get("/compare/:pair", async (c) => {
     const raw = c.req.param("pair");
-    const names = await listToolNames(db);
-    const known = new Set(names.map((n) => n.slug));
+    const known = await existingSlugs(db, candidateSlugs(raw));
     const pair = parsePair(raw, (s) => known.has(s));
+    // the names are needed only to suggest alternatives when something is wrong
+    const names =
+      pair && pair.a !== pair.b && known.has(pair.a) && known.has(pair.b) ? [] : await listToolNames(db);
     if (!pair) {
       throw notFound("A comparison address names two tools, like /compare/tool-a-vs-tool-b.", [
         ...closest(raw, names, 5).map((t) => ({ href: `/tools/${t.slug}`, label: t.name })),

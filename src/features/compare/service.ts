@@ -1,6 +1,6 @@
 /** Comparisons: two tools side by side, and the featured pairs. */
 import { comparePath } from "../../domain/compare-path.ts";
-import { type Db, getTool, listToolNames, type ToolDetail, toolsInCategory } from "../catalog/service.ts";
+import { type Db, getTools, listToolNames, type ToolDetail, toolsInCategory } from "../catalog/service.ts";
 
 export const REFERENCE_PAIR = ["gemini-2-5-flash-native-audio-output", "smolvlm2-2b"] as const;
 
@@ -17,7 +17,8 @@ export async function getComparison(
   a: string,
   b: string,
 ): Promise<[ToolDetail | undefined, ToolDetail | undefined]> {
-  return Promise.all([getTool(db, a), getTool(db, b)]);
+  const tools = await getTools(db, [a, b]);
+  return [tools.get(a), tools.get(b)];
 }
 
 /** The reference pair first, then the top two tools by panel score in each category. */
