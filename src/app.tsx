@@ -49,6 +49,23 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
         "The address contains bytes that are not valid UTF-8 text. Check the link, or type the search again.",
       );
     }
+    // one address per page: no trailing slash, lowercase slugs
+    const rawTarget = url.slice(at);
+    const q = rawTarget.indexOf("?");
+    const path = q === -1 ? rawTarget : rawTarget.slice(0, q);
+    const tidy =
+      path.length > 1
+        ? path
+            .replace(/\/+$/, "")
+            .replace(/%[0-9A-Fa-f]{2}|[A-Z]+/g, (m) => (m.startsWith("%") ? m : m.toLowerCase()))
+        : path;
+    if (
+      tidy !== path &&
+      (c.req.method === "GET" || c.req.method === "HEAD") &&
+      !path.startsWith("/assets/")
+    ) {
+      return c.redirect((tidy || "/") + (q === -1 ? "" : rawTarget.slice(q)), 301);
+    }
     await next();
   });
 
@@ -58,9 +75,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     if (method !== "GET" && method !== "HEAD") return next();
     const generation = deps.cache.currentGeneration;
     await next();
-    const res = c.res;
-    if (res.status !== 200 || !res.headers.get("content-type")?.startsWith("text/html")) return;
-    const body = Buffer.from(await res.clone().arrayBuffer());
+    const html = c.get("pageHtml");
+    if (c.res.status !== 200 || html === undefined) return;
+    const body = Buffer.from(html);
     const etag = etagFor(body);
     const pageHeaders: Record<string, string> = {
       ...headers,
@@ -68,7 +85,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       "cache-control": "no-cache",
     };
     if (PageCache.cacheable(method, c.req.header("cookie"))) {
-      const key = new URL(c.req.url).pathname + new URL(c.req.url).search;
+      const url = new URL(c.req.url);
+      const key = url.pathname + url.search;
       deps.cache.set(key, { status: 200, body, etag, headers: pageHeaders }, generation);
     }
     if (etagMatches(c.req.header("if-none-match"), etag)) {

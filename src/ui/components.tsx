@@ -100,7 +100,7 @@ export function NewsletterCta() {
         </button>
       </form>
       <p id="newsletter-note" class="muted small" style="margin:0.5rem 0 0">
-        Sign-up opens with the first issue.
+        Sign-up opens soon: the first issue is being prepared.
       </p>
     </section>
   );
@@ -109,7 +109,7 @@ export function NewsletterCta() {
 /** The reader's bookmarked tools; empty until reader accounts land. */
 export function BookmarksPanel() {
   return (
-    <section class="callout" aria-labelledby="bookmarks-heading" style="margin-top:1.5rem">
+    <section class="callout" aria-labelledby="bookmarks-heading" style="margin-block:1.5rem">
       <h2 id="bookmarks-heading" style="margin-top:0;font-size:1.1rem">
         Your bookmarks
       </h2>

@@ -349,56 +349,53 @@ async function publishedReviews(
   toolIds: number[],
 ): Promise<Map<number, Partial<Record<Persona, Review>>>> {
   const out = new Map<number, Partial<Record<Persona, Review>>>();
+  // one row per answer: reviews joined with their answers, in question order
   const rows = await db
     .selectFrom("reviews")
+    .innerJoin("review_answers", "review_answers.review_id", "reviews.id")
     .select([
-      "id",
-      "tool_id",
-      "persona",
-      "score",
-      "verdict",
-      "summary",
-      "thesis_date",
-      "author",
-      "provenance",
-      "model_name",
-      "published_at",
+      "reviews.id",
+      "reviews.tool_id",
+      "reviews.persona",
+      "reviews.score",
+      "reviews.verdict",
+      "reviews.summary",
+      "reviews.thesis_date",
+      "reviews.author",
+      "reviews.provenance",
+      "reviews.model_name",
+      "reviews.published_at",
+      "review_answers.question",
+      "review_answers.answer",
     ])
-    .where("tool_id", "in", toolIds)
-    .where("status", "=", "published")
-    .execute();
-  if (rows.length === 0) return out;
-  const answers = await db
-    .selectFrom("review_answers")
-    .select(["review_id", "question", "answer"])
-    .where(
-      "review_id",
-      "in",
-      rows.map((r) => r.id),
-    )
-    .orderBy("review_id")
-    .orderBy("position")
+    .where("reviews.tool_id", "in", toolIds)
+    .where("reviews.status", "=", "published")
+    .orderBy("reviews.id")
+    .orderBy("review_answers.position")
     .execute();
   for (const r of rows) {
-    const own = answers.filter((a) => a.review_id === r.id);
-    const timing = own.find((a) => a.question === "timing")?.answer ?? null;
     const forTool = out.get(r.tool_id) ?? {};
-    forTool[r.persona as Persona] = {
-      persona: r.persona as Persona,
-      score: r.score,
-      verdict: r.verdict as Verdict,
-      summary: r.summary,
-      answers: own
-        .filter((a) => a.question !== "timing")
-        .map((a) => ({ question: a.question, answer: a.answer })),
-      thesisDate: r.thesis_date,
-      timing: timing as Timing | null,
-      author: r.author,
-      provenance: r.provenance as "panelist" | "model",
-      modelName: r.model_name,
-      publishedAt: r.published_at,
-    };
     out.set(r.tool_id, forTool);
+    const persona = r.persona as Persona;
+    let review = forTool[persona];
+    if (!review) {
+      review = {
+        persona,
+        score: r.score,
+        verdict: r.verdict as Verdict,
+        summary: r.summary,
+        answers: [],
+        thesisDate: r.thesis_date,
+        timing: null,
+        author: r.author,
+        provenance: r.provenance as "panelist" | "model",
+        modelName: r.model_name,
+        publishedAt: r.published_at,
+      };
+      forTool[persona] = review;
+    }
+    if (r.question === "timing") review.timing = r.answer as Timing;
+    else review.answers.push({ question: r.question, answer: r.answer });
   }
   return out;
 }

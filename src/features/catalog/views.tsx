@@ -227,7 +227,7 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
           <h1 style="margin:0">{tool.name}</h1>
         </div>
       </div>
-      <p class="lede">{tool.bestFor}</p>
+      <p class="lede">Best for: {tool.bestFor}</p>
       <ul class="facts" style="margin-bottom:1rem">
         <li>
           <VerdictBadge panel={tool.panel} />

@@ -91,6 +91,19 @@ describe("comparison addresses", () => {
     expect(res.headers.get("location")).toBe(REF);
   });
 
+  it("redirects capitals and a trailing slash to the one address", async () => {
+    const upper = await t.request("/compare/Cursor-vs-GitHub-Copilot");
+    expect(upper.status).toBe(301);
+    expect(upper.headers.get("location")).toBe("/compare/cursor-vs-github-copilot");
+    const slash = await t.request("/tools/?q=audio");
+    expect(slash.status).toBe(301);
+    expect(slash.headers.get("location")).toBe("/tools?q=audio");
+    const unicode = await t.request("/tools/%C3%9Cber-Tool");
+    expect(unicode.status).toBe(301);
+    expect(unicode.headers.get("location")).toBe("/tools/%C3%9Cber-tool");
+    expect((await t.request("/tools/%C3%9Cber-tool")).status).toBe(404);
+  });
+
   it("compares any two catalog tools", async () => {
     const res = await t.request("/compare/cursor-vs-github-copilot");
     expect(res.status).toBe(200);
