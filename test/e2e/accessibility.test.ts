@@ -1,9 +1,8 @@
 /** axe-core in Chromium over the main pages, light and dark, and a 320 px wide layout check. */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, type LiveSite, launchBrowser, startLiveSite } from "../support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, useLiveBrowser } from "../support/browser.ts";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PAGES = [
@@ -16,22 +15,14 @@ const PAGES = [
 ];
 
 describe.runIf(browserAvailable())("browser: accessibility and small screens", () => {
-  let site: LiveSite;
-  let browser: Browser;
-  beforeAll(async () => {
-    [site, browser] = await Promise.all([startLiveSite(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const live = useLiveBrowser();
 
   for (const scheme of ["light", "dark"] as const) {
     it.each(PAGES)(`%s has no serious or critical axe violation (${scheme})`, async (path) => {
       // axe is injected as an inline script, which the site's CSP rightly forbids
-      const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true });
+      const context = await live.browser.newContext({ colorScheme: scheme, bypassCSP: true });
       const page = await context.newPage();
-      await page.goto(site.url + path);
+      await page.goto(live.site.url + path);
       await page.addScriptTag({ content: axeSource });
       const violations = await page.evaluate(async () => {
         // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
@@ -49,9 +40,9 @@ describe.runIf(browserAvailable())("browser: accessibility and small screens", (
   }
 
   it.each(PAGES)("%s fits a 320 px screen without sideways scrolling", async (path) => {
-    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    const context = await live.browser.newContext({ viewport: { width: 320, height: 640 } });
     const page = await context.newPage();
-    await page.goto(site.url + path);
+    await page.goto(live.site.url + path);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );

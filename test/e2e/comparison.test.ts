@@ -1,24 +1,15 @@
 /** A reader in a real browser: the reference comparison, and catalog → tool → compare. */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { browserAvailable, type LiveSite, launchBrowser, startLiveSite } from "../support/browser.ts";
+import { describe, expect, it } from "vitest";
+import { browserAvailable, useLiveBrowser } from "../support/browser.ts";
 
 const REF = "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b";
 
 describe.runIf(browserAvailable())("browser: comparing tools", () => {
-  let site: LiveSite;
-  let browser: Browser;
-  beforeAll(async () => {
-    [site, browser] = await Promise.all([startLiveSite(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const live = useLiveBrowser();
 
   it("shows the reference comparison's cards, decision table and scorecard", async () => {
-    const page = await browser.newPage();
-    await page.goto(site.url + REF);
+    const page = await live.browser.newPage();
+    await page.goto(live.site.url + REF);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain(
       "Gemini 2.5 Flash Native Audio Output vs SmolVLM2-2B",
     );
@@ -51,23 +42,23 @@ describe.runIf(browserAvailable())("browser: comparing tools", () => {
   });
 
   it("makes no third-party request and weighs under 60 KB", async () => {
-    const page = await browser.newPage();
+    const page = await live.browser.newPage();
     const origins = new Set<string>();
     let bytes = 0;
     page.on("request", (r) => origins.add(new URL(r.url()).origin));
     page.on("response", async (r) => {
       bytes += (await r.body().catch(() => Buffer.alloc(0))).length;
     });
-    await page.goto(site.url + REF, { waitUntil: "networkidle" });
-    expect([...origins]).toEqual([new URL(site.url).origin]);
+    await page.goto(live.site.url + REF, { waitUntil: "networkidle" });
+    expect([...origins]).toEqual([new URL(live.site.url).origin]);
     expect(bytes).toBeGreaterThan(5_000);
     expect(bytes).toBeLessThan(60 * 1024);
     await page.close();
   });
 
   it("goes from the catalog to a tool to a comparison", async () => {
-    const page = await browser.newPage();
-    await page.goto(`${site.url}/tools`);
+    const page = await live.browser.newPage();
+    await page.goto(`${live.site.url}/tools`);
     await page.getByLabel("Search name, vendor, best-for or description").fill("smolvlm");
     await page.getByRole("button", { name: "Show tools" }).click();
     await page.getByRole("link", { name: "SmolVLM2-2B", exact: true }).click();
@@ -81,9 +72,9 @@ describe.runIf(browserAvailable())("browser: comparing tools", () => {
   });
 
   it("picks two tools on /compare without JavaScript", async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await live.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${site.url}/compare`);
+    await page.goto(`${live.site.url}/compare`);
     await page.getByLabel("First tool").selectOption("smolvlm2-2b");
     await page.getByLabel("Second tool").selectOption("gemini-2-5-flash-native-audio-output");
     await page.getByRole("button", { name: "Compare" }).click();

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import type { Server } from "node:http";
 import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { createApp } from "../../src/app.tsx";
 import { loadConfig } from "../../src/config.ts";
 import { startServer } from "../../src/server.ts";
@@ -54,4 +55,17 @@ export async function startLiveSite(): Promise<LiveSite> {
       await db.dispose();
     },
   };
+}
+
+/** Inside a describe: a live site and a browser for its tests, closed afterwards. */
+export function useLiveBrowser(): { site: LiveSite; browser: Browser } {
+  const ctx = {} as { site: LiveSite; browser: Browser };
+  beforeAll(async () => {
+    [ctx.site, ctx.browser] = await Promise.all([startLiveSite(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await ctx.browser?.close();
+    await ctx.site?.close();
+  });
+  return ctx;
 }

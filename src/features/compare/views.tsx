@@ -179,16 +179,23 @@ export function CompareIndex(props: {
         </div>
       </form>
       <h2>Featured comparisons</h2>
-      <ul class="list-plain">
-        {props.featured.map((p) => (
-          <li>
-            <a href={p.path}>
-              {p.a.name} vs {p.b.name}
-            </a>{" "}
-            <span class="muted small">· {p.category}</span>
-          </li>
-        ))}
-      </ul>
+      <PairList pairs={props.featured} />
     </Layout>
+  );
+}
+
+/** A list of comparisons, each linked, with its category. */
+export function PairList(props: { pairs: FeaturedPair[] }) {
+  return (
+    <ul class="list-plain">
+      {props.pairs.map((p) => (
+        <li>
+          <a href={p.path}>
+            {p.a.name} vs {p.b.name}
+          </a>{" "}
+          <span class="muted small">· {p.category}</span>
+        </li>
+      ))}
+    </ul>
   );
 }

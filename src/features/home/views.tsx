@@ -6,6 +6,7 @@ import { NewsletterCta, ToolCard } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
 import type { Category, ToolSummary } from "../catalog/service.ts";
 import type { FeaturedPair } from "../compare/service.ts";
+import { PairList } from "../compare/views.tsx";
 
 /** / : latest verdicts, featured comparisons, categories, newsletter. */
 export function HomePage(props: {
@@ -54,16 +55,7 @@ export function HomePage(props: {
         <h2>Popular comparisons</h2>
         <a href="/compare">Compare any two</a>
       </div>
-      <ul class="list-plain">
-        {props.featured.slice(0, 8).map((p) => (
-          <li>
-            <a href={p.path}>
-              {p.a.name} vs {p.b.name}
-            </a>{" "}
-            <span class="muted small">· {p.category}</span>
-          </li>
-        ))}
-      </ul>
+      <PairList pairs={props.featured.slice(0, 8)} />
 
       <h2>Categories</h2>
       <ul class="chips">
