@@ -124,7 +124,7 @@ export function ComparePage({ a, b, split, pricing, canonical }: ComparePageProp
         </table>
       </div>
       <p class="small muted" style="margin-top:0.5rem">
-        Each persona's four lens answers are on the tool pages:{" "}
+        {reviewAuthors(tools)}. Each persona's four lens answers are on the tool pages:{" "}
         <a href={`/tools/${a.slug}#scorecard-heading`}>{a.name}</a>,{" "}
         <a href={`/tools/${b.slug}#scorecard-heading`}>{b.name}</a>.
       </p>
@@ -198,4 +198,11 @@ export function PairList(props: { pairs: FeaturedPair[] }) {
       ))}
     </ul>
   );
+}
+
+/** Who wrote the reviews on show, e.g. "Reviews by the sample panel". */
+function reviewAuthors(tools: ToolDetail[]): string {
+  const authors = [...new Set(tools.flatMap((t) => Object.values(t.reviews).map((r) => r.author)))];
+  if (authors.length === 0) return "No reviews published yet";
+  return `Reviews by ${authors.map((a) => (a === "Sample panel" ? "the sample panel" : a)).join(", ")}`;
 }
