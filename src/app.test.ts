@@ -34,7 +34,7 @@ describe("every page", () => {
 
   it("the home page has latest verdicts, popular comparisons, categories and the newsletter", async () => {
     const html = await (await t.request("/")).text();
-    for (const part of ["Latest verdicts", "Popular comparisons", "Categories", "Weekly AI Tool Verdicts"]) {
+    for (const part of ["Latest verdicts", "Featured comparisons", "Categories", "Weekly AI Tool Verdicts"]) {
       expect(html).toContain(part);
     }
     expect(html).toContain('href="/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b"');

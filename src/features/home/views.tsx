@@ -52,7 +52,7 @@ export function HomePage(props: {
       </div>
 
       <div class="section-head">
-        <h2>Popular comparisons</h2>
+        <h2>Featured comparisons</h2>
         <a href="/compare">Compare any two</a>
       </div>
       <PairList pairs={props.featured.slice(0, 8)} />
