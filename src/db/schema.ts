@@ -1,5 +1,5 @@
 /** Table types for Kysely. Dates are ISO-8601 text and booleans 0/1 integers on both engines. */
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { Generated } from "kysely";
 
 export interface CategoriesTable {
   id: Generated<number>;
@@ -84,7 +84,3 @@ export interface Database {
   reviews: ReviewsTable;
   review_answers: ReviewAnswersTable;
 }
-
-export type ToolRow = Selectable<ToolsTable>;
-export type NewTool = Insertable<ToolsTable>;
-export type ReviewRow = Selectable<ReviewsTable>;

@@ -6,16 +6,24 @@ export function comparePath(slugA: string, slugB: string): string {
   return `/compare/${first}-vs-${second}`;
 }
 
-/** Every slug that some split of "a-vs-b" could name (at most 16 splits are considered). */
-export function candidateSlugs(pair: string): string[] {
-  const out = new Set<string>();
+const MAX_SPLITS = 16;
+
+/** Every way to cut "a-vs-b" at a "-vs-" into two non-empty halves, left to right. */
+function splits(pair: string): { a: string; b: string }[] {
+  const out: { a: string; b: string }[] = [];
   let at = pair.indexOf("-vs-");
-  for (let n = 0; at > 0 && n < 16; n++) {
-    out.add(pair.slice(0, at));
-    out.add(pair.slice(at + 4));
+  while (at > 0 && out.length < MAX_SPLITS) {
+    const b = pair.slice(at + 4);
+    if (b.length > 0) out.push({ a: pair.slice(0, at), b });
     at = pair.indexOf("-vs-", at + 1);
   }
-  return [...out].filter((s) => s.length > 0 && s.length <= 80);
+  return out;
+}
+
+/** Every slug that some split of "a-vs-b" could name. */
+export function candidateSlugs(pair: string): string[] {
+  const out = new Set(splits(pair).flatMap((s) => [s.a, s.b]));
+  return [...out].filter((s) => s.length <= 80);
 }
 
 /**
@@ -23,13 +31,6 @@ export function candidateSlugs(pair: string): string[] {
  * point is tried and the first where both halves are known wins; failing that, the first split.
  */
 export function parsePair(pair: string, isKnown: (slug: string) => boolean): { a: string; b: string } | null {
-  const splits: { a: string; b: string }[] = [];
-  let at = pair.indexOf("-vs-");
-  while (at > 0) {
-    const a = pair.slice(0, at);
-    const b = pair.slice(at + 4);
-    if (b.length > 0) splits.push({ a, b });
-    at = pair.indexOf("-vs-", at + 1);
-  }
-  return splits.find((s) => isKnown(s.a) && isKnown(s.b)) ?? splits[0] ?? null;
+  const all = splits(pair);
+  return all.find((s) => isKnown(s.a) && isKnown(s.b)) ?? all[0] ?? null;
 }

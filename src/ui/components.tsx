@@ -1,6 +1,5 @@
 /** Shared pieces of the pages: verdict badges, tool cards, newsletter and bookmark panels. */
 import { communityLabel } from "../domain/community.ts";
-import { comparePath } from "../domain/compare-path.ts";
 import { formatScore, type PanelSummary, panelShipLabel, panelVerdictLabel } from "../domain/panel.ts";
 import type { ToolSummary } from "../features/catalog/service.ts";
 
@@ -116,9 +115,4 @@ export function BookmarksPanel() {
       <p style="margin:0">No bookmarks yet. Bookmark a tool to keep it here for your next comparison.</p>
     </section>
   );
-}
-
-/** A link to the canonical comparison of two tools. */
-export function CompareLink(props: { a: string; b: string; children: unknown }) {
-  return <a href={comparePath(props.a, props.b)}>{props.children as string}</a>;
 }

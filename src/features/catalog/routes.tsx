@@ -5,14 +5,7 @@ import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../ui/render.ts";
 import { parseToolQuery } from "./query.ts";
-import {
-  getCategory,
-  getTool,
-  listCategories,
-  listToolNames,
-  listTools,
-  toolsInCategory,
-} from "./service.ts";
+import { getTool, listCategories, listToolNames, listTools, toolsByScore } from "./service.ts";
 import { CategoriesPage, CategoryPage, ToolPageView, ToolsPage } from "./views.tsx";
 
 /** 404 for an unknown tool slug, suggesting the closest tools by name. */
@@ -64,7 +57,7 @@ export function catalogRoutes(deps: Deps) {
     const slug = c.req.param("slug");
     const tool = await getTool(db, slug);
     if (!tool) throw await unknownTool(deps, slug);
-    const sameCategory = await toolsInCategory(db, tool.category.slug);
+    const sameCategory = await toolsByScore(db, tool.category.slug);
     return sendPage(
       c,
       <ToolPageView
@@ -82,15 +75,15 @@ export function catalogRoutes(deps: Deps) {
 
   app.get("/categories/:slug", async (c) => {
     const slug = c.req.param("slug");
-    const category = await getCategory(db, slug);
+    const categories = await listCategories(db);
+    const category = categories.find((cat) => cat.slug === slug);
     if (!category) {
-      const categories = await listCategories(db);
       throw notFound(
         `There is no category “${slug.slice(0, 100)}”.`,
         closest(slug, categories, 10).map((cat) => ({ href: `/categories/${cat.slug}`, label: cat.name })),
       );
     }
-    const tools = await toolsInCategory(db, slug);
+    const tools = await toolsByScore(db, slug);
     return sendPage(
       c,
       <CategoryPage category={category} tools={tools} canonical={`${config.siteUrl}/categories/${slug}`} />,

@@ -250,10 +250,11 @@ export async function latestVerdicts(db: Db, limit: number): Promise<ToolSummary
   return summaries(db, rows);
 }
 
-/** Tools of one category, best panel score first. */
-export async function toolsInCategory(db: Db, categorySlug: string): Promise<ToolSummary[]> {
-  const rows = await selectSummaries(db)
-    .where("categories.slug", "=", categorySlug)
+/** Tools, best panel score first: the whole catalog, or one category. */
+export async function toolsByScore(db: Db, categorySlug?: string): Promise<ToolSummary[]> {
+  let q = selectSummaries(db);
+  if (categorySlug) q = q.where("categories.slug", "=", categorySlug);
+  const rows = await q
     .orderBy("tools.panel_score", (ob) => ob.desc().nullsLast())
     .orderBy("tools.name")
     .execute();
@@ -275,11 +276,6 @@ export async function listCategories(db: Db): Promise<Category[]> {
     .orderBy("categories.name")
     .execute();
   return rows.map((r) => ({ ...r, toolCount: Number(r.toolCount) }));
-}
-
-/** One category by slug, or undefined. */
-export async function getCategory(db: Db, slug: string): Promise<Category | undefined> {
-  return (await listCategories(db)).find((c) => c.slug === slug);
 }
 
 /** A tool with its pricing, competitors and published persona reviews, or undefined. */
@@ -335,13 +331,6 @@ export async function getTools(db: Db, slugs: string[]): Promise<Map<string, Too
     });
   }
   return out;
-}
-
-/** Which of these slugs are in the catalog. */
-export async function existingSlugs(db: Db, slugs: string[]): Promise<Set<string>> {
-  if (slugs.length === 0) return new Set();
-  const rows = await db.selectFrom("tools").select("slug").where("slug", "in", slugs).execute();
-  return new Set(rows.map((r) => r.slug));
 }
 
 async function publishedReviews(

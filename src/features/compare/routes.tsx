@@ -7,8 +7,8 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../ui/render.ts";
-import { existingSlugs, listToolNames } from "../catalog/service.ts";
-import { featuredPairs, getComparison } from "./service.ts";
+import { getTools, listToolNames } from "../catalog/service.ts";
+import { featuredPairs } from "./service.ts";
 import { CompareIndex, ComparePage } from "./views.tsx";
 
 const SLUG = /^[a-z0-9-]{1,80}$/;
@@ -43,11 +43,26 @@ export function compareRoutes(deps: Deps) {
 
   app.get("/compare/:pair", async (c) => {
     const raw = c.req.param("pair");
-    const known = await existingSlugs(db, candidateSlugs(raw));
-    const pair = parsePair(raw, (s) => known.has(s));
-    // the names are needed only to suggest alternatives when something is wrong
-    const names =
-      pair && pair.a !== pair.b && known.has(pair.a) && known.has(pair.b) ? [] : await listToolNames(db);
+    const found = await getTools(db, candidateSlugs(raw));
+    const pair = parsePair(raw, (s) => found.has(s));
+    const a = pair && found.get(pair.a);
+    const b = pair && found.get(pair.b);
+    if (pair && a && b && a !== b) {
+      const canonical = comparePath(a.slug, b.slug);
+      if (c.req.path !== canonical) return c.redirect(canonical, 301);
+      return sendPage(
+        c,
+        <ComparePage
+          a={a}
+          b={b}
+          split={reviewerSplit(a, b)}
+          pricing={pricingRead(a, b)}
+          canonical={`${config.siteUrl}${canonical}`}
+        />,
+      );
+    }
+    // something is wrong with the address: suggest where to go instead
+    const names = await listToolNames(db);
     if (!pair) {
       throw notFound("A comparison address names two tools, like /compare/tool-a-vs-tool-b.", [
         ...closest(raw, names, 5).map((t) => ({ href: `/tools/${t.slug}`, label: t.name })),
@@ -68,34 +83,14 @@ export function compareRoutes(deps: Deps) {
         ],
       );
     }
-    const unknown = [pair.a, pair.b].filter((s) => !known.has(s));
-    if (unknown.length > 0) {
-      const suggestions = unknown.flatMap((u) => closest(u, names, 3));
-      throw notFound(
-        `${unknown.map((u) => `“${u.slice(0, 100)}”`).join(" and ")} ${unknown.length === 1 ? "is" : "are"} not in the catalog. Did you mean one of these?`,
-        [
-          ...suggestions.map((t) => ({ href: `/tools/${t.slug}`, label: t.name })),
-          { href: "/compare", label: "Pick two tools to compare" },
-        ],
-      );
-    }
-    const canonical = comparePath(pair.a, pair.b);
-    if (c.req.path !== canonical) return c.redirect(canonical, 301);
-
-    const [a, b] = await getComparison(db, pair.a, pair.b);
-    if (!a || !b)
-      throw notFound("One of these tools was just removed from the catalog.", [
+    const unknown = [pair.a, pair.b].filter((s) => !found.has(s));
+    const suggestions = unknown.flatMap((u) => closest(u, names, 3));
+    throw notFound(
+      `${unknown.map((u) => `“${u.slice(0, 100)}”`).join(" and ")} ${unknown.length === 1 ? "is" : "are"} not in the catalog. Did you mean one of these?`,
+      [
+        ...suggestions.map((t) => ({ href: `/tools/${t.slug}`, label: t.name })),
         { href: "/compare", label: "Pick two tools to compare" },
-      ]);
-    return sendPage(
-      c,
-      <ComparePage
-        a={a}
-        b={b}
-        split={reviewerSplit(a, b)}
-        pricing={pricingRead(a, b)}
-        canonical={`${config.siteUrl}${canonical}`}
-      />,
+      ],
     );
   });
 

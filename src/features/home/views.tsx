@@ -4,6 +4,7 @@ import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
 import { NewsletterCta, ToolCard } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
+import { MAX_QUERY_LENGTH } from "../catalog/query.ts";
 import type { Category, ToolSummary } from "../catalog/service.ts";
 import type { FeaturedPair } from "../compare/service.ts";
 import { PairList } from "../compare/views.tsx";
@@ -34,7 +35,7 @@ export function HomePage(props: {
             id="home-q"
             type="search"
             name="q"
-            maxlength={200}
+            maxlength={MAX_QUERY_LENGTH}
             placeholder="e.g. speech, vector, open source"
           />
         </div>
