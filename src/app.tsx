@@ -1,25 +1,34 @@
 /** Composes middleware and every feature's routes into one Hono app. */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { Config } from "./config.ts";
 import { catalogRoutes } from "./features/catalog/routes.tsx";
 import type { Db } from "./features/catalog/service.ts";
 import { compareRoutes } from "./features/compare/routes.tsx";
 import { homeRoutes } from "./features/home/routes.tsx";
+import { csrfProtection } from "./http/csrf.ts";
 import type { Deps } from "./http/deps.ts";
 import { badRequest, HttpError, notFound } from "./http/errors.ts";
+import { sendPage } from "./http/page.tsx";
 import { etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
+import { problemJson, wantsProblemJson } from "./http/problem.ts";
+import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { viewerMiddleware } from "./http/viewer.ts";
+import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { assets } from "./ui/assets.ts";
 import { ErrorPage } from "./ui/error-page.tsx";
-import { sendPage } from "./ui/render.ts";
 
 export interface AppOptions {
   db: Db;
   config: Config;
   cache?: PageCache;
+  mailer?: Mailer;
+  rateLimits?: RateLimitStore;
 }
 
 const MAX_URL_LENGTH = 4096;
+const MAX_FORM_BYTES = 16 * 1024;
 
 /** Builds the app; the returned cache must be invalidated after every write. */
 export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
@@ -27,6 +36,14 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     db: opts.db,
     config: opts.config,
     cache: opts.cache ?? new PageCache(opts.config.pageCache),
+    mailer:
+      opts.mailer ??
+      createMailer({
+        smtpUrl: opts.config.smtpUrl,
+        from: opts.config.mailFrom,
+        outboxDir: opts.config.outboxDir,
+      }),
+    rateLimits: opts.rateLimits ?? new MemoryRateLimitStore(),
   };
   const headers = securityHeaders({ https: opts.config.siteUrl.startsWith("https://") });
   const app = new Hono();
@@ -96,6 +113,17 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     c.res = new Response(method === "HEAD" ? null : body, { status: 200, headers: { ...pageHeaders, etag } });
   });
 
+  app.use(viewerMiddleware(deps));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_FORM_BYTES,
+      onError: () => {
+        throw new HttpError(413, "That form is too large", "Forms on this site are small; send less text.");
+      },
+    }),
+  );
+  app.use(csrfProtection(new URL(opts.config.siteUrl).origin));
+
   app.get("/assets/:file", (c) => {
     const asset = assets.get(c.req.path);
     if (!asset) throw notFound("That file does not exist. It may be from an older version of the site.");
@@ -122,14 +150,24 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   });
 
   app.onError((err, c) => {
-    if (err instanceof HttpError) return sendPage(c, <ErrorPage error={err} />, err.status);
-    console.error(`${c.req.method} ${c.req.path} failed:`, err);
-    const error = new HttpError(
-      500,
-      "Something went wrong on our side",
-      "The error has been logged. Please try again in a moment.",
-    );
-    return sendPage(c, <ErrorPage error={error} />, 500);
+    let error: HttpError;
+    if (err instanceof HttpError) {
+      error = err;
+    } else {
+      console.error(`${c.req.method} ${c.req.path} failed:`, err);
+      error = new HttpError(
+        500,
+        "Something went wrong on our side",
+        "The error has been logged. Please try again in a moment.",
+      );
+    }
+    for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
+    if (wantsProblemJson(c.req.header("accept"), c.req.header("x-requested-with"))) {
+      return c.body(JSON.stringify(problemJson(error, c.req.path)), error.status, {
+        "content-type": "application/problem+json",
+      });
+    }
+    return sendPage(c, <ErrorPage error={error} />, error.status);
   });
 
   return { app, deps };

@@ -15,6 +15,23 @@ const envSchema = z.object({
   SITE_URL: z.url().optional(),
   /** Set to "off" to disable the rendered-page cache (benchmarks measure both). */
   PAGE_CACHE: z.enum(["on", "off"]).default("on"),
+  /** smtp://user:pass@host:port or smtps://…; unset writes mail to DATA_DIR/outbox as .eml files. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL (leave it unset to write mail to the outbox)")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Ship or Skip <no-reply@localhost>"),
+  /** Comma-separated addresses that are admins whenever they sign in. */
+  ADMIN_EMAILS: z.string().default(""),
+  /** How many reverse proxies sit in front of the app; 0 means use the socket's address. */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** redis://… shares rate limits and cache invalidation across instances; unset keeps them in process. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL (leave it unset to keep this state in process)")
+    .optional(),
+  /** Community votes per account per minute. */
+  VOTE_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
 });
 
 export interface Config {
@@ -26,6 +43,13 @@ export interface Config {
   sqlitePath: string;
   siteUrl: string;
   pageCache: boolean;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  outboxDir: string;
+  adminEmails: string[];
+  trustProxy: number;
+  redisUrl: string | undefined;
+  voteRateLimit: number;
 }
 
 /** Parses the environment into a Config; throws one readable error listing every problem. */
@@ -46,5 +70,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqlitePath: join(e.DATA_DIR, "shiporskip.sqlite"),
     siteUrl: (e.SITE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     pageCache: e.PAGE_CACHE === "on",
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    outboxDir: join(e.DATA_DIR, "outbox"),
+    adminEmails: e.ADMIN_EMAILS.split(",")
+      .map((a) => a.trim().toLowerCase())
+      .filter(Boolean),
+    trustProxy: e.TRUST_PROXY,
+    redisUrl: e.REDIS_URL,
+    voteRateLimit: e.VOTE_RATE_LIMIT,
   };
 }

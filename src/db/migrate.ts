@@ -1,10 +1,12 @@
 /** Runs the versioned migrations in order; each runs once, recorded by Kysely's migrator. */
 import { type Kysely, type Migration, Migrator } from "kysely";
 import * as m001 from "./migrations/001_catalog.ts";
+import * as m002 from "./migrations/002_accounts.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
   "001_catalog": m001,
+  "002_accounts": m002,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name on error. */

@@ -34,6 +34,8 @@ export interface ToolsTable {
   panel_verdict: Generated<string>;
   community_ship: Generated<number>;
   community_skip: Generated<number>;
+  /** Wilson lower bound of the ship share, recomputed with the counts. */
+  community_wilson: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -76,6 +78,74 @@ export interface ReviewAnswersTable {
   answer: string;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  /** Normalized: trimmed and lowercased. */
+  email: string;
+  role: Generated<string>;
+  blocked_at: string | null;
+  blocked_reason: string | null;
+  created_at: string;
+  last_sign_in_at: string | null;
+}
+
+export interface SignInLinksTable {
+  id: Generated<number>;
+  token_hash: string;
+  email: string;
+  return_to: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SessionsTable {
+  id: Generated<number>;
+  token_hash: string;
+  user_id: number;
+  user_agent: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface VotesTable {
+  user_id: number;
+  tool_id: number;
+  /** "ship" or "skip"; a withdrawn vote is a deleted row. */
+  value: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PicksTable {
+  user_id: number;
+  low_tool_id: number;
+  high_tool_id: number;
+  winner_tool_id: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BookmarksTable {
+  user_id: number;
+  tool_id: number;
+  created_at: string;
+}
+
+/** Append-only: triggers refuse updates and deletes. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: number | null;
+  actor_email: string;
+  action: string;
+  subject: string;
+  reason: string;
+  /** JSON object with what changed. */
+  detail: string;
+}
+
 export interface Database {
   categories: CategoriesTable;
   tools: ToolsTable;
@@ -83,4 +153,11 @@ export interface Database {
   tool_competitors: ToolCompetitorsTable;
   reviews: ReviewsTable;
   review_answers: ReviewAnswersTable;
+  users: UsersTable;
+  sign_in_links: SignInLinksTable;
+  sessions: SessionsTable;
+  votes: VotesTable;
+  picks: PicksTable;
+  bookmarks: BookmarksTable;
+  audit_log: AuditLogTable;
 }

@@ -5,16 +5,27 @@ export interface Suggestion {
   label: string;
 }
 
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500;
+
 export class HttpError extends Error {
-  readonly status: 400 | 404 | 405 | 413 | 429 | 500;
+  readonly status: ErrorStatus;
   readonly title: string;
   readonly suggestions: Suggestion[];
+  /** Extra response headers, such as Retry-After on a 429. */
+  readonly headers: Record<string, string>;
 
-  constructor(status: HttpError["status"], title: string, detail: string, suggestions: Suggestion[] = []) {
+  constructor(
+    status: ErrorStatus,
+    title: string,
+    detail: string,
+    suggestions: Suggestion[] = [],
+    headers: Record<string, string> = {},
+  ) {
     super(detail);
     this.status = status;
     this.title = title;
     this.suggestions = suggestions;
+    this.headers = headers;
   }
 
   get detail(): string {
@@ -30,4 +41,9 @@ export function badRequest(detail: string, suggestions: Suggestion[] = []): Http
 /** 404 with suggestions of where to go instead. */
 export function notFound(detail: string, suggestions: Suggestion[] = []): HttpError {
   return new HttpError(404, "Not found", detail, suggestions);
+}
+
+/** 403: signed in, but this account may not do that. */
+export function forbidden(detail: string): HttpError {
+  return new HttpError(403, "Not allowed", detail, [{ href: "/", label: "Go to the home page" }]);
 }

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
-import { sendPage } from "../../ui/render.ts";
+import { sendPage } from "../../http/page.tsx";
 import { parseToolQuery } from "./query.ts";
 import { getTool, listCategories, listToolNames, listTools, toolsByScore } from "./service.ts";
 import { CategoriesPage, CategoryPage, ToolPageView, ToolsPage } from "./views.tsx";

@@ -1,6 +1,6 @@
 /** Catalog reads and the panel recompute: tools, categories and persona reviews. */
-import { type Kysely, sql } from "kysely";
-import type { Database } from "../../db/schema.ts";
+import { sql } from "kysely";
+import type { Db } from "../../db/types.ts";
 import {
   type Deployment,
   PERSONAS,
@@ -13,7 +13,7 @@ import { type CommunitySummary, summarizeCommunity } from "../../domain/communit
 import { type PanelSummary, type PanelVerdict, summarizePanel } from "../../domain/panel.ts";
 import type { Pricing } from "../../domain/pricing-read.ts";
 
-export type Db = Kysely<Database>;
+export type { Db };
 
 export interface CategoryRef {
   slug: string;

@@ -6,7 +6,7 @@ import { reviewerSplit } from "../../domain/reviewer-split.ts";
 import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
-import { sendPage } from "../../ui/render.ts";
+import { sendPage } from "../../http/page.tsx";
 import { getTools, listToolNames } from "../catalog/service.ts";
 import { featuredPairs } from "./service.ts";
 import { CompareIndex, ComparePage } from "./views.tsx";

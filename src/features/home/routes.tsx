@@ -1,7 +1,7 @@
 /** Routes of the home page and the methodology page. */
 import { Hono } from "hono";
 import type { Deps } from "../../http/deps.ts";
-import { sendPage } from "../../ui/render.ts";
+import { sendPage } from "../../http/page.tsx";
 import { latestVerdicts, listCategories } from "../catalog/service.ts";
 import { featuredPairs } from "../compare/service.ts";
 import { HomePage, MethodologyPage } from "./views.tsx";

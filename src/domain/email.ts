@@ -1,0 +1,26 @@
+/** Email addresses as accounts know them: validated, trimmed and lowercased. */
+import { z } from "zod";
+
+const MAX_LENGTH = 254;
+
+const emailSchema = z
+  .string()
+  .trim()
+  .min(1, "Enter your email address.")
+  .max(MAX_LENGTH, `An email address has at most ${MAX_LENGTH} characters.`)
+  .pipe(z.email("That does not look like an email address. Check it for typos, like name@example.com."))
+  .transform((e) => e.toLowerCase());
+
+/** The normalized address, or a sentence saying what is wrong with it. */
+export function normalizeEmail(input: unknown): { ok: true; email: string } | { ok: false; error: string } {
+  const parsed = emailSchema.safeParse(typeof input === "string" ? input : "");
+  if (parsed.success) return { ok: true, email: parsed.data };
+  return { ok: false, error: parsed.error.issues[0]?.message ?? "Enter a valid email address." };
+}
+
+/** "j•••@example.com": enough to recognise an address without showing it whole. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "•••";
+  return `${email[0]}•••${email.slice(at)}`;
+}

@@ -1,0 +1,181 @@
+/**
+ * Community votes and head-to-head picks. Every vote change (cast, change, withdraw,
+ * moderation) goes through one function that recomputes the tool's figures from the votes
+ * table in the same transaction; counts are never incremented.
+ */
+import { PostgresAdapter } from "kysely";
+import type { Db } from "../../db/types.ts";
+import { type CommunitySummary, summarizeCommunity } from "../../domain/community.ts";
+
+export const VOTE_VALUES = ["ship", "skip"] as const;
+export type VoteValue = (typeof VOTE_VALUES)[number];
+
+export interface ToolRef {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+export interface PickSplit {
+  /** Picks for each tool of the pair, by slug. */
+  counts: Record<string, number>;
+  total: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A tool's id and name by slug, or undefined. */
+export async function findToolRef(db: Db, slug: string): Promise<ToolRef | undefined> {
+  return db.selectFrom("tools").select(["id", "slug", "name"]).where("slug", "=", slug).executeTakeFirst();
+}
+
+/**
+ * Serializes changes to one tool's figures. PostgreSQL takes a row lock so concurrent
+ * transactions count after one another; SQLite has a single writer already.
+ */
+async function lockTool(trx: Db, toolId: number): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await trx.selectFrom("tools").select("id").where("id", "=", toolId).forUpdate().execute();
+  }
+}
+
+/** Recomputes a tool's community figures from its votes; call inside the change's transaction. */
+export async function recomputeCommunity(trx: Db, toolId: number): Promise<CommunitySummary> {
+  const rows = await trx
+    .selectFrom("votes")
+    .select(["value", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("tool_id", "=", toolId)
+    .groupBy("value")
+    .execute();
+  const count = (v: VoteValue) => Number(rows.find((r) => r.value === v)?.n ?? 0);
+  const summary = summarizeCommunity(count("ship"), count("skip"));
+  await trx
+    .updateTable("tools")
+    .set({
+      community_ship: summary.ship,
+      community_skip: summary.skip,
+      community_wilson: summary.wilsonLower,
+    })
+    .where("id", "=", toolId)
+    .execute();
+  return summary;
+}
+
+/** Casts, changes (a value) or withdraws (null) one account's vote on a tool. */
+export async function setVote(
+  db: Db,
+  opts: { userId: number; toolId: number; value: VoteValue | null; now?: number },
+): Promise<CommunitySummary> {
+  const at = iso(opts.now ?? Date.now());
+  return db.transaction().execute(async (trx) => {
+    await lockTool(trx, opts.toolId);
+    if (opts.value === null) {
+      await trx
+        .deleteFrom("votes")
+        .where("user_id", "=", opts.userId)
+        .where("tool_id", "=", opts.toolId)
+        .execute();
+    } else {
+      await trx
+        .insertInto("votes")
+        .values({
+          user_id: opts.userId,
+          tool_id: opts.toolId,
+          value: opts.value,
+          created_at: at,
+          updated_at: at,
+        })
+        .onConflict((oc) =>
+          oc.columns(["user_id", "tool_id"]).doUpdateSet({ value: opts.value as VoteValue, updated_at: at }),
+        )
+        .execute();
+    }
+    return recomputeCommunity(trx, opts.toolId);
+  });
+}
+
+/** Removes every vote of an account and recomputes the tools they touched; returns those tools' ids. */
+export async function removeVotesOf(trx: Db, userId: number): Promise<number[]> {
+  const toolIds = (
+    await trx.selectFrom("votes").select("tool_id").where("user_id", "=", userId).orderBy("tool_id").execute()
+  ).map((r) => r.tool_id);
+  for (const id of toolIds) await lockTool(trx, id);
+  await trx.deleteFrom("votes").where("user_id", "=", userId).execute();
+  for (const id of toolIds) await recomputeCommunity(trx, id);
+  return toolIds;
+}
+
+/** An account's votes, by tool slug. */
+export async function votesOf(db: Db, userId: number): Promise<Map<string, VoteValue>> {
+  const rows = await db
+    .selectFrom("votes")
+    .innerJoin("tools", "tools.id", "votes.tool_id")
+    .select(["tools.slug", "votes.value"])
+    .where("votes.user_id", "=", userId)
+    .execute();
+  return new Map(rows.map((r) => [r.slug, r.value as VoteValue]));
+}
+
+function pairKey(a: ToolRef, b: ToolRef): { low: number; high: number } {
+  return a.id < b.id ? { low: a.id, high: b.id } : { low: b.id, high: a.id };
+}
+
+/** Sets (a winner) or withdraws (null) one account's pick on a pair. */
+export async function setPick(
+  db: Db,
+  opts: { userId: number; a: ToolRef; b: ToolRef; winner: ToolRef | null; now?: number },
+): Promise<void> {
+  const at = iso(opts.now ?? Date.now());
+  const { low, high } = pairKey(opts.a, opts.b);
+  const where = { user_id: opts.userId, low_tool_id: low, high_tool_id: high };
+  if (opts.winner === null) {
+    await db
+      .deleteFrom("picks")
+      .where("user_id", "=", where.user_id)
+      .where("low_tool_id", "=", low)
+      .where("high_tool_id", "=", high)
+      .execute();
+    return;
+  }
+  const winner = opts.winner.id;
+  await db
+    .insertInto("picks")
+    .values({ ...where, winner_tool_id: winner, created_at: at, updated_at: at })
+    .onConflict((oc) =>
+      oc
+        .columns(["user_id", "low_tool_id", "high_tool_id"])
+        .doUpdateSet({ winner_tool_id: winner, updated_at: at }),
+    )
+    .execute();
+}
+
+/** How the picks on a pair split, and which one this account picked (if any). */
+export async function pickSplit(
+  db: Db,
+  a: ToolRef,
+  b: ToolRef,
+  userId?: number,
+): Promise<PickSplit & { mine: string | null }> {
+  const { low, high } = pairKey(a, b);
+  const rows = await db
+    .selectFrom("picks")
+    .select(["winner_tool_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("low_tool_id", "=", low)
+    .where("high_tool_id", "=", high)
+    .groupBy("winner_tool_id")
+    .execute();
+  const count = (t: ToolRef) => Number(rows.find((r) => r.winner_tool_id === t.id)?.n ?? 0);
+  let mine: string | null = null;
+  if (userId !== undefined) {
+    const row = await db
+      .selectFrom("picks")
+      .select("winner_tool_id")
+      .where("user_id", "=", userId)
+      .where("low_tool_id", "=", low)
+      .where("high_tool_id", "=", high)
+      .executeTakeFirst();
+    mine = row ? (row.winner_tool_id === a.id ? a.slug : b.slug) : null;
+  }
+  const counts = { [a.slug]: count(a), [b.slug]: count(b) };
+  return { counts, total: count(a) + count(b), mine };
+}

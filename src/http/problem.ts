@@ -1,0 +1,28 @@
+/** RFC 9457 problem details for clients that ask for JSON (scripts and the in-place updater). */
+import type { HttpError } from "./errors.ts";
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+}
+
+/** Whether the client wants problem JSON rather than an HTML error page. */
+export function wantsProblemJson(accept: string | undefined, requestedWith: string | undefined): boolean {
+  if (requestedWith === "fetch") return true;
+  if (!accept) return false;
+  return /application\/(problem\+)?json/.test(accept) && !accept.includes("text/html");
+}
+
+/** The problem document for an error. */
+export function problemJson(error: HttpError, path: string): ProblemDetails {
+  return {
+    type: "about:blank",
+    title: error.title,
+    status: error.status,
+    detail: error.detail,
+    instance: path,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Fixed-window rate limits. The counters live in process by default and in Redis when
+ * REDIS_URL is set, so every instance shares them. Answers carry RateLimit-* headers; a
+ * refusal is a 429 with Retry-After.
+ */
+import type { Context } from "hono";
+import { HttpError } from "./errors.ts";
+
+export interface RateRule {
+  /** Names the counter, e.g. "sign-in-address". */
+  name: string;
+  limit: number;
+  windowMs: number;
+  /** What the reader is told when refused. */
+  message: string;
+}
+
+export interface WindowCount {
+  count: number;
+  /** When this window ends, in epoch milliseconds. */
+  resetAt: number;
+}
+
+/** Where the counters live. */
+export interface RateLimitStore {
+  /** Counts one hit on a key and returns the window's count so far. */
+  hit(key: string, windowMs: number): Promise<WindowCount>;
+}
+
+/** Counters in this process; fine for one instance. */
+export class MemoryRateLimitStore implements RateLimitStore {
+  private windows = new Map<string, WindowCount>();
+  private hits = 0;
+
+  async hit(key: string, windowMs: number): Promise<WindowCount> {
+    const now = Date.now();
+    if (++this.hits % 1000 === 0) this.sweep(now);
+    let w = this.windows.get(key);
+    if (!w || w.resetAt <= now) {
+      w = { count: 0, resetAt: now + windowMs };
+      this.windows.set(key, w);
+    }
+    w.count++;
+    return { ...w };
+  }
+
+  private sweep(now: number) {
+    for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
+  }
+}
+
+/** Counts a hit against a rule; sets RateLimit-* headers, or throws a 429 when over the limit. */
+export async function enforceRateLimit(
+  c: Context,
+  store: RateLimitStore,
+  rule: RateRule,
+  key: string,
+): Promise<void> {
+  const { count, resetAt } = await store.hit(`${rule.name}:${key}`, rule.windowMs);
+  const resetSeconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+  const headers: Record<string, string> = {
+    "RateLimit-Limit": String(rule.limit),
+    "RateLimit-Remaining": String(Math.max(0, rule.limit - count)),
+    "RateLimit-Reset": String(resetSeconds),
+    "RateLimit-Policy": `${rule.limit};w=${Math.round(rule.windowMs / 1000)}`,
+  };
+  if (count > rule.limit) {
+    throw new HttpError(
+      429,
+      "Too many requests",
+      `${rule.message} Try again in ${waitPhrase(resetSeconds)}.`,
+      [],
+      {
+        ...headers,
+        "Retry-After": String(resetSeconds),
+      },
+    );
+  }
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+}
+
+function waitPhrase(seconds: number): string {
+  if (seconds < 90) return `${seconds} seconds`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
