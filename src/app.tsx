@@ -2,8 +2,11 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Config } from "./config.ts";
+import { accountRoutes } from "./features/accounts/routes.tsx";
+import { bookmarkRoutes } from "./features/bookmarks/routes.tsx";
 import { catalogRoutes } from "./features/catalog/routes.tsx";
 import type { Db } from "./features/catalog/service.ts";
+import { communityRoutes } from "./features/community/routes.tsx";
 import { compareRoutes } from "./features/compare/routes.tsx";
 import { homeRoutes } from "./features/home/routes.tsx";
 import { csrfProtection } from "./http/csrf.ts";
@@ -137,6 +140,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", homeRoutes(deps));
   app.route("/", catalogRoutes(deps));
   app.route("/", compareRoutes(deps));
+  app.route("/", accountRoutes(deps));
+  app.route("/", communityRoutes(deps));
+  app.route("/", bookmarkRoutes(deps));
 
   app.notFound((c) => {
     const error = notFound(

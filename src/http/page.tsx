@@ -3,7 +3,8 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { bookmarksOf, parseBrowserBookmarks, toolsBySlugs } from "../features/bookmarks/service.ts";
+import { bookmarksOf, parseBrowserBookmarks } from "../features/bookmarks/service.ts";
+import { findToolRefs } from "../features/catalog/service.ts";
 import { votesOf } from "../features/community/service.ts";
 import { ANONYMOUS, type PageViewer, ViewerContext } from "../ui/viewer-context.ts";
 import { safeReturnPath } from "./return-path.ts";
@@ -15,6 +16,8 @@ declare module "hono" {
   interface ContextVariableMap {
     /** The page just rendered, so the cache middleware need not read the body back. */
     pageHtml: string;
+    /** Signed-out bookmarks just changed in this request, newer than the request's cookie. */
+    browserBookmarks: string[];
   }
 }
 
@@ -37,8 +40,8 @@ async function loadPageViewer(c: Context): Promise<PageViewer> {
     ]);
     return { user: viewer.user, csrfToken: viewer.csrfToken, votes, bookmarks, path };
   }
-  const slugs = parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE));
-  return { ...ANONYMOUS, bookmarks: await toolsBySlugs(deps.db, slugs), path };
+  const slugs = c.get("browserBookmarks") ?? parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE));
+  return { ...ANONYMOUS, bookmarks: await findToolRefs(deps.db, slugs), path };
 }
 
 /** Renders a JSX page to the response. */

@@ -42,7 +42,7 @@ export function createMailer(opts: { smtpUrl?: string; from: string; outboxDir: 
       const info = await transport.sendMail({ from: opts.from, ...mail });
       mkdirSync(opts.outboxDir, { recursive: true });
       // names sort by time, so the newest message is the last one
-      const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.eml`;
+      const name = `${new Date().toISOString().replace(/[:.]/g, "-").toLowerCase()}-${randomBytes(3).toString("hex")}.eml`;
       writeFileSync(join(opts.outboxDir, name), info.message as Buffer);
     },
     close: () => {},

@@ -1,7 +1,8 @@
-/** Shared pieces of the pages: verdict badges, tool cards, newsletter and bookmark panels. */
-import { communityLabel } from "../domain/community.ts";
+/** Shared pieces of the pages: verdict badges, tool cards and the newsletter call to action. */
 import { formatScore, type PanelSummary, panelShipLabel, panelVerdictLabel } from "../domain/panel.ts";
+import { BookmarkButton } from "../features/bookmarks/views.tsx";
 import type { ToolSummary } from "../features/catalog/service.ts";
+import { CommunityFigure, VoteControl } from "../features/community/views.tsx";
 
 /** Ship / Skip / Split / Panel in progress, as a colored pill. */
 export function VerdictBadge(props: { panel: Pick<PanelSummary, "verdict" | "published"> }) {
@@ -20,15 +21,6 @@ export function Monogram(props: { name: string }) {
     <span class="monogram" aria-hidden="true">
       {letter}
     </span>
-  );
-}
-
-/** The bookmark control; inert until reader accounts land. */
-export function BookmarkButton(props: { name: string }) {
-  return (
-    <button type="button" class="secondary" disabled title="Bookmarks open with reader accounts">
-      <span aria-hidden="true">☆&nbsp;</span>Bookmark<span class="skip-link"> {props.name}</span>
-    </button>
   );
 }
 
@@ -70,14 +62,17 @@ export function ToolCard({ tool, level = 3, withDescription = false }: ToolCardP
           <strong>{panelShipLabel(tool.panel)}</strong>
         </li>
         <li>Panel score {formatScore(tool.panel.score)}</li>
-        <li>{communityLabel(tool.community)}</li>
+        <li>
+          <CommunityFigure slug={tool.slug} community={tool.community} />
+        </li>
         <li>
           Entry: <strong>{tool.entryPrice}</strong>
         </li>
       </ul>
       {withDescription ? <p style="margin:0">{tool.description}</p> : null}
-      <div>
-        <BookmarkButton name={tool.name} />
+      <div class="card-actions">
+        <VoteControl slug={tool.slug} name={tool.name} />
+        <BookmarkButton slug={tool.slug} name={tool.name} />
       </div>
     </article>
   );
@@ -101,18 +96,6 @@ export function NewsletterCta() {
       <p id="newsletter-note" class="muted small" style="margin:0.5rem 0 0">
         Sign-up opens soon: the first issue is being prepared.
       </p>
-    </section>
-  );
-}
-
-/** The reader's bookmarked tools; empty until reader accounts land. */
-export function BookmarksPanel() {
-  return (
-    <section class="callout" aria-labelledby="bookmarks-heading" style="margin-block:1.5rem">
-      <h2 id="bookmarks-heading" style="margin-top:0;font-size:1.1rem">
-        Your bookmarks
-      </h2>
-      <p style="margin:0">No bookmarks yet. Bookmark a tool to keep it here for your next comparison.</p>
     </section>
   );
 }

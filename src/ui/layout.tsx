@@ -1,6 +1,8 @@
 /** The page frame: head, header with navigation, main and footer. */
 import type { Child } from "hono/jsx";
-import { stylesheet } from "./assets.ts";
+import { script, stylesheet } from "./assets.ts";
+import { FormBasics } from "./forms.tsx";
+import { useViewer } from "./viewer-context.ts";
 
 export interface LayoutProps {
   title: string;
@@ -8,7 +10,7 @@ export interface LayoutProps {
   /** Absolute canonical URL of the page. */
   canonical?: string;
   /** Which top-level section is current, for aria-current. */
-  section?: "home" | "tools" | "compare" | "categories" | "methodology";
+  section?: "home" | "tools" | "compare" | "categories" | "methodology" | "bookmarks" | "account";
   children?: Child;
 }
 
@@ -21,6 +23,7 @@ const NAV = [
 
 /** Wraps page content in the site's frame. */
 export function Layout(props: LayoutProps) {
+  const viewer = useViewer();
   const title = props.title === "Ship or Skip" ? props.title : `${props.title} · Ship or Skip`;
   return (
     <html lang="en">
@@ -32,6 +35,7 @@ export function Layout(props: LayoutProps) {
         {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
         <link rel="stylesheet" href={stylesheet.path} />
         <meta name="color-scheme" content="light dark" />
+        <script src={script.path} defer />
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -53,8 +57,39 @@ export function Layout(props: LayoutProps) {
                 ))}
               </ul>
             </nav>
+            <nav class="site-nav account-nav" aria-label="Account">
+              <ul>
+                <li>
+                  <a href="/bookmarks" aria-current={props.section === "bookmarks" ? "page" : undefined}>
+                    Bookmarks
+                  </a>
+                </li>
+                {viewer.user ? (
+                  <>
+                    <li>
+                      <a href="/account" aria-current={props.section === "account" ? "page" : undefined}>
+                        Account
+                      </a>
+                    </li>
+                    <li>
+                      <form action="/sign-out" method="post">
+                        <FormBasics returnTo="/" />
+                        <button type="submit" class="link-button">
+                          Sign out
+                        </button>
+                      </form>
+                    </li>
+                  </>
+                ) : (
+                  <li>
+                    <a href="/sign-in">Sign in</a>
+                  </li>
+                )}
+              </ul>
+            </nav>
           </div>
         </header>
+        <p id="live" class="skip-link" aria-live="polite" />
         <main id="main" class="wrap">
           {props.children}
         </main>

@@ -1,6 +1,6 @@
 /** Bookmarks: an account's saved tools, and the signed-out ones kept in a browser cookie. */
 import type { Db } from "../../db/types.ts";
-import type { ToolRef } from "../community/service.ts";
+import { findToolRefs, type ToolRef } from "../catalog/service.ts";
 
 /** At most this many bookmarks are kept in a signed-out browser. */
 export const MAX_BROWSER_BOOKMARKS = 50;
@@ -41,24 +41,12 @@ export async function bookmarksOf(db: Db, userId: number): Promise<ToolRef[]> {
     .execute();
 }
 
-/** The catalog tools among some slugs, in the order given; unknown slugs are dropped. */
-export async function toolsBySlugs(db: Db, slugs: string[]): Promise<ToolRef[]> {
-  if (slugs.length === 0) return [];
-  const rows = await db
-    .selectFrom("tools")
-    .select(["id", "slug", "name"])
-    .where("slug", "in", slugs)
-    .execute();
-  const bySlug = new Map(rows.map((r) => [r.slug, r]));
-  return slugs.flatMap((s) => bySlug.get(s) ?? []);
-}
-
 /** Moves a browser's bookmarks into an account on sign-in; returns how many were new. */
 export async function mergeBookmarks(
   db: Db,
   opts: { userId: number; slugs: string[]; now?: number },
 ): Promise<number> {
-  const tools = await toolsBySlugs(db, opts.slugs.slice(0, MAX_BROWSER_BOOKMARKS));
+  const tools = await findToolRefs(db, opts.slugs.slice(0, MAX_BROWSER_BOOKMARKS));
   if (tools.length === 0) return 0;
   const at = new Date(opts.now ?? Date.now()).toISOString();
   const r = await db

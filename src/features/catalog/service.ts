@@ -15,6 +15,25 @@ import type { Pricing } from "../../domain/pricing-read.ts";
 
 export type { Db };
 
+/** A tool as writes refer to it: id for the database, slug and name for people. */
+export interface ToolRef {
+  id: number;
+  slug: string;
+  name: string;
+}
+
+/** The catalog tools among some slugs, in the order given; unknown slugs are dropped. */
+export async function findToolRefs(db: Db, slugs: string[]): Promise<ToolRef[]> {
+  if (slugs.length === 0) return [];
+  const rows = await db
+    .selectFrom("tools")
+    .select(["id", "slug", "name"])
+    .where("slug", "in", slugs)
+    .execute();
+  const bySlug = new Map(rows.map((r) => [r.slug, r]));
+  return slugs.flatMap((s) => bySlug.get(s) ?? []);
+}
+
 export interface CategoryRef {
   slug: string;
   name: string;

@@ -1,20 +1,14 @@
 /** Catalog pages: the searchable tool list, a tool's page, categories. */
 import { DEPLOYMENTS, PERSONAS, PRICING_MODELS } from "../../domain/catalog-schema.ts";
-import { communityLabel } from "../../domain/community.ts";
 import { comparePath } from "../../domain/compare-path.ts";
 import { LENSES, questionLabel, TIMING_LABELS } from "../../domain/lenses.ts";
 import { formatScore, panelShipLabel, panelVerdictLine } from "../../domain/panel.ts";
 import { formatUsd, pricingModelName } from "../../domain/pricing-read.ts";
-import {
-  BookmarksPanel,
-  Monogram,
-  NewsletterCta,
-  PersonaVerdict,
-  ToolCard,
-  VerdictBadge,
-} from "../../ui/components.tsx";
+import { Monogram, NewsletterCta, PersonaVerdict, ToolCard, VerdictBadge } from "../../ui/components.tsx";
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
+import { BookmarkButton, BookmarksPanel } from "../bookmarks/views.tsx";
+import { CommunityFigure, VoteControl } from "../community/views.tsx";
 import { MAX_QUERY_LENGTH, toolsUrl } from "./query.ts";
 import {
   type Category,
@@ -236,11 +230,17 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
           <strong>{panelShipLabel(tool.panel)}</strong> · {panelVerdictLine(tool.panel)}
         </li>
         <li>Panel score {formatScore(tool.panel.score)} / 100</li>
-        <li>{communityLabel(tool.community)}</li>
+        <li>
+          <CommunityFigure slug={tool.slug} community={tool.community} />
+        </li>
         <li>
           Entry: <strong>{tool.entryPrice}</strong>
         </li>
       </ul>
+      <div class="card-actions" style="margin-bottom:1rem">
+        <VoteControl slug={tool.slug} name={tool.name} />
+        <BookmarkButton slug={tool.slug} name={tool.name} />
+      </div>
       <p>{tool.description}</p>
       <ul class="facts">
         <li>

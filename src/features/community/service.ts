@@ -6,15 +6,10 @@
 import { PostgresAdapter } from "kysely";
 import type { Db } from "../../db/types.ts";
 import { type CommunitySummary, summarizeCommunity } from "../../domain/community.ts";
+import type { ToolRef } from "../catalog/service.ts";
 
 export const VOTE_VALUES = ["ship", "skip"] as const;
 export type VoteValue = (typeof VOTE_VALUES)[number];
-
-export interface ToolRef {
-  id: number;
-  slug: string;
-  name: string;
-}
 
 export interface PickSplit {
   /** Picks for each tool of the pair, by slug. */
@@ -23,11 +18,6 @@ export interface PickSplit {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** A tool's id and name by slug, or undefined. */
-export async function findToolRef(db: Db, slug: string): Promise<ToolRef | undefined> {
-  return db.selectFrom("tools").select(["id", "slug", "name"]).where("slug", "=", slug).executeTakeFirst();
-}
 
 /**
  * Serializes changes to one tool's figures. PostgreSQL takes a row lock so concurrent

@@ -7,7 +7,8 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
-import { getTools, listToolNames } from "../catalog/service.ts";
+import { findToolRefs, getTools, listToolNames, type ToolRef } from "../catalog/service.ts";
+import { pickSplit } from "../community/service.ts";
 import { featuredPairs } from "./service.ts";
 import { CompareIndex, ComparePage } from "./views.tsx";
 
@@ -50,6 +51,8 @@ export function compareRoutes(deps: Deps) {
     if (pair && a && b && a !== b) {
       const canonical = comparePath(a.slug, b.slug);
       if (c.req.path !== canonical) return c.redirect(canonical, 301);
+      const [refA, refB] = await findToolRefs(db, [a.slug, b.slug]);
+      const picks = await pickSplit(db, refA as ToolRef, refB as ToolRef, c.get("viewer").user?.id);
       return sendPage(
         c,
         <ComparePage
@@ -58,6 +61,8 @@ export function compareRoutes(deps: Deps) {
           split={reviewerSplit(a, b)}
           pricing={pricingRead(a, b)}
           canonical={`${config.siteUrl}${canonical}`}
+          path={canonical}
+          picks={picks}
         />,
       );
     }

@@ -1,12 +1,14 @@
 /** The comparison page (every element of the reference page) and the /compare picker. */
 import { PERSONAS } from "../../domain/catalog-schema.ts";
-import { communityLabel } from "../../domain/community.ts";
 import { LENSES } from "../../domain/lenses.ts";
 import { panelVerdictLine } from "../../domain/panel.ts";
 import type { ReviewerSplit } from "../../domain/reviewer-split.ts";
-import { BookmarksPanel, NewsletterCta, PersonaVerdict, ToolCard } from "../../ui/components.tsx";
+import { NewsletterCta, PersonaVerdict, ToolCard } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
+import { BookmarksPanel } from "../bookmarks/views.tsx";
 import type { ToolDetail } from "../catalog/service.ts";
+import type { PickSplit } from "../community/service.ts";
+import { CommunityFigure, HeadToHead } from "../community/views.tsx";
 import type { FeaturedPair } from "./service.ts";
 
 export interface ComparePageProps {
@@ -15,14 +17,17 @@ export interface ComparePageProps {
   split: ReviewerSplit;
   pricing: string[];
   canonical: string;
+  /** The canonical /compare/a-vs-b path. */
+  path: string;
+  picks: PickSplit & { mine: string | null };
 }
 
 /** /compare/:a-vs-:b */
-export function ComparePage({ a, b, split, pricing, canonical }: ComparePageProps) {
+export function ComparePage({ a, b, split, pricing, canonical, path, picks }: ComparePageProps) {
   const tools = [a, b];
   const rows: { label: string; cell: (t: ToolDetail) => unknown }[] = [
     { label: "Panel verdict", cell: (t) => panelVerdictLine(t.panel) },
-    { label: "Community", cell: (t) => communityLabel(t.community) },
+    { label: "Community", cell: (t) => <CommunityFigure slug={t.slug} community={t.community} /> },
     { label: "Pricing", cell: (t) => t.pricing.detail },
     { label: "Best for", cell: (t) => t.bestFor },
     { label: "Category", cell: (t) => <a href={`/categories/${t.category.slug}`}>{t.category.name}</a> },
@@ -56,6 +61,8 @@ export function ComparePage({ a, b, split, pricing, canonical }: ComparePageProp
           <ToolCard tool={t} level={2} withDescription />
         ))}
       </div>
+
+      <HeadToHead a={a} b={b} path={path} split={picks} />
 
       <h2 id="decision-heading">Decision table</h2>
       <div class="table-scroll">

@@ -1,0 +1,193 @@
+/** Sign-in by emailed link, sign-out, the account page and the development outbox. */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Context, Hono } from "hono";
+import { deleteCookie, getCookie } from "hono/cookie";
+import { normalizeEmail } from "../../domain/email.ts";
+import { clientAddress } from "../../http/client-address.ts";
+import type { Deps } from "../../http/deps.ts";
+import { HttpError, notFound } from "../../http/errors.ts";
+import { BOOKMARK_COOKIE, sendPage } from "../../http/page.tsx";
+import { enforceRateLimit } from "../../http/rate-limit.ts";
+import { SIGN_IN_PER_ADDRESS, SIGN_IN_PER_CLIENT } from "../../http/rate-rules.ts";
+import { safeReturnPath } from "../../http/return-path.ts";
+import { clearSessionCookie, requireUser, setSessionCookie } from "../../http/viewer.ts";
+import { readEml } from "../../mail/eml.ts";
+import { mergeBookmarks, parseBrowserBookmarks } from "../bookmarks/service.ts";
+import { signInMail } from "./mail.ts";
+import {
+  createSignInLink,
+  endAllSessions,
+  endSession,
+  inspectSignInLink,
+  type LinkProblem,
+  listSessions,
+  redeemSignInLink,
+} from "./service.ts";
+import {
+  AccountPage,
+  ConfirmPage,
+  LinkSentPage,
+  type OutboxEntry,
+  OutboxMessagePage,
+  OutboxPage,
+  SignInPage,
+} from "./views.tsx";
+
+const LINK_PROBLEMS: Record<LinkProblem, string> = {
+  unknown: "This sign-in link is not valid. It may have been copied incompletely. Ask for a new one.",
+  expired: "This sign-in link has expired: links work for 15 minutes. Ask for a new one.",
+  used: "This sign-in link has already been used: each link works once. Ask for a new one.",
+  blocked: "This account has been blocked by a moderator and cannot sign in.",
+};
+
+function linkProblem(problem: LinkProblem): HttpError {
+  return new HttpError(400, "That sign-in link does not work", LINK_PROBLEMS[problem], [
+    { href: "/sign-in", label: "Ask for a new sign-in link" },
+  ]);
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
+
+/** The account routes. */
+export function accountRoutes(deps: Deps) {
+  const app = new Hono();
+  const { db, config } = deps;
+  const devOutbox = config.env === "development" && deps.mailer.kind === "outbox";
+
+  app.get("/sign-in", (c) => {
+    const next = safeReturnPath(c.req.query("next"));
+    if (c.get("viewer").user) return c.redirect(next === "/" ? "/account" : next, 303);
+    return sendPage(c, <SignInPage next={next} reason={c.req.query("reason")} />);
+  });
+
+  app.post("/sign-in", async (c) => {
+    const body = await c.req.parseBody();
+    const next = safeReturnPath(body.return_to);
+    const parsed = normalizeEmail(body.email);
+    if (!parsed.ok) {
+      const typed = typeof body.email === "string" ? body.email.slice(0, 254) : "";
+      return sendPage(c, <SignInPage next={next} email={typed} error={parsed.error} />, 400);
+    }
+    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_CLIENT, clientAddress(c, config.trustProxy));
+    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_ADDRESS, parsed.email);
+    // every address gets a link, known or not: the account is created on confirmation
+    const token = await createSignInLink(db, { email: parsed.email, returnTo: next });
+    const link = `${config.siteUrl}/sign-in/confirm?token=${token}`;
+    try {
+      await deps.mailer.send(signInMail({ to: parsed.email, link }));
+    } catch (err) {
+      console.error("sign-in mail failed:", (err as Error).message);
+      throw new HttpError(
+        500,
+        "The email could not be sent",
+        "Our mail server did not accept the message. Try again in a few minutes.",
+      );
+    }
+    return c.redirect("/sign-in/sent", 303);
+  });
+
+  app.get("/sign-in/sent", (c) => sendPage(c, <LinkSentPage outbox={devOutbox} />));
+
+  app.get("/sign-in/confirm", async (c) => {
+    const token = c.req.query("token") ?? "";
+    if (!TOKEN.test(token)) throw linkProblem("unknown");
+    const link = await inspectSignInLink(db, token);
+    if (!link.ok) throw linkProblem(link.problem);
+    c.header("referrer-policy", "no-referrer");
+    return sendPage(c, <ConfirmPage token={token} email={link.email} />);
+  });
+
+  app.post("/sign-in/confirm", async (c) => {
+    const body = await c.req.parseBody();
+    const token = typeof body.token === "string" ? body.token : "";
+    if (!TOKEN.test(token)) throw linkProblem("unknown");
+    const result = await redeemSignInLink(db, {
+      token,
+      userAgent: c.req.header("user-agent") ?? "",
+      adminEmails: config.adminEmails,
+    });
+    if (!result.ok) throw linkProblem(result.problem);
+    const browserBookmarks = parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE));
+    if (browserBookmarks.length > 0) {
+      await mergeBookmarks(db, { userId: result.user.id, slugs: browserBookmarks });
+      deleteCookie(c, BOOKMARK_COOKIE, { path: "/" });
+    }
+    setSessionCookie(c, config, result.sessionToken);
+    return c.redirect(safeReturnPath(result.returnTo), 303);
+  });
+
+  app.post("/sign-out", async (c) => {
+    const user = c.get("viewer").user;
+    if (user) await endSession(db, { userId: user.id, sessionId: user.sessionId });
+    clearSessionCookie(c, config);
+    return c.redirect("/", 303);
+  });
+
+  app.get("/account", async (c) => {
+    if (!c.get("viewer").user) return c.redirect("/sign-in?next=/account&reason=account", 303);
+    const user = requireUser(c);
+    return sendPage(c, <AccountPage user={user} sessions={await listSessions(db, user.id)} />);
+  });
+
+  app.post("/account/sessions/:id/end", async (c) => {
+    const user = requireUser(c);
+    const id = Number(c.req.param("id"));
+    if (!Number.isSafeInteger(id)) throw notFound("There is no such session.");
+    await endSession(db, { userId: user.id, sessionId: id });
+    if (id === user.sessionId) {
+      clearSessionCookie(c, config);
+      return c.redirect("/", 303);
+    }
+    return c.redirect("/account", 303);
+  });
+
+  app.post("/account/sign-out-everywhere", async (c) => {
+    const user = requireUser(c);
+    await endAllSessions(db, user.id);
+    clearSessionCookie(c, config);
+    return c.redirect("/", 303);
+  });
+
+  // Development only: read the mail the outbox holds. Sign-in links are secrets, so only
+  // requests from this machine may see them.
+  const outboxGuard = (c: Context) => {
+    const from = clientAddress(c, 0);
+    if (!devOutbox || !["127.0.0.1", "::1", "::ffff:127.0.0.1", "local"].includes(from)) {
+      throw notFound("There is no page at this address.");
+    }
+  };
+
+  app.get("/dev/outbox", (c) => {
+    outboxGuard(c);
+    const entries: OutboxEntry[] = listOutbox(config.outboxDir).map((name) => {
+      const { headers } = readEml(readFileSync(join(config.outboxDir, name), "utf8"));
+      return { name, to: headers.to ?? "", subject: headers.subject ?? "", date: headers.date ?? "" };
+    });
+    return sendPage(c, <OutboxPage entries={entries} />);
+  });
+
+  app.get("/dev/outbox/:name", (c) => {
+    outboxGuard(c);
+    const name = c.req.param("name");
+    if (!listOutbox(config.outboxDir).includes(name))
+      throw notFound("There is no such message in the outbox.");
+    const message = readEml(readFileSync(join(config.outboxDir, name), "utf8"));
+    return sendPage(c, <OutboxMessagePage name={name} message={message} />);
+  });
+
+  return app;
+}
+
+/** The outbox's .eml files, newest first (at most 50). */
+function listOutbox(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => /^[\w.-]+\.eml$/.test(f))
+      .sort()
+      .reverse()
+      .slice(0, 50);
+  } catch {
+    return [];
+  }
+}

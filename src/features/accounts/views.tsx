@@ -1,0 +1,249 @@
+/** Sign-in, confirmation, account and development-outbox pages. */
+import { maskEmail } from "../../domain/email.ts";
+import { can, PERMISSIONS } from "../../domain/permissions.ts";
+import type { EmlSummary } from "../../mail/eml.ts";
+import { FormBasics } from "../../ui/forms.tsx";
+import { Layout } from "../../ui/layout.tsx";
+import type { SessionInfo, SessionUser } from "./service.ts";
+
+export interface SignInPageProps {
+  next: string;
+  email?: string;
+  error?: string;
+  /** Why the reader was sent here, e.g. "vote". */
+  reason?: string;
+}
+
+const REASONS: Record<string, string> = {
+  vote: "Sign in to vote ship or skip. One vote per account keeps the community figures honest.",
+  pick: "Sign in to pick the tool you would ship with.",
+  account: "Sign in to see your account.",
+};
+
+/** /sign-in: one field, no password. */
+export function SignInPage(props: SignInPageProps) {
+  return (
+    <Layout title="Sign in" description="Sign in to Ship or Skip with a link sent to your email.">
+      <h1>Sign in</h1>
+      <p class="lede">
+        {REASONS[props.reason ?? ""] ?? "Vote, pick winners and keep your bookmarks on every device."}
+      </p>
+      <p>We email you a link that signs you in. There is no password to remember.</p>
+      <form class="stack" action="/sign-in" method="post" novalidate>
+        <FormBasics returnTo={props.next} />
+        <div class="field">
+          <label for="email">Email</label>
+          <input
+            id="email"
+            type="email"
+            name="email"
+            autocomplete="email"
+            required
+            maxlength={254}
+            value={props.email ?? ""}
+            aria-invalid={props.error ? "true" : undefined}
+            aria-describedby={props.error ? "email-error" : undefined}
+          />
+          {props.error ? (
+            <p id="email-error" class="field-error">
+              {props.error}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit">Email me a sign-in link</button>
+      </form>
+    </Layout>
+  );
+}
+
+/** After asking for a link: the same words whether or not the address has an account. */
+export function LinkSentPage(props: { outbox: boolean }) {
+  return (
+    <Layout title="Check your email">
+      <h1>Check your email</h1>
+      <p class="lede">A sign-in link is on its way. It works once, for 15 minutes.</p>
+      <p>Open it on this device and press the button on the page it opens.</p>
+      {props.outbox ? (
+        <p class="callout">
+          This site has no mail server configured (<code>SMTP_URL</code> is unset), so messages are written to{" "}
+          <code>./data/outbox/</code> as <code>.eml</code> files. In development you can read them at{" "}
+          <a href="/dev/outbox">the outbox</a>.
+        </p>
+      ) : null}
+      <p class="muted small">
+        Nothing arrived? Check the spam folder, or <a href="/sign-in">ask for a new link</a>.
+      </p>
+    </Layout>
+  );
+}
+
+/** The page a sign-in link opens: a button, so a mail scanner following the link signs nobody in. */
+export function ConfirmPage(props: { token: string; email: string }) {
+  return (
+    <Layout title="Confirm sign-in">
+      <h1>Sign in to Ship or Skip</h1>
+      <p class="lede">You are signing in as {maskEmail(props.email)}.</p>
+      <form action="/sign-in/confirm" method="post">
+        <FormBasics returnTo="/" />
+        <input type="hidden" name="token" value={props.token} />
+        <button type="submit">Sign me in</button>
+      </form>
+    </Layout>
+  );
+}
+
+function describeAgent(ua: string): string {
+  const browser = /Firefox\//.test(ua)
+    ? "Firefox"
+    : /Edg\//.test(ua)
+      ? "Edge"
+      : /Chrome\//.test(ua)
+        ? "Chrome"
+        : /Safari\//.test(ua)
+          ? "Safari"
+          : ua
+            ? ua.slice(0, 40)
+            : "Unknown browser";
+  const os = /Windows/.test(ua)
+    ? "Windows"
+    : /Android/.test(ua)
+      ? "Android"
+      : /iPhone|iPad/.test(ua)
+        ? "iOS"
+        : /Mac OS X/.test(ua)
+          ? "macOS"
+          : /Linux/.test(ua)
+            ? "Linux"
+            : "";
+  return os ? `${browser} on ${os}` : browser;
+}
+
+const day = (iso: string) => iso.slice(0, 16).replace("T", " ");
+
+/** /account: who you are, what you may do, and where you are signed in. */
+export function AccountPage(props: { user: SessionUser; sessions: SessionInfo[] }) {
+  const { user, sessions } = props;
+  const granted = PERMISSIONS.filter((p) => can(user.role, p));
+  return (
+    <Layout title="Your account">
+      <h1>Your account</h1>
+      <dl class="pairs">
+        <dt>Email</dt>
+        <dd>{user.email}</dd>
+        <dt>Role</dt>
+        <dd>
+          {user.role} <span class="muted small">({granted.join(", ")})</span>
+        </dd>
+      </dl>
+      <p>
+        <a href="/bookmarks">Your bookmarks</a>
+        {can(user.role, "vote:moderate") ? (
+          <>
+            {" · "}
+            <a href="/admin/moderation">Moderation</a>
+          </>
+        ) : null}
+      </p>
+      <h2 id="sessions-heading">Where you are signed in</h2>
+      <div class="table-scroll">
+        <table aria-labelledby="sessions-heading">
+          <thead>
+            <tr>
+              <th scope="col">Device</th>
+              <th scope="col">Signed in (UTC)</th>
+              <th scope="col">Last seen (UTC)</th>
+              <th scope="col">
+                <span class="skip-link">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((s) => (
+              <tr>
+                <td>
+                  {describeAgent(s.userAgent)}
+                  {s.id === user.sessionId ? <strong> · this device</strong> : null}
+                </td>
+                <td>{day(s.createdAt)}</td>
+                <td>{day(s.lastSeenAt)}</td>
+                <td>
+                  <form action={`/account/sessions/${s.id}/end`} method="post">
+                    <FormBasics returnTo="/account" />
+                    <button type="submit" class="secondary">
+                      Sign out<span class="skip-link"> {describeAgent(s.userAgent)}</span>
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <form action="/account/sign-out-everywhere" method="post" style="margin-top:1rem">
+        <FormBasics returnTo="/" />
+        <button type="submit">Sign out everywhere</button>
+      </form>
+    </Layout>
+  );
+}
+
+export interface OutboxEntry {
+  name: string;
+  to: string;
+  subject: string;
+  date: string;
+}
+
+/** /dev/outbox: the messages written instead of sent, newest first. */
+export function OutboxPage(props: { entries: OutboxEntry[] }) {
+  return (
+    <Layout title="Outbox (development)">
+      <h1>Outbox</h1>
+      <p class="lede">
+        Mail written to <code>./data/outbox/</code> because <code>SMTP_URL</code> is unset.
+      </p>
+      {props.entries.length === 0 ? (
+        <p>No messages yet.</p>
+      ) : (
+        <ul class="list-plain">
+          {props.entries.map((e) => (
+            <li>
+              <a href={`/dev/outbox/${e.name}`}>{e.subject || "(no subject)"}</a>{" "}
+              <span class="muted small">
+                to {e.to} · {e.date}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Layout>
+  );
+}
+
+/** One outbox message, with its links made clickable. */
+export function OutboxMessagePage(props: { name: string; message: EmlSummary }) {
+  const { headers, text } = props.message;
+  const parts = text.split(/(https?:\/\/[^\s<>"]+)/g);
+  return (
+    <Layout title={headers.subject ?? "Message"}>
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <ol>
+          <li>
+            <a href="/dev/outbox">Outbox</a>
+          </li>
+          <li aria-current="page">{props.name}</li>
+        </ol>
+      </nav>
+      <h1>{headers.subject ?? "(no subject)"}</h1>
+      <dl class="pairs">
+        <dt>To</dt>
+        <dd>{headers.to}</dd>
+        <dt>From</dt>
+        <dd>{headers.from}</dd>
+        <dt>Date</dt>
+        <dd>{headers.date}</dd>
+      </dl>
+      <pre class="mail">{parts.map((p, i) => (i % 2 === 1 ? <a href={p}>{p}</a> : p))}</pre>
+    </Layout>
+  );
+}

@@ -1,0 +1,95 @@
+/** Community votes on tools and head-to-head picks on comparisons. */
+import { type Context, Hono } from "hono";
+import { candidateSlugs, comparePath, parsePair } from "../../domain/compare-path.ts";
+import type { Deps } from "../../http/deps.ts";
+import { badRequest, HttpError, notFound } from "../../http/errors.ts";
+import { isEnhanced, readFields } from "../../http/form.ts";
+import { sendFragment } from "../../http/page.tsx";
+import { enforceRateLimit } from "../../http/rate-limit.ts";
+import { votesPerAccount, WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
+import { safeReturnPath } from "../../http/return-path.ts";
+import { requireUser } from "../../http/viewer.ts";
+import { findToolRefs } from "../catalog/service.ts";
+import { pickSplit, setPick, setVote, VOTE_VALUES, type VoteValue } from "./service.ts";
+import { CommunityFigure, HeadToHead, VoteControl } from "./views.tsx";
+
+/** Signed-out readers are sent to sign in, and come back to the page they were on. */
+function signInFirst(c: Context, returnTo: string, reason: "vote" | "pick"): Response | undefined {
+  if (c.get("viewer").user) return undefined;
+  const to = `/sign-in?next=${encodeURIComponent(returnTo)}&reason=${reason}`;
+  if (isEnhanced(c)) {
+    throw new HttpError(
+      401,
+      "Please sign in",
+      `Sign in to ${reason === "vote" ? "vote" : "pick a winner"}.`,
+      [{ href: to, label: "Sign in" }],
+    );
+  }
+  return c.redirect(to, 303);
+}
+
+/** The community routes. */
+export function communityRoutes(deps: Deps) {
+  const app = new Hono();
+  const { db, config } = deps;
+
+  app.on(["POST", "PUT", "DELETE"], "/tools/:slug/vote", async (c) => {
+    const slug = c.req.param("slug");
+    const fields = await readFields(c);
+    const returnTo = safeReturnPath(fields.return_to, `/tools/${slug}`);
+    const [tool] = await findToolRefs(db, [slug]);
+    if (!tool) throw notFound(`There is no tool called “${slug.slice(0, 100)}” to vote on.`);
+    const raw = c.req.method === "DELETE" ? "none" : (fields.value ?? "");
+    if (raw !== "none" && !(VOTE_VALUES as readonly string[]).includes(raw)) {
+      throw badRequest("A vote is “ship” or “skip” (or “none” to withdraw it).", [
+        { href: `/tools/${slug}`, label: `Back to ${tool.name}` },
+      ]);
+    }
+    const redirect = signInFirst(c, returnTo, "vote");
+    if (redirect) return redirect;
+    const user = requireUser(c, "vote:cast");
+    await enforceRateLimit(c, deps.rateLimits, votesPerAccount(config.voteRateLimit), String(user.id));
+    const value = raw === "none" ? null : (raw as VoteValue);
+    const community = await setVote(db, { userId: user.id, toolId: tool.id, value });
+    deps.cache.invalidate();
+    if (!isEnhanced(c)) return c.redirect(returnTo, 303);
+    return sendFragment(
+      c,
+      <>
+        <VoteControl slug={tool.slug} name={tool.name} />
+        <CommunityFigure slug={tool.slug} community={community} />
+      </>,
+    );
+  });
+
+  app.on(["POST", "PUT", "DELETE"], "/compare/:pair/pick", async (c) => {
+    const raw = c.req.param("pair");
+    const fields = await readFields(c);
+    const found = await findToolRefs(db, candidateSlugs(raw));
+    const pair = parsePair(raw, (s) => found.some((t) => t.slug === s));
+    const a = pair && found.find((t) => t.slug === pair.a);
+    const b = pair && found.find((t) => t.slug === pair.b);
+    if (!a || !b || a === b) throw notFound("There is no such comparison to pick a winner on.");
+    const path = comparePath(a.slug, b.slug);
+    const returnTo = safeReturnPath(fields.return_to, path);
+    const choice = c.req.method === "DELETE" ? "none" : (fields.winner ?? "");
+    const winner = choice === "none" ? null : [a, b].find((t) => t.slug === choice);
+    if (winner === undefined) {
+      throw badRequest(`Pick one of the two tools: “${a.slug}” or “${b.slug}” (or “none” to withdraw).`, [
+        { href: path, label: `Back to ${a.name} vs ${b.name}` },
+      ]);
+    }
+    const redirect = signInFirst(c, returnTo, "pick");
+    if (redirect) return redirect;
+    const user = requireUser(c, "pick:cast");
+    await enforceRateLimit(c, deps.rateLimits, WRITES_PER_VIEWER, `user:${user.id}`);
+    await setPick(db, { userId: user.id, a, b, winner });
+    deps.cache.invalidate();
+    if (!isEnhanced(c)) return c.redirect(returnTo, 303);
+    const [first, second] = a.slug < b.slug ? [a, b] : [b, a];
+    const split = await pickSplit(db, first, second, user.id);
+    return sendFragment(c, <HeadToHead a={first} b={second} path={path} split={split} />);
+  });
+
+  return app;
+}

@@ -1,0 +1,116 @@
+/** The community vote control, the community figure, and the head-to-head on comparisons. */
+import { type CommunitySummary, communityLabel } from "../../domain/community.ts";
+import { FormBasics } from "../../ui/forms.tsx";
+import { useViewer } from "../../ui/viewer-context.ts";
+import type { PickSplit } from "./service.ts";
+
+type Named = { slug: string; name: string };
+
+/** "64% ship · 25 votes": one element per place it shows, all refreshed together after a vote. */
+export function CommunityFigure(props: { slug: string; community: CommunitySummary }) {
+  return <span data-swap={`community:${props.slug}`}>{communityLabel(props.community)}</span>;
+}
+
+/** Ship / Skip buttons for one tool, showing and changing the viewer's vote. */
+export function VoteControl(props: { slug: string; name: string }) {
+  const viewer = useViewer();
+  const mine = viewer.votes.get(props.slug);
+  const announce = mine ? `Your vote on ${props.name}: ${mine}` : `No vote on ${props.name}`;
+  return (
+    <form
+      class="vote"
+      action={`/tools/${props.slug}/vote`}
+      method="post"
+      data-enhance
+      data-swap={`vote:${props.slug}`}
+      data-announce={announce}
+      aria-label={`Community vote on ${props.name}`}
+    >
+      <FormBasics />
+      <span class="vote-label">{mine ? "Your vote" : "Vote"}</span>
+      <button
+        type="submit"
+        name="value"
+        value="ship"
+        class="toggle toggle-ship"
+        aria-pressed={mine === "ship" ? "true" : "false"}
+      >
+        Ship<span class="skip-link"> {props.name}</span>
+      </button>
+      <button
+        type="submit"
+        name="value"
+        value="skip"
+        class="toggle toggle-skip"
+        aria-pressed={mine === "skip" ? "true" : "false"}
+      >
+        Skip<span class="skip-link"> {props.name}</span>
+      </button>
+      {mine ? (
+        <button type="submit" name="value" value="none" class="link-button">
+          Withdraw<span class="skip-link"> my vote on {props.name}</span>
+        </button>
+      ) : null}
+    </form>
+  );
+}
+
+/** "Which would you ship with?": one pick per account per pair, and how the picks split. */
+export function HeadToHead(props: {
+  a: Named;
+  b: Named;
+  path: string;
+  split: PickSplit & { mine: string | null };
+}) {
+  const { a, b, split } = props;
+  const pct = (t: Named) =>
+    split.total === 0 ? 0 : Math.round((100 * (split.counts[t.slug] ?? 0)) / split.total);
+  const mine = split.mine;
+  const announce = mine ? `You would ship with ${mine === a.slug ? a.name : b.name}` : "No pick";
+  return (
+    <section
+      class="callout h2h"
+      aria-labelledby="h2h-heading"
+      data-swap={`pick:${props.path}`}
+      data-announce={announce}
+    >
+      <h2 id="h2h-heading" style="margin-top:0">
+        Which would you ship with?
+      </h2>
+      <form class="vote" action={`${props.path}/pick`} method="post" data-enhance>
+        <FormBasics />
+        {[a, b].map((t) => (
+          <button
+            type="submit"
+            name="winner"
+            value={t.slug}
+            class="toggle"
+            aria-pressed={mine === t.slug ? "true" : "false"}
+          >
+            {t.name}
+          </button>
+        ))}
+        {mine ? (
+          <button type="submit" name="winner" value="none" class="link-button">
+            Withdraw my pick
+          </button>
+        ) : null}
+      </form>
+      {split.total === 0 ? (
+        <p class="muted" style="margin-bottom:0">
+          No picks yet. Be the first to say which one you would ship with.
+        </p>
+      ) : (
+        <div class="split" style="margin-top:0.75rem">
+          <div class="split-bar" aria-hidden="true">
+            <span style={`width:${pct(a)}%`} />
+          </div>
+          <p style="margin:0.35rem 0 0">
+            <strong>{a.name}</strong> {pct(a)}% · <strong>{b.name}</strong> {pct(b)}% · {split.total}{" "}
+            {split.total === 1 ? "pick" : "picks"}
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}

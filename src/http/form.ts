@@ -1,0 +1,27 @@
+/** Reads a state-changing request's fields, whether sent as a form or as JSON. */
+import type { Context } from "hono";
+import { badRequest } from "./errors.ts";
+
+/** The request's fields as strings; non-string values are dropped. */
+export async function readFields(c: Context): Promise<Record<string, string>> {
+  const type = c.req.header("content-type") ?? "";
+  let raw: Record<string, unknown> = {};
+  if (type.includes("application/json")) {
+    try {
+      const body = await c.req.json();
+      if (body && typeof body === "object" && !Array.isArray(body)) raw = body as Record<string, unknown>;
+    } catch {
+      throw badRequest("The request body is not valid JSON.");
+    }
+  } else if (type.includes("form")) {
+    raw = await c.req.parseBody();
+  }
+  return Object.fromEntries(
+    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+}
+
+/** Whether the in-place update script sent the request (it wants a fragment back). */
+export function isEnhanced(c: Context): boolean {
+  return c.req.header("x-requested-with") === "fetch";
+}

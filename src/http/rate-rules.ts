@@ -1,0 +1,40 @@
+/** Every rate limit the site applies, in one place. Strictest on what sends email. */
+import type { RateRule } from "./rate-limit.ts";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export const SIGN_IN_PER_ADDRESS: RateRule = {
+  name: "sign-in-address",
+  limit: 5,
+  windowMs: HOUR,
+  message: "Too many sign-in links were asked for this address.",
+};
+
+export const SIGN_IN_PER_CLIENT: RateRule = {
+  name: "sign-in-client",
+  limit: 20,
+  windowMs: HOUR,
+  message: "Too many sign-in links were asked for from your network.",
+};
+
+/** Votes per account per minute; the limit comes from VOTE_RATE_LIMIT. */
+export function votesPerAccount(limit: number): RateRule {
+  return { name: "votes", limit, windowMs: MINUTE, message: "You are voting faster than anyone reads." };
+}
+
+/** Picks and bookmarks, per account or (signed out) per client. */
+export const WRITES_PER_VIEWER: RateRule = {
+  name: "writes",
+  limit: 120,
+  windowMs: MINUTE,
+  message: "Too many changes in a short time.",
+};
+
+/** Moderation actions per admin. */
+export const MODERATION_PER_ADMIN: RateRule = {
+  name: "moderation",
+  limit: 60,
+  windowMs: MINUTE,
+  message: "Too many moderation actions in a short time.",
+};
