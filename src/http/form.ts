@@ -7,8 +7,9 @@ export async function readFields(c: Context): Promise<Record<string, string>> {
   const type = c.req.header("content-type") ?? "";
   let raw: Record<string, unknown> = {};
   if (type.includes("application/json")) {
+    const text = await c.req.text();
     try {
-      const body = await c.req.json();
+      const body = text.trim() === "" ? {} : JSON.parse(text);
       if (body && typeof body === "object" && !Array.isArray(body)) raw = body as Record<string, unknown>;
     } catch {
       throw badRequest("The request body is not valid JSON.");

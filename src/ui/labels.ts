@@ -14,7 +14,12 @@ export const VERDICT_FILTER_LABELS = {
   "in-progress": "Panel in progress",
 } as const;
 
-export const SORT_LABELS = { score: "Panel score", newest: "Newest", name: "Name" } as const;
+export const SORT_LABELS = {
+  score: "Panel score",
+  community: "Community vote",
+  newest: "Newest",
+  name: "Name",
+} as const;
 
 /** "2026-03-05" → "5 March 2026". */
 export function formatDate(iso: string): string {

@@ -91,7 +91,7 @@ export interface ToolDetail extends ToolSummary {
   reviews: Partial<Record<Persona, Review>>;
 }
 
-export const SORTS = ["score", "newest", "name"] as const;
+export const SORTS = ["score", "community", "newest", "name"] as const;
 export type Sort = (typeof SORTS)[number];
 
 export interface ToolFilters {
@@ -232,6 +232,12 @@ export async function listTools(db: Db, f: ToolFilters): Promise<ToolPage> {
   let listing = q.select(summaryColumns);
   if (f.sort === "score") {
     listing = listing.orderBy("tools.panel_score", (ob) => ob.desc().nullsLast()).orderBy("tools.name");
+  } else if (f.sort === "community") {
+    // Wilson lower bound: a tool with 9 of 10 ship votes outranks one with 1 of 1
+    listing = listing
+      .orderBy("tools.community_wilson", "desc")
+      .orderBy(sql`tools.community_ship + tools.community_skip`, "desc")
+      .orderBy("tools.name");
   } else if (f.sort === "newest") {
     listing = listing.orderBy("tools.added_at", "desc").orderBy("tools.name");
   } else {
