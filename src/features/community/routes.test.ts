@@ -265,3 +265,19 @@ describe("vote rate limit", () => {
     expect((await other.post("/tools/cursor/vote", { value: "ship" })).status).toBe(303);
   });
 });
+
+describe("popular comparisons", () => {
+  it("lists the most-picked pairs on the home page once readers pick", async () => {
+    const t = await createTestApp("sqlite");
+    expect(await (await t.request("/")).text()).toContain("<h2>Featured comparisons</h2>");
+    const readers = [await signIn(t, "p1@example.com"), await signIn(t, "p2@example.com")];
+    for (const r of readers) await r.post("/compare/ollama-vs-vllm/pick", { winner: "vllm" });
+    await (readers[0] as TestSession).post("/compare/cursor-vs-aider/pick", { winner: "aider" });
+    const html = await (await t.request("/")).text();
+    expect(html).toContain("<h2>Popular comparisons</h2>");
+    const order = [...html.matchAll(/<a href="(\/compare\/[a-z0-9-]+)">/g)].map((m) => m[1]);
+    expect(order.slice(0, 2)).toEqual(["/compare/ollama-vs-vllm", "/compare/aider-vs-cursor"]);
+    expect(html).toContain("2 picks");
+    await t.dispose();
+  });
+});

@@ -9,6 +9,8 @@ export interface FeaturedPair {
   b: { slug: string; name: string };
   category: string;
   path: string;
+  /** Head-to-head picks on the pair, for popular pairs. */
+  picks?: number;
 }
 
 /** The reference pair first, then the top two tools by panel score in each category. */
@@ -31,4 +33,34 @@ export async function featuredPairs(db: Db): Promise<FeaturedPair[]> {
     add(first, second);
   }
   return pairs;
+}
+
+/** The pairs readers pick on most: the home page's popular comparisons. */
+export async function popularPairs(db: Db, limit: number): Promise<FeaturedPair[]> {
+  const rows = await db
+    .selectFrom("picks")
+    .innerJoin("tools as a", "a.id", "picks.low_tool_id")
+    .innerJoin("tools as b", "b.id", "picks.high_tool_id")
+    .innerJoin("categories", "categories.id", "a.category_id")
+    .select((eb) => [
+      "a.slug as a_slug",
+      "a.name as a_name",
+      "b.slug as b_slug",
+      "b.name as b_name",
+      "categories.name as category",
+      eb.fn.countAll<number>().as("n"),
+    ])
+    .groupBy(["a.slug", "a.name", "b.slug", "b.name", "categories.name"])
+    .orderBy("n", "desc")
+    .orderBy("a.slug")
+    .orderBy("b.slug")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    a: { slug: r.a_slug, name: r.a_name },
+    b: { slug: r.b_slug, name: r.b_name },
+    category: r.category,
+    path: comparePath(r.a_slug, r.b_slug),
+    picks: Number(r.n),
+  }));
 }

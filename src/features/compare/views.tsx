@@ -200,7 +200,10 @@ export function PairList(props: { pairs: FeaturedPair[] }) {
           <a href={p.path}>
             {p.a.name} vs {p.b.name}
           </a>{" "}
-          <span class="muted small">· {p.category}</span>
+          <span class="muted small">
+            · {p.category}
+            {p.picks ? ` · ${p.picks} ${p.picks === 1 ? "pick" : "picks"}` : ""}
+          </span>
         </li>
       ))}
     </ul>

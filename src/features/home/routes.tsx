@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Deps } from "../../http/deps.ts";
 import { sendPage } from "../../http/page.tsx";
 import { latestVerdicts, listCategories } from "../catalog/service.ts";
-import { featuredPairs } from "../compare/service.ts";
+import { featuredPairs, popularPairs } from "../compare/service.ts";
 import { HomePage, MethodologyPage } from "./views.tsx";
 
 /** The home and methodology routes. */
@@ -12,9 +12,10 @@ export function homeRoutes(deps: Deps) {
   const { db, config } = deps;
 
   app.get("/", async (c) => {
-    const [latest, featured, categories] = await Promise.all([
+    const [latest, featured, popular, categories] = await Promise.all([
       latestVerdicts(db, 6),
       featuredPairs(db),
+      popularPairs(db, 8),
       listCategories(db),
     ]);
     return sendPage(
@@ -22,6 +23,7 @@ export function homeRoutes(deps: Deps) {
       <HomePage
         latest={latest}
         featured={featured}
+        popular={popular}
         categories={categories}
         canonical={`${config.siteUrl}/`}
       />,

@@ -13,6 +13,8 @@ import { PairList } from "../compare/views.tsx";
 export function HomePage(props: {
   latest: ToolSummary[];
   featured: FeaturedPair[];
+  /** Pairs with the most head-to-head picks; empty until readers pick. */
+  popular: FeaturedPair[];
   categories: Category[];
   canonical: string;
 }) {
@@ -53,10 +55,10 @@ export function HomePage(props: {
       </div>
 
       <div class="section-head">
-        <h2>Featured comparisons</h2>
+        <h2>{props.popular.length > 0 ? "Popular comparisons" : "Featured comparisons"}</h2>
         <a href="/compare">Compare any two</a>
       </div>
-      <PairList pairs={props.featured.slice(0, 8)} />
+      <PairList pairs={props.popular.length > 0 ? props.popular : props.featured.slice(0, 8)} />
 
       <h2>Categories</h2>
       <ul class="chips">
