@@ -9,6 +9,7 @@ import type { Db } from "./features/catalog/service.ts";
 import { communityRoutes } from "./features/community/routes.tsx";
 import { compareRoutes } from "./features/compare/routes.tsx";
 import { homeRoutes } from "./features/home/routes.tsx";
+import { moderationRoutes } from "./features/moderation/routes.tsx";
 import { csrfProtection } from "./http/csrf.ts";
 import type { Deps } from "./http/deps.ts";
 import { badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -97,6 +98,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     await next();
     const html = c.get("pageHtml");
     if (c.res.status !== 200 || html === undefined) return;
+    // a page holding a secret (a sign-in link, the outbox) must not be replayed to anyone else
+    if (c.res.headers.get("cache-control")?.includes("no-store")) return;
     const body = Buffer.from(html);
     const etag = etagFor(body);
     const pageHeaders: Record<string, string> = {
@@ -104,16 +107,20 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-cache",
     };
-    if (PageCache.cacheable(method, c.req.header("cookie"))) {
+    if (PageCache.cacheable(method, c.req.header("cookie")) && !c.res.headers.has("set-cookie")) {
       const url = new URL(c.req.url);
       const key = url.pathname + url.search;
       deps.cache.set(key, { status: 200, body, etag, headers: pageHeaders }, generation);
     }
+    // keep what the route set (cookies, rate-limit headers) on the rebuilt response
+    const out = new Headers(c.res.headers);
+    for (const [k, v] of Object.entries({ ...pageHeaders, etag })) out.set(k, v);
+    out.delete("content-length");
     if (etagMatches(c.req.header("if-none-match"), etag)) {
-      c.res = new Response(null, { status: 304, headers: { ...pageHeaders, etag } });
+      c.res = new Response(null, { status: 304, headers: out });
       return;
     }
-    c.res = new Response(method === "HEAD" ? null : body, { status: 200, headers: { ...pageHeaders, etag } });
+    c.res = new Response(method === "HEAD" ? null : body, { status: 200, headers: out });
   });
 
   app.use(viewerMiddleware(deps));
@@ -143,6 +150,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", accountRoutes(deps));
   app.route("/", communityRoutes(deps));
   app.route("/", bookmarkRoutes(deps));
+  app.route("/", moderationRoutes(deps));
 
   app.notFound((c) => {
     const error = notFound(

@@ -4,12 +4,17 @@ import { openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { loadStarterCatalog } from "../db/seed/catalog.ts";
 import { seedStarterCatalog } from "../db/seed/seed.ts";
+import { CLI_ACTOR, grantRoleAudited } from "../features/moderation/service.ts";
+import { parseGrantArgs } from "./grant.ts";
 
 const HELP = `Ship or Skip operator commands
 
   npm run cli -- migrate         apply pending database migrations
   npm run cli -- seed            load the starter catalog into an empty database
   npm run cli -- catalog:check   validate the starter catalog's data files
+  npm run cli -- user:grant <email> <role> [reason]
+                                 give an account a role (reader, panelist or admin), creating
+                                 the account if needed; recorded in the audit log as "cli"
 
 The database is the one npm start uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
 
@@ -24,7 +29,7 @@ async function withDatabase<T>(fn: (db: ReturnType<typeof openDatabase>["db"]) =
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
+  const [command, ...args] = argv;
   switch (command) {
     case "migrate": {
       const applied = await withDatabase(migrateToLatest);
@@ -46,6 +51,21 @@ async function main(argv: string[]): Promise<number> {
     case "catalog:check": {
       const { tools, categories } = loadStarterCatalog();
       console.log(`catalog ok: ${tools.length} tools in ${categories.length} categories`);
+      return 0;
+    }
+    case "user:grant": {
+      const parsed = parseGrantArgs(args);
+      if (!parsed.ok) {
+        console.error(parsed.error);
+        return 2;
+      }
+      const account = await withDatabase(async (db) => {
+        await migrateToLatest(db);
+        const { email, role, reason } = parsed;
+        return grantRoleAudited(db, { actor: CLI_ACTOR, email, role, reason });
+      });
+      const was = account.previousRole === null ? "a new account" : `was ${account.previousRole}`;
+      console.log(`${account.email} is now ${account.role} (${was})`);
       return 0;
     }
     case undefined:

@@ -12,6 +12,8 @@ const PAGES = [
   "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b",
   "/compare",
   "/methodology",
+  "/sign-in",
+  "/bookmarks",
 ];
 
 describe.runIf(browserAvailable())("browser: accessibility and small screens", () => {

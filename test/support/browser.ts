@@ -2,12 +2,16 @@
  * Browser tests drive Debian's Chromium through playwright-core against a real server on
  * loopback. Without Chromium the suite is skipped with a reason, except in CI, where it fails.
  */
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Hono } from "hono";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { createApp } from "../../src/app.tsx";
 import { loadConfig } from "../../src/config.ts";
+import { PageCache } from "../../src/http/page-cache.ts";
 import { startServer } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
@@ -39,29 +43,50 @@ export function launchBrowser(): Promise<Browser> {
 
 export interface LiveSite {
   url: string;
+  /** The site's private DATA_DIR (its outbox is `outbox/` inside), removed on close. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
+export interface LiveSiteOptions {
+  /** Environment for loadConfig, over the defaults (NODE_ENV=test, SITE_URL, a temp DATA_DIR). */
+  env?: Record<string, string>;
+}
+
 /** Serves the app on a free loopback port over a fresh seeded SQLite copy. */
-export async function startLiveSite(): Promise<LiveSite> {
+export async function startLiveSite(opts: LiveSiteOptions = {}): Promise<LiveSite> {
   const db: TestDatabase = await createTestDatabase("sqlite");
-  const config = loadConfig({ NODE_ENV: "test", SITE_URL: "http://127.0.0.1" });
-  const { app, deps } = createApp({ db: db.db, config });
-  const { server, url } = await startServer({ app, cache: deps.cache, port: 0, host: "127.0.0.1" });
+  const dataDir = mkdtempSync(join(tmpdir(), "shiporskip-live-"));
+  // SITE_URL must name the real port (sign-in links, the CSRF origin check), which is known
+  // only once the server is bound: bind first with a forwarder, then build the app behind it.
+  const env = (url: string) => ({ NODE_ENV: "test", SITE_URL: url, DATA_DIR: dataDir, ...opts.env });
+  const cache = new PageCache(loadConfig(env("http://127.0.0.1")).pageCache);
+  let inner: Hono | undefined;
+  const forwarder = new Hono().all("*", (c) => {
+    if (!inner) return c.text("starting", 503);
+    return inner.fetch(c.req.raw, c.env);
+  });
+  const { server, url } = await startServer({ app: forwarder, cache, port: 0, host: "127.0.0.1" });
+  const config = loadConfig(env(url));
+  const { app, deps } = createApp({ db: db.db, config, cache });
+  inner = app;
   return {
     url,
+    dataDir,
     close: async () => {
       await new Promise<void>((resolve) => (server as Server).close(() => resolve()));
+      deps.mailer.close();
       await db.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
 /** Inside a describe: a live site and a browser for its tests, closed afterwards. */
-export function useLiveBrowser(): { site: LiveSite; browser: Browser } {
+export function useLiveBrowser(opts: LiveSiteOptions = {}): { site: LiveSite; browser: Browser } {
   const ctx = {} as { site: LiveSite; browser: Browser };
   beforeAll(async () => {
-    [ctx.site, ctx.browser] = await Promise.all([startLiveSite(), launchBrowser()]);
+    [ctx.site, ctx.browser] = await Promise.all([startLiveSite(opts), launchBrowser()]);
   });
   afterAll(async () => {
     await ctx.browser?.close();

@@ -87,14 +87,16 @@ export function accountRoutes(deps: Deps) {
     return c.redirect("/sign-in/sent", 303);
   });
 
-  app.get("/sign-in/sent", (c) => sendPage(c, <LinkSentPage outbox={devOutbox} />));
+  app.get("/sign-in/sent", (c) =>
+    sendPage(c, <LinkSentPage outboxDir={devOutbox ? config.outboxDir : undefined} />),
+  );
 
   app.get("/sign-in/confirm", async (c) => {
     const token = c.req.query("token") ?? "";
     if (!TOKEN.test(token)) throw linkProblem("unknown");
     const link = await inspectSignInLink(db, token);
     if (!link.ok) throw linkProblem(link.problem);
-    c.header("referrer-policy", "no-referrer");
+    c.header("cache-control", "no-store");
     return sendPage(c, <ConfirmPage token={token} email={link.email} />);
   });
 
@@ -156,6 +158,8 @@ export function accountRoutes(deps: Deps) {
     if (!devOutbox || !["127.0.0.1", "::1", "::ffff:127.0.0.1", "local"].includes(from)) {
       throw notFound("There is no page at this address.");
     }
+    // kept out of the page cache, which would serve it to any client and never refresh it
+    c.header("cache-control", "no-store");
   };
 
   app.get("/dev/outbox", (c) => {
@@ -164,7 +168,7 @@ export function accountRoutes(deps: Deps) {
       const { headers } = readEml(readFileSync(join(config.outboxDir, name), "utf8"));
       return { name, to: headers.to ?? "", subject: headers.subject ?? "", date: headers.date ?? "" };
     });
-    return sendPage(c, <OutboxPage entries={entries} />);
+    return sendPage(c, <OutboxPage entries={entries} dir={config.outboxDir} />);
   });
 
   app.get("/dev/outbox/:name", (c) => {

@@ -57,16 +57,16 @@ export function SignInPage(props: SignInPageProps) {
 }
 
 /** After asking for a link: the same words whether or not the address has an account. */
-export function LinkSentPage(props: { outbox: boolean }) {
+export function LinkSentPage(props: { outboxDir?: string }) {
   return (
     <Layout title="Check your email">
       <h1>Check your email</h1>
       <p class="lede">A sign-in link is on its way. It works once, for 15 minutes.</p>
       <p>Open it on this device and press the button on the page it opens.</p>
-      {props.outbox ? (
+      {props.outboxDir ? (
         <p class="callout">
           This site has no mail server configured (<code>SMTP_URL</code> is unset), so messages are written to{" "}
-          <code>./data/outbox/</code> as <code>.eml</code> files. In development you can read them at{" "}
+          <code>{props.outboxDir}</code> as <code>.eml</code> files. In development you can read them at{" "}
           <a href="/dev/outbox">the outbox</a>.
         </p>
       ) : null}
@@ -195,12 +195,12 @@ export interface OutboxEntry {
 }
 
 /** /dev/outbox: the messages written instead of sent, newest first. */
-export function OutboxPage(props: { entries: OutboxEntry[] }) {
+export function OutboxPage(props: { entries: OutboxEntry[]; dir: string }) {
   return (
     <Layout title="Outbox (development)">
       <h1>Outbox</h1>
       <p class="lede">
-        Mail written to <code>./data/outbox/</code> because <code>SMTP_URL</code> is unset.
+        Mail written to <code>{props.dir}</code> because <code>SMTP_URL</code> is unset.
       </p>
       {props.entries.length === 0 ? (
         <p>No messages yet.</p>

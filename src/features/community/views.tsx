@@ -102,9 +102,16 @@ export function HeadToHead(props: {
         </p>
       ) : (
         <div class="split" style="margin-top:0.75rem">
-          <div class="split-bar" aria-hidden="true">
-            <span style={`width:${pct(a)}%`} />
-          </div>
+          <svg
+            class="split-bar"
+            viewBox="0 0 100 4"
+            preserveAspectRatio="none"
+            aria-hidden="true"
+            focusable="false"
+          >
+            <rect class="split-b" width="100" height="4" />
+            <rect class="split-a" width={pct(a)} height="4" />
+          </svg>
           <p style="margin:0.35rem 0 0">
             <strong>{a.name}</strong> {pct(a)}% · <strong>{b.name}</strong> {pct(b)}% · {split.total}{" "}
             {split.total === 1 ? "pick" : "picks"}

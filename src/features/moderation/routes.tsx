@@ -1,0 +1,226 @@
+/** Moderation pages and actions for admins: votes per tool, accounts, blocking, the audit log. */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { can, type Permission } from "../../domain/permissions.ts";
+import type { Deps } from "../../http/deps.ts";
+import { badRequest, HttpError, notFound } from "../../http/errors.ts";
+import { readFields } from "../../http/form.ts";
+import { sendPage } from "../../http/page.tsx";
+import { enforceRateLimit } from "../../http/rate-limit.ts";
+import { MODERATION_PER_ADMIN } from "../../http/rate-rules.ts";
+import { requireUser } from "../../http/viewer.ts";
+import type { SessionUser } from "../accounts/service.ts";
+import {
+  blockAccount,
+  findAccount,
+  listAudit,
+  type ModerationProblem,
+  removeAccountVotes,
+  toolVoteOverview,
+  unblockAccount,
+  voteHistory,
+  votersOf,
+} from "./service.ts";
+import {
+  AccountAdminPage,
+  type AccountForm,
+  type AccountNotice,
+  AuditLogPage,
+  ModerationOverviewPage,
+  ToolVotesPage,
+} from "./views.tsx";
+
+const AUDIT_PAGE_SIZE = 50;
+
+/** Every moderation step is logged with a reason a later reader can understand. */
+export const reasonSchema = z
+  .string()
+  .trim()
+  .min(1, "Write a reason: it goes into the audit log next to your name.")
+  .min(3, "Write a reason of at least 3 characters.")
+  .max(500, "Keep the reason to 500 characters or fewer.");
+
+const ID = /^[1-9]\d{0,14}$/;
+
+function accountId(c: Context): number {
+  const raw = c.req.param("id") ?? "";
+  if (!ID.test(raw)) throw notFound("There is no account with that number.");
+  return Number(raw);
+}
+
+/**
+ * Pages send signed-out visitors to sign in and back; everyone else goes through requireUser,
+ * which answers 403 for accounts without the permission.
+ */
+function moderatorForPage(c: Context, permission: Permission): SessionUser | Response {
+  if (!c.get("viewer").user) {
+    const url = new URL(c.req.url);
+    return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+  }
+  return requireUser(c, permission);
+}
+
+function problemError(problem: ModerationProblem, id: number): HttpError {
+  const back = [{ href: `/admin/accounts/${id}`, label: "Back to the account" }];
+  switch (problem) {
+    case "unknown":
+      return notFound("There is no account with that number.", back);
+    case "self":
+      return new HttpError(
+        400,
+        "You cannot block yourself",
+        "Blocking your own account would lock you out. Ask another admin if it really needs blocking.",
+        back,
+      );
+    case "already-blocked":
+      return new HttpError(409, "Already blocked", "This account is already blocked; nothing changed.", back);
+    case "not-blocked":
+      return new HttpError(
+        409,
+        "Not blocked",
+        "This account is not blocked, so there is no block to lift.",
+        back,
+      );
+  }
+}
+
+const NOTICE_KINDS = new Set(["votes-removed", "no-votes", "blocked", "unblocked"]);
+
+/** The result of the last action, from the redirect's query; unknown values show nothing. */
+function noticeFrom(c: Context): AccountNotice | undefined {
+  const kind = c.req.query("done") ?? "";
+  if (!NOTICE_KINDS.has(kind)) return undefined;
+  const n = Math.max(0, Math.min(1_000_000, Number.parseInt(c.req.query("n") ?? "0", 10) || 0));
+  if (kind === "votes-removed") return { kind, count: n };
+  if (kind === "blocked") return { kind, sessions: n };
+  return { kind } as AccountNotice;
+}
+
+/** The moderation routes. */
+export function moderationRoutes(deps: Deps) {
+  const app = new Hono();
+  const { db } = deps;
+
+  app.get("/admin/moderation", async (c) => {
+    const user = moderatorForPage(c, "vote:moderate");
+    if (user instanceof Response) return user;
+    const tools = await toolVoteOverview(db);
+    return sendPage(c, <ModerationOverviewPage tools={tools} canReadAudit={can(user.role, "audit:read")} />);
+  });
+
+  app.get("/admin/moderation/tools/:slug", async (c) => {
+    const user = moderatorForPage(c, "vote:moderate");
+    if (user instanceof Response) return user;
+    const slug = c.req.param("slug");
+    const history = await voteHistory(db, slug);
+    if (!history) {
+      throw notFound(`There is no tool called “${slug.slice(0, 100)}”.`, [
+        { href: "/admin/moderation", label: "Back to moderation" },
+      ]);
+    }
+    const voters = await votersOf(db, history.tool.id);
+    return sendPage(
+      c,
+      <ToolVotesPage
+        tool={history.tool}
+        days={history.days}
+        voters={voters}
+        canReadAudit={can(user.role, "audit:read")}
+      />,
+    );
+  });
+
+  app.get("/admin/accounts/:id", async (c) => {
+    const user = moderatorForPage(c, "vote:moderate");
+    if (user instanceof Response) return user;
+    const id = accountId(c);
+    const account = await findAccount(db, id);
+    if (!account) throw notFound("There is no account with that number.");
+    return sendPage(
+      c,
+      <AccountAdminPage
+        account={account}
+        viewerId={user.id}
+        canBlock={can(user.role, "user:block")}
+        canReadAudit={can(user.role, "audit:read")}
+        notice={noticeFrom(c)}
+      />,
+    );
+  });
+
+  /** Authorizes, rate-limits and reads the reason; a bad reason re-renders the form with a 400. */
+  async function moderate(
+    c: Context,
+    form: AccountForm,
+    permission: Permission,
+  ): Promise<{ user: SessionUser; id: number; reason: string } | Response> {
+    const user = requireUser(c, permission);
+    const id = accountId(c);
+    await enforceRateLimit(c, deps.rateLimits, MODERATION_PER_ADMIN, String(user.id));
+    const fields = await readFields(c);
+    const parsed = reasonSchema.safeParse(fields.reason ?? "");
+    if (parsed.success) return { user, id, reason: parsed.data };
+    const account = await findAccount(db, id);
+    if (!account) throw notFound("There is no account with that number.");
+    const message = parsed.error.issues[0]?.message ?? "Write a reason.";
+    return sendPage(
+      c,
+      <AccountAdminPage
+        account={account}
+        viewerId={user.id}
+        canBlock={can(user.role, "user:block")}
+        canReadAudit={can(user.role, "audit:read")}
+        problem={{ form, message, reason: (fields.reason ?? "").slice(0, 500) }}
+      />,
+      400,
+    );
+  }
+
+  app.post("/admin/accounts/:id/votes/remove", async (c) => {
+    const input = await moderate(c, "remove", "vote:moderate");
+    if (input instanceof Response) return input;
+    const { user, id, reason } = input;
+    const result = await removeAccountVotes(db, { actor: user, userId: id, reason });
+    if (!result.ok) throw problemError(result.problem, id);
+    if (result.removed.length === 0) return c.redirect(`/admin/accounts/${id}?done=no-votes`, 303);
+    deps.cache.invalidate();
+    return c.redirect(`/admin/accounts/${id}?done=votes-removed&n=${result.removed.length}`, 303);
+  });
+
+  app.post("/admin/accounts/:id/block", async (c) => {
+    const input = await moderate(c, "block", "user:block");
+    if (input instanceof Response) return input;
+    const { user, id, reason } = input;
+    const result = await blockAccount(db, { actor: user, userId: id, reason });
+    if (!result.ok) throw problemError(result.problem, id);
+    return c.redirect(`/admin/accounts/${id}?done=blocked&n=${result.sessionsEnded}`, 303);
+  });
+
+  app.post("/admin/accounts/:id/unblock", async (c) => {
+    const input = await moderate(c, "unblock", "user:block");
+    if (input instanceof Response) return input;
+    const { user, id, reason } = input;
+    const result = await unblockAccount(db, { actor: user, userId: id, reason });
+    if (!result.ok) throw problemError(result.problem, id);
+    return c.redirect(`/admin/accounts/${id}?done=unblocked`, 303);
+  });
+
+  app.get("/admin/audit", async (c) => {
+    const user = moderatorForPage(c, "audit:read");
+    if (user instanceof Response) return user;
+    const raw = c.req.query("before");
+    if (raw !== undefined && !ID.test(raw)) {
+      throw badRequest("“before” is the number of an audit entry, such as 120.", [
+        { href: "/admin/audit", label: "Newest entries" },
+      ]);
+    }
+    const before = raw === undefined ? undefined : Number(raw);
+    const page = await listAudit(db, { limit: AUDIT_PAGE_SIZE, before });
+    return sendPage(
+      c,
+      <AuditLogPage entries={page.entries} nextBefore={page.nextBefore} firstPage={before === undefined} />,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,413 @@
+/**
+ * Moderation: votes per tool over time, removing an account's votes, blocking accounts, and
+ * the append-only audit log every moderation step writes to in the same transaction.
+ */
+import { sql } from "kysely";
+import type { Db } from "../../db/types.ts";
+import type { Role } from "../../domain/permissions.ts";
+import { endAllSessions, grantRole } from "../accounts/service.ts";
+import type { ToolRef } from "../catalog/service.ts";
+import { removeVotesOf } from "../community/service.ts";
+
+/** Who did something: an account, or an operator at the command line (no account id). */
+export interface Actor {
+  id: number | null;
+  email: string;
+}
+
+/** The actor the operator CLI writes audit entries as. */
+export const CLI_ACTOR: Actor = { id: null, email: "cli" };
+
+export interface AuditInput {
+  actor: Actor;
+  /** Dotted verb, e.g. "votes.remove" or "account.block". */
+  action: string;
+  /** What was acted on, e.g. "user:12" or "tool:cursor". */
+  subject: string;
+  reason: string;
+  /** What changed, kept as JSON. */
+  detail?: Record<string, unknown>;
+  now?: number;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorId: number | null;
+  actorEmail: string;
+  action: string;
+  subject: string;
+  reason: string;
+  detail: Record<string, unknown>;
+}
+
+export interface VoteDay {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  ship: number;
+  skip: number;
+  /** Votes cast on this day or before. */
+  runningTotal: number;
+}
+
+export interface ToolVoteRow {
+  slug: string;
+  name: string;
+  ship: number;
+  skip: number;
+  total: number;
+  lastVoteAt: string;
+}
+
+export interface Voter {
+  userId: number;
+  email: string;
+  role: string;
+  blocked: boolean;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AccountVote {
+  slug: string;
+  name: string;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AccountDetail {
+  id: number;
+  email: string;
+  role: string;
+  blockedAt: string | null;
+  blockedReason: string | null;
+  createdAt: string;
+  lastSignInAt: string | null;
+  votes: AccountVote[];
+  /** Audit entries about this account, newest first. */
+  history: AuditEntry[];
+}
+
+export type ModerationProblem = "unknown" | "self" | "already-blocked" | "not-blocked";
+export type ModerationResult<T> = ({ ok: true } & T) | { ok: false; problem: ModerationProblem };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The subject string audit entries use for an account. */
+export const accountSubject = (userId: number) => `user:${userId}`;
+
+/** Appends one entry to the audit log; call it inside the transaction of the change it records. */
+export async function recordAudit(trx: Db, entry: AuditInput): Promise<void> {
+  await trx
+    .insertInto("audit_log")
+    .values({
+      at: iso(entry.now ?? Date.now()),
+      actor_id: entry.actor.id,
+      actor_email: entry.actor.email,
+      action: entry.action,
+      subject: entry.subject,
+      reason: entry.reason,
+      detail: JSON.stringify(entry.detail ?? {}),
+    })
+    .execute();
+}
+
+// Literal SQL (no bound values) so the grouped expression is textually the same in SELECT and
+// GROUP BY: PostgreSQL compares them as written, and would see $1 and $3 as different.
+const dayOf = sql<string>`substr(votes.created_at, 1, 10)`;
+const shipCount = sql<number>`sum(case when votes.value = 'ship' then 1 else 0 end)`;
+const skipCount = sql<number>`sum(case when votes.value = 'skip' then 1 else 0 end)`;
+
+/** A tool's current votes per day they were first cast, oldest first; undefined for an unknown slug. */
+export async function voteHistory(
+  db: Db,
+  toolSlug: string,
+): Promise<{ tool: ToolRef; days: VoteDay[] } | undefined> {
+  const tool = await db
+    .selectFrom("tools")
+    .select(["id", "slug", "name"])
+    .where("slug", "=", toolSlug)
+    .executeTakeFirst();
+  if (!tool) return undefined;
+  const rows = await db
+    .selectFrom("votes")
+    .select([dayOf.as("day"), shipCount.as("ship"), skipCount.as("skip")])
+    .where("tool_id", "=", tool.id)
+    .groupBy(dayOf)
+    .orderBy("day")
+    .execute();
+  let running = 0;
+  const days = rows.map((r) => {
+    const ship = Number(r.ship);
+    const skip = Number(r.skip);
+    running += ship + skip;
+    return { day: r.day, ship, skip, runningTotal: running };
+  });
+  return { tool, days };
+}
+
+/** Tools that have votes, most voted first. */
+export async function toolVoteOverview(db: Db): Promise<ToolVoteRow[]> {
+  const rows = await db
+    .selectFrom("votes")
+    .innerJoin("tools", "tools.id", "votes.tool_id")
+    .select([
+      "tools.slug",
+      "tools.name",
+      shipCount.as("ship"),
+      skipCount.as("skip"),
+      (eb) => eb.fn.countAll<number>().as("total"),
+      (eb) => eb.fn.max("votes.updated_at").as("last_vote_at"),
+    ])
+    .groupBy(["tools.id", "tools.slug", "tools.name"])
+    .orderBy("total", "desc")
+    .orderBy("tools.name")
+    .execute();
+  return rows.map((r) => ({
+    slug: r.slug,
+    name: r.name,
+    ship: Number(r.ship),
+    skip: Number(r.skip),
+    total: Number(r.total),
+    lastVoteAt: r.last_vote_at,
+  }));
+}
+
+/** The accounts with a vote on a tool, most recently changed first (at most `limit`). */
+export async function votersOf(db: Db, toolId: number, limit = 500): Promise<Voter[]> {
+  const rows = await db
+    .selectFrom("votes")
+    .innerJoin("users", "users.id", "votes.user_id")
+    .select([
+      "users.id",
+      "users.email",
+      "users.role",
+      "users.blocked_at",
+      "votes.value",
+      "votes.created_at",
+      "votes.updated_at",
+    ])
+    .where("votes.tool_id", "=", toolId)
+    .orderBy("votes.updated_at", "desc")
+    .orderBy("users.id")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    userId: r.id,
+    email: r.email,
+    role: r.role,
+    blocked: r.blocked_at !== null,
+    value: r.value,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+function parseDetail(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Audit entries newest first, `limit` at a time; `before` is the id the next page starts under. */
+export async function listAudit(
+  db: Db,
+  opts: { limit: number; before?: number; subject?: string },
+): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
+  let query = db
+    .selectFrom("audit_log")
+    .select(["id", "at", "actor_id", "actor_email", "action", "subject", "reason", "detail"])
+    .orderBy("id", "desc")
+    .limit(opts.limit + 1);
+  if (opts.before !== undefined) query = query.where("id", "<", opts.before);
+  if (opts.subject !== undefined) query = query.where("subject", "=", opts.subject);
+  const rows = await query.execute();
+  const page = rows.slice(0, opts.limit);
+  const entries = page.map((r) => ({
+    id: r.id,
+    at: r.at,
+    actorId: r.actor_id,
+    actorEmail: r.actor_email,
+    action: r.action,
+    subject: r.subject,
+    reason: r.reason,
+    detail: parseDetail(r.detail),
+  }));
+  const last = entries.at(-1);
+  return { entries, nextBefore: rows.length > opts.limit && last ? last.id : null };
+}
+
+/** One account as moderators see it: who, role, block state, its votes and its audit history. */
+export async function findAccount(db: Db, id: number): Promise<AccountDetail | undefined> {
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "email", "role", "blocked_at", "blocked_reason", "created_at", "last_sign_in_at"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!user) return undefined;
+  const [votes, history] = await Promise.all([
+    db
+      .selectFrom("votes")
+      .innerJoin("tools", "tools.id", "votes.tool_id")
+      .select(["tools.slug", "tools.name", "votes.value", "votes.created_at", "votes.updated_at"])
+      .where("votes.user_id", "=", id)
+      .orderBy("votes.updated_at", "desc")
+      .orderBy("tools.slug")
+      .execute(),
+    listAudit(db, { limit: 20, subject: accountSubject(id) }),
+  ]);
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    blockedAt: user.blocked_at,
+    blockedReason: user.blocked_reason,
+    createdAt: user.created_at,
+    lastSignInAt: user.last_sign_in_at,
+    votes: votes.map((v) => ({
+      slug: v.slug,
+      name: v.name,
+      value: v.value,
+      createdAt: v.created_at,
+      updatedAt: v.updated_at,
+    })),
+    history: history.entries,
+  };
+}
+
+interface ModerationInput {
+  actor: Actor;
+  userId: number;
+  reason: string;
+  now?: number;
+}
+
+async function emailOf(trx: Db, userId: number): Promise<string | undefined> {
+  const row = await trx.selectFrom("users").select("email").where("id", "=", userId).executeTakeFirst();
+  return row?.email;
+}
+
+/**
+ * Removes every vote of an account, recomputes the tools it touched and records why, all in one
+ * transaction. Nothing is logged when the account had no votes, since nothing changed.
+ */
+export async function removeAccountVotes(
+  db: Db,
+  opts: ModerationInput,
+): Promise<ModerationResult<{ removed: { slug: string; value: string }[] }>> {
+  return db.transaction().execute(async (trx) => {
+    const email = await emailOf(trx, opts.userId);
+    if (email === undefined) return { ok: false as const, problem: "unknown" as const };
+    const removed = await trx
+      .selectFrom("votes")
+      .innerJoin("tools", "tools.id", "votes.tool_id")
+      .select(["tools.slug", "votes.value"])
+      .where("votes.user_id", "=", opts.userId)
+      .orderBy("tools.slug")
+      .execute();
+    if (removed.length === 0) return { ok: true as const, removed: [] };
+    await removeVotesOf(trx, opts.userId);
+    await recordAudit(trx, {
+      actor: opts.actor,
+      action: "votes.remove",
+      subject: accountSubject(opts.userId),
+      reason: opts.reason,
+      detail: { email, votes: removed.map((r) => ({ tool: r.slug, value: r.value })) },
+      now: opts.now,
+    });
+    return { ok: true as const, removed };
+  });
+}
+
+/** Blocks an account: it cannot sign in, and every session it has ends now. */
+export async function blockAccount(
+  db: Db,
+  opts: ModerationInput,
+): Promise<ModerationResult<{ sessionsEnded: number }>> {
+  // an admin locking themselves out is always a slip, never moderation
+  if (opts.actor.id === opts.userId) return { ok: false, problem: "self" };
+  const at = iso(opts.now ?? Date.now());
+  return db.transaction().execute(async (trx) => {
+    const email = await emailOf(trx, opts.userId);
+    if (email === undefined) return { ok: false as const, problem: "unknown" as const };
+    // the "is null" guard makes a second, concurrent block a no-op rather than a second entry
+    const updated = await trx
+      .updateTable("users")
+      .set({ blocked_at: at, blocked_reason: opts.reason })
+      .where("id", "=", opts.userId)
+      .where("blocked_at", "is", null)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) {
+      return { ok: false as const, problem: "already-blocked" as const };
+    }
+    const sessionsEnded = await endAllSessions(trx, opts.userId);
+    await recordAudit(trx, {
+      actor: opts.actor,
+      action: "account.block",
+      subject: accountSubject(opts.userId),
+      reason: opts.reason,
+      detail: { email, sessionsEnded },
+      now: opts.now,
+    });
+    return { ok: true as const, sessionsEnded };
+  });
+}
+
+/** Lifts a block; the account can sign in again (its old sessions stay ended). */
+export async function unblockAccount(db: Db, opts: ModerationInput): Promise<ModerationResult<object>> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom("users")
+      .select(["email", "blocked_at", "blocked_reason"])
+      .where("id", "=", opts.userId)
+      .executeTakeFirst();
+    if (!row) return { ok: false as const, problem: "unknown" as const };
+    const updated = await trx
+      .updateTable("users")
+      .set({ blocked_at: null, blocked_reason: null })
+      .where("id", "=", opts.userId)
+      .where("blocked_at", "is not", null)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return { ok: false as const, problem: "not-blocked" as const };
+    await recordAudit(trx, {
+      actor: opts.actor,
+      action: "account.unblock",
+      subject: accountSubject(opts.userId),
+      reason: opts.reason,
+      detail: { email: row.email, blockedSince: row.blocked_at, blockedFor: row.blocked_reason },
+      now: opts.now,
+    });
+    return { ok: true as const };
+  });
+}
+
+/**
+ * Gives an account a role and records it. grantRole runs its own transaction and Kysely cannot
+ * nest one, so the audit entry is written right after the grant rather than inside it.
+ */
+export async function grantRoleAudited(
+  db: Db,
+  opts: { actor: Actor; email: string; role: Role; reason: string },
+): Promise<{ id: number; email: string; role: Role; previousRole: string | null }> {
+  const before = await db
+    .selectFrom("users")
+    .select("role")
+    .where("email", "=", opts.email)
+    .executeTakeFirst();
+  const account = await grantRole(db, opts.email, opts.role);
+  await recordAudit(db, {
+    actor: opts.actor,
+    action: "role.grant",
+    subject: accountSubject(account.id),
+    reason: opts.reason,
+    detail: { email: account.email, from: before?.role ?? null, to: opts.role },
+  });
+  return { ...account, previousRole: before?.role ?? null };
+}
