@@ -2,18 +2,26 @@
 import { createApp } from "./app.tsx";
 import { loadConfig } from "./config.ts";
 import { prepareDatabase } from "./db/setup.ts";
+import { createSharedState } from "./http/shared-state.ts";
 import { startServer } from "./server.ts";
 
 async function main() {
   const config = loadConfig();
   const handle = await prepareDatabase(config);
-  const { app, deps } = createApp({ db: handle.db, config });
+  const shared = await createSharedState(config);
+  const { app, deps } = createApp({
+    db: handle.db,
+    config,
+    cache: shared.cache,
+    rateLimits: shared.rateLimits,
+  });
   const { server } = await startServer({ app, cache: deps.cache, port: config.port, host: config.host });
   const where = handle.engine === "postgres" ? "PostgreSQL" : config.sqlitePath;
-  console.log(`Ship or Skip is running at ${config.siteUrl} (database: ${where})`);
+  const sharing = shared.kind === "redis" ? ", shared state: Redis" : "";
+  console.log(`Ship or Skip is running at ${config.siteUrl} (database: ${where}${sharing})`);
   const stop = () => {
     server.close();
-    void handle.close().then(() => process.exit(0));
+    void Promise.allSettled([handle.close(), shared.close()]).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on("SIGINT", stop);

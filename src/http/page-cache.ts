@@ -25,9 +25,15 @@ export function etagMatches(ifNoneMatch: string | null | undefined, etag: string
   return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }
 
+/** Rendered pages of this process; see the file comment. */
 export class PageCache {
   private pages = new Map<string, CachedPage>();
   private generation = 0;
+  /**
+   * Runs after every invalidate() (not clearLocal()), e.g. to tell other instances; set by the
+   * cache bus so this class needs no knowledge of Redis.
+   */
+  onInvalidate: (() => void) | undefined;
 
   constructor(
     readonly enabled: boolean,
@@ -58,8 +64,14 @@ export class PageCache {
     return this.generation;
   }
 
-  /** Forgets every page; called after every committed write. */
+  /** Forgets every page; called after every committed write. Also tells onInvalidate. */
   invalidate(): void {
+    this.clearLocal();
+    this.onInvalidate?.();
+  }
+
+  /** Forgets every page in this process only; for invalidations heard from other instances. */
+  clearLocal(): void {
     this.generation++;
     this.pages.clear();
   }

@@ -1,0 +1,76 @@
+/**
+ * Fixed-window rate limits in Redis, shared by every instance. One Lua script counts the hit and
+ * reads the window's remaining time, so concurrent hits from any instance are counted exactly
+ * and a window's expiry is set once, by its first hit.
+ *
+ * When Redis cannot answer, the store fails open to counters in this process (with one warning
+ * per outage): a Redis outage must not lock everyone out of signing in, and per-instance limits
+ * still slow an abuser down until Redis is back.
+ */
+import { createHash } from "node:crypto";
+import { MemoryRateLimitStore, type RateLimitStore, type WindowCount } from "./rate-limit.ts";
+import type { RedisClient, Warn } from "./redis-client.ts";
+
+// PTTL is negative for a new key (-1: no expiry yet), or if an expiry was ever lost; either
+// way this hit starts the window, so a key can never outlive its window.
+const HIT_SCRIPT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+`;
+const HIT_SHA = createHash("sha1").update(HIT_SCRIPT).digest("hex");
+
+/** Where rate-limit keys live unless told otherwise. */
+export const DEFAULT_RATE_LIMIT_PREFIX = "sos:rl:";
+
+/** Counters in Redis, shared by every instance; counts in process while Redis is unreachable. */
+export class RedisRateLimitStore implements RateLimitStore {
+  private fallback = new MemoryRateLimitStore();
+  private failing = false;
+  private readonly prefix: string;
+  private readonly warn: Warn;
+
+  constructor(
+    private readonly redis: RedisClient,
+    opts: { prefix?: string; warn?: Warn } = {},
+  ) {
+    this.prefix = opts.prefix ?? DEFAULT_RATE_LIMIT_PREFIX;
+    this.warn = opts.warn ?? console.warn;
+  }
+
+  async hit(key: string, windowMs: number): Promise<WindowCount> {
+    let reply: unknown;
+    try {
+      reply = await this.run(this.prefix + key, Math.max(1, Math.round(windowMs)));
+    } catch (err) {
+      if (!this.failing) {
+        this.failing = true;
+        this.warn(`Rate limits are counted per instance: Redis did not answer (${(err as Error).message}).`);
+      }
+      return this.fallback.hit(key, windowMs);
+    }
+    if (this.failing) {
+      this.failing = false;
+      // Counts from the outage would otherwise come back stale at the next outage.
+      this.fallback = new MemoryRateLimitStore();
+      this.warn("Rate limits are shared through Redis again.");
+    }
+    const [count, ttl] = reply as [number, number];
+    return { count: Number(count), resetAt: Date.now() + Number(ttl) };
+  }
+
+  private async run(key: string, windowMs: number): Promise<unknown> {
+    const args = { keys: [key], arguments: [String(windowMs)] };
+    try {
+      return await this.redis.evalSha(HIT_SHA, args);
+    } catch (err) {
+      // The server forgets scripts on restart or SCRIPT FLUSH; EVAL loads it again.
+      if (!(err as Error).message?.startsWith("NOSCRIPT")) throw err;
+      return await this.redis.eval(HIT_SCRIPT, args);
+    }
+  }
+}

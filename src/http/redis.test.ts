@@ -1,0 +1,303 @@
+import { mkdtempSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { TestApp } from "../../test/support/app.ts";
+import { createTestDatabase, type TestDatabase } from "../../test/support/db.ts";
+import { deleteKeys, testNamespace, testRedisUrl } from "../../test/support/redis.ts";
+import { signIn } from "../../test/support/session.ts";
+import { createApp } from "../app.tsx";
+import { loadConfig } from "../config.ts";
+import type { OutgoingMail } from "../mail/mailer.ts";
+import { startServer } from "../server.ts";
+import { type CachedPage, PageCache } from "./page-cache.ts";
+import { connectCacheBus } from "./redis-cache-bus.ts";
+import { closeRedisClient, createRedisClient, type RedisClient, waitUntilReady } from "./redis-client.ts";
+import { RedisRateLimitStore } from "./redis-rate-limit.ts";
+import { createSharedState, type SharedState } from "./shared-state.ts";
+
+const url = testRedisUrl("Redis shared state");
+const ns = testNamespace();
+
+const page = (text: string): CachedPage => ({
+  status: 200,
+  body: Buffer.from(text),
+  etag: `"${text}"`,
+  headers: {},
+});
+
+/** Polls until the condition holds; fails after timeoutMs instead of sleeping a guessed time. */
+async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function connected(role: string): Promise<RedisClient> {
+  const client = createRedisClient(url!, { role });
+  if (!(await waitUntilReady(client, 2000))) throw new Error(`Redis at ${url} is not answering`);
+  return client;
+}
+
+function sharedState(prefix: string): Promise<SharedState> {
+  return createSharedState(
+    { redisUrl: url, pageCache: true },
+    { keyPrefix: `${prefix}rl:`, channel: `${prefix}cache` },
+  );
+}
+
+describe("shared state without REDIS_URL", () => {
+  it("keeps rate limits and the page cache in process", async () => {
+    const state = await createSharedState({ redisUrl: undefined, pageCache: true });
+    expect(state.kind).toBe("memory");
+    expect((await state.rateLimits.hit("k", 60_000)).count).toBe(1);
+    state.cache.set("/", page("a"), state.cache.currentGeneration);
+    state.cache.invalidate();
+    expect(state.cache.get("/")).toBeUndefined();
+    await state.close();
+  });
+});
+
+describe.skipIf(!url)("RedisRateLimitStore", () => {
+  const prefix = `${ns}rl:`;
+  let a: RedisClient;
+  let b: RedisClient;
+  let storeA: RedisRateLimitStore;
+  let storeB: RedisRateLimitStore;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([connected("test-a"), connected("test-b")]);
+    storeA = new RedisRateLimitStore(a, { prefix });
+    storeB = new RedisRateLimitStore(b, { prefix });
+  });
+  afterAll(async () => {
+    await Promise.all([a, b].map((c) => c && closeRedisClient(c)));
+    await deleteKeys(url!, ns);
+  });
+
+  it("shares one counter between instances, under the given prefix", async () => {
+    const first = await storeA.hit("shared", 60_000);
+    const second = await storeB.hit("shared", 60_000);
+    const third = await storeA.hit("shared", 60_000);
+    expect([first.count, second.count, third.count]).toEqual([1, 2, 3]);
+    expect(Math.abs(third.resetAt - first.resetAt)).toBeLessThan(200);
+    expect(first.resetAt - Date.now()).toBeGreaterThan(58_000);
+    expect(await a.get(`${prefix}shared`)).toBe("3");
+    expect(await a.pTTL(`${prefix}shared`)).toBeGreaterThan(58_000);
+  });
+
+  it("starts a new window once the old one expires", async () => {
+    await storeA.hit("short", 300);
+    const second = await storeB.hit("short", 300);
+    expect(second.count).toBe(2);
+    await new Promise((r) => setTimeout(r, Math.max(0, second.resetAt - Date.now()) + 50));
+    const fresh = await storeA.hit("short", 300);
+    expect(fresh.count).toBe(1);
+    expect(fresh.resetAt).toBeGreaterThan(second.resetAt);
+  });
+
+  it("counts exactly under 200 concurrent hits from two instances", async () => {
+    const hits = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 ? storeA : storeB).hit("burst", 60_000)),
+    );
+    const counts = hits.map((h) => h.count).sort((x, y) => x - y);
+    expect(counts).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+  });
+
+  it("loads its script again after the server forgets it", async () => {
+    await storeA.hit("flushed", 60_000);
+    await a.scriptFlush();
+    expect((await storeA.hit("flushed", 60_000)).count).toBe(2);
+  });
+});
+
+describe.skipIf(!url)("Redis unreachable", () => {
+  it("fails open to per-instance counts with one warning, without waiting on Redis", async () => {
+    const down = `redis://127.0.0.1:${await closedPort()}`;
+    const clientWarn = vi.fn();
+    const client = createRedisClient(down, { role: "test-down", connectTimeoutMs: 200, warn: clientWarn });
+    const warn = vi.fn();
+    const store = new RedisRateLimitStore(client, { prefix: `${ns}rl:`, warn });
+    try {
+      const started = Date.now();
+      const counts: number[] = [];
+      for (let i = 0; i < 3; i++) counts.push((await store.hit("open", 60_000)).count);
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(counts).toEqual([1, 2, 3]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]?.[0]).toMatch(/counted per instance/);
+      await waitFor(() => clientWarn.mock.calls.length > 0);
+      expect(clientWarn).toHaveBeenCalledTimes(1);
+    } finally {
+      await closeRedisClient(client);
+    }
+  });
+
+  it("still starts, within its connect timeout, and serves requests", async () => {
+    const down = `redis://127.0.0.1:${await closedPort()}`;
+    const warn = vi.fn();
+    const started = Date.now();
+    const state = await createSharedState(
+      { redisUrl: down, pageCache: true },
+      { connectTimeoutMs: 200, warn },
+    );
+    try {
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(state.kind).toBe("redis");
+      expect(warn.mock.calls.some(([m]) => /not reachable yet/.test(m))).toBe(true);
+      expect((await state.rateLimits.hit("k", 60_000)).count).toBe(1);
+      state.cache.set("/", page("a"), state.cache.currentGeneration);
+      state.cache.invalidate();
+      expect(state.cache.get("/")).toBeUndefined();
+    } finally {
+      await state.close();
+    }
+  });
+});
+
+describe.skipIf(!url)("page-cache invalidation over Redis", () => {
+  const prefix = `${ns}bus:`;
+  let one: SharedState;
+  let two: SharedState;
+
+  beforeAll(async () => {
+    [one, two] = await Promise.all([sharedState(prefix), sharedState(prefix)]);
+  });
+  afterAll(async () => {
+    await Promise.all([one, two].map((s) => s?.close()));
+  });
+
+  it("clears every instance's cache when one invalidates", async () => {
+    one.cache.set("/tools", page("one"), one.cache.currentGeneration);
+    two.cache.set("/tools", page("two"), two.cache.currentGeneration);
+    one.cache.invalidate();
+    expect(one.cache.get("/tools")).toBeUndefined();
+    await waitFor(() => two.cache.get("/tools") === undefined);
+  });
+
+  it("does not store a render that began before another instance's write", async () => {
+    const generation = two.cache.currentGeneration;
+    one.cache.invalidate();
+    await waitFor(() => two.cache.currentGeneration !== generation);
+    two.cache.set("/stale", page("stale"), generation);
+    expect(two.cache.get("/stale")).toBeUndefined();
+  });
+
+  it("ignores messages carrying its own id, so pages rendered after its write survive", async () => {
+    const channel = `${prefix}echo`;
+    const cache = new PageCache(true);
+    const [publisher, subscriber, raw] = await Promise.all([
+      connected("test-pub"),
+      connected("test-sub"),
+      connected("test-raw"),
+    ]);
+    const bus = await connectCacheBus(cache, { publisher, subscriber, channel });
+    try {
+      const start = cache.currentGeneration;
+      cache.set("/fresh", page("fresh"), start);
+      // A PING's reply follows, on the subscriber's own connection, every message published before it.
+      await raw.publish(channel, bus.instanceId);
+      await subscriber.ping();
+      expect(cache.currentGeneration).toBe(start);
+      expect(cache.get("/fresh")).toBeDefined();
+      await raw.publish(channel, "another-instance");
+      await subscriber.ping();
+      expect(cache.currentGeneration).toBe(start + 1);
+      expect(cache.get("/fresh")).toBeUndefined();
+    } finally {
+      await bus.close();
+      await Promise.all([publisher, subscriber, raw].map((c) => closeRedisClient(c)));
+    }
+  });
+});
+
+describe.skipIf(!url)("two app instances over Redis", () => {
+  const prefix = `${ns}http:`;
+  let db: TestDatabase;
+  let stateA: SharedState;
+  let stateB: SharedState;
+  let appA: TestApp;
+  let serverB: Server;
+  let urlB: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("sqlite");
+    const config = loadConfig({
+      NODE_ENV: "test",
+      SITE_URL: "http://localhost:3000",
+      DATA_DIR: mkdtempSync(join(tmpdir(), "shiporskip-data-")),
+      REDIS_URL: url,
+    });
+    [stateA, stateB] = await Promise.all([sharedState(prefix), sharedState(prefix)]);
+    const build = (state: SharedState, mail: OutgoingMail[]) =>
+      createApp({
+        db: db.db,
+        config,
+        cache: state.cache,
+        rateLimits: state.rateLimits,
+        mailer: { kind: "outbox", send: async (m) => void mail.push(m), close() {} },
+      });
+    const mailA: OutgoingMail[] = [];
+    const a = build(stateA, mailA);
+    appA = {
+      request: async (path, init) => a.app.request(path, init),
+      requestFrom: async (address, path, init) =>
+        a.app.request(path, init, { incoming: { socket: { remoteAddress: address } } }),
+      db,
+      deps: a.deps,
+      mail: mailA,
+      dispose: db.dispose,
+    };
+    const b = build(stateB, []);
+    ({ server: serverB, url: urlB } = await startServer({
+      app: b.app,
+      cache: b.deps.cache,
+      port: 0,
+      host: "127.0.0.1",
+    }));
+  });
+  afterAll(async () => {
+    if (serverB) await new Promise<void>((resolve) => serverB.close(() => resolve()));
+    await Promise.all([stateA, stateB].map((s) => s?.close()));
+    await db?.dispose();
+    if (url) await deleteKeys(url, ns);
+  });
+
+  const communityLabel = (html: string) => /data-swap="community:cursor">([^<]*)</.exec(html)?.[1];
+
+  it("a vote on instance A makes instance B's cached anonymous page fresh", async () => {
+    // Signing in is a write too; do it before B caches the page so only the vote can clear it.
+    const voter = await signIn(appA, "redis-voter@example.com");
+    const before = await fetch(`${urlB}/tools/cursor`);
+    expect(before.status).toBe(200);
+    const labelBefore = communityLabel(await before.text());
+    expect(labelBefore).toBeDefined();
+    expect(stateB.cache.get("/tools/cursor")).toBeDefined();
+    const cached = await fetch(`${urlB}/tools/cursor`);
+    expect(cached.headers.get("etag")).toBe(before.headers.get("etag"));
+
+    const vote = await voter.post("/tools/cursor/vote", { value: "ship" });
+    expect(vote.status).toBe(303);
+    await waitFor(() => stateB.cache.get("/tools/cursor") === undefined);
+
+    const after = await fetch(`${urlB}/tools/cursor`);
+    expect(after.status).toBe(200);
+    expect(after.headers.get("etag")).not.toBe(before.headers.get("etag"));
+    const labelAfter = communityLabel(await after.text());
+    expect(labelAfter).not.toBe(labelBefore);
+    expect(labelAfter).toMatch(/ship · \d+ votes?/);
+  });
+});
