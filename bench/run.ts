@@ -3,58 +3,22 @@
  * (1) a repeat view answered from the render cache with 304, (2) a cached full 200, (3) a full
  * render from SQLite with the cache off, and the ceiling: a bare node:http server sending the
  * same bytes from memory. Prints requests/s, p99 latency and the ratio to the ceiling.
+ * Then the vote bench (bench/votes.ts). `npm run bench -- votes` (or `-- pages`) runs one only.
  */
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { CONNECTIONS, DURATION, startApp, stop, waitFor } from "./shared.ts";
+import { runVotes } from "./votes.ts";
 
 const PATH = "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b";
-const CONNECTIONS = 32;
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const root = join(import.meta.dirname, "..");
 
 interface Result {
   name: string;
   rps: number;
   p99: number;
-}
-
-async function waitFor(url: string, timeoutMs = 60_000): Promise<void> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function startApp(port: number, dataDir: string, pageCache: "on" | "off"): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      PAGE_CACHE: pageCache,
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
 }
 
 async function load(
@@ -75,7 +39,7 @@ async function load(
   };
 }
 
-async function main() {
+async function runPages() {
   const dataDir = mkdtempSync(join(tmpdir(), "shiporskip-bench-"));
   const results: Result[] = [];
   try {
@@ -128,6 +92,17 @@ async function main() {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+const BENCHES: Record<string, () => Promise<void>> = { pages: runPages, votes: runVotes };
+
+async function main() {
+  const picked = process.argv.slice(2);
+  const unknown = picked.filter((name) => !(name in BENCHES));
+  if (unknown.length > 0) {
+    throw new Error(`no bench called ${unknown.join(", ")}; choose from ${Object.keys(BENCHES).join(", ")}`);
+  }
+  for (const name of picked.length > 0 ? picked : Object.keys(BENCHES)) await BENCHES[name]!();
 }
 
 main().catch((err) => {
