@@ -48,10 +48,8 @@ export function ToolCard({ tool, level = 3, withDescription = false }: ToolCardP
           </Heading>
         </div>
       </div>
-      <p class="muted small" style="margin:0">
-        by {tool.vendor}
-      </p>
-      <p style="margin:0">
+      <p class="muted small">by {tool.vendor}</p>
+      <p>
         <strong>Best for:</strong> {tool.bestFor}
       </p>
       <ul class="facts">
@@ -69,7 +67,7 @@ export function ToolCard({ tool, level = 3, withDescription = false }: ToolCardP
           Entry: <strong>{tool.entryPrice}</strong>
         </li>
       </ul>
-      {withDescription ? <p style="margin:0">{tool.description}</p> : null}
+      {withDescription ? <p>{tool.description}</p> : null}
       <div class="card-actions">
         <VoteControl slug={tool.slug} name={tool.name} />
         <BookmarkButton slug={tool.slug} name={tool.name} />
@@ -93,7 +91,7 @@ export function NewsletterCta() {
           Subscribe
         </button>
       </form>
-      <p id="newsletter-note" class="muted small" style="margin:0.5rem 0 0">
+      <p id="newsletter-note" class="muted small m-0 mt-1">
         Sign-up opens soon: the first issue is being prepared.
       </p>
     </section>

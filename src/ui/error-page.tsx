@@ -22,7 +22,7 @@ export function ErrorPage({
           ))}
         </ul>
       ) : null}
-      <p style="margin-top:1.5rem">
+      <p class="mt-3">
         <a href="/">Go to the home page</a> · <a href="/tools">Browse every tool</a>
       </p>
     </Layout>

@@ -179,7 +179,7 @@ export function AccountPage(props: { user: SessionUser; sessions: SessionInfo[] 
           </tbody>
         </table>
       </div>
-      <form action="/account/sign-out-everywhere" method="post" style="margin-top:1rem">
+      <form class="mt-2" action="/account/sign-out-everywhere" method="post">
         <FormBasics returnTo="/" />
         <button type="submit">Sign out everywhere</button>
       </form>

@@ -23,7 +23,7 @@ export function BookmarksPage(props: { tools: ToolSummary[] }) {
           No bookmarks yet. Use the ☆ Bookmark button on any tool in <a href="/tools">the catalog</a>.
         </p>
       ) : (
-        <div class="grid">
+        <div class="grid mt-2">
           {props.tools.map((t) => (
             <ToolCard tool={t} />
           ))}

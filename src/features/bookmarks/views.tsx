@@ -30,17 +30,10 @@ export function BookmarkButton(props: { slug: string; name: string }) {
 export function BookmarksPanel() {
   const viewer = useViewer();
   return (
-    <section
-      class="callout"
-      aria-labelledby="bookmarks-heading"
-      style="margin-block:1.5rem"
-      data-swap="bookmarks-panel"
-    >
-      <h2 id="bookmarks-heading" style="margin-top:0;font-size:1.1rem">
-        Your bookmarks
-      </h2>
+    <section class="callout bookmarks-panel" aria-labelledby="bookmarks-heading" data-swap="bookmarks-panel">
+      <h2 id="bookmarks-heading">Your bookmarks</h2>
       {viewer.bookmarks.length === 0 ? (
-        <p style="margin:0">No bookmarks yet. Bookmark a tool to keep it here for your next comparison.</p>
+        <p>No bookmarks yet. Bookmark a tool to keep it here for your next comparison.</p>
       ) : (
         <>
           <ul class="chips">
@@ -50,7 +43,7 @@ export function BookmarksPanel() {
               </li>
             ))}
           </ul>
-          <p class="small" style="margin:0.5rem 0 0">
+          <p class="small m-0 mt-1">
             <a href="/bookmarks">All bookmarks ({viewer.bookmarks.length})</a>
           </p>
         </>

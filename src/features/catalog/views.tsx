@@ -149,7 +149,7 @@ function PricingSection({ tool }: { tool: ToolDetail }) {
   return (
     <section aria-labelledby="pricing-heading">
       <h2 id="pricing-heading">Pricing</h2>
-      <ul class="facts" style="margin-bottom:0.75rem">
+      <ul class="facts mb-2">
         <li>
           Model: <strong>{pricingModelName(p.model)}</strong>
         </li>
@@ -165,7 +165,7 @@ function PricingSection({ tool }: { tool: ToolDetail }) {
       </ul>
       <p>{p.detail}</p>
       {p.units.length > 0 ? (
-        <div class="table-scroll" style="margin-bottom:0.75rem">
+        <div class="table-scroll mb-2">
           <table>
             <caption class="skip-link">Unit prices for {tool.name}</caption>
             <thead>
@@ -214,15 +214,15 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
           <li aria-current="page">{tool.name}</li>
         </ol>
       </nav>
-      <div class="card-head" style="margin-bottom:0.75rem">
+      <div class="card-head mb-2">
         <Monogram name={tool.name} />
         <div>
           <p class="eyebrow">{tool.category.name}</p>
-          <h1 style="margin:0">{tool.name}</h1>
+          <h1 class="m-0">{tool.name}</h1>
         </div>
       </div>
       <p class="lede">Best for: {tool.bestFor}</p>
-      <ul class="facts" style="margin-bottom:1rem">
+      <ul class="facts mb-2">
         <li>
           <VerdictBadge panel={tool.panel} />
         </li>
@@ -237,7 +237,7 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
           Entry: <strong>{tool.entryPrice}</strong>
         </li>
       </ul>
-      <div class="card-actions" style="margin-bottom:1rem">
+      <div class="card-actions mb-2">
         <VoteControl slug={tool.slug} name={tool.name} />
         <BookmarkButton slug={tool.slug} name={tool.name} />
       </div>
@@ -269,21 +269,17 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
               <div class="section-head">
                 <h3 id={`lens-${persona}`}>{lens.name}</h3>
                 {r ? (
-                  <p style="margin:0">
+                  <p class="m-0">
                     <span class="score">{r.score}/100</span> <PersonaVerdict verdict={r.verdict} />
                   </p>
                 ) : (
-                  <p class="muted" style="margin:0">
-                    Not yet reviewed
-                  </p>
+                  <p class="muted m-0">Not yet reviewed</p>
                 )}
               </div>
-              <p class="muted small" style="margin:0">
-                {lens.focus}
-              </p>
+              <p class="muted small m-0">{lens.focus}</p>
               {r ? (
                 <>
-                  <p style="margin:0.5rem 0 0">
+                  <p class="m-0 mt-1">
                     <strong>Rationale:</strong> {r.summary}
                   </p>
                   <dl>
@@ -306,7 +302,7 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
                       </>
                     ) : null}
                   </dl>
-                  <p class="muted small" style="margin:0.5rem 0 0">
+                  <p class="muted small m-0 mt-1">
                     {r.provenance === "model" && r.modelName
                       ? `Drafted by ${r.modelName}, edited by ${r.author}`
                       : `Written by the ${r.author.toLowerCase()}`}
@@ -355,7 +351,7 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
           </ul>
         </section>
       ) : null}
-      <p style="margin-top:1.5rem">
+      <p class="mt-3">
         <a href={`/compare?a=${encodeURIComponent(tool.slug)}`}>Compare {tool.name} with any tool →</a>
       </p>
       <BookmarksPanel />
@@ -372,11 +368,11 @@ export function CategoriesPage(props: { categories: Category[]; canonical: strin
       <div class="grid">
         {props.categories.map((c) => (
           <article class="card">
-            <h2 style="margin:0;font-size:1.15rem">
+            <h2>
               <a href={`/categories/${c.slug}`}>{c.name}</a>
             </h2>
-            <p style="margin:0">{c.description}</p>
-            <p class="muted small" style="margin:0">
+            <p>{c.description}</p>
+            <p class="muted small">
               {c.toolCount} {c.toolCount === 1 ? "tool" : "tools"}
             </p>
           </article>
@@ -422,7 +418,7 @@ export function CategoryPage(props: { category: Category; tools: ToolSummary[]; 
           <ToolCard tool={t} />
         ))}
       </div>
-      <p style="margin-top:1rem">
+      <p class="mt-2">
         <a href={`/tools?category=${encodeURIComponent(category.slug)}`}>
           Search and filter within {category.name}
         </a>

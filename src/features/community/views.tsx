@@ -74,9 +74,7 @@ export function HeadToHead(props: {
       data-swap={`pick:${props.path}`}
       data-announce={announce}
     >
-      <h2 id="h2h-heading" style="margin-top:0">
-        Which would you ship with?
-      </h2>
+      <h2 id="h2h-heading">Which would you ship with?</h2>
       <form class="vote" action={`${props.path}/pick`} method="post" data-enhance>
         <FormBasics />
         {[a, b].map((t) => (
@@ -97,11 +95,9 @@ export function HeadToHead(props: {
         ) : null}
       </form>
       {split.total === 0 ? (
-        <p class="muted" style="margin-bottom:0">
-          No picks yet. Be the first to say which one you would ship with.
-        </p>
+        <p class="muted">No picks yet. Be the first to say which one you would ship with.</p>
       ) : (
-        <div class="split" style="margin-top:0.75rem">
+        <div class="split">
           <svg
             class="split-bar"
             viewBox="0 0 100 4"
@@ -112,7 +108,7 @@ export function HeadToHead(props: {
             <rect class="split-b" width="100" height="4" />
             <rect class="split-a" width={pct(a)} height="4" />
           </svg>
-          <p style="margin:0.35rem 0 0">
+          <p>
             <strong>{a.name}</strong> {pct(a)}% · <strong>{b.name}</strong> {pct(b)}% · {split.total}{" "}
             {split.total === 1 ? "pick" : "picks"}
           </p>

@@ -56,7 +56,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
       <p class="lede">Which one should you ship with?</p>
       <p class="muted">Side-by-side panel verdict, pricing read, reviewer split and community vote.</p>
 
-      <div class="pair" style="margin-top:1.25rem">
+      <div class="pair mt-2">
         {tools.map((t) => (
           <ToolCard tool={t} level={2} withDescription />
         ))}
@@ -108,7 +108,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
                 <th scope="row">
                   {LENSES[p].name}
                   <br />
-                  <span class="muted small" style="font-weight:400">
+                  <span class="muted small">
                     {split.rows.find((r) => r.persona === p)?.verdictsDiffer ? "verdicts differ" : ""}
                   </span>
                 </th>
@@ -117,9 +117,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
                   return r ? (
                     <td>
                       <span class="score">{r.score}/100</span> <PersonaVerdict verdict={r.verdict} />
-                      <p class="small" style="margin:0.35rem 0 0">
-                        {r.summary}
-                      </p>
+                      <p class="small">{r.summary}</p>
                     </td>
                   ) : (
                     <td class="muted">Not yet reviewed</td>
@@ -130,7 +128,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
           </tbody>
         </table>
       </div>
-      <p class="small muted" style="margin-top:0.5rem">
+      <p class="small muted mt-1">
         {reviewAuthors(tools)}. Each persona's four lens answers are on the tool pages:{" "}
         <a href={`/tools/${a.slug}#scorecard-heading`}>{a.name}</a>,{" "}
         <a href={`/tools/${b.slug}#scorecard-heading`}>{b.name}</a>.

@@ -30,8 +30,8 @@ export function HomePage(props: {
         Every tool gets a verdict from a four-lens panel (Builder, Skeptic, Futurist and Founder), a pricing
         read and a community vote. Compare any two side by side.
       </p>
-      <form class="inline" method="get" action="/tools" role="search" style="margin:1rem 0 0">
-        <div class="field" style="flex:1 1 16rem">
+      <form class="inline mt-2" method="get" action="/tools" role="search">
+        <div class="field field-grow">
           <label for="home-q">Search the catalog</label>
           <input
             id="home-q"
