@@ -57,6 +57,25 @@ describe("every page", () => {
 });
 
 describe("errors", () => {
+  it("never redirects to another host when tidying an address", async () => {
+    for (const path of ["//evil.example/", "///Evil.example//", "//evil.example/Tools"]) {
+      const res = await t.request(path);
+      const location = res.headers.get("location") ?? "";
+      expect(location.startsWith("/")).toBe(true);
+      expect(location.startsWith("//")).toBe(false);
+    }
+  });
+
+  it("answers a form body that cannot be parsed with a 400, not a 500", async () => {
+    const res = await t.request("/sign-in", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data" },
+      body: "email=a@example.com",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("The form could not be read");
+  });
+
   it("answers an unknown address with a helpful 404 page", async () => {
     const res = await t.request("/no/such/page");
     expect(res.status).toBe(404);
@@ -110,10 +129,20 @@ describe("caching", () => {
     expect(await (await t.request("/tools/cursor")).text()).toContain("Cursor Renamed");
   });
 
-  it("does not cache requests that carry cookies", async () => {
+  it("does not cache requests that carry cookies, and tells shared caches they are private", async () => {
     t.deps.cache.invalidate();
-    await t.request("/tools/aider", { headers: { cookie: "session=abc" } });
+    const res = await t.request("/tools/aider", { headers: { cookie: "session=abc" } });
     expect(t.deps.cache.get("/tools/aider")).toBeUndefined();
+    expect(res.headers.get("cache-control")).toBe("private, no-cache");
+    expect(res.headers.get("vary")).toBe("Cookie");
+    expect((await t.request("/tools/aider")).headers.get("cache-control")).toBe("no-cache");
+  });
+
+  it("does not store a page whose response sets a cookie (a stale session being cleared)", async () => {
+    t.deps.cache.invalidate();
+    const res = await t.request("/tools/qdrant", { headers: { cookie: "sos_session=expired-or-forged" } });
+    expect(res.headers.getSetCookie().some((c) => c.startsWith("sos_session=;"))).toBe(true);
+    expect(t.deps.cache.get("/tools/qdrant")).toBeUndefined();
   });
 
   it("answers HEAD without a body", async () => {

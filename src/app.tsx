@@ -77,6 +77,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     const tidy =
       path.length > 1
         ? path
+            // "//host" would leave the site when used as a Location; one leading slash only
+            .replace(/^\/{2,}/, "/")
             .replace(/\/+$/, "")
             .replace(/%[0-9A-Fa-f]{2}|[A-Z]+/g, (m) => (m.startsWith("%") ? m : m.toLowerCase()))
         : path;
@@ -106,6 +108,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       ...headers,
       "content-type": "text/html; charset=utf-8",
       "cache-control": "no-cache",
+      // pages differ by cookie (signed in, bookmarks): shared caches must keep them apart
+      vary: "Cookie",
     };
     if (PageCache.cacheable(method, c.req.header("cookie")) && !c.res.headers.has("set-cookie")) {
       const url = new URL(c.req.url);
@@ -115,6 +119,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     // keep what the route set (cookies, rate-limit headers) on the rebuilt response
     const out = new Headers(c.res.headers);
     for (const [k, v] of Object.entries({ ...pageHeaders, etag })) out.set(k, v);
+    if (c.req.header("cookie")) out.set("cache-control", "private, no-cache");
     out.delete("content-length");
     if (etagMatches(c.req.header("if-none-match"), etag)) {
       c.res = new Response(null, { status: 304, headers: out });

@@ -4,6 +4,7 @@
  * many places from the right is the one our outermost proxy received the request from.
  * Anything further left was written by the client and could be anything.
  */
+import { isIPv6 } from "node:net";
 import type { Context } from "hono";
 
 interface NodeBindings {
@@ -20,4 +21,21 @@ export function clientAddress(c: Context, trustProxy: number): string {
     .filter(Boolean);
   // the socket peer is the nearest proxy; the list holds what the proxies saw before it
   return hops[hops.length - trustProxy] ?? socket;
+}
+
+/**
+ * The network a client address stands for when counting requests: an IPv4 address itself,
+ * an IPv6 address's /64 (one household or server usually holds a whole /64, so counting
+ * single IPv6 addresses would let one client rotate past any limit).
+ */
+export function clientNetwork(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1] as string;
+  if (!isIPv6(address)) return address;
+  const [head = "", tail] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const missing = tail === undefined ? 0 : 8 - left.length - right.length;
+  const groups = [...left, ...Array(missing).fill("0"), ...right].map((g) => g.replace(/^0+(?=.)/, ""));
+  return `${groups.slice(0, 4).join(":")}::/64`;
 }

@@ -9,6 +9,7 @@
 import type { MiddlewareHandler } from "hono";
 import { sameToken } from "../features/accounts/tokens.ts";
 import { HttpError } from "./errors.ts";
+import { parseForm } from "./form.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -34,7 +35,7 @@ export function csrfProtection(siteOrigin: string): MiddlewareHandler {
     if (viewer.user) {
       let sent = c.req.header("x-csrf-token");
       if (!sent && (c.req.header("content-type") ?? "").includes("form")) {
-        const body = await c.req.parseBody();
+        const body = await parseForm(c);
         sent = typeof body._csrf === "string" ? body._csrf : undefined;
       }
       if (!sent || !sameToken(sent, viewer.csrfToken)) {

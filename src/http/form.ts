@@ -15,7 +15,7 @@ export async function readFields(c: Context): Promise<Record<string, string>> {
       throw badRequest("The request body is not valid JSON.");
     }
   } else if (type.includes("form")) {
-    raw = await c.req.parseBody();
+    raw = await parseForm(c);
   }
   return Object.fromEntries(
     Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"),
@@ -25,4 +25,13 @@ export async function readFields(c: Context): Promise<Record<string, string>> {
 /** Whether the in-place update script sent the request (it wants a fragment back). */
 export function isEnhanced(c: Context): boolean {
   return c.req.header("x-requested-with") === "fetch";
+}
+
+/** The form body, or a 400 when it cannot be parsed (say, multipart without a boundary). */
+export async function parseForm(c: Context): Promise<Record<string, unknown>> {
+  try {
+    return await c.req.parseBody();
+  } catch {
+    throw badRequest("The form could not be read. Reload the page and send it again.");
+  }
 }

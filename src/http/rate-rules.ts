@@ -4,9 +4,21 @@ import type { RateRule } from "./rate-limit.ts";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
+/** Links for one address from one client network. */
 export const SIGN_IN_PER_ADDRESS: RateRule = {
   name: "sign-in-address",
   limit: 5,
+  windowMs: HOUR,
+  message: "Too many sign-in links were asked for this address.",
+};
+
+/**
+ * Links for one address from anywhere: looser, so a stranger cannot lock someone out of
+ * signing in from one network, but still a ceiling on mail to one inbox.
+ */
+export const SIGN_IN_PER_INBOX: RateRule = {
+  name: "sign-in-inbox",
+  limit: 20,
   windowMs: HOUR,
   message: "Too many sign-in links were asked for this address.",
 };

@@ -159,6 +159,18 @@ describe.each(testEngines())("sign-in on %s", (engine) => {
     expect(await (await plain.get("/account")).text()).toMatch(/<dt>Role<\/dt><dd>reader/);
   });
 
+  it("ends the old session when a browser signs in again", async () => {
+    const first = await signIn(t, "again@example.com");
+    const token = await createSignInLink(t.db.db, { email: "other@example.com", returnTo: "/" });
+    const res = await t.request("/sign-in/confirm", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: first.cookie },
+      body: new URLSearchParams({ token, _csrf: first.csrf }).toString(),
+    });
+    expect(res.status).toBe(303);
+    expect((await first.get("/account")).headers.get("location")).toMatch(/^\/sign-in/);
+  });
+
   it("lists sessions, signs out one device, and signs out everywhere", async () => {
     const laptop = await signIn(t, "multi@example.com");
     const phone = await signIn(t, "multi@example.com");
@@ -251,6 +263,34 @@ describe("sign-in rate limits", () => {
     await t.dispose();
   });
 
+  it("does not let one network lock an address out of signing in from another", async () => {
+    const t = await createTestApp("sqlite");
+    for (let i = 0; i < 6; i++)
+      await t.requestFrom("198.51.100.1", "/sign-in", form({ email: "target@example.com" }));
+    expect(
+      (await t.requestFrom("198.51.100.1", "/sign-in", form({ email: "target@example.com" }))).status,
+    ).toBe(429);
+    expect(
+      (await t.requestFrom("203.0.113.50", "/sign-in", form({ email: "target@example.com" }))).status,
+    ).toBe(303);
+    await t.dispose();
+  });
+
+  it("counts IPv6 clients by /64, so rotating addresses does not escape the limit", async () => {
+    const t = await createTestApp("sqlite");
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const res = await t.requestFrom(
+        `2001:db8:5:6::${(i + 1).toString(16)}`,
+        "/sign-in",
+        form({ email: `v6-${i}@example.com` }),
+      );
+      statuses.push(res.status);
+    }
+    expect(statuses.at(-1)).toBe(429);
+    await t.dispose();
+  });
+
   it("behind one trusted proxy, keys on the address the proxy saw, not what the client wrote", async () => {
     const t = await createTestApp("sqlite", { TRUST_PROXY: "1" });
     const statuses: number[] = [];
@@ -271,5 +311,24 @@ describe("sign-in rate limits", () => {
     );
     expect(other.status).toBe(303);
     await t.dispose();
+  });
+});
+
+describe("development outbox", () => {
+  it("shows the outbox only to this machine, never through a proxy, and never caches it", async () => {
+    const t = await createTestApp("sqlite", { NODE_ENV: "development" });
+    const local = await t.requestFrom("127.0.0.1", "/dev/outbox");
+    expect(local.status).toBe(200);
+    expect(local.headers.get("cache-control")).toBe("no-store");
+    expect((await t.requestFrom("203.0.113.9", "/dev/outbox")).status).toBe(404);
+    const proxied = await t.requestFrom("127.0.0.1", "/dev/outbox", {
+      headers: { "x-forwarded-for": "203.0.113.9" },
+    });
+    expect(proxied.status).toBe(404);
+    expect(t.deps.cache.get("/dev/outbox")).toBeUndefined();
+    await t.dispose();
+    const prod = await createTestApp("sqlite", { NODE_ENV: "production" });
+    expect((await prod.requestFrom("127.0.0.1", "/dev/outbox")).status).toBe(404);
+    await prod.dispose();
   });
 });

@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { type Context, Hono } from "hono";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { normalizeEmail } from "../../domain/email.ts";
-import { clientAddress } from "../../http/client-address.ts";
+import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError, notFound } from "../../http/errors.ts";
+import { parseForm } from "../../http/form.ts";
 import { BOOKMARK_COOKIE, sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
-import { SIGN_IN_PER_ADDRESS, SIGN_IN_PER_CLIENT } from "../../http/rate-rules.ts";
+import { SIGN_IN_PER_ADDRESS, SIGN_IN_PER_CLIENT, SIGN_IN_PER_INBOX } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
 import { clearSessionCookie, requireUser, setSessionCookie } from "../../http/viewer.ts";
 import { readEml } from "../../mail/eml.ts";
@@ -62,15 +63,17 @@ export function accountRoutes(deps: Deps) {
   });
 
   app.post("/sign-in", async (c) => {
-    const body = await c.req.parseBody();
+    const body = await parseForm(c);
     const next = safeReturnPath(body.return_to);
     const parsed = normalizeEmail(body.email);
     if (!parsed.ok) {
       const typed = typeof body.email === "string" ? body.email.slice(0, 254) : "";
       return sendPage(c, <SignInPage next={next} email={typed} error={parsed.error} />, 400);
     }
-    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_CLIENT, clientAddress(c, config.trustProxy));
-    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_ADDRESS, parsed.email);
+    const network = clientNetwork(clientAddress(c, config.trustProxy));
+    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_INBOX, parsed.email);
+    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_CLIENT, network);
+    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_ADDRESS, `${network} ${parsed.email}`);
     // every address gets a link, known or not: the account is created on confirmation
     const token = await createSignInLink(db, { email: parsed.email, returnTo: next });
     const link = `${config.siteUrl}/sign-in/confirm?token=${token}`;
@@ -101,7 +104,7 @@ export function accountRoutes(deps: Deps) {
   });
 
   app.post("/sign-in/confirm", async (c) => {
-    const body = await c.req.parseBody();
+    const body = await parseForm(c);
     const token = typeof body.token === "string" ? body.token : "";
     if (!TOKEN.test(token)) throw linkProblem("unknown");
     const result = await redeemSignInLink(db, {
@@ -115,6 +118,9 @@ export function accountRoutes(deps: Deps) {
       await mergeBookmarks(db, { userId: result.user.id, slugs: browserBookmarks });
       deleteCookie(c, BOOKMARK_COOKIE, { path: "/" });
     }
+    // a browser holds one session: the one it had before ends here
+    const previous = c.get("viewer").user;
+    if (previous) await endSession(db, { userId: previous.id, sessionId: previous.sessionId });
     setSessionCookie(c, config, result.sessionToken);
     return c.redirect(safeReturnPath(result.returnTo), 303);
   });
@@ -152,10 +158,12 @@ export function accountRoutes(deps: Deps) {
   });
 
   // Development only: read the mail the outbox holds. Sign-in links are secrets, so only
-  // requests from this machine may see them.
+  // requests from this machine may see them, and never through a proxy (which would make
+  // every visitor look local).
   const outboxGuard = (c: Context) => {
     const from = clientAddress(c, 0);
-    if (!devOutbox || !["127.0.0.1", "::1", "::ffff:127.0.0.1", "local"].includes(from)) {
+    const proxied = config.trustProxy > 0 || c.req.header("x-forwarded-for") || c.req.header("forwarded");
+    if (!devOutbox || proxied || !["127.0.0.1", "::1", "::ffff:127.0.0.1", "local"].includes(from)) {
       throw notFound("There is no page at this address.");
     }
     // kept out of the page cache, which would serve it to any client and never refresh it

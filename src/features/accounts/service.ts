@@ -36,6 +36,11 @@ export async function createSignInLink(
 ): Promise<string> {
   const now = opts.now ?? Date.now();
   const token = newToken();
+  // links are useless a day after they expire; keep the table from growing without bound
+  await db
+    .deleteFrom("sign_in_links")
+    .where("expires_at", "<", iso(now - 24 * 3600_000))
+    .execute();
   await db
     .insertInto("sign_in_links")
     .values({
@@ -213,13 +218,11 @@ export async function endAllSessions(db: Db, userId: number): Promise<number> {
   return Number(r.numDeletedRows);
 }
 
-/** Gives an account a role, creating the account when needed. */
-export async function grantRole(db: Db, email: string, role: Role): Promise<Account> {
-  return db.transaction().execute(async (trx) => {
-    const user = await ensureUser(trx, email);
-    await trx.updateTable("users").set({ role }).where("id", "=", user.id).execute();
-    return { id: user.id, email: user.email, role };
-  });
+/** Gives an account a role, creating the account when needed; run it inside the caller's transaction. */
+export async function grantRole(trx: Db, email: string, role: Role): Promise<Account> {
+  const user = await ensureUser(trx, email);
+  await trx.updateTable("users").set({ role }).where("id", "=", user.id).execute();
+  return { id: user.id, email: user.email, role };
 }
 
 function toRole(value: string): Role {

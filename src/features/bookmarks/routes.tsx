@@ -1,7 +1,7 @@
 /** Bookmarking tools (in the account, or in a browser cookie when signed out) and /bookmarks. */
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { clientAddress } from "../../http/client-address.ts";
+import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { isEnhanced, readFields } from "../../http/form.ts";
@@ -34,7 +34,9 @@ export function bookmarkRoutes(deps: Deps) {
     }
     const on = wanted === "yes";
     const viewer = c.get("viewer");
-    const who = viewer.user ? `user:${viewer.user.id}` : `client:${clientAddress(c, config.trustProxy)}`;
+    const who = viewer.user
+      ? `user:${viewer.user.id}`
+      : `client:${clientNetwork(clientAddress(c, config.trustProxy))}`;
     await enforceRateLimit(c, deps.rateLimits, WRITES_PER_VIEWER, who);
     if (viewer.user) {
       const user = requireUser(c, "bookmark:edit");

@@ -86,11 +86,16 @@ export async function setVote(
 
 /** Removes every vote of an account and recomputes the tools they touched; returns those tools' ids. */
 export async function removeVotesOf(trx: Db, userId: number): Promise<number[]> {
-  const toolIds = (
-    await trx.selectFrom("votes").select("tool_id").where("user_id", "=", userId).orderBy("tool_id").execute()
-  ).map((r) => r.tool_id);
-  for (const id of toolIds) await lockTool(trx, id);
-  await trx.deleteFrom("votes").where("user_id", "=", userId).execute();
+  const known = await trx
+    .selectFrom("votes")
+    .select("tool_id")
+    .where("user_id", "=", userId)
+    .orderBy("tool_id")
+    .execute();
+  for (const { tool_id } of known) await lockTool(trx, tool_id);
+  // recompute exactly what was deleted, even if a vote landed between the read and the delete
+  const deleted = await trx.deleteFrom("votes").where("user_id", "=", userId).returning("tool_id").execute();
+  const toolIds = [...new Set(deleted.map((r) => r.tool_id))].sort((a, b) => a - b);
   for (const id of toolIds) await recomputeCommunity(trx, id);
   return toolIds;
 }

@@ -388,26 +388,25 @@ export async function unblockAccount(db: Db, opts: ModerationInput): Promise<Mod
   });
 }
 
-/**
- * Gives an account a role and records it. grantRole runs its own transaction and Kysely cannot
- * nest one, so the audit entry is written right after the grant rather than inside it.
- */
+/** Gives an account a role and records it, in one transaction. */
 export async function grantRoleAudited(
   db: Db,
   opts: { actor: Actor; email: string; role: Role; reason: string },
 ): Promise<{ id: number; email: string; role: Role; previousRole: string | null }> {
-  const before = await db
-    .selectFrom("users")
-    .select("role")
-    .where("email", "=", opts.email)
-    .executeTakeFirst();
-  const account = await grantRole(db, opts.email, opts.role);
-  await recordAudit(db, {
-    actor: opts.actor,
-    action: "role.grant",
-    subject: accountSubject(account.id),
-    reason: opts.reason,
-    detail: { email: account.email, from: before?.role ?? null, to: opts.role },
+  return db.transaction().execute(async (trx) => {
+    const before = await trx
+      .selectFrom("users")
+      .select("role")
+      .where("email", "=", opts.email)
+      .executeTakeFirst();
+    const account = await grantRole(trx, opts.email, opts.role);
+    await recordAudit(trx, {
+      actor: opts.actor,
+      action: "role.grant",
+      subject: accountSubject(account.id),
+      reason: opts.reason,
+      detail: { email: account.email, from: before?.role ?? null, to: opts.role },
+    });
+    return { ...account, previousRole: before?.role ?? null };
   });
-  return { ...account, previousRole: before?.role ?? null };
 }
