@@ -4,7 +4,8 @@ import { openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { loadStarterCatalog } from "../db/seed/catalog.ts";
 import { seedStarterCatalog } from "../db/seed/seed.ts";
-import { CLI_ACTOR, grantRoleAudited } from "../features/moderation/service.ts";
+import { CLI_ACTOR } from "../features/audit/log.ts";
+import { grantRoleAudited } from "../features/moderation/service.ts";
 import { parseGrantArgs } from "./grant.ts";
 
 const HELP = `Ship or Skip operator commands

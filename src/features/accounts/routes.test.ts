@@ -155,6 +155,20 @@ describe.each(testEngines())("sign-in on %s", (engine) => {
   it("makes ADMIN_EMAILS admins, whatever their case", async () => {
     const chief = await signIn(t, "chief@example.com");
     expect(await (await chief.get("/account")).text()).toMatch(/<dt>Role<\/dt><dd>admin/);
+    const audit = await t.db.db
+      .selectFrom("audit_log")
+      .select(["action", "reason"])
+      .where("actor_email", "=", "chief@example.com")
+      .execute();
+    expect(audit).toEqual([{ action: "role.grant", reason: "Listed in ADMIN_EMAILS" }]);
+    await signIn(t, "chief@example.com");
+    expect(
+      await t.db.db
+        .selectFrom("audit_log")
+        .select("id")
+        .where("actor_email", "=", "chief@example.com")
+        .execute(),
+    ).toHaveLength(1);
     const plain = await signIn(t, "plain@example.com");
     expect(await (await plain.get("/account")).text()).toMatch(/<dt>Role<\/dt><dd>reader/);
   });

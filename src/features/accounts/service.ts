@@ -1,6 +1,7 @@
 /** Accounts: magic sign-in links, sessions and roles. */
 import type { Db } from "../../db/types.ts";
 import { isRole, type Role } from "../../domain/permissions.ts";
+import { accountSubject, recordAudit } from "../audit/log.ts";
 import { hashToken, newToken } from "./tokens.ts";
 
 export const LINK_TTL_MS = 15 * 60_000;
@@ -104,8 +105,16 @@ export async function redeemSignInLink(
     if (user.blocked) return { ok: false as const, problem: "blocked" as const };
     let role = user.role;
     if (opts.adminEmails.includes(user.email) && role !== "admin") {
+      await trx.updateTable("users").set({ role: "admin" }).where("id", "=", user.id).execute();
+      await recordAudit(trx, {
+        actor: { id: user.id, email: user.email },
+        action: "role.grant",
+        subject: accountSubject(user.id),
+        reason: "Listed in ADMIN_EMAILS",
+        detail: { email: user.email, from: role, to: "admin" },
+        now,
+      });
       role = "admin";
-      await trx.updateTable("users").set({ role }).where("id", "=", user.id).execute();
     }
     await trx
       .updateTable("users")

@@ -6,29 +6,9 @@ import { sql } from "kysely";
 import type { Db } from "../../db/types.ts";
 import type { Role } from "../../domain/permissions.ts";
 import { endAllSessions, grantRole } from "../accounts/service.ts";
+import { type Actor, accountSubject, recordAudit } from "../audit/log.ts";
 import type { ToolRef } from "../catalog/service.ts";
 import { removeVotesOf } from "../community/service.ts";
-
-/** Who did something: an account, or an operator at the command line (no account id). */
-export interface Actor {
-  id: number | null;
-  email: string;
-}
-
-/** The actor the operator CLI writes audit entries as. */
-export const CLI_ACTOR: Actor = { id: null, email: "cli" };
-
-export interface AuditInput {
-  actor: Actor;
-  /** Dotted verb, e.g. "votes.remove" or "account.block". */
-  action: string;
-  /** What was acted on, e.g. "user:12" or "tool:cursor". */
-  subject: string;
-  reason: string;
-  /** What changed, kept as JSON. */
-  detail?: Record<string, unknown>;
-  now?: number;
-}
 
 export interface AuditEntry {
   id: number;
@@ -94,25 +74,6 @@ export type ModerationProblem = "unknown" | "self" | "already-blocked" | "not-bl
 export type ModerationResult<T> = ({ ok: true } & T) | { ok: false; problem: ModerationProblem };
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** The subject string audit entries use for an account. */
-export const accountSubject = (userId: number) => `user:${userId}`;
-
-/** Appends one entry to the audit log; call it inside the transaction of the change it records. */
-export async function recordAudit(trx: Db, entry: AuditInput): Promise<void> {
-  await trx
-    .insertInto("audit_log")
-    .values({
-      at: iso(entry.now ?? Date.now()),
-      actor_id: entry.actor.id,
-      actor_email: entry.actor.email,
-      action: entry.action,
-      subject: entry.subject,
-      reason: entry.reason,
-      detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .execute();
-}
 
 // Literal SQL (no bound values) so the grouped expression is textually the same in SELECT and
 // GROUP BY: PostgreSQL compares them as written, and would see $1 and $3 as different.
