@@ -1,8 +1,9 @@
 /** axe-core in Chromium over the main pages, light and dark, and a 320 px wide layout check. */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { browserAvailable, useLiveBrowser } from "../support/browser.ts";
+import { browserAvailable, signInThroughOutbox, useLiveBrowser } from "../support/browser.ts";
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PAGES = [
@@ -16,6 +17,21 @@ const PAGES = [
   "/bookmarks",
 ];
 
+/** Serious and critical axe violations on the page, as "rule: targets" lines. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
+    const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
+      .map(
+        (v: { id: string; nodes: { target: string[] }[] }) =>
+          `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+      );
+  });
+}
+
 describe.runIf(browserAvailable())("browser: accessibility and small screens", () => {
   const live = useLiveBrowser();
 
@@ -25,18 +41,7 @@ describe.runIf(browserAvailable())("browser: accessibility and small screens", (
       const context = await live.browser.newContext({ colorScheme: scheme, bypassCSP: true });
       const page = await context.newPage();
       await page.goto(live.site.url + path);
-      await page.addScriptTag({ content: axeSource });
-      const violations = await page.evaluate(async () => {
-        // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
-        const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-        return result.violations
-          .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
-          .map(
-            (v: { id: string; nodes: { target: string[] }[] }) =>
-              `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-          );
-      });
-      expect(violations).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       await context.close();
     });
   }
@@ -51,4 +56,52 @@ describe.runIf(browserAvailable())("browser: accessibility and small screens", (
     expect(overflow).toBeLessThanOrEqual(0);
     await context.close();
   });
+});
+
+const SIGNED_IN_PAGES = [
+  "/account",
+  "/bookmarks",
+  "/tools/cursor",
+  "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b",
+  "/admin/moderation",
+  "/admin/moderation/tools/cursor",
+  "/admin/accounts/1",
+  "/admin/audit",
+];
+
+describe.runIf(browserAvailable())("browser: accessibility of signed-in and admin pages", () => {
+  const live = useLiveBrowser({ env: { NODE_ENV: "development", ADMIN_EMAILS: "admin@example.com" } });
+
+  it("has no serious or critical axe violation with votes, picks and bookmarks in place", async () => {
+    const setup = await live.browser.newContext();
+    const page = await setup.newPage();
+    await page.goto(`${live.site.url}/sign-in`);
+    await signInThroughOutbox(page, "admin@example.com");
+    await page.goto(`${live.site.url}/tools/cursor`);
+    await page.getByRole("button", { name: "Ship Cursor" }).click();
+    await page.getByRole("button", { name: "Bookmark Cursor" }).click();
+    await page.getByRole("button", { name: "Bookmarked Cursor" }).waitFor();
+    await page.goto(`${live.site.url}${SIGNED_IN_PAGES[3]}`);
+    await page.getByRole("button", { name: "SmolVLM2-2B", exact: true }).click();
+    await page.getByText("1 pick").waitFor();
+    const storageState = await setup.storageState();
+    await setup.close();
+    for (const scheme of ["light", "dark"] as const) {
+      // axe is injected as an inline script, which the site's CSP rightly forbids
+      const context = await live.browser.newContext({ colorScheme: scheme, bypassCSP: true, storageState });
+      const view = await context.newPage();
+      for (const path of SIGNED_IN_PAGES) {
+        const res = await view.goto(live.site.url + path);
+        // still signed in as the admin: no redirect to the sign-in page
+        expect(new URL(view.url()).pathname).toBe(path);
+        expect(res?.status()).toBe(200);
+        expect({ path, scheme, violations: await axeViolations(view) }).toEqual({
+          path,
+          scheme,
+          violations: [],
+        });
+      }
+      await context.close();
+    }
+  }, 60_000);
 });

@@ -4,29 +4,9 @@
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { browserAvailable, useLiveBrowser } from "../support/browser.ts";
+import { accountNav, browserAvailable, signInThroughOutbox, useLiveBrowser } from "../support/browser.ts";
 
 const REF = "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b";
-
-const accountNav = (page: Page) => page.getByRole("navigation", { name: "Account" });
-
-/** From the sign-in form to signed in: the mail is read in /dev/outbox, as a developer would. */
-async function signInThroughOutbox(page: Page, email: string): Promise<string> {
-  await page.getByLabel("Email", { exact: true }).fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await page.getByRole("heading", { level: 1, name: "Check your email" }).waitFor();
-  await page.getByRole("link", { name: "the outbox", exact: true }).click();
-  const newest = page.getByRole("main").getByRole("listitem").first();
-  expect(await newest.textContent()).toContain(`to ${email}`);
-  await newest.getByRole("link").click();
-  const link = page.getByRole("main").getByRole("link", { name: /\/sign-in\/confirm\?token=/ });
-  const href = await link.getAttribute("href");
-  await link.click();
-  expect(new URL(page.url()).pathname).toBe("/sign-in/confirm");
-  await page.getByRole("button", { name: "Sign me in" }).click();
-  await accountNav(page).getByRole("link", { name: "Account" }).waitFor();
-  return href ?? "";
-}
 
 /** Sets a value on window: it survives in-place updates and is gone after any page load. */
 async function markPage(page: Page): Promise<void> {

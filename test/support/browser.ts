@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Hono } from "hono";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { createApp } from "../../src/app.tsx";
 import { loadConfig } from "../../src/config.ts";
@@ -93,4 +93,26 @@ export function useLiveBrowser(opts: LiveSiteOptions = {}): { site: LiveSite; br
     await ctx.site?.close();
   });
   return ctx;
+}
+
+/** The header's account navigation (Bookmarks, Sign in / Account, Sign out). */
+export const accountNav = (page: Page) => page.getByRole("navigation", { name: "Account" });
+
+/** From the sign-in form to signed in: the mail is read in /dev/outbox, as a developer would. */
+export async function signInThroughOutbox(page: Page, email: string): Promise<string> {
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await page.getByRole("heading", { level: 1, name: "Check your email" }).waitFor();
+  await page.getByRole("link", { name: "the outbox", exact: true }).click();
+  const newest = page.getByRole("main").getByRole("listitem").first();
+  const summary = (await newest.textContent()) ?? "";
+  if (!summary.includes(`to ${email}`))
+    throw new Error(`newest outbox message is not to ${email}: ${summary}`);
+  await newest.getByRole("link").click();
+  const link = page.getByRole("main").getByRole("link", { name: /\/sign-in\/confirm\?token=/ });
+  const href = await link.getAttribute("href");
+  await link.click();
+  await page.getByRole("button", { name: "Sign me in" }).click();
+  await accountNav(page).getByRole("link", { name: "Account" }).waitFor();
+  return href ?? "";
 }
