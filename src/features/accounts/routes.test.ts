@@ -331,6 +331,7 @@ describe("sign-in rate limits", () => {
 describe("development outbox", () => {
   it("shows the outbox only to this machine, never through a proxy, and never caches it", async () => {
     const t = await createTestApp("sqlite", { NODE_ENV: "development" });
+    expect(await (await t.request("/sign-in")).text()).toContain('<a href="/dev/outbox">the outbox</a>');
     const local = await t.requestFrom("127.0.0.1", "/dev/outbox");
     expect(local.status).toBe(200);
     expect(local.headers.get("cache-control")).toBe("no-store");
@@ -342,6 +343,7 @@ describe("development outbox", () => {
     expect(t.deps.cache.get("/dev/outbox")).toBeUndefined();
     await t.dispose();
     const prod = await createTestApp("sqlite", { NODE_ENV: "production" });
+    expect(await (await prod.request("/sign-in")).text()).not.toContain("/dev/outbox");
     expect((await prod.requestFrom("127.0.0.1", "/dev/outbox")).status).toBe(404);
     await prod.dispose();
   });

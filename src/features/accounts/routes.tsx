@@ -55,11 +55,12 @@ export function accountRoutes(deps: Deps) {
   const app = new Hono();
   const { db, config } = deps;
   const devOutbox = config.env === "development" && deps.mailer.kind === "outbox";
+  const outboxDir = devOutbox ? config.outboxDir : undefined;
 
   app.get("/sign-in", (c) => {
     const next = safeReturnPath(c.req.query("next"));
     if (c.get("viewer").user) return c.redirect(next === "/" ? "/account" : next, 303);
-    return sendPage(c, <SignInPage next={next} reason={c.req.query("reason")} />);
+    return sendPage(c, <SignInPage next={next} reason={c.req.query("reason")} outboxDir={outboxDir} />);
   });
 
   app.post("/sign-in", async (c) => {
@@ -68,7 +69,11 @@ export function accountRoutes(deps: Deps) {
     const parsed = normalizeEmail(body.email);
     if (!parsed.ok) {
       const typed = typeof body.email === "string" ? body.email.slice(0, 254) : "";
-      return sendPage(c, <SignInPage next={next} email={typed} error={parsed.error} />, 400);
+      return sendPage(
+        c,
+        <SignInPage next={next} email={typed} error={parsed.error} outboxDir={outboxDir} />,
+        400,
+      );
     }
     const network = clientNetwork(clientAddress(c, config.trustProxy));
     await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_INBOX, parsed.email);
@@ -90,9 +95,7 @@ export function accountRoutes(deps: Deps) {
     return c.redirect("/sign-in/sent", 303);
   });
 
-  app.get("/sign-in/sent", (c) =>
-    sendPage(c, <LinkSentPage outboxDir={devOutbox ? config.outboxDir : undefined} />),
-  );
+  app.get("/sign-in/sent", (c) => sendPage(c, <LinkSentPage outboxDir={outboxDir} />));
 
   app.get("/sign-in/confirm", async (c) => {
     const token = c.req.query("token") ?? "";

@@ -12,6 +12,8 @@ export interface SignInPageProps {
   error?: string;
   /** Why the reader was sent here, e.g. "vote". */
   reason?: string;
+  /** Set in development when mail goes to the outbox folder instead of a mail server. */
+  outboxDir?: string;
 }
 
 const REASONS: Record<string, string> = {
@@ -52,7 +54,18 @@ export function SignInPage(props: SignInPageProps) {
         </div>
         <button type="submit">Email me a sign-in link</button>
       </form>
+      {props.outboxDir ? <OutboxNote dir={props.outboxDir} /> : null}
     </Layout>
+  );
+}
+
+/** Development only: where the mail went, since no mail server is configured. */
+function OutboxNote(props: { dir: string }) {
+  return (
+    <p class="callout">
+      Development: no mail server is configured (<code>SMTP_URL</code> is unset), so messages are written to{" "}
+      <code>{props.dir}</code> as <code>.eml</code> files. Read them in <a href="/dev/outbox">the outbox</a>.
+    </p>
   );
 }
 
@@ -63,13 +76,7 @@ export function LinkSentPage(props: { outboxDir?: string }) {
       <h1>Check your email</h1>
       <p class="lede">A sign-in link is on its way. It works once, for 15 minutes.</p>
       <p>Open it on this device and press the button on the page it opens.</p>
-      {props.outboxDir ? (
-        <p class="callout">
-          This site has no mail server configured (<code>SMTP_URL</code> is unset), so messages are written to{" "}
-          <code>{props.outboxDir}</code> as <code>.eml</code> files. In development you can read them at{" "}
-          <a href="/dev/outbox">the outbox</a>.
-        </p>
-      ) : null}
+      {props.outboxDir ? <OutboxNote dir={props.outboxDir} /> : null}
       <p class="muted small">
         Nothing arrived? Check the spam folder, or <a href="/sign-in">ask for a new link</a>.
       </p>
