@@ -10,6 +10,9 @@ import { communityRoutes } from "./features/community/routes.tsx";
 import { compareRoutes } from "./features/compare/routes.tsx";
 import { homeRoutes } from "./features/home/routes.tsx";
 import { moderationRoutes } from "./features/moderation/routes.tsx";
+import { newsletterAdminRoutes } from "./features/newsletter/admin-routes.tsx";
+import { newsletterArchiveRoutes } from "./features/newsletter/archive-routes.tsx";
+import { newsletterSubscribeRoutes } from "./features/newsletter/subscribe-routes.tsx";
 import { csrfProtection } from "./http/csrf.ts";
 import type { Deps } from "./http/deps.ts";
 import { badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -156,6 +159,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", communityRoutes(deps));
   app.route("/", bookmarkRoutes(deps));
   app.route("/", moderationRoutes(deps));
+  app.route("/", newsletterSubscribeRoutes(deps));
+  app.route("/", newsletterArchiveRoutes(deps));
+  app.route("/", newsletterAdminRoutes(deps));
 
   app.notFound((c) => {
     const error = notFound(

@@ -32,6 +32,8 @@ const envSchema = z.object({
     .optional(),
   /** Community votes per account per minute. */
   VOTE_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** When the running server sends the weekly issue, e.g. "mon 09:00 Europe/Berlin"; unset sends only on demand. */
+  NEWSLETTER_SCHEDULE: z.string().trim().min(1).optional(),
 });
 
 export interface Config {
@@ -50,6 +52,8 @@ export interface Config {
   trustProxy: number;
   redisUrl: string | undefined;
   voteRateLimit: number;
+  /** Raw NEWSLETTER_SCHEDULE; parsed and checked by the newsletter's schedule module at boot. */
+  newsletterSchedule: string | undefined;
 }
 
 /** Parses the environment into a Config; throws one readable error listing every problem. */
@@ -79,5 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
     voteRateLimit: e.VOTE_RATE_LIMIT,
+    newsletterSchedule: e.NEWSLETTER_SCHEDULE,
   };
 }

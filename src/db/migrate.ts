@@ -2,11 +2,13 @@
 import { type Kysely, type Migration, Migrator } from "kysely";
 import * as m001 from "./migrations/001_catalog.ts";
 import * as m002 from "./migrations/002_accounts.ts";
+import * as m003 from "./migrations/003_newsletter.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
   "001_catalog": m001,
   "002_accounts": m002,
+  "003_newsletter": m003,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name on error. */

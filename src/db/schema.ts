@@ -146,6 +146,56 @@ export interface AuditLogTable {
   detail: string;
 }
 
+export interface SubscribersTable {
+  id: Generated<number>;
+  email: string;
+  /** pending | confirmed | unsubscribed | bounced */
+  status: string;
+  confirm_token_hash: string | null;
+  confirm_expires_at: string | null;
+  unsubscribe_token: string;
+  user_id: number | null;
+  created_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  bounced_at: string | null;
+  bounce_reason: string | null;
+}
+
+export interface SubscriberCategoriesTable {
+  subscriber_id: number;
+  category_id: number;
+}
+
+export interface NewsletterIssuesTable {
+  id: Generated<number>;
+  number: number;
+  subject: string;
+  intro: string;
+  /** JSON of the issue's content, frozen when the issue is created. */
+  content: string;
+  period_start: string;
+  period_end: string;
+  /** sending | sent */
+  status: string;
+  scheduled_for: string | null;
+  created_by: string;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface DeliveriesTable {
+  issue_id: number;
+  subscriber_id: number;
+  /** pending | sending | sent | failed | bounced */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  message_id: string;
+  sent_at: string | null;
+}
+
 export interface Database {
   categories: CategoriesTable;
   tools: ToolsTable;
@@ -160,4 +210,8 @@ export interface Database {
   picks: PicksTable;
   bookmarks: BookmarksTable;
   audit_log: AuditLogTable;
+  subscribers: SubscribersTable;
+  subscriber_categories: SubscriberCategoriesTable;
+  newsletter_issues: NewsletterIssuesTable;
+  deliveries: DeliveriesTable;
 }

@@ -1,0 +1,21 @@
+/** Addresses every newsletter message and page links to. */
+
+/** The unsubscribe address of a subscriber: a page with a button (GET) and RFC 8058 one-click (POST). */
+export function unsubscribeUrl(siteUrl: string, token: string): string {
+  return `${siteUrl}/newsletter/unsubscribe?token=${encodeURIComponent(token)}`;
+}
+
+/** Where a subscriber picks the categories their issue leads with. */
+export function preferencesUrl(siteUrl: string, token: string): string {
+  return `${siteUrl}/newsletter/preferences?token=${encodeURIComponent(token)}`;
+}
+
+/** The confirmation (double opt-in) address sent to a new subscriber. */
+export function confirmUrl(siteUrl: string, token: string): string {
+  return `${siteUrl}/newsletter/confirm?token=${encodeURIComponent(token)}`;
+}
+
+/** An archived issue's public page. */
+export function issuePath(number: number): string {
+  return `/newsletter/issues/${number}`;
+}
