@@ -1,6 +1,7 @@
 /** One schema over the environment: read once at boot, fails fast with a clear message. */
 import { join } from "node:path";
 import { z } from "zod";
+import { parseSchedule } from "./features/newsletter/schedule.ts";
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -33,7 +34,18 @@ const envSchema = z.object({
   /** Community votes per account per minute. */
   VOTE_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** When the running server sends the weekly issue, e.g. "mon 09:00 Europe/Berlin"; unset sends only on demand. */
-  NEWSLETTER_SCHEDULE: z.string().trim().min(1).optional(),
+  NEWSLETTER_SCHEDULE: z
+    .string()
+    .trim()
+    .min(1)
+    .superRefine((value, ctx) => {
+      try {
+        parseSchedule(value);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+      }
+    })
+    .optional(),
 });
 
 export interface Config {

@@ -2,6 +2,7 @@
 import { createApp } from "./app.tsx";
 import { loadConfig } from "./config.ts";
 import { prepareDatabase } from "./db/setup.ts";
+import { startNewsletterJobs } from "./features/newsletter/scheduler.ts";
 import { createSharedState } from "./http/shared-state.ts";
 import { startServer } from "./server.ts";
 
@@ -19,9 +20,15 @@ async function main() {
   const where = handle.engine === "postgres" ? "PostgreSQL" : config.sqlitePath;
   const sharing = shared.kind === "redis" ? ", shared state: Redis" : "";
   console.log(`Ship or Skip is running at ${config.siteUrl} (database: ${where}${sharing})`);
+  // unfinished newsletter sends resume now; the weekly send runs when NEWSLETTER_SCHEDULE is set
+  const newsletter = startNewsletterJobs({ db: handle.db, config, cache: deps.cache });
   const stop = () => {
     server.close();
-    void Promise.allSettled([handle.close(), shared.close()]).then(() => process.exit(0));
+    // sends let go of their claimed messages before the database closes
+    void newsletter
+      .stop()
+      .then(() => Promise.allSettled([handle.close(), shared.close()]))
+      .then(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on("SIGINT", stop);

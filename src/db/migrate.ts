@@ -11,9 +11,20 @@ const migrations: Record<string, Migration> = {
   "003_newsletter": m003,
 };
 
-/** Brings the schema up to date; throws with the failing migration's name on error. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+/**
+ * Brings the schema up to date; throws with the failing migration's name on error. Pass the
+ * PostgreSQL schema when there is one: Kysely otherwise finds its bookkeeping tables in any
+ * schema of the database, and would take another schema's for this one's.
+ */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  opts: { schema?: string } = {},
+): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(opts.schema ? { migrationTableSchema: opts.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error) {

@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   "user:block",
   "user:grant",
   "audit:read",
+  "newsletter:send",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

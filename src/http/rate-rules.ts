@@ -50,3 +50,33 @@ export const MODERATION_PER_ADMIN: RateRule = {
   windowMs: MINUTE,
   message: "Too many moderation actions in a short time.",
 };
+
+/**
+ * Newsletter sign-ups for one address from anywhere: each one mails that inbox (a confirmation
+ * or an "already subscribed" notice), so this caps the mail a stranger can aim at it.
+ */
+export const NEWSLETTER_PER_ADDRESS: RateRule = {
+  name: "newsletter-address",
+  limit: 5,
+  windowMs: HOUR,
+  message: "Too many subscription requests were made for this address.",
+};
+
+/** Newsletter sign-ups from one client network, whatever the addresses. */
+export const NEWSLETTER_PER_CLIENT: RateRule = {
+  name: "newsletter-client",
+  limit: 20,
+  windowMs: HOUR,
+  message: "Too many subscription requests came from your network.",
+};
+
+/**
+ * Newsletter sends per admin: each one mails every subscriber, so a double click or a
+ * stuck button must not turn into a stream of issues.
+ */
+export const NEWSLETTER_SEND_PER_ADMIN: RateRule = {
+  name: "newsletter-send",
+  limit: 5,
+  windowMs: HOUR,
+  message: "Too many newsletter issues were sent in the last hour.",
+};

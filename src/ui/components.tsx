@@ -3,6 +3,7 @@ import { formatScore, type PanelSummary, panelShipLabel, panelVerdictLabel } fro
 import { BookmarkButton } from "../features/bookmarks/views.tsx";
 import type { ToolSummary } from "../features/catalog/service.ts";
 import { CommunityFigure, VoteControl } from "../features/community/views.tsx";
+import { FormBasics } from "./forms.tsx";
 
 /** Ship / Skip / Split / Panel in progress, as a colored pill. */
 export function VerdictBadge(props: { panel: Pick<PanelSummary, "verdict" | "published"> }) {
@@ -76,23 +77,33 @@ export function ToolCard({ tool, level = 3, withDescription = false }: ToolCardP
   );
 }
 
-/** The newsletter call to action; sign-up opens with the newsletter issue. */
+/**
+ * The newsletter call to action. It sits on cached anonymous pages, so it holds nothing
+ * personal; FormBasics adds the CSRF token only when a signed-in page renders it.
+ */
 export function NewsletterCta() {
   return (
     <section class="cta" aria-labelledby="newsletter-heading">
       <h2 id="newsletter-heading">Weekly AI Tool Verdicts</h2>
       <p>Get the next comparison in your inbox: new panel verdicts and the week's most compared pair.</p>
       <form class="inline" action="/newsletter" method="post" aria-describedby="newsletter-note">
-        <div class="field">
+        <FormBasics />
+        <div class="field field-grow">
           <label for="newsletter-email">Email</label>
-          <input id="newsletter-email" type="email" name="email" autocomplete="email" disabled />
+          <input
+            id="newsletter-email"
+            type="email"
+            name="email"
+            autocomplete="email"
+            required
+            maxlength={254}
+          />
         </div>
-        <button type="submit" disabled>
-          Subscribe
-        </button>
+        <button type="submit">Subscribe</button>
       </form>
       <p id="newsletter-note" class="muted small m-0 mt-1">
-        Sign-up opens soon: the first issue is being prepared.
+        Once a week. You confirm by email first, and every issue has a one-click unsubscribe.{" "}
+        <a href="/newsletter">Choose categories</a> or <a href="/newsletter/issues">read past issues</a>.
       </p>
     </section>
   );

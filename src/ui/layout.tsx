@@ -9,6 +9,8 @@ export interface LayoutProps {
   description?: string;
   /** Absolute canonical URL of the page. */
   canonical?: string;
+  /** Feeds to announce in the head (autodiscovery), e.g. the newsletter's Atom feed. */
+  feeds?: { href: string; title: string }[];
   /** Which top-level section is current, for aria-current. */
   section?: "home" | "tools" | "compare" | "categories" | "methodology" | "bookmarks" | "account";
   children?: Child;
@@ -20,6 +22,9 @@ const NAV = [
   { href: "/categories", label: "Categories", key: "categories" },
   { href: "/methodology", label: "Methodology", key: "methodology" },
 ] as const;
+
+/** Pages of the subscription flow itself, where a second sign-up form in the footer would only distract. */
+const SUBSCRIBE_FLOW = /^\/newsletter(\/(check-email|confirm|unsubscribe|preferences))?$/;
 
 /** Wraps page content in the site's frame. */
 export function Layout(props: LayoutProps) {
@@ -33,6 +38,9 @@ export function Layout(props: LayoutProps) {
         <title>{title}</title>
         {props.description ? <meta name="description" content={props.description} /> : null}
         {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+        {(props.feeds ?? []).map((f) => (
+          <link rel="alternate" type="application/atom+xml" title={f.title} href={f.href} />
+        ))}
         <link rel="stylesheet" href={stylesheet.path} />
         <meta name="color-scheme" content="light dark" />
         <script src={script.path} defer />
@@ -95,6 +103,26 @@ export function Layout(props: LayoutProps) {
         </main>
         <footer class="site-footer">
           <div class="wrap">
+            {/* the newsletter on every page; ids differ from the call to action's, which can share the page */}
+            {SUBSCRIBE_FLOW.test(viewer.path.split("?")[0] ?? "") ? null : (
+              <form class="footer-subscribe" action="/newsletter" method="post">
+                <FormBasics />
+                <label for="footer-newsletter-email">Weekly AI Tool Verdicts, once a week by email</label>
+                <div class="footer-subscribe-row">
+                  <input
+                    id="footer-newsletter-email"
+                    type="email"
+                    name="email"
+                    autocomplete="email"
+                    required
+                    maxlength={254}
+                  />
+                  <button type="submit" class="secondary">
+                    Subscribe<span class="skip-link"> to the newsletter</span>
+                  </button>
+                </div>
+              </form>
+            )}
             <p>
               Ship or Skip: a four-lens panel verdict, a pricing read and a community vote for every AI tool.
               Starter reviews are by the sample panel. <a href="/methodology">How the numbers work</a>.

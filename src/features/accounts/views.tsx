@@ -60,7 +60,7 @@ export function SignInPage(props: SignInPageProps) {
 }
 
 /** Development only: where the mail went, since no mail server is configured. */
-function OutboxNote(props: { dir: string }) {
+export function OutboxNote(props: { dir: string }) {
   return (
     <p class="callout">
       Development: no mail server is configured (<code>SMTP_URL</code> is unset), so messages are written to{" "}

@@ -1,8 +1,159 @@
-/** Newsletter routes (placeholder until implemented). */
-import { Hono } from "hono";
+/** The admin's newsletter pages: preview the next issue, write its intro, send it, follow its delivery. */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
 import type { Deps } from "../../http/deps.ts";
+import { HttpError, notFound } from "../../http/errors.ts";
+import { readFields } from "../../http/form.ts";
+import { sendPage } from "../../http/page.tsx";
+import { enforceRateLimit } from "../../http/rate-limit.ts";
+import { NEWSLETTER_SEND_PER_ADMIN } from "../../http/rate-rules.ts";
+import { requireUser } from "../../http/viewer.ts";
+import type { SessionUser } from "../accounts/service.ts";
+import {
+  issuePreview,
+  issueWithProgress,
+  MAX_INTRO_LENGTH,
+  newsletterOverview,
+  startIssueSend,
+} from "./admin-service.ts";
+import { IssueProgressPage, NewsletterAdminPage } from "./admin-views.tsx";
+import { renderIssueEmail } from "./email.ts";
 
-/** The routes. */
-export function newsletterAdminRoutes(_deps: Deps) {
-  return new Hono();
+/**
+ * The email preview is a document of its own, so it gets a policy of its own: mail HTML
+ * carries its styles inline, which the site's policy forbids; scripts, frames and forms stay off.
+ */
+export const EMAIL_PREVIEW_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const ISSUE_NUMBER = /^[1-9]\d{0,8}$/;
+
+/** An intro is optional; line endings are normalised so the limit counts what the reader sees. */
+const introSchema = z
+  .string()
+  .transform((s) => s.replace(/\r\n?/g, "\n").trim())
+  .pipe(
+    z
+      .string()
+      .max(
+        MAX_INTRO_LENGTH,
+        `The intro is too long: keep it to ${MAX_INTRO_LENGTH.toLocaleString("en-US")} characters or fewer.`,
+      ),
+  );
+
+type IntroResult = { ok: true; intro: string } | { ok: false; message: string };
+
+function parseIntro(raw: string | undefined): IntroResult {
+  const parsed = introSchema.safeParse(raw ?? "");
+  if (parsed.success) return { ok: true, intro: parsed.data };
+  return { ok: false, message: parsed.error.issues[0]?.message ?? "The intro could not be read." };
+}
+
+/** Signed-out visitors go to sign in and come back; accounts without the permission get a 403. */
+function adminForPage(c: Context): SessionUser | Response {
+  if (!c.get("viewer").user) {
+    const url = new URL(c.req.url);
+    return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+  }
+  return requireUser(c, "newsletter:send");
+}
+
+/** The newsletter's admin routes. */
+export function newsletterAdminRoutes(deps: Deps) {
+  const app = new Hono();
+  const { db, config } = deps;
+
+  /** The overview page; a refused intro comes back with its message, as typed, and a 400. */
+  async function overviewPage(c: Context, typed: string, result: IntroResult) {
+    const intro = result.ok ? result.intro : "";
+    const overview = await newsletterOverview(db, { intro, schedule: config.newsletterSchedule });
+    return sendPage(
+      c,
+      <NewsletterAdminPage
+        overview={overview}
+        intro={result.ok ? result.intro : typed}
+        problem={result.ok ? undefined : { message: result.message }}
+      />,
+      result.ok ? 200 : 400,
+    );
+  }
+
+  app.get("/admin/newsletter", async (c) => {
+    const user = adminForPage(c);
+    if (user instanceof Response) return user;
+    return overviewPage(c, "", { ok: true, intro: "" });
+  });
+
+  // a POST so the intro need not travel in the address (or the CSRF token with it); changes nothing
+  app.post("/admin/newsletter/preview", async (c) => {
+    requireUser(c, "newsletter:send");
+    const typed = (await readFields(c)).intro ?? "";
+    return overviewPage(c, typed, parseIntro(typed));
+  });
+
+  app.get("/admin/newsletter/preview.html", async (c) => {
+    const user = adminForPage(c);
+    if (user instanceof Response) return user;
+    const result = parseIntro(c.req.query("intro"));
+    if (!result.ok) {
+      throw new HttpError(400, "That intro cannot be previewed", result.message, [
+        { href: "/admin/newsletter", label: "Back to the newsletter" },
+      ]);
+    }
+    const preview = await issuePreview(db, result.intro);
+    const { html } = renderIssueEmail({ issue: preview, siteUrl: config.siteUrl });
+    return c.body(html, 200, {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": EMAIL_PREVIEW_CSP,
+      "cache-control": "no-store",
+    });
+  });
+
+  app.post("/admin/newsletter/send", async (c) => {
+    const user = requireUser(c, "newsletter:send");
+    await enforceRateLimit(c, deps.rateLimits, NEWSLETTER_SEND_PER_ADMIN, String(user.id));
+    const fields = await readFields(c);
+    const typed = fields.intro ?? "";
+    const result = parseIntro(typed);
+    if (!result.ok) return overviewPage(c, typed, result);
+    // the form names the issue it previewed: a second click, or a colleague's send in between,
+    // must not mail everyone an issue nobody looked at
+    const expected = fields.number;
+    if (expected !== undefined && expected !== "") {
+      const { number } = await issuePreview(db, "");
+      if (String(number) !== expected) {
+        throw new HttpError(
+          409,
+          "That issue has already gone out",
+          `The form was for issue #${expected.slice(0, 12)}, but the next issue is now #${number}: someone sent one in the meantime. Look at the new preview before sending again.`,
+          [
+            { href: "/admin/newsletter", label: "See the new preview" },
+            ...(number > 1
+              ? [{ href: `/admin/newsletter/issues/${number - 1}`, label: `Issue #${number - 1}` }]
+              : []),
+          ],
+        );
+      }
+    }
+    const { issue } = await startIssueSend(
+      { db, config, mailer: deps.mailer, onFinished: () => deps.cache.invalidate() },
+      { intro: result.intro, actor: { id: user.id, email: user.email } },
+    );
+    return c.redirect(`/admin/newsletter/issues/${issue.number}`, 303);
+  });
+
+  app.get("/admin/newsletter/issues/:number", async (c) => {
+    const user = adminForPage(c);
+    if (user instanceof Response) return user;
+    const raw = c.req.param("number");
+    const issue = ISSUE_NUMBER.test(raw) ? await issueWithProgress(db, Number(raw)) : undefined;
+    if (!issue) {
+      throw notFound(`There is no issue #${raw.slice(0, 12)}.`, [
+        { href: "/admin/newsletter", label: "Back to the newsletter" },
+      ]);
+    }
+    return sendPage(c, <IssueProgressPage issue={issue} />);
+  });
+
+  return app;
 }

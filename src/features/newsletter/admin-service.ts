@@ -1,0 +1,198 @@
+/**
+ * What the admin's newsletter pages need: the overview (schedule, audience, preview, past
+ * issues with their delivery progress), one issue's progress, and starting a send from the
+ * page. Services never render; the views get plain objects.
+ */
+import type { Config } from "../../config.ts";
+import type { Db } from "../../db/types.ts";
+import type { Mailer } from "../../mail/mailer.ts";
+import { type Actor, recordAudit } from "../audit/log.ts";
+import { type DeliveryProgress, deliveryProgress } from "./delivery.ts";
+import { previewIssue } from "./issues.ts";
+import { describeSchedule, nextRun, parseSchedule } from "./schedule.ts";
+import { type NewsletterSendDeps, sendNewIssue } from "./send.ts";
+import { confirmedRecipientsCount } from "./subscriptions.ts";
+import type { Issue, IssueContent } from "./types.ts";
+
+/** The longest intro an admin may write. */
+export const MAX_INTRO_LENGTH = 2000;
+/** Past issues the overview lists. */
+export const RECENT_ISSUES = 20;
+
+/** The issue that would go out now. */
+export interface IssuePreview {
+  number: number;
+  subject: string;
+  intro: string;
+  content: IssueContent;
+}
+
+/** When the running server sends on its own, or null without NEWSLETTER_SCHEDULE. */
+export interface ScheduleInfo {
+  /** "Mondays at 09:00 (Europe/Berlin)". */
+  description: string;
+  timeZone: string;
+  next: Date;
+}
+
+/** One issue as the admin lists it. */
+export interface IssueRow {
+  number: number;
+  subject: string;
+  status: "sending" | "sent";
+  createdBy: string;
+  createdAt: string;
+  sentAt: string | null;
+  scheduledFor: string | null;
+  progress: DeliveryProgress;
+}
+
+export interface NewsletterOverview {
+  schedule: ScheduleInfo | null;
+  subscribers: number;
+  preview: IssuePreview;
+  issues: IssueRow[];
+}
+
+/** The schedule from the (already validated) config, with its next run after `now`. */
+export function scheduleInfo(raw: string | undefined, now: Date): ScheduleInfo | null {
+  if (!raw) return null;
+  const schedule = parseSchedule(raw);
+  return {
+    description: describeSchedule(schedule),
+    timeZone: schedule.timeZone,
+    next: nextRun(schedule, now),
+  };
+}
+
+/** Everything /admin/newsletter shows, with the preview built around `intro`. */
+export async function newsletterOverview(
+  db: Db,
+  opts: { intro: string; schedule: string | undefined; now?: Date },
+): Promise<NewsletterOverview> {
+  const now = opts.now ?? new Date();
+  const [preview, subscribers, issues] = await Promise.all([
+    previewIssue(db, { intro: opts.intro, now }),
+    confirmedRecipientsCount(db),
+    recentIssues(db, RECENT_ISSUES),
+  ]);
+  return { schedule: scheduleInfo(opts.schedule, now), subscribers, preview, issues };
+}
+
+/** What an issue would look like if it were created now (for the email preview). */
+export async function issuePreview(db: Db, intro: string): Promise<IssuePreview> {
+  return previewIssue(db, { intro });
+}
+
+const ISSUE_COLUMNS = [
+  "id",
+  "number",
+  "subject",
+  "status",
+  "created_by",
+  "created_at",
+  "sent_at",
+  "scheduled_for",
+] as const;
+
+type IssueColumns = {
+  id: number;
+  number: number;
+  subject: string;
+  status: string;
+  created_by: string;
+  created_at: string;
+  sent_at: string | null;
+  scheduled_for: string | null;
+};
+
+async function withProgress(db: Db, r: IssueColumns): Promise<IssueRow> {
+  return {
+    number: r.number,
+    subject: r.subject,
+    status: r.status === "sent" ? "sent" : "sending",
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+    scheduledFor: r.scheduled_for,
+    progress: await deliveryProgress(db, r.id),
+  };
+}
+
+/** The latest issues, sent or still sending, newest first, each with its delivery counts. */
+export async function recentIssues(db: Db, limit: number): Promise<IssueRow[]> {
+  const rows = await db
+    .selectFrom("newsletter_issues")
+    .select(ISSUE_COLUMNS)
+    .orderBy("number", "desc")
+    .limit(limit)
+    .execute();
+  return Promise.all(rows.map((r) => withProgress(db, r)));
+}
+
+/** One issue with its delivery counts, or undefined when there is no such issue. */
+export async function issueWithProgress(db: Db, number: number): Promise<IssueRow | undefined> {
+  const row = await db
+    .selectFrom("newsletter_issues")
+    .select(ISSUE_COLUMNS)
+    .where("number", "=", number)
+    .executeTakeFirst();
+  return row ? withProgress(db, row) : undefined;
+}
+
+export interface StartSendDeps {
+  db: Db;
+  config: Pick<Config, "siteUrl" | "smtpUrl" | "mailFrom" | "outboxDir">;
+  mailer: Mailer;
+  /** Called when the issue is completely delivered: the archive and the feed change. */
+  onFinished: () => void;
+  /** Where a failure of the background delivery is reported. */
+  logError?: (message: string) => void;
+}
+
+/**
+ * Creates the next issue, queues it for every confirmed subscriber and writes the audit entry;
+ * resolves with the issue as soon as it is queued. Delivery goes on in the background: the
+ * queue is durable, so a send cut short (a crash, a mail server down) is resumed at the next
+ * start or by `newsletter:send`.
+ */
+export async function startIssueSend(
+  deps: StartSendDeps,
+  opts: { intro: string; actor: Actor },
+): Promise<{ issue: Issue; recipients: number }> {
+  const sendDeps: NewsletterSendDeps = {
+    db: deps.db,
+    config: deps.config,
+    // SMTP gets send.ts's own pooled connections; the outbox (or a test's recorder) is used as is
+    transport: deps.mailer.kind === "smtp" ? undefined : deps.mailer,
+    onFinished: deps.onFinished,
+  };
+  const logError = deps.logError ?? ((m: string) => console.error(m));
+  const queued = new Promise<{ issue: Issue; recipients: number }>((resolve, reject) => {
+    sendNewIssue(sendDeps, {
+      intro: opts.intro,
+      createdBy: opts.actor.email,
+      onQueued: (issue, progress) => resolve({ issue, recipients: progress.total }),
+    }).then(
+      ({ issue, result }) => {
+        if (result && !result.finished) {
+          logError(`Newsletter issue #${issue.number} stopped part way; the next start resumes it.`);
+        }
+      },
+      (err: Error) => {
+        // before onQueued this rejects the request; after it, only the log hears of it
+        reject(err);
+        logError(`Newsletter send failed: ${err.message}`);
+      },
+    );
+  });
+  const { issue, recipients } = await queued;
+  await recordAudit(deps.db, {
+    actor: opts.actor,
+    action: "newsletter.send",
+    subject: `issue:${issue.number}`,
+    reason: `Sent from the admin page to ${recipients} confirmed ${recipients === 1 ? "subscriber" : "subscribers"}.`,
+    detail: { number: issue.number, subject: issue.subject, recipients, intro: issue.intro },
+  });
+  return { issue, recipients };
+}
