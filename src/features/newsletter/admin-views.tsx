@@ -1,23 +1,12 @@
-/** The admin's newsletter pages: the overview with preview and send form, and one issue's delivery. */
-import { formatScore } from "../../domain/panel.ts";
 import { FormBasics } from "../../ui/forms.tsx";
 import { Layout } from "../../ui/layout.tsx";
 import type { IssuePreview, IssueRow, NewsletterOverview, ScheduleInfo } from "./admin-service.ts";
 import { MAX_INTRO_LENGTH } from "./admin-service.ts";
-import { badgeClass } from "./archive-views.tsx";
-import { isEmptyContent } from "./content.ts";
+import { IssueSections } from "./archive-views.tsx";
 import type { DeliveryProgress } from "./delivery.ts";
-import {
-  comparisonFacts,
-  formatPeriod,
-  introParagraphs,
-  moverMove,
-  moverVotes,
-  SECTION_TITLES,
-} from "./email.ts";
+import { formatPeriod } from "./email.ts";
 import { issuePath } from "./links.ts";
 import { SCHEDULE_EXAMPLE } from "./schedule.ts";
-import type { IssueComparison } from "./types.ts";
 
 /** Where the preview's email document lives, with the intro to show. */
 export function previewHtmlPath(intro: string): string {
@@ -87,18 +76,6 @@ function ScheduleLine(props: { schedule: ScheduleInfo | null }) {
   );
 }
 
-function ComparisonItem(props: { c: IssueComparison }) {
-  const { c } = props;
-  return (
-    <li>
-      <a href={c.path}>
-        {c.a.name} vs {c.b.name}
-      </a>{" "}
-      <span class="muted small">· {comparisonFacts(c)}</span>
-    </li>
-  );
-}
-
 /** The issue's content as a web page section, the way the archive will show it. */
 function IssueBody(props: { preview: IssuePreview }) {
   const { content, intro } = props.preview;
@@ -108,76 +85,7 @@ function IssueBody(props: { preview: IssuePreview }) {
         Issue #{props.preview.number} · covers {formatPeriod(content.periodStart, content.periodEnd)}
       </p>
       <h3 id="preview-subject">{props.preview.subject}</h3>
-      {introParagraphs(intro).map((lines) => (
-        <p class="lede">
-          {lines.map((l, i) =>
-            i === 0 ? (
-              l
-            ) : (
-              <>
-                <br />
-                {l}
-              </>
-            ),
-          )}
-        </p>
-      ))}
-      {isEmptyContent(content) ? (
-        <p>A quiet week so far: no new verdicts, comparisons or community moves since the last issue.</p>
-      ) : null}
-      {content.verdicts.length > 0 ? (
-        <section aria-labelledby="preview-verdicts">
-          <h4 id="preview-verdicts">{SECTION_TITLES.verdicts}</h4>
-          <ul class="list-plain">
-            {content.verdicts.map((v) => (
-              <li>
-                <a href={`/tools/${v.slug}`}>
-                  <strong>{v.name}</strong>
-                </a>{" "}
-                <span class={badgeClass(v.verdictLabel)}>{v.verdictLabel}</span>
-                <br />
-                <span class="muted small">
-                  {v.category.name} · {v.panelShipLabel}
-                  {v.score === null ? "" : ` · panel score ${formatScore(v.score)}`}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {content.comparisons.length > 0 ? (
-        <section aria-labelledby="preview-comparisons">
-          <h4 id="preview-comparisons">{SECTION_TITLES.comparisons}</h4>
-          <ul class="list-plain">
-            {content.comparisons.map((c) => (
-              <ComparisonItem c={c} />
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {content.movers.length > 0 ? (
-        <section aria-labelledby="preview-movers">
-          <h4 id="preview-movers">{SECTION_TITLES.movers}</h4>
-          <ul class="list-plain">
-            {content.movers.map((m) => (
-              <li>
-                <a href={`/tools/${m.slug}`}>
-                  <strong>{m.name}</strong>
-                </a>
-                : {moverMove(m)} <span class="muted small">· {moverVotes(m)}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {content.mostCompared ? (
-        <section aria-labelledby="preview-most-compared">
-          <h4 id="preview-most-compared">{SECTION_TITLES.mostCompared}</h4>
-          <ul class="list-plain">
-            <ComparisonItem c={content.mostCompared} />
-          </ul>
-        </section>
-      ) : null}
+      <IssueSections intro={intro} content={content} headingLevel={4} idPrefix="preview" />
     </article>
   );
 }

@@ -14,7 +14,7 @@ import {
 import { FEED_PATH } from "./feed.ts";
 import { NEWSLETTER_NAME } from "./issues.ts";
 import { issuePath } from "./links.ts";
-import type { Issue, IssueComparison, IssueVerdict } from "./types.ts";
+import type { Issue, IssueComparison, IssueContent, IssueVerdict } from "./types.ts";
 
 /** The badge class of a verdict label ("Ship" → badge-ship; "Panel in progress (2/4)" → badge-in-progress). */
 export function badgeClass(label: string): string {
@@ -115,6 +115,87 @@ function ComparisonItem(props: { c: IssueComparison }) {
   );
 }
 
+/** An issue's intro and sections, shared by the archive page and the admin's preview. */
+export function IssueSections(props: {
+  intro: string;
+  content: IssueContent;
+  /** h2 on the archive page; h4 inside the admin's preview card. */
+  headingLevel: 2 | 4;
+  /** Keeps heading ids unique on the page. */
+  idPrefix: string;
+}) {
+  const { content } = props;
+  const H = props.headingLevel === 2 ? "h2" : "h4";
+  return (
+    <>
+      {introParagraphs(props.intro).map((lines) => (
+        <p class="lede">
+          {lines.map((l, i) =>
+            i === 0 ? (
+              l
+            ) : (
+              <>
+                <br />
+                {l}
+              </>
+            ),
+          )}
+        </p>
+      ))}
+      {isEmptyContent(content) ? (
+        <p>A quiet week: no new verdicts, comparisons or community moves since the issue before.</p>
+      ) : null}
+      {content.verdicts.length > 0 ? (
+        <section aria-labelledby={`${props.idPrefix}-verdicts`}>
+          <H id={`${props.idPrefix}-verdicts`}>{SECTION_TITLES.verdicts}</H>
+          <ul class="list-plain">
+            {content.verdicts.map((v) => (
+              <VerdictItem v={v} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {content.comparisons.length > 0 ? (
+        <section aria-labelledby={`${props.idPrefix}-comparisons`}>
+          <H id={`${props.idPrefix}-comparisons`}>{SECTION_TITLES.comparisons}</H>
+          <ul class="list-plain">
+            {content.comparisons.map((c) => (
+              <ComparisonItem c={c} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {content.movers.length > 0 ? (
+        <section aria-labelledby={`${props.idPrefix}-movers`}>
+          <H id={`${props.idPrefix}-movers`}>{SECTION_TITLES.movers}</H>
+          <ul class="list-plain">
+            {content.movers.map((m) => (
+              <li>
+                <a href={`/tools/${m.slug}`}>
+                  <strong>{m.name}</strong>
+                </a>
+                : {moverMove(m)}
+                <br />
+                <span class="muted small">
+                  {m.category.name} · {moverVotes(m)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {content.mostCompared ? (
+        <section aria-labelledby={`${props.idPrefix}-most-compared`}>
+          <H id={`${props.idPrefix}-most-compared`}>{SECTION_TITLES.mostCompared}</H>
+          <ul class="list-plain">
+            <ComparisonItem c={content.mostCompared} />
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
 /** /newsletter/issues/:number: one sent issue as a page. */
 export function IssuePage(props: { issue: Issue; siteUrl: string }) {
   const { issue } = props;
@@ -139,70 +220,7 @@ export function IssuePage(props: { issue: Issue; siteUrl: string }) {
         ) : null}
         Covers {formatPeriod(content.periodStart, content.periodEnd)}
       </p>
-      {introParagraphs(issue.intro).map((lines) => (
-        <p class="lede">
-          {lines.map((l, i) =>
-            i === 0 ? (
-              l
-            ) : (
-              <>
-                <br />
-                {l}
-              </>
-            ),
-          )}
-        </p>
-      ))}
-      {isEmptyContent(content) ? (
-        <p>A quiet week: no new verdicts, comparisons or community moves since the issue before.</p>
-      ) : null}
-      {content.verdicts.length > 0 ? (
-        <section aria-labelledby="issue-verdicts">
-          <h2 id="issue-verdicts">{SECTION_TITLES.verdicts}</h2>
-          <ul class="list-plain">
-            {content.verdicts.map((v) => (
-              <VerdictItem v={v} />
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {content.comparisons.length > 0 ? (
-        <section aria-labelledby="issue-comparisons">
-          <h2 id="issue-comparisons">{SECTION_TITLES.comparisons}</h2>
-          <ul class="list-plain">
-            {content.comparisons.map((c) => (
-              <ComparisonItem c={c} />
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {content.movers.length > 0 ? (
-        <section aria-labelledby="issue-movers">
-          <h2 id="issue-movers">{SECTION_TITLES.movers}</h2>
-          <ul class="list-plain">
-            {content.movers.map((m) => (
-              <li>
-                <a href={`/tools/${m.slug}`}>
-                  <strong>{m.name}</strong>
-                </a>
-                : {moverMove(m)}
-                <br />
-                <span class="muted small">
-                  {m.category.name} · {moverVotes(m)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {content.mostCompared ? (
-        <section aria-labelledby="issue-most-compared">
-          <h2 id="issue-most-compared">{SECTION_TITLES.mostCompared}</h2>
-          <ul class="list-plain">
-            <ComparisonItem c={content.mostCompared} />
-          </ul>
-        </section>
-      ) : null}
+      <IssueSections intro={issue.intro} content={content} headingLevel={2} idPrefix="issue" />
       <p class="mt-3">
         <a href="/newsletter">Get the next issue by email</a> ·{" "}
         <a href="/newsletter/issues">All past issues</a> · <a href={FEED_PATH}>Atom feed</a>
