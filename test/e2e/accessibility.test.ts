@@ -15,6 +15,8 @@ const PAGES = [
   "/methodology",
   "/sign-in",
   "/bookmarks",
+  "/newsletter",
+  "/newsletter/issues",
 ];
 
 /** Serious and critical axe violations on the page, as "rule: targets" lines. */
@@ -67,6 +69,7 @@ const SIGNED_IN_PAGES = [
   "/admin/moderation/tools/cursor",
   "/admin/accounts/1",
   "/admin/audit",
+  "/admin/newsletter",
 ];
 
 describe.runIf(browserAvailable())("browser: accessibility of signed-in and admin pages", () => {
