@@ -9,6 +9,8 @@ export interface LayoutProps {
   description?: string;
   /** Absolute canonical URL of the page. */
   canonical?: string;
+  /** The page shows the newsletter call to action itself, so the footer's sign-up would repeat it. */
+  withNewsletterCta?: boolean;
   /** Feeds to announce in the head (autodiscovery), e.g. the newsletter's Atom feed. */
   feeds?: { href: string; title: string }[];
   /** Which top-level section is current, for aria-current. */
@@ -104,7 +106,7 @@ export function Layout(props: LayoutProps) {
         <footer class="site-footer">
           <div class="wrap">
             {/* the newsletter on every page; ids differ from the call to action's, which can share the page */}
-            {SUBSCRIBE_FLOW.test(viewer.path.split("?")[0] ?? "") ? null : (
+            {props.withNewsletterCta || SUBSCRIBE_FLOW.test(viewer.path.split("?")[0] ?? "") ? null : (
               <form class="footer-subscribe" action="/newsletter" method="post">
                 <FormBasics />
                 <label for="footer-newsletter-email">Weekly AI Tool Verdicts, once a week by email</label>

@@ -198,6 +198,7 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
   const others = props.sameCategory.filter((t) => t.slug !== tool.slug);
   return (
     <Layout
+      withNewsletterCta
       title={`${tool.name}: ship or skip?`}
       section="tools"
       canonical={props.canonical}

@@ -34,6 +34,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
   ];
   return (
     <Layout
+      withNewsletterCta
       title={`${a.name} vs ${b.name}`}
       section="compare"
       canonical={canonical}

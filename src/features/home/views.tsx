@@ -20,6 +20,7 @@ export function HomePage(props: {
 }) {
   return (
     <Layout
+      withNewsletterCta
       title="Ship or Skip"
       section="home"
       canonical={props.canonical}

@@ -531,11 +531,19 @@ describe.each(testEngines())("newsletter subscriptions on %s", (engine) => {
     expect((await rowFor("friend@example.com")).user_id).toBeNull();
   });
 
-  it("puts a working sign-up form on every page: the call to action and the footer", async () => {
-    for (const path of ["/", "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b", "/tools"]) {
+  it("puts exactly one working sign-up form on every page: the call to action, or else the footer's", async () => {
+    for (const path of [
+      "/",
+      "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b",
+      "/tools/cursor",
+      "/tools",
+      "/categories",
+    ]) {
       const html = await (await t.request(path)).text();
-      expect(html.match(/id="footer-newsletter-email"/g)).toHaveLength(1);
-      expect(html.match(/<form[^>]*action="\/newsletter" method="post"/g)?.length).toBeGreaterThanOrEqual(1);
+      const cta = html.match(/id="newsletter-email"/g)?.length ?? 0;
+      const footer = html.match(/id="footer-newsletter-email"/g)?.length ?? 0;
+      expect({ path, forms: cta + footer }).toEqual({ path, forms: 1 });
+      expect(html.match(/<form[^>]*action="\/newsletter" method="post"/g)).toHaveLength(1);
       expect(html).not.toMatch(/<input[^>]*name="email"[^>]*disabled/);
     }
     // the subscription flow's own pages do without the footer's second form
