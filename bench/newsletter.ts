@@ -10,12 +10,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../src/config.ts";
-import { prepareDatabase } from "../src/db/setup.ts";
 import { deliveryProgress } from "../src/features/newsletter/delivery.ts";
 import { startSmtpSink } from "../test/support/smtp-sink.ts";
 import { insertSubscribers } from "../test/support/subscribers.ts";
-import { root } from "./shared.ts";
+import { childEnv, openBenchDatabase, root } from "./shared.ts";
 
 const SIZES = (process.env.BENCH_NEWSLETTER_SIZES ?? "1000,5000,10000")
   .split(",")
@@ -41,7 +39,7 @@ async function runSize(size: number, liveHeap = false): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), "shiporskip-bench-newsletter-"));
   const sink = await startSmtpSink({ keepBodies: false });
   try {
-    const handle = await prepareDatabase(loadConfig({ DATA_DIR: dataDir }), () => {});
+    const handle = await openBenchDatabase(dataDir);
     try {
       await insertSubscribers(handle.db, { count: size, prefix: "reader" });
     } finally {
@@ -49,7 +47,6 @@ async function runSize(size: number, liveHeap = false): Promise<Run> {
     }
 
     const started = performance.now();
-    const { DATABASE_URL: _d, REDIS_URL: _r, ...inherited } = process.env;
     const child = spawn(
       process.execPath,
       [
@@ -65,13 +62,12 @@ async function runSize(size: number, liveHeap = false): Promise<Run> {
       ],
       {
         cwd: root,
-        env: {
-          ...inherited,
+        env: childEnv({
           DATA_DIR: dataDir,
           SMTP_URL: sink.url,
           SITE_URL: "https://shiporskip.example",
           BENCH_LIVE_HEAP: liveHeap ? "1" : "0",
-        },
+        }),
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -92,7 +88,7 @@ async function runSize(size: number, liveHeap = false): Promise<Run> {
         `${size} subscribers: the server accepted ${sink.accepted.length} messages for ${addresses.size} addresses with ${ids.size} Message-IDs`,
       );
     }
-    const check = await prepareDatabase(loadConfig({ DATA_DIR: dataDir }), () => {});
+    const check = await openBenchDatabase(dataDir);
     try {
       const issue = await check.db
         .selectFrom("newsletter_issues")

@@ -10,9 +10,8 @@ import { fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import { runNewsletter } from "./newsletter.ts";
-import { CONNECTIONS, DURATION, startApp, stop, waitFor } from "./shared.ts";
+import { CONNECTIONS, DURATION, freePort, measure, startApp, stop } from "./shared.ts";
 import { runVotes } from "./votes.ts";
 
 const PATH = "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b";
@@ -29,9 +28,7 @@ async function load(
   headers: Record<string, string> = {},
   expectStatus = 200,
 ): Promise<Result> {
-  // a short warm-up so the JIT and caches settle before we measure
-  await autocannon({ url, connections: CONNECTIONS, duration: 2, headers });
-  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  const r = await measure({ url, headers });
   const statusKey = `${Math.floor(expectStatus / 100)}xx` as "2xx" | "3xx";
   if (r[statusKey] === 0) throw new Error(`${name}: no ${expectStatus} responses`);
   return {
@@ -46,37 +43,31 @@ async function runPages() {
   const results: Result[] = [];
   try {
     // 1 and 2: the production server with its render cache
-    const cached = startApp(4101, dataDir, "on");
-    await waitFor(`http://127.0.0.1:4101${PATH}`);
-    const first = await fetch(`http://127.0.0.1:4101${PATH}`);
+    const cached = await startApp({ dataDir, pageCache: "on" });
+    const first = await fetch(cached.base + PATH);
     const body = Buffer.from(await first.arrayBuffer());
     const etag = first.headers.get("etag") ?? "";
     results.push(
-      await load(
-        "repeat view (If-None-Match → 304)",
-        `http://127.0.0.1:4101${PATH}`,
-        { "if-none-match": etag },
-        304,
-      ),
+      await load("repeat view (If-None-Match → 304)", cached.base + PATH, { "if-none-match": etag }, 304),
     );
-    results.push(await load("cached page (200 from render cache)", `http://127.0.0.1:4101${PATH}`));
-    await stop(cached);
+    results.push(await load("cached page (200 from render cache)", cached.base + PATH));
+    await stop(cached.child);
 
     // 3: every request renders from SQLite
-    const uncached = startApp(4102, dataDir, "off");
-    await waitFor(`http://127.0.0.1:4102${PATH}`);
-    results.push(await load("full render from SQLite (cache off)", `http://127.0.0.1:4102${PATH}`));
-    await stop(uncached);
+    const uncached = await startApp({ dataDir, pageCache: "off" });
+    results.push(await load("full render from SQLite (cache off)", uncached.base + PATH));
+    await stop(uncached.child);
 
     // the ceiling: the same bytes from a bare node:http server
     const file = join(dataDir, "page.html");
     writeFileSync(file, body);
-    const bare = fork(join(import.meta.dirname, "ceiling-server.ts"), [file, "4103"], {
+    const port = await freePort();
+    const bare = fork(join(import.meta.dirname, "ceiling-server.ts"), [file, String(port)], {
       execArgv: ["--import", "tsx"],
       stdio: "inherit",
     });
     await new Promise((r) => bare.once("message", r));
-    const ceiling = await load("ceiling: bare node:http, same bytes", "http://127.0.0.1:4103/");
+    const ceiling = await load("ceiling: bare node:http, same bytes", `http://127.0.0.1:${port}/`);
     await stop(bare);
 
     console.log(

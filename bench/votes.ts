@@ -8,16 +8,14 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
+import type autocannon from "autocannon";
 import SQLite from "better-sqlite3";
-import { loadConfig } from "../src/config.ts";
-import { prepareDatabase } from "../src/db/setup.ts";
 import { summarizeCommunity } from "../src/domain/community.ts";
 import { createSignInLink, redeemSignInLink } from "../src/features/accounts/service.ts";
 import { csrfTokenFor } from "../src/features/accounts/tokens.ts";
 import { setVote, type VoteValue } from "../src/features/community/service.ts";
 import { SESSION_COOKIE } from "../src/http/viewer.ts";
-import { CONNECTIONS, DURATION, freePort, startApp, stop, waitFor } from "./shared.ts";
+import { CONNECTIONS, DURATION, measure, openBenchDatabase, startApp, stop } from "./shared.ts";
 
 const ACCOUNTS = 256;
 const LOOP_SECONDS = 3;
@@ -114,7 +112,7 @@ function openBare(path: string) {
  * table: upserts then hit both the update path and (after withdrawals) the insert path.
  */
 async function buildTemplate(dir: string): Promise<{ sessions: Session[]; tools: Tool[]; initial: Vote[] }> {
-  const handle = await prepareDatabase(loadConfig({ DATA_DIR: dir }), () => {});
+  const handle = await openBenchDatabase(dir);
   const sessions: Session[] = [];
   let tools: Tool[];
   try {
@@ -231,12 +229,13 @@ async function overHttp(
       body: `value=${v.value ?? "none"}&_csrf=${session.csrf}`,
     };
   });
-  const port = await freePort();
   // the limit is per account per minute; a real one would answer nearly every request with 429
-  const app = startApp(port, dir, "on", { VOTE_RATE_LIMIT: "1000000000" });
+  const { child, base } = await startApp({
+    dataDir: dir,
+    pageCache: "on",
+    env: { VOTE_RATE_LIMIT: "1000000000" },
+  });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(`${base}/`);
     // one vote by hand first, so a wrong cookie or CSRF token fails here with the app's own words
     const first = requests[0]!;
     const probe = await fetch(`${base}${first.path}`, {
@@ -249,9 +248,8 @@ async function overHttp(
       throw new Error(`a vote was answered ${probe.status}: ${(await probe.text()).slice(0, 500)}`);
     }
     let next = 1;
-    const options = {
+    const r = await measure({
       url: base,
-      connections: CONNECTIONS,
       requests: [
         {
           setupRequest: (req: autocannon.Request): autocannon.Request => {
@@ -266,10 +264,7 @@ async function overHttp(
           },
         },
       ],
-    };
-    // a short warm-up so the JIT and SQLite's page cache settle before we measure
-    await autocannon({ ...options, duration: 2 });
-    const r = await autocannon({ ...options, duration: DURATION });
+    });
     const answered = r["1xx"] + r["2xx"] + r["3xx"] + r["4xx"] + r["5xx"];
     const bad = answered - r["2xx"] - r["3xx"] + r.errors;
     return {
@@ -280,7 +275,7 @@ async function overHttp(
       detail: `${r["3xx"]} answered 3xx, ${r["2xx"]} 2xx, ${r["4xx"]} 4xx, ${r["5xx"]} 5xx, ${r.errors} socket errors (${r.timeouts} timeouts)`,
     };
   } finally {
-    await stop(app);
+    await stop(child);
   }
 }
 
@@ -290,7 +285,7 @@ async function throughKysely(
   tools: Tool[],
   sequence: Vote[],
 ): Promise<number> {
-  const handle = await prepareDatabase(loadConfig({ DATA_DIR: dir }), () => {});
+  const handle = await openBenchDatabase(dir);
   try {
     let i = 0;
     const run = async (seconds: number) => {

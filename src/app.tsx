@@ -2,10 +2,10 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Config } from "./config.ts";
+import type { Db } from "./db/types.ts";
 import { accountRoutes } from "./features/accounts/routes.tsx";
 import { bookmarkRoutes } from "./features/bookmarks/routes.tsx";
 import { catalogRoutes } from "./features/catalog/routes.tsx";
-import type { Db } from "./features/catalog/service.ts";
 import { communityRoutes } from "./features/community/routes.tsx";
 import { compareRoutes } from "./features/compare/routes.tsx";
 import { homeRoutes } from "./features/home/routes.tsx";
@@ -53,15 +53,19 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     rateLimits: opts.rateLimits ?? new MemoryRateLimitStore(),
   };
   const headers = securityHeaders({ https: opts.config.siteUrl.startsWith("https://") });
+  const pageHeaders: Record<string, string> = {
+    ...headers,
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-cache",
+    // pages differ by cookie (signed in, bookmarks): shared caches must keep them apart
+    vary: "Cookie",
+  };
   const app = new Hono();
 
   app.use(async (c, next) => {
     await next();
-    for (const [k, v] of Object.entries(headers)) {
-      // a route may answer with a policy of its own (the newsletter's email preview needs inline styles)
-      if (k === "content-security-policy" && c.res.headers.has(k)) continue;
-      c.res.headers.set(k, v);
-    }
+    // a route may answer with a header of its own (the newsletter's email preview needs a CSP with inline styles)
+    for (const [k, v] of Object.entries(headers)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
   });
 
   // Reject addresses that are too long or not valid UTF-8 before any route reads them.
@@ -69,16 +73,15 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     const url = c.req.url;
     if (url.length > MAX_URL_LENGTH)
       throw badRequest("That address is too long. Shorten the search or remove some filters.");
-    const at = url.indexOf("/", url.indexOf("//") + 2);
+    const rawTarget = url.slice(url.indexOf("/", url.indexOf("//") + 2));
     try {
-      decodeURIComponent(url.slice(at).replace(/\+/g, " "));
+      decodeURIComponent(rawTarget.replace(/\+/g, " "));
     } catch {
       throw badRequest(
         "The address contains bytes that are not valid UTF-8 text. Check the link, or type the search again.",
       );
     }
     // one address per page: no trailing slash, lowercase slugs
-    const rawTarget = url.slice(at);
     const q = rawTarget.indexOf("?");
     const path = q === -1 ? rawTarget : rawTarget.slice(0, q);
     const tidy =
@@ -111,13 +114,6 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     if (c.res.headers.get("cache-control")?.includes("no-store")) return;
     const body = Buffer.from(html);
     const etag = etagFor(body);
-    const pageHeaders: Record<string, string> = {
-      ...headers,
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-cache",
-      // pages differ by cookie (signed in, bookmarks): shared caches must keep them apart
-      vary: "Cookie",
-    };
     if (PageCache.cacheable(method, c.req.header("cookie")) && !c.res.headers.has("set-cookie")) {
       const url = new URL(c.req.url);
       const key = url.pathname + url.search;
@@ -191,7 +187,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       );
     }
     for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
-    if (wantsProblemJson(c.req.header("accept"), c.req.header("x-requested-with"))) {
+    if (wantsProblemJson(c)) {
       return c.body(JSON.stringify(problemJson(error, c.req.path)), error.status, {
         "content-type": "application/problem+json",
       });

@@ -2,7 +2,7 @@
 import { normalizeEmail } from "../domain/email.ts";
 import { isRole, ROLES, type Role } from "../domain/permissions.ts";
 
-export const GRANT_USAGE = "usage: npm run cli -- user:grant <email> <role> [reason]";
+const GRANT_USAGE = "usage: npm run cli -- user:grant <email> <role> [reason]";
 
 const DEFAULT_REASON = "Granted by an operator from the command line.";
 const MAX_REASON = 500;

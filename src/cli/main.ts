@@ -1,9 +1,10 @@
 /** Operator commands: npm run cli -- <command>. */
-import { loadConfig } from "../config.ts";
+import { type Config, loadConfig } from "../config.ts";
 import { openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { loadStarterCatalog } from "../db/seed/catalog.ts";
 import { seedStarterCatalog } from "../db/seed/seed.ts";
+import type { Db } from "../db/types.ts";
 import { CLI_ACTOR } from "../features/audit/log.ts";
 import { grantRoleAudited } from "../features/moderation/service.ts";
 import { DeliveryAbortedError, type DeliveryProgress } from "../features/newsletter/delivery.ts";
@@ -34,11 +35,12 @@ const HELP = `Ship or Skip operator commands
 
 The database is the one npm start uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
 
-async function withDatabase<T>(fn: (db: ReturnType<typeof openDatabase>["db"]) => Promise<T>): Promise<T> {
+/** Runs a command against the configured database, closing it whatever happens. */
+async function withDatabase<T>(fn: (db: Db, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const handle = openDatabase({ url: config.databaseUrl, sqlitePath: config.sqlitePath });
   try {
-    return await fn(handle.db);
+    return await fn(handle.db, config);
   } finally {
     await handle.close();
   }
@@ -84,8 +86,14 @@ async function main(argv: string[]): Promise<number> {
       console.log(`${account.email} is now ${account.role} (${was})`);
       return 0;
     }
-    case "newsletter:send":
-      return newsletterSend(args);
+    case "newsletter:send": {
+      const parsed = parseNewsletterSendArgs(args);
+      if (!parsed.ok) {
+        console.error(parsed.error);
+        return 2;
+      }
+      return withDatabase((db, config) => newsletterSend(db, config, parsed));
+    }
     case undefined:
     case "help":
     case "--help":
@@ -153,14 +161,11 @@ function issueReporter() {
  * 'sending' at once (reclaimNow): this is the operator's recovery command, run when no other
  * sender is at work. See docs/decisions/006 for what that risks when one is.
  */
-async function newsletterSend(args: string[]): Promise<number> {
-  const parsed = parseNewsletterSendArgs(args);
-  if (!parsed.ok) {
-    console.error(parsed.error);
-    return 2;
-  }
-  const config = loadConfig();
-  const handle = openDatabase({ url: config.databaseUrl, sqlitePath: config.sqlitePath });
+async function newsletterSend(
+  db: Db,
+  config: Config,
+  parsed: { intro: string; resumeOnly: boolean },
+): Promise<number> {
   // with REDIS_URL the running servers hear the invalidation and show the new issue in the archive
   const shared = await createSharedState(config);
   const mailer = createBulkMailer(config);
@@ -172,7 +177,7 @@ async function newsletterSend(args: string[]): Promise<number> {
   process.once("SIGINT", onSigint);
   const report = issueReporter();
   try {
-    await migrateToLatest(handle.db);
+    await migrateToLatest(db);
     if (mailer.kind === "smtp") {
       try {
         await mailer.verify?.();
@@ -186,7 +191,7 @@ async function newsletterSend(args: string[]): Promise<number> {
       console.log(`SMTP_URL is not set: messages are written to ${config.outboxDir} as .eml files.`);
     }
     const deps = {
-      db: handle.db,
+      db,
       config,
       transport: mailer,
       onFinished: () => shared.cache.invalidate(),
@@ -236,7 +241,6 @@ async function newsletterSend(args: string[]): Promise<number> {
     process.off("SIGINT", onSigint);
     mailer.close();
     await shared.close();
-    await handle.close();
   }
 }
 

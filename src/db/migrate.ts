@@ -1,5 +1,5 @@
 /** Runs the versioned migrations in order; each runs once, recorded by Kysely's migrator. */
-import { type Kysely, type Migration, Migrator } from "kysely";
+import { type Kysely, type Migration, Migrator, PostgresAdapter, sql } from "kysely";
 import * as m001 from "./migrations/001_catalog.ts";
 import * as m002 from "./migrations/002_accounts.ts";
 import * as m003 from "./migrations/003_newsletter.ts";
@@ -12,18 +12,16 @@ const migrations: Record<string, Migration> = {
 };
 
 /**
- * Brings the schema up to date; throws with the failing migration's name on error. Pass the
- * PostgreSQL schema when there is one: Kysely otherwise finds its bookkeeping tables in any
- * schema of the database, and would take another schema's for this one's.
+ * Brings the schema up to date; throws with the failing migration's name on error. On
+ * PostgreSQL the bookkeeping tables are looked for in the connection's current schema: left to itself Kysely finds them in any schema of the database, and would
+ * take another schema's (another test's, another app's) for this one's.
  */
-export async function migrateToLatest(
-  db: Kysely<Database>,
-  opts: { schema?: string } = {},
-): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const schema = await currentSchema(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
-    ...(opts.schema ? { migrationTableSchema: opts.schema } : {}),
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
@@ -31,4 +29,11 @@ export async function migrateToLatest(
     throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${(error as Error).message}`);
   }
   return (results ?? []).map((r) => r.migrationName);
+}
+
+/** PostgreSQL's current schema (the first on the search path that exists); undefined on SQLite. */
+async function currentSchema(db: Kysely<Database>): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
 }

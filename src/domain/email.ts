@@ -1,13 +1,14 @@
 /** Email addresses as accounts know them: validated, trimmed and lowercased. */
 import { z } from "zod";
 
-const MAX_LENGTH = 254;
+/** The longest address accepted (the SMTP path limit); forms use it as their maxlength. */
+export const EMAIL_MAX_LENGTH = 254;
 
 const emailSchema = z
   .string()
   .trim()
   .min(1, "Enter your email address.")
-  .max(MAX_LENGTH, `An email address has at most ${MAX_LENGTH} characters.`)
+  .max(EMAIL_MAX_LENGTH, `An email address has at most ${EMAIL_MAX_LENGTH} characters.`)
   .pipe(z.email("That does not look like an email address. Check it for typos, like name@example.com."))
   .transform((e) => e.toLowerCase());
 

@@ -27,10 +27,13 @@ export function isEnhanced(c: Context): boolean {
   return c.req.header("x-requested-with") === "fetch";
 }
 
-/** The form body, or a 400 when it cannot be parsed (say, multipart without a boundary). */
-export async function parseForm(c: Context): Promise<Record<string, unknown>> {
+/**
+ * The form body, or a 400 when it cannot be parsed (say, multipart without a boundary).
+ * With `all`, repeated fields (checkbox groups) come back as arrays.
+ */
+export async function parseForm(c: Context, opts: { all?: boolean } = {}): Promise<Record<string, unknown>> {
   try {
-    return await c.req.parseBody();
+    return await c.req.parseBody({ all: opts.all ?? false });
   } catch {
     throw badRequest("The form could not be read. Reload the page and send it again.");
   }

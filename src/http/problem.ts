@@ -1,5 +1,7 @@
 /** RFC 9457 problem details for clients that ask for JSON (scripts and the in-place updater). */
+import type { Context } from "hono";
 import type { HttpError } from "./errors.ts";
+import { isEnhanced } from "./form.ts";
 
 export interface ProblemDetails {
   type: string;
@@ -10,8 +12,9 @@ export interface ProblemDetails {
 }
 
 /** Whether the client wants problem JSON rather than an HTML error page. */
-export function wantsProblemJson(accept: string | undefined, requestedWith: string | undefined): boolean {
-  if (requestedWith === "fetch") return true;
+export function wantsProblemJson(c: Context): boolean {
+  if (isEnhanced(c)) return true;
+  const accept = c.req.header("accept");
   if (!accept) return false;
   return /application\/(problem\+)?json/.test(accept) && !accept.includes("text/html");
 }

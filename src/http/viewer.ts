@@ -40,7 +40,7 @@ export function viewerMiddleware(deps: Deps): MiddlewareHandler {
     if (token) {
       const user = token.length <= 100 ? await findSessionUser(deps.db, token) : undefined;
       if (user) viewer = { user, csrfToken: csrfTokenFor(token) };
-      else deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureCookies(deps.config) });
+      else clearSessionCookie(c, deps.config);
     }
     c.set("viewer", viewer);
     await next();
@@ -75,4 +75,16 @@ export function requireUser(c: Context, permission?: Permission): SessionUser {
     throw forbidden(`Your account (${user.role}) does not have the “${permission}” permission.`);
   }
   return user;
+}
+
+/**
+ * For pages (GET): the signed-in user, or a redirect to sign in and come back; accounts
+ * without the permission get requireUser's 403.
+ */
+export function requireUserForPage(c: Context, permission?: Permission): SessionUser | Response {
+  if (!c.get("viewer").user) {
+    const url = new URL(c.req.url);
+    return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+  }
+  return requireUser(c, permission);
 }

@@ -3,7 +3,7 @@ import { formatScore, type PanelSummary, panelShipLabel, panelVerdictLabel } fro
 import { BookmarkButton } from "../features/bookmarks/views.tsx";
 import type { ToolSummary } from "../features/catalog/service.ts";
 import { CommunityFigure, VoteControl } from "../features/community/views.tsx";
-import { FormBasics } from "./forms.tsx";
+import { EmailInput, FormBasics } from "./forms.tsx";
 
 /** Ship / Skip / Split / Panel in progress, as a colored pill. */
 export function VerdictBadge(props: { panel: Pick<PanelSummary, "verdict" | "published"> }) {
@@ -90,14 +90,7 @@ export function NewsletterCta() {
         <FormBasics />
         <div class="field field-grow">
           <label for="newsletter-email">Email</label>
-          <input
-            id="newsletter-email"
-            type="email"
-            name="email"
-            autocomplete="email"
-            required
-            maxlength={254}
-          />
+          <EmailInput id="newsletter-email" />
         </div>
         <button type="submit">Subscribe</button>
       </form>

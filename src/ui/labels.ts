@@ -27,3 +27,13 @@ export function formatDate(iso: string): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 }
+
+/** "2026-11-24 09:05": an instant to the minute, as stored (UTC). */
+export function formatUtcMinute(iso: string): string {
+  return iso.slice(0, 16).replace("T", " ");
+}
+
+/** "1 vote", "1,204 votes". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}

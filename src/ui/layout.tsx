@@ -1,7 +1,7 @@
 /** The page frame: head, header with navigation, main and footer. */
 import type { Child } from "hono/jsx";
 import { script, stylesheet } from "./assets.ts";
-import { FormBasics } from "./forms.tsx";
+import { EmailInput, FormBasics } from "./forms.tsx";
 import { useViewer } from "./viewer-context.ts";
 
 export interface LayoutProps {
@@ -111,14 +111,7 @@ export function Layout(props: LayoutProps) {
                 <FormBasics />
                 <label for="footer-newsletter-email">Weekly AI Tool Verdicts, once a week by email</label>
                 <div class="footer-subscribe-row">
-                  <input
-                    id="footer-newsletter-email"
-                    type="email"
-                    name="email"
-                    autocomplete="email"
-                    required
-                    maxlength={254}
-                  />
+                  <EmailInput id="footer-newsletter-email" />
                   <button type="submit" class="secondary">
                     Subscribe<span class="skip-link"> to the newsletter</span>
                   </button>

@@ -15,7 +15,7 @@ import { PageCache } from "../../src/http/page-cache.ts";
 import { startServer } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Whether the browser suite can run here; throws in CI when it cannot. */
 export function browserAvailable(): boolean {
@@ -27,7 +27,7 @@ export function browserAvailable(): boolean {
 }
 
 /** Launches headless Chromium with the flags this machine needs. */
-export function launchBrowser(): Promise<Browser> {
+function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -54,7 +54,7 @@ export interface LiveSiteOptions {
 }
 
 /** Serves the app on a free loopback port over a fresh seeded SQLite copy. */
-export async function startLiveSite(opts: LiveSiteOptions = {}): Promise<LiveSite> {
+async function startLiveSite(opts: LiveSiteOptions = {}): Promise<LiveSite> {
   const db: TestDatabase = await createTestDatabase("sqlite");
   const dataDir = mkdtempSync(join(tmpdir(), "shiporskip-live-"));
   // SITE_URL must name the real port (sign-in links, the CSRF origin check), which is known

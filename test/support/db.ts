@@ -53,7 +53,7 @@ export async function createTestDatabase(
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const handle = openDatabase({ url: pgUrl, pgSchema: schema });
-  await migrateToLatest(handle.db, { schema });
+  await migrateToLatest(handle.db);
   if (seed) await seedStarterCatalog(handle.db);
   return {
     ...handle,

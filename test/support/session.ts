@@ -1,5 +1,7 @@
 /** Signing in from tests through the real routes: ask for a link, confirm it, keep the cookie. */
 import { createSignInLink } from "../../src/features/accounts/service.ts";
+import { csrfTokenFor } from "../../src/features/accounts/tokens.ts";
+import { SESSION_COOKIE } from "../../src/http/viewer.ts";
 import type { TestApp } from "./app.ts";
 
 export interface TestSession {
@@ -16,6 +18,20 @@ export interface TestSession {
   get(path: string): Promise<Response>;
 }
 
+/** A urlencoded form post for app.request; a field given a list is sent once per value. */
+export function form(
+  fields: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+): RequestInit {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+  return {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: body.toString(),
+  };
+}
+
 /** The value of a Set-Cookie header's cookie, by name. */
 export function cookieFrom(res: Response, name: string): string | undefined {
   for (const line of res.headers.getSetCookie()) {
@@ -28,37 +44,27 @@ export function cookieFrom(res: Response, name: string): string | undefined {
 
 /** Confirms a sign-in link token through POST /sign-in/confirm and returns the session cookie. */
 export async function confirmLink(t: TestApp, token: string, extraCookie = ""): Promise<Response> {
-  return t.request("/sign-in/confirm", {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      ...(extraCookie ? { cookie: extraCookie } : {}),
-    },
-    body: new URLSearchParams({ token }).toString(),
-  });
+  return t.request("/sign-in/confirm", form({ token }, extraCookie ? { cookie: extraCookie } : {}));
 }
 
 /** Signs an address in (creating the account if needed) and returns a session to act with. */
 export async function signIn(t: TestApp, email: string): Promise<TestSession> {
   const token = await createSignInLink(t.db.db, { email, returnTo: "/" });
   const res = await confirmLink(t, token);
-  const value = cookieFrom(res, "sos_session");
+  const value = cookieFrom(res, SESSION_COOKIE);
   if (res.status !== 303 || !value) throw new Error(`sign-in failed for ${email}: ${res.status}`);
-  const cookie = `sos_session=${value}`;
-  const page = await (await t.request("/account", { headers: { cookie } })).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
-  if (!csrf) throw new Error("no CSRF token on /account");
-  const session: TestSession = {
+  const cookie = `${SESSION_COOKIE}=${value}`;
+  // the token the app puts in every form of this session, derived as the app derives it
+  const csrf = csrfTokenFor(value);
+  return {
     email,
     cookie,
     csrf,
     post: (path, fields, opts = {}) =>
-      t.request(path, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", cookie, ...(opts.headers ?? {}) },
-        body: new URLSearchParams({ ...(opts.csrf === false ? {} : { _csrf: csrf }), ...fields }).toString(),
-      }),
+      t.request(
+        path,
+        form({ ...(opts.csrf === false ? {} : { _csrf: csrf }), ...fields }, { cookie, ...opts.headers }),
+      ),
     get: (path) => t.request(path, { headers: { cookie } }),
   };
-  return session;
 }

@@ -1,6 +1,6 @@
 /**
- * A real SMTP server on loopback (smtp-server) that keeps what it accepted, for the newsletter
- * delivery tests and bench. Hooks decide per recipient (RCPT TO) and per message (after DATA)
+ * A real SMTP server on loopback (smtp-server) that keeps what it accepted, for the mail tests
+ * and the newsletter bench. Hooks decide per recipient (RCPT TO) and per message (after DATA)
  * whether to accept, so tests can play a mailbox that does not exist or a greylisting server.
  */
 import type { AddressInfo } from "node:net";
@@ -14,6 +14,8 @@ export interface Refusal {
 
 /** One message the server acknowledged with 250. */
 export interface Accepted {
+  /** The envelope sender (MAIL FROM), "" for a null sender. */
+  mailFrom: string;
   rcptTo: string[];
   /** The raw message, unless the sink was told not to keep bodies. */
   raw: Buffer | null;
@@ -52,7 +54,7 @@ export interface SmtpSink {
 const refusal = (r: Refusal) => Object.assign(new Error(r.message), { responseCode: r.code });
 
 /** The Message-ID header of a raw message, read from the header block only. */
-export function messageIdOf(raw: Buffer): string | null {
+function messageIdOf(raw: Buffer): string | null {
   const end = raw.indexOf("\r\n\r\n");
   const head = raw.subarray(0, end === -1 ? raw.length : end).toString("latin1");
   return /^message-id:\s*(<[^>\r\n]+>)/im.exec(head)?.[1] ?? null;
@@ -89,6 +91,7 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
           (refused) => {
             if (refused) return callback(refusal(refused));
             accepted.push({
+              mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
               rcptTo,
               raw: opts.keepBodies === false ? null : raw,
               messageId: messageIdOf(raw),

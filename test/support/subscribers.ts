@@ -42,7 +42,7 @@ export async function insertSubscribers(
 }
 
 /** An empty issue's content, as createIssue would freeze it for a quiet week. */
-export function emptyContent(now = new Date()): IssueContent {
+function emptyContent(now = new Date()): IssueContent {
   const end = now.toISOString();
   const start = new Date(now.getTime() - 7 * 86_400_000).toISOString();
   return {

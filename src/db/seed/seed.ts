@@ -1,7 +1,8 @@
 /** Loads the starter catalog into an empty database; does nothing when tools already exist. */
 import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
-import { type Db, recomputePanel } from "../../features/catalog/service.ts";
+import { recomputePanel } from "../../features/catalog/service.ts";
+import type { Db } from "../types.ts";
 import { loadStarterCatalog, type StarterCatalog } from "./catalog.ts";
 
 export const SAMPLE_PANEL_AUTHOR = "Sample panel";

@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
-import { confirmLink, cookieFrom, signIn } from "../../../test/support/session.ts";
+import { confirmLink, cookieFrom, form, signIn } from "../../../test/support/session.ts";
 import { createSignInLink, LINK_TTL_MS } from "./service.ts";
 
 reportSkippedPostgres("sign-in, sessions and CSRF");
-
-const form = (fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-  body: new URLSearchParams(fields).toString(),
-});
 
 /** The token in the newest recorded mail's link. */
 function lastToken(t: TestApp): string {
@@ -176,11 +170,10 @@ describe.each(testEngines())("sign-in on %s", (engine) => {
   it("ends the old session when a browser signs in again", async () => {
     const first = await signIn(t, "again@example.com");
     const token = await createSignInLink(t.db.db, { email: "other@example.com", returnTo: "/" });
-    const res = await t.request("/sign-in/confirm", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: first.cookie },
-      body: new URLSearchParams({ token, _csrf: first.csrf }).toString(),
-    });
+    const res = await t.request(
+      "/sign-in/confirm",
+      form({ token, _csrf: first.csrf }, { cookie: first.cookie }),
+    );
     expect(res.status).toBe(303);
     expect((await first.get("/account")).headers.get("location")).toMatch(/^\/sign-in/);
   });

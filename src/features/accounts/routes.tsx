@@ -25,6 +25,7 @@ import {
   listSessions,
   redeemSignInLink,
 } from "./service.ts";
+import { isTokenShaped } from "./tokens.ts";
 import {
   AccountPage,
   ConfirmPage,
@@ -47,8 +48,6 @@ function linkProblem(problem: LinkProblem): HttpError {
     { href: "/sign-in", label: "Ask for a new sign-in link" },
   ]);
 }
-
-const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
 /** The account routes. */
 export function accountRoutes(deps: Deps) {
@@ -99,7 +98,7 @@ export function accountRoutes(deps: Deps) {
 
   app.get("/sign-in/confirm", async (c) => {
     const token = c.req.query("token") ?? "";
-    if (!TOKEN.test(token)) throw linkProblem("unknown");
+    if (!isTokenShaped(token)) throw linkProblem("unknown");
     const link = await inspectSignInLink(db, token);
     if (!link.ok) throw linkProblem(link.problem);
     c.header("cache-control", "no-store");
@@ -109,7 +108,7 @@ export function accountRoutes(deps: Deps) {
   app.post("/sign-in/confirm", async (c) => {
     const body = await parseForm(c);
     const token = typeof body.token === "string" ? body.token : "";
-    if (!TOKEN.test(token)) throw linkProblem("unknown");
+    if (!isTokenShaped(token)) throw linkProblem("unknown");
     const result = await redeemSignInLink(db, {
       token,
       userAgent: c.req.header("user-agent") ?? "",

@@ -1,4 +1,6 @@
 /** Accounts: magic sign-in links, sessions and roles. */
+
+import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { isRole, type Role } from "../../domain/permissions.ts";
 import { accountSubject, recordAudit } from "../audit/log.ts";
@@ -27,8 +29,6 @@ export interface SessionInfo {
 }
 
 export type LinkProblem = "unknown" | "expired" | "used" | "blocked";
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Stores a new sign-in link for an address and returns its token (sent by email, never stored). */
 export async function createSignInLink(

@@ -2,12 +2,11 @@
  * Sign-in by email through real SMTP: the app's nodemailer transport talks to an smtp-server
  * on loopback, and the test reads the link out of the message as a reader's mail client would.
  */
-import type { AddressInfo } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
-import { cookieFrom, signIn } from "../../../test/support/session.ts";
+import { cookieFrom, form, signIn } from "../../../test/support/session.ts";
+import { type SmtpSink, startSmtpSink } from "../../../test/support/smtp-sink.ts";
 import { createSignInLink } from "./service.ts";
 
 interface Received {
@@ -19,66 +18,36 @@ interface Received {
 /** Recipients the server refuses, as a mailbox that does not exist would be. */
 const REFUSED = "bounce@example.com";
 
-let smtp: SMTPServer;
+let smtp: SmtpSink;
 let t: TestApp;
 const inbox: Received[] = [];
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address === REFUSED) {
-        callback(Object.assign(new Error("5.1.1 No such mailbox here"), { responseCode: 550 }));
-        return;
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        // parsed before the 250 reply, so the message is here by the time the app responds
-        simpleParser(Buffer.concat(chunks)).then(
-          (mail) => {
-            inbox.push({
-              mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-              rcptTo: session.envelope.rcptTo.map((r) => r.address),
-              mail,
-            });
-            callback();
-          },
-          (err: Error) => callback(err),
-        );
-      });
-    },
+  smtp = await startSmtpSink({
+    onRcpt: (address) =>
+      address === REFUSED ? { code: 550, message: "5.1.1 No such mailbox here" } : undefined,
   });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const { port } = smtp.server.address() as AddressInfo;
-  t = await createTestApp("sqlite", { SMTP_URL: `smtp://127.0.0.1:${port}` });
+  t = await createTestApp("sqlite", { SMTP_URL: smtp.url });
 });
 
 afterAll(async () => {
   t?.deps.mailer.close();
   await t?.dispose();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
 });
 
 beforeEach(() => {
   inbox.length = 0;
 });
 
-const form = (fields: Record<string, string>, cookie?: string): RequestInit => ({
-  method: "POST",
-  headers: {
-    "content-type": "application/x-www-form-urlencoded",
-    ...(cookie ? { cookie } : {}),
-  },
-  body: new URLSearchParams(fields).toString(),
-});
-
-const askForLink = (email: string) => t.request("/sign-in", form({ email, return_to: "/" }));
+/** Asks for a link; what the server accepted meanwhile lands in the inbox, parsed. */
+async function askForLink(email: string): Promise<Response> {
+  const res = await t.request("/sign-in", form({ email, return_to: "/" }));
+  for (const m of smtp.accepted.splice(0)) {
+    inbox.push({ mailFrom: m.mailFrom, rcptTo: m.rcptTo, mail: await simpleParser(m.raw ?? "") });
+  }
+  return res;
+}
 const confirm = (token: string) => t.request("/sign-in/confirm", form({ token }));
 
 /** The sign-in link in a message's plain-text part. */

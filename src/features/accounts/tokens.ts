@@ -25,3 +25,8 @@ export function sameToken(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
+
+/** Whether a string could be one of our tokens; anything else is refused before a lookup. */
+export function isTokenShaped(value: string): boolean {
+  return /^[A-Za-z0-9_-]{20,100}$/.test(value);
+}

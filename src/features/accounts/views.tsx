@@ -2,7 +2,8 @@
 import { maskEmail } from "../../domain/email.ts";
 import { can, PERMISSIONS } from "../../domain/permissions.ts";
 import type { EmlSummary } from "../../mail/eml.ts";
-import { FormBasics } from "../../ui/forms.tsx";
+import { EmailInput, FormBasics } from "../../ui/forms.tsx";
+import { formatUtcMinute } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import type { SessionInfo, SessionUser } from "./service.ts";
 
@@ -35,13 +36,8 @@ export function SignInPage(props: SignInPageProps) {
         <FormBasics returnTo={props.next} />
         <div class="field">
           <label for="email">Email</label>
-          <input
+          <EmailInput
             id="email"
-            type="email"
-            name="email"
-            autocomplete="email"
-            required
-            maxlength={254}
             value={props.email ?? ""}
             aria-invalid={props.error ? "true" : undefined}
             aria-describedby={props.error ? "email-error" : undefined}
@@ -125,8 +121,6 @@ function describeAgent(ua: string): string {
   return os ? `${browser} on ${os}` : browser;
 }
 
-const day = (iso: string) => iso.slice(0, 16).replace("T", " ");
-
 /** /account: who you are, what you may do, and where you are signed in. */
 export function AccountPage(props: { user: SessionUser; sessions: SessionInfo[] }) {
   const { user, sessions } = props;
@@ -171,8 +165,8 @@ export function AccountPage(props: { user: SessionUser; sessions: SessionInfo[] 
                   {describeAgent(s.userAgent)}
                   {s.id === user.sessionId ? <strong> · this device</strong> : null}
                 </td>
-                <td>{day(s.createdAt)}</td>
-                <td>{day(s.lastSeenAt)}</td>
+                <td>{formatUtcMinute(s.createdAt)}</td>
+                <td>{formatUtcMinute(s.lastSeenAt)}</td>
                 <td>
                   <form action={`/account/sessions/${s.id}/end`} method="post">
                     <FormBasics returnTo="/account" />

@@ -3,6 +3,8 @@
  * one entry, inside the transaction of the change they record. Triggers refuse updates and
  * deletes (migration 002).
  */
+
+import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 
 /** Who did something: an account, or an operator at the command line (no account id). */
@@ -28,8 +30,6 @@ export interface AuditInput {
 
 /** The subject string audit entries use for an account. */
 export const accountSubject = (userId: number) => `user:${userId}`;
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Appends one entry to the audit log; call it inside the transaction of the change it records. */
 export async function recordAudit(trx: Db, entry: AuditInput): Promise<void> {

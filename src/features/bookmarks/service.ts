@@ -1,9 +1,11 @@
 /** Bookmarks: an account's saved tools, and the signed-out ones kept in a browser cookie. */
+
+import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { findToolRefs, type ToolRef } from "../catalog/service.ts";
 
 /** At most this many bookmarks are kept in a signed-out browser. */
-export const MAX_BROWSER_BOOKMARKS = 50;
+const MAX_BROWSER_BOOKMARKS = 50;
 
 /** Adds or removes one bookmark of an account. */
 export async function setBookmark(
@@ -16,7 +18,7 @@ export async function setBookmark(
       .values({
         user_id: opts.userId,
         tool_id: opts.toolId,
-        created_at: new Date(opts.now ?? Date.now()).toISOString(),
+        created_at: iso(opts.now),
       })
       .onConflict((oc) => oc.columns(["user_id", "tool_id"]).doNothing())
       .execute();
@@ -48,7 +50,7 @@ export async function mergeBookmarks(
 ): Promise<number> {
   const tools = await findToolRefs(db, opts.slugs.slice(0, MAX_BROWSER_BOOKMARKS));
   if (tools.length === 0) return 0;
-  const at = new Date(opts.now ?? Date.now()).toISOString();
+  const at = iso(opts.now);
   const r = await db
     .insertInto("bookmarks")
     .values(tools.map((t) => ({ user_id: opts.userId, tool_id: t.id, created_at: at })))

@@ -13,8 +13,6 @@ import { type CommunitySummary, summarizeCommunity } from "../../domain/communit
 import { type PanelSummary, type PanelVerdict, summarizePanel } from "../../domain/panel.ts";
 import type { Pricing } from "../../domain/pricing-read.ts";
 
-export type { Db };
-
 /** A tool as writes refer to it: id for the database, slug and name for people. */
 export interface ToolRef {
   id: number;
@@ -310,7 +308,19 @@ export async function getTool(db: Db, slug: string): Promise<ToolDetail | undefi
 
 /** Several tools in full, by slug, in a fixed number of queries however many are asked for. */
 export async function getTools(db: Db, slugs: string[]): Promise<Map<string, ToolDetail>> {
-  const out = new Map<string, ToolDetail>();
+  const found = await getToolsWithRefs(db, slugs);
+  return new Map([...found].map(([slug, { tool }]) => [slug, tool]));
+}
+
+/** A tool in full for a view, and its ref for the writes and reads that go by id. */
+export interface ToolWithRef {
+  ref: ToolRef;
+  tool: ToolDetail;
+}
+
+/** As getTools, with each tool's ref alongside, so ids stay out of what views are handed. */
+export async function getToolsWithRefs(db: Db, slugs: string[]): Promise<Map<string, ToolWithRef>> {
+  const out = new Map<string, ToolWithRef>();
   if (slugs.length === 0) return out;
   const rows = await baseToolQuery(db)
     .select([
@@ -337,7 +347,7 @@ export async function getTools(db: Db, slugs: string[]): Promise<Map<string, Too
     .execute();
   const reviews = await publishedReviews(db, ids);
   for (const row of rows) {
-    out.set(row.slug, {
+    const tool: ToolDetail = {
       ...toSummary(row, deps.get(row.id) ?? []),
       homepage: row.homepage,
       pricing: {
@@ -353,7 +363,8 @@ export async function getTools(db: Db, slugs: string[]): Promise<Map<string, Too
         .filter((c) => c.tool_id === row.id)
         .map((c) => ({ name: c.name, slug: c.slug ?? null })),
       reviews: reviews.get(row.id) ?? {},
-    });
+    };
+    out.set(row.slug, { ref: { id: row.id, slug: row.slug, name: row.name }, tool });
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
-import { signIn, type TestSession } from "../../../test/support/session.ts";
+import { form, signIn, type TestSession } from "../../../test/support/session.ts";
 
 reportSkippedPostgres("community votes, picks and bookmarks");
 
@@ -104,11 +104,7 @@ describe.each(testEngines())("community on %s", (engine) => {
   });
 
   it("sends signed-out voters to sign in and back, counting nothing", async () => {
-    const res = await t.request("/tools/qdrant/vote", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "value=ship&return_to=%2Ftools%3Fpage%3D2",
-    });
+    const res = await t.request("/tools/qdrant/vote", form({ value: "ship", return_to: "/tools?page=2" }));
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/sign-in?next=%2Ftools%3Fpage%3D2&reason=vote");
     expect(await votesOn("qdrant")).toHaveLength(0);
@@ -209,11 +205,7 @@ describe.each(testEngines())("community on %s", (engine) => {
   });
 
   it("keeps signed-out bookmarks in the browser and merges them into the account on sign-in", async () => {
-    const res = await t.request("/tools/langchain/bookmark", {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "bookmarked=yes",
-    });
+    const res = await t.request("/tools/langchain/bookmark", form({ bookmarked: "yes" }));
     expect(res.status).toBe(303);
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith("sos_bookmarks="));
     expect(cookie).toMatch(/^sos_bookmarks=langchain;.*HttpOnly/);

@@ -4,6 +4,7 @@
  * table in the same transaction; counts are never incremented.
  */
 import { PostgresAdapter } from "kysely";
+import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { type CommunitySummary, summarizeCommunity } from "../../domain/community.ts";
 import type { ToolRef } from "../catalog/service.ts";
@@ -17,8 +18,6 @@ export interface PickSplit {
   total: number;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /**
  * Serializes changes to one tool's figures. PostgreSQL takes a row lock so concurrent
  * transactions count after one another; SQLite has a single writer already.
@@ -30,7 +29,7 @@ async function lockTool(trx: Db, toolId: number): Promise<void> {
 }
 
 /** Recomputes a tool's community figures from its votes; call inside the change's transaction. */
-export async function recomputeCommunity(trx: Db, toolId: number): Promise<CommunitySummary> {
+async function recomputeCommunity(trx: Db, toolId: number): Promise<CommunitySummary> {
   const rows = await trx
     .selectFrom("votes")
     .select(["value", (eb) => eb.fn.countAll<number>().as("n")])

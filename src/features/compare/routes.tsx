@@ -7,7 +7,7 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
-import { findToolRefs, getTools, listToolNames, type ToolRef } from "../catalog/service.ts";
+import { getToolsWithRefs, listToolNames } from "../catalog/service.ts";
 import { pickSplit } from "../community/service.ts";
 import { featuredPairs } from "./service.ts";
 import { CompareIndex, ComparePage } from "./views.tsx";
@@ -44,22 +44,21 @@ export function compareRoutes(deps: Deps) {
 
   app.get("/compare/:pair", async (c) => {
     const raw = c.req.param("pair");
-    const found = await getTools(db, candidateSlugs(raw));
+    const found = await getToolsWithRefs(db, candidateSlugs(raw));
     const pair = parsePair(raw, (s) => found.has(s));
     const a = pair && found.get(pair.a);
     const b = pair && found.get(pair.b);
     if (pair && a && b && a !== b) {
-      const canonical = comparePath(a.slug, b.slug);
+      const canonical = comparePath(a.ref.slug, b.ref.slug);
       if (c.req.path !== canonical) return c.redirect(canonical, 301);
-      const [refA, refB] = await findToolRefs(db, [a.slug, b.slug]);
-      const picks = await pickSplit(db, refA as ToolRef, refB as ToolRef, c.get("viewer").user?.id);
+      const picks = await pickSplit(db, a.ref, b.ref, c.get("viewer").user?.id);
       return sendPage(
         c,
         <ComparePage
-          a={a}
-          b={b}
-          split={reviewerSplit(a, b)}
-          pricing={pricingRead(a, b)}
+          a={a.tool}
+          b={b.tool}
+          split={reviewerSplit(a.tool, b.tool)}
+          pricing={pricingRead(a.tool, b.tool)}
           canonical={`${config.siteUrl}${canonical}`}
           path={canonical}
           picks={picks}

@@ -1,6 +1,8 @@
 /** Comparisons: two tools side by side, and the featured pairs. */
+
+import type { Db } from "../../db/types.ts";
 import { comparePath } from "../../domain/compare-path.ts";
-import { type Db, type ToolSummary, toolsByScore } from "../catalog/service.ts";
+import { type ToolSummary, toolsByScore } from "../catalog/service.ts";
 
 export const REFERENCE_PAIR = ["gemini-2-5-flash-native-audio-output", "smolvlm2-2b"] as const;
 
@@ -35,8 +37,15 @@ export async function featuredPairs(db: Db): Promise<FeaturedPair[]> {
   return pairs;
 }
 
-/** The pairs readers pick on most: the home page's popular comparisons. */
-export async function popularPairs(db: Db, limit: number): Promise<FeaturedPair[]> {
+/** The home page's comparisons: the most picked pairs, or the featured ones until readers pick. */
+export async function homePairs(db: Db, limit: number): Promise<{ popular: boolean; pairs: FeaturedPair[] }> {
+  const popular = await popularPairs(db, limit);
+  if (popular.length > 0) return { popular: true, pairs: popular };
+  return { popular: false, pairs: (await featuredPairs(db)).slice(0, limit) };
+}
+
+/** The pairs readers pick on most. */
+async function popularPairs(db: Db, limit: number): Promise<FeaturedPair[]> {
   const rows = await db
     .selectFrom("picks")
     .innerJoin("tools as a", "a.id", "picks.low_tool_id")

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Deps } from "../../http/deps.ts";
 import { sendPage } from "../../http/page.tsx";
 import { latestVerdicts, listCategories } from "../catalog/service.ts";
-import { featuredPairs, popularPairs } from "../compare/service.ts";
+import { homePairs } from "../compare/service.ts";
 import { HomePage, MethodologyPage } from "./views.tsx";
 
 /** The home and methodology routes. */
@@ -12,18 +12,16 @@ export function homeRoutes(deps: Deps) {
   const { db, config } = deps;
 
   app.get("/", async (c) => {
-    const [latest, featured, popular, categories] = await Promise.all([
+    const [latest, comparisons, categories] = await Promise.all([
       latestVerdicts(db, 6),
-      featuredPairs(db),
-      popularPairs(db, 8),
+      homePairs(db, 8),
       listCategories(db),
     ]);
     return sendPage(
       c,
       <HomePage
         latest={latest}
-        featured={featured}
-        popular={popular}
+        comparisons={comparisons}
         categories={categories}
         canonical={`${config.siteUrl}/`}
       />,

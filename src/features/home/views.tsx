@@ -12,9 +12,8 @@ import { PairList } from "../compare/views.tsx";
 /** / : latest verdicts, featured comparisons, categories, newsletter. */
 export function HomePage(props: {
   latest: ToolSummary[];
-  featured: FeaturedPair[];
-  /** Pairs with the most head-to-head picks; empty until readers pick. */
-  popular: FeaturedPair[];
+  /** The most picked pairs (popular), or the featured ones until readers pick. */
+  comparisons: { popular: boolean; pairs: FeaturedPair[] };
   categories: Category[];
   canonical: string;
 }) {
@@ -56,10 +55,10 @@ export function HomePage(props: {
       </div>
 
       <div class="section-head">
-        <h2>{props.popular.length > 0 ? "Popular comparisons" : "Featured comparisons"}</h2>
+        <h2>{props.comparisons.popular ? "Popular comparisons" : "Featured comparisons"}</h2>
         <a href="/compare">Compare any two</a>
       </div>
-      <PairList pairs={props.popular.length > 0 ? props.popular : props.featured.slice(0, 8)} />
+      <PairList pairs={props.comparisons.pairs} />
 
       <h2>Categories</h2>
       <ul class="chips">

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
-import { confirmLink, signIn, type TestSession } from "../../../test/support/session.ts";
+import { confirmLink, form, signIn, type TestSession } from "../../../test/support/session.ts";
 import { createSignInLink, ensureUser } from "../accounts/service.ts";
 import { CLI_ACTOR, recordAudit } from "../audit/log.ts";
 import { findToolRefs } from "../catalog/service.ts";
@@ -286,11 +286,7 @@ describe.each(testEngines())("moderation on %s", (engine) => {
     for (const action of ["votes/remove", "block", "unblock"]) {
       const path = `/admin/accounts/${id}/${action}`;
       expect((await reader.post(path, { reason: "I do not like them" })).status, path).toBe(403);
-      const anonymous = await t.request(path, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: "reason=Anonymous+attempt",
-      });
+      const anonymous = await t.request(path, form({ reason: "Anonymous attempt" }));
       expect(anonymous.status, path).toBe(401);
     }
     expect(await voteCount("victim@example.com")).toBe(1);

@@ -8,7 +8,7 @@ import { readFields } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { MODERATION_PER_ADMIN } from "../../http/rate-rules.ts";
-import { requireUser } from "../../http/viewer.ts";
+import { requireUser, requireUserForPage } from "../../http/viewer.ts";
 import type { SessionUser } from "../accounts/service.ts";
 import {
   blockAccount,
@@ -33,7 +33,7 @@ import {
 const AUDIT_PAGE_SIZE = 50;
 
 /** Every moderation step is logged with a reason a later reader can understand. */
-export const reasonSchema = z
+const reasonSchema = z
   .string()
   .trim()
   .min(1, "Write a reason: it goes into the audit log next to your name.")
@@ -46,18 +46,6 @@ function accountId(c: Context): number {
   const raw = c.req.param("id") ?? "";
   if (!ID.test(raw)) throw notFound("There is no account with that number.");
   return Number(raw);
-}
-
-/**
- * Pages send signed-out visitors to sign in and back; everyone else goes through requireUser,
- * which answers 403 for accounts without the permission.
- */
-function moderatorForPage(c: Context, permission: Permission): SessionUser | Response {
-  if (!c.get("viewer").user) {
-    const url = new URL(c.req.url);
-    return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
-  }
-  return requireUser(c, permission);
 }
 
 function problemError(problem: ModerationProblem, id: number): HttpError {
@@ -102,14 +90,14 @@ export function moderationRoutes(deps: Deps) {
   const { db } = deps;
 
   app.get("/admin/moderation", async (c) => {
-    const user = moderatorForPage(c, "vote:moderate");
+    const user = requireUserForPage(c, "vote:moderate");
     if (user instanceof Response) return user;
     const tools = await toolVoteOverview(db);
     return sendPage(c, <ModerationOverviewPage tools={tools} canReadAudit={can(user.role, "audit:read")} />);
   });
 
   app.get("/admin/moderation/tools/:slug", async (c) => {
-    const user = moderatorForPage(c, "vote:moderate");
+    const user = requireUserForPage(c, "vote:moderate");
     if (user instanceof Response) return user;
     const slug = c.req.param("slug");
     const history = await voteHistory(db, slug);
@@ -131,7 +119,7 @@ export function moderationRoutes(deps: Deps) {
   });
 
   app.get("/admin/accounts/:id", async (c) => {
-    const user = moderatorForPage(c, "vote:moderate");
+    const user = requireUserForPage(c, "vote:moderate");
     if (user instanceof Response) return user;
     const id = accountId(c);
     const account = await findAccount(db, id);
@@ -206,7 +194,7 @@ export function moderationRoutes(deps: Deps) {
   });
 
   app.get("/admin/audit", async (c) => {
-    const user = moderatorForPage(c, "audit:read");
+    const user = requireUserForPage(c, "audit:read");
     if (user instanceof Response) return user;
     const raw = c.req.query("before");
     if (raw !== undefined && !ID.test(raw)) {

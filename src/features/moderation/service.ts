@@ -3,11 +3,12 @@
  * the append-only audit log every moderation step writes to in the same transaction.
  */
 import { sql } from "kysely";
+import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { Role } from "../../domain/permissions.ts";
 import { endAllSessions, grantRole } from "../accounts/service.ts";
 import { type Actor, accountSubject, recordAudit } from "../audit/log.ts";
-import type { ToolRef } from "../catalog/service.ts";
+import { findToolRefs, type ToolRef } from "../catalog/service.ts";
 import { removeVotesOf } from "../community/service.ts";
 
 export interface AuditEntry {
@@ -73,8 +74,6 @@ export interface AccountDetail {
 export type ModerationProblem = "unknown" | "self" | "already-blocked" | "not-blocked";
 export type ModerationResult<T> = ({ ok: true } & T) | { ok: false; problem: ModerationProblem };
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 // Literal SQL (no bound values) so the grouped expression is textually the same in SELECT and
 // GROUP BY: PostgreSQL compares them as written, and would see $1 and $3 as different.
 const dayOf = sql<string>`substr(votes.created_at, 1, 10)`;
@@ -86,11 +85,7 @@ export async function voteHistory(
   db: Db,
   toolSlug: string,
 ): Promise<{ tool: ToolRef; days: VoteDay[] } | undefined> {
-  const tool = await db
-    .selectFrom("tools")
-    .select(["id", "slug", "name"])
-    .where("slug", "=", toolSlug)
-    .executeTakeFirst();
+  const [tool] = await findToolRefs(db, [toolSlug]);
   if (!tool) return undefined;
   const rows = await db
     .selectFrom("votes")

@@ -1,19 +1,14 @@
 /** Moderation pages: votes per tool, one tool's votes over time, one account, the audit log. */
 import { maskEmail } from "../../domain/email.ts";
 import { FormBasics } from "../../ui/forms.tsx";
+import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import type { ToolRef } from "../catalog/service.ts";
 import type { AccountDetail, AuditEntry, ToolVoteRow, VoteDay, Voter } from "./service.ts";
 
-const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")}`;
-
 /** Operator names such as "cli" have no "@" and are shown whole; addresses are masked. */
 function showActor(email: string): string {
   return email.includes("@") ? maskEmail(email) : email;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function AdminNav(props: { current: "overview" | "audit" | "other"; canReadAudit: boolean }) {
@@ -88,7 +83,7 @@ export function ModerationOverviewPage(props: { tools: ToolVoteRow[]; canReadAud
                   <td class="num">{t.ship}</td>
                   <td class="num">{t.skip}</td>
                   <td class="num">{t.total}</td>
-                  <td>{when(t.lastVoteAt)}</td>
+                  <td>{formatUtcMinute(t.lastVoteAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -205,8 +200,8 @@ export function ToolVotesPage(props: {
                   <td>
                     <ValueBadge value={v.value} />
                   </td>
-                  <td>{when(v.createdAt)}</td>
-                  <td>{when(v.updatedAt)}</td>
+                  <td>{formatUtcMinute(v.createdAt)}</td>
+                  <td>{formatUtcMinute(v.updatedAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -334,7 +329,7 @@ function AuditTable(props: { entries: AuditEntry[]; labelledBy: string; showSubj
             const email = typeof e.detail.email === "string" ? e.detail.email : undefined;
             return (
               <tr>
-                <td>{when(e.at)}</td>
+                <td>{formatUtcMinute(e.at)}</td>
                 <td>
                   {e.actorId !== null ? (
                     <a href={`/admin/accounts/${e.actorId}`}>{showActor(e.actorEmail)}</a>
@@ -409,16 +404,16 @@ export function AccountAdminPage(props: {
         <dd>
           {a.blockedAt ? (
             <>
-              <strong>Blocked</strong> since {when(a.blockedAt)} UTC: {a.blockedReason}
+              <strong>Blocked</strong> since {formatUtcMinute(a.blockedAt)} UTC: {a.blockedReason}
             </>
           ) : (
             "Active"
           )}
         </dd>
         <dt>Joined</dt>
-        <dd>{when(a.createdAt)} UTC</dd>
+        <dd>{formatUtcMinute(a.createdAt)} UTC</dd>
         <dt>Last sign-in</dt>
-        <dd>{a.lastSignInAt ? `${when(a.lastSignInAt)} UTC` : "never"}</dd>
+        <dd>{a.lastSignInAt ? `${formatUtcMinute(a.lastSignInAt)} UTC` : "never"}</dd>
       </dl>
 
       <h2 id="votes-heading">Votes ({a.votes.length})</h2>
@@ -444,8 +439,8 @@ export function AccountAdminPage(props: {
                   <td>
                     <ValueBadge value={v.value} />
                   </td>
-                  <td>{when(v.createdAt)}</td>
-                  <td>{when(v.updatedAt)}</td>
+                  <td>{formatUtcMinute(v.createdAt)}</td>
+                  <td>{formatUtcMinute(v.updatedAt)}</td>
                 </tr>
               ))}
             </tbody>

@@ -7,17 +7,12 @@ import { readFields } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { NEWSLETTER_SEND_PER_ADMIN } from "../../http/rate-rules.ts";
-import { requireUser } from "../../http/viewer.ts";
-import type { SessionUser } from "../accounts/service.ts";
-import {
-  issuePreview,
-  issueWithProgress,
-  MAX_INTRO_LENGTH,
-  newsletterOverview,
-  startIssueSend,
-} from "./admin-service.ts";
+import { requireUser, requireUserForPage } from "../../http/viewer.ts";
+import { issueWithProgress, MAX_INTRO_LENGTH, newsletterOverview, startIssueSend } from "./admin-service.ts";
 import { IssueProgressPage, NewsletterAdminPage } from "./admin-views.tsx";
 import { renderIssueEmail } from "./email.ts";
+import { nextIssueNumber, previewIssue } from "./issues.ts";
+import { parseIssueNumber } from "./links.ts";
 
 /**
  * The email preview is a document of its own, so it gets a policy of its own: mail HTML
@@ -25,8 +20,6 @@ import { renderIssueEmail } from "./email.ts";
  */
 export const EMAIL_PREVIEW_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const ISSUE_NUMBER = /^[1-9]\d{0,8}$/;
 
 /** An intro is optional; line endings are normalised so the limit counts what the reader sees. */
 const introSchema = z
@@ -47,15 +40,6 @@ function parseIntro(raw: string | undefined): IntroResult {
   const parsed = introSchema.safeParse(raw ?? "");
   if (parsed.success) return { ok: true, intro: parsed.data };
   return { ok: false, message: parsed.error.issues[0]?.message ?? "The intro could not be read." };
-}
-
-/** Signed-out visitors go to sign in and come back; accounts without the permission get a 403. */
-function adminForPage(c: Context): SessionUser | Response {
-  if (!c.get("viewer").user) {
-    const url = new URL(c.req.url);
-    return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
-  }
-  return requireUser(c, "newsletter:send");
 }
 
 /** The newsletter's admin routes. */
@@ -79,7 +63,7 @@ export function newsletterAdminRoutes(deps: Deps) {
   }
 
   app.get("/admin/newsletter", async (c) => {
-    const user = adminForPage(c);
+    const user = requireUserForPage(c, "newsletter:send");
     if (user instanceof Response) return user;
     return overviewPage(c, "", { ok: true, intro: "" });
   });
@@ -92,7 +76,7 @@ export function newsletterAdminRoutes(deps: Deps) {
   });
 
   app.get("/admin/newsletter/preview.html", async (c) => {
-    const user = adminForPage(c);
+    const user = requireUserForPage(c, "newsletter:send");
     if (user instanceof Response) return user;
     const result = parseIntro(c.req.query("intro"));
     if (!result.ok) {
@@ -100,7 +84,7 @@ export function newsletterAdminRoutes(deps: Deps) {
         { href: "/admin/newsletter", label: "Back to the newsletter" },
       ]);
     }
-    const preview = await issuePreview(db, result.intro);
+    const preview = await previewIssue(db, { intro: result.intro });
     const { html } = renderIssueEmail({ issue: preview, siteUrl: config.siteUrl });
     return c.body(html, 200, {
       "content-type": "text/html; charset=utf-8",
@@ -120,7 +104,7 @@ export function newsletterAdminRoutes(deps: Deps) {
     // must not mail everyone an issue nobody looked at
     const expected = fields.number;
     if (expected !== undefined && expected !== "") {
-      const { number } = await issuePreview(db, "");
+      const number = await nextIssueNumber(db);
       if (String(number) !== expected) {
         throw new HttpError(
           409,
@@ -143,10 +127,11 @@ export function newsletterAdminRoutes(deps: Deps) {
   });
 
   app.get("/admin/newsletter/issues/:number", async (c) => {
-    const user = adminForPage(c);
+    const user = requireUserForPage(c, "newsletter:send");
     if (user instanceof Response) return user;
     const raw = c.req.param("number");
-    const issue = ISSUE_NUMBER.test(raw) ? await issueWithProgress(db, Number(raw)) : undefined;
+    const number = parseIssueNumber(raw);
+    const issue = number === undefined ? undefined : await issueWithProgress(db, number);
     if (!issue) {
       throw notFound(`There is no issue #${raw.slice(0, 12)}.`, [
         { href: "/admin/newsletter", label: "Back to the newsletter" },

@@ -3,29 +3,20 @@
  * issues with their delivery progress), one issue's progress, and starting a send from the
  * page. Services never render; the views get plain objects.
  */
-import type { Config } from "../../config.ts";
 import type { Db } from "../../db/types.ts";
 import type { Mailer } from "../../mail/mailer.ts";
 import { type Actor, recordAudit } from "../audit/log.ts";
-import { type DeliveryProgress, deliveryProgress } from "./delivery.ts";
-import { previewIssue } from "./issues.ts";
+import { type DeliveryProgress, deliveryProgressOf } from "./delivery.ts";
+import { type IssuePreview, previewIssue } from "./issues.ts";
 import { describeSchedule, nextRun, parseSchedule } from "./schedule.ts";
 import { type NewsletterSendDeps, sendNewIssue } from "./send.ts";
 import { confirmedRecipientsCount } from "./subscriptions.ts";
-import type { Issue, IssueContent } from "./types.ts";
+import type { Issue } from "./types.ts";
 
 /** The longest intro an admin may write. */
 export const MAX_INTRO_LENGTH = 2000;
 /** Past issues the overview lists. */
-export const RECENT_ISSUES = 20;
-
-/** The issue that would go out now. */
-export interface IssuePreview {
-  number: number;
-  subject: string;
-  intro: string;
-  content: IssueContent;
-}
+const RECENT_ISSUES = 20;
 
 /** When the running server sends on its own, or null without NEWSLETTER_SCHEDULE. */
 export interface ScheduleInfo {
@@ -55,7 +46,7 @@ export interface NewsletterOverview {
 }
 
 /** The schedule from the (already validated) config, with its next run after `now`. */
-export function scheduleInfo(raw: string | undefined, now: Date): ScheduleInfo | null {
+function scheduleInfo(raw: string | undefined, now: Date): ScheduleInfo | null {
   if (!raw) return null;
   const schedule = parseSchedule(raw);
   return {
@@ -74,40 +65,25 @@ export async function newsletterOverview(
   const [preview, subscribers, issues] = await Promise.all([
     previewIssue(db, { intro: opts.intro, now }),
     confirmedRecipientsCount(db),
-    recentIssues(db, RECENT_ISSUES),
+    issueRows(db, { limit: RECENT_ISSUES }),
   ]);
   return { schedule: scheduleInfo(opts.schedule, now), subscribers, preview, issues };
 }
 
-/** What an issue would look like if it were created now (for the email preview). */
-export async function issuePreview(db: Db, intro: string): Promise<IssuePreview> {
-  return previewIssue(db, { intro });
-}
-
-const ISSUE_COLUMNS = [
-  "id",
-  "number",
-  "subject",
-  "status",
-  "created_by",
-  "created_at",
-  "sent_at",
-  "scheduled_for",
-] as const;
-
-type IssueColumns = {
-  id: number;
-  number: number;
-  subject: string;
-  status: string;
-  created_by: string;
-  created_at: string;
-  sent_at: string | null;
-  scheduled_for: string | null;
-};
-
-async function withProgress(db: Db, r: IssueColumns): Promise<IssueRow> {
-  return {
+/** Issues as the admin lists them, newest first, with their delivery counts: two queries in all. */
+async function issueRows(db: Db, opts: { limit: number; number?: number }): Promise<IssueRow[]> {
+  let query = db
+    .selectFrom("newsletter_issues")
+    .select(["id", "number", "subject", "status", "created_by", "created_at", "sent_at", "scheduled_for"])
+    .orderBy("number", "desc")
+    .limit(opts.limit);
+  if (opts.number !== undefined) query = query.where("number", "=", opts.number);
+  const rows = await query.execute();
+  const progress = await deliveryProgressOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => ({
     number: r.number,
     subject: r.subject,
     status: r.status === "sent" ? "sent" : "sending",
@@ -115,34 +91,18 @@ async function withProgress(db: Db, r: IssueColumns): Promise<IssueRow> {
     createdAt: r.created_at,
     sentAt: r.sent_at,
     scheduledFor: r.scheduled_for,
-    progress: await deliveryProgress(db, r.id),
-  };
-}
-
-/** The latest issues, sent or still sending, newest first, each with its delivery counts. */
-export async function recentIssues(db: Db, limit: number): Promise<IssueRow[]> {
-  const rows = await db
-    .selectFrom("newsletter_issues")
-    .select(ISSUE_COLUMNS)
-    .orderBy("number", "desc")
-    .limit(limit)
-    .execute();
-  return Promise.all(rows.map((r) => withProgress(db, r)));
+    progress: progress.get(r.id)!,
+  }));
 }
 
 /** One issue with its delivery counts, or undefined when there is no such issue. */
 export async function issueWithProgress(db: Db, number: number): Promise<IssueRow | undefined> {
-  const row = await db
-    .selectFrom("newsletter_issues")
-    .select(ISSUE_COLUMNS)
-    .where("number", "=", number)
-    .executeTakeFirst();
-  return row ? withProgress(db, row) : undefined;
+  return (await issueRows(db, { number, limit: 1 }))[0];
 }
 
 export interface StartSendDeps {
   db: Db;
-  config: Pick<Config, "siteUrl" | "smtpUrl" | "mailFrom" | "outboxDir">;
+  config: NewsletterSendDeps["config"];
   mailer: Mailer;
   /** Called when the issue is completely delivered: the archive and the feed change. */
   onFinished: () => void;

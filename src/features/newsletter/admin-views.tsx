@@ -1,25 +1,26 @@
 import { FormBasics } from "../../ui/forms.tsx";
+import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import type { IssuePreview, IssueRow, NewsletterOverview, ScheduleInfo } from "./admin-service.ts";
+import type { IssueRow, NewsletterOverview, ScheduleInfo } from "./admin-service.ts";
 import { MAX_INTRO_LENGTH } from "./admin-service.ts";
 import { IssueSections } from "./archive-views.tsx";
 import type { DeliveryProgress } from "./delivery.ts";
 import { formatPeriod } from "./email.ts";
+import type { IssuePreview } from "./issues.ts";
 import { issuePath } from "./links.ts";
 import { SCHEDULE_EXAMPLE } from "./schedule.ts";
 
 /** Where the preview's email document lives, with the intro to show. */
-export function previewHtmlPath(intro: string): string {
+function previewHtmlPath(intro: string): string {
   return intro === ""
     ? "/admin/newsletter/preview.html"
     : `/admin/newsletter/preview.html?intro=${encodeURIComponent(intro)}`;
 }
 
-const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-}
+/** "2026-01-05 09:00": an instant to the minute, in UTC. */
+const when = (iso: string) => `${formatUtcMinute(iso)} UTC`;
+/** Who started an issue: an admin's address, "cli", or the schedule. */
+const startedBy = (createdBy: string) => (createdBy === "schedule" ? "the schedule" : createdBy);
 
 /** An instant as the zone's wall clock, e.g. "Mon 5 Jan 2026, 09:00". */
 function inZone(d: Date, timeZone: string): string {
@@ -240,8 +241,8 @@ export function NewsletterAdminPage(props: {
                     <td class="num">{i.progress.sent}</td>
                     <td class="num">{i.progress.failed + i.progress.bounced}</td>
                     <td class="num">{i.progress.total}</td>
-                    <td>{i.createdAt.slice(0, 16).replace("T", " ")}</td>
-                    <td>{i.createdBy === "schedule" ? "the schedule" : i.createdBy}</td>
+                    <td>{formatUtcMinute(i.createdAt)}</td>
+                    <td>{startedBy(i.createdBy)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -288,8 +289,7 @@ export function IssueProgressPage(props: { issue: IssueRow }) {
         <dd>{p.total}</dd>
         <dt>Started</dt>
         <dd>
-          <time datetime={issue.createdAt}>{when(issue.createdAt)}</time> by{" "}
-          {issue.createdBy === "schedule" ? "the schedule" : issue.createdBy}
+          <time datetime={issue.createdAt}>{when(issue.createdAt)}</time> by {startedBy(issue.createdBy)}
         </dd>
         <dt>Finished</dt>
         <dd>{issue.sentAt ? <time datetime={issue.sentAt}>{when(issue.sentAt)}</time> : "Not yet"}</dd>

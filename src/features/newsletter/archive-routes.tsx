@@ -7,10 +7,10 @@ import { etagFor, etagMatches } from "../../http/page-cache.ts";
 import { IssueListPage, IssuePage } from "./archive-views.tsx";
 import { ATOM_CONTENT_TYPE, atomFeed, FEED_ENTRIES, FEED_PATH } from "./feed.ts";
 import { getIssue, listSentIssues } from "./issues.ts";
+import { parseIssueNumber } from "./links.ts";
 
 /** A weekly issue every week for twenty years fits on the archive page. */
 const ARCHIVE_LIMIT = 1040;
-const ISSUE_NUMBER = /^[1-9]\d{0,8}$/;
 
 const ARCHIVE_SUGGESTIONS = [
   { href: "/newsletter/issues", label: "See every issue sent so far" },
@@ -29,13 +29,14 @@ export function newsletterArchiveRoutes(deps: Deps) {
 
   app.get("/newsletter/issues/:number", async (c) => {
     const raw = c.req.param("number");
-    if (!ISSUE_NUMBER.test(raw)) {
+    const number = parseIssueNumber(raw);
+    if (number === undefined) {
       throw notFound(
         "Issues are numbered 1, 2, 3 and so on: an issue's address looks like /newsletter/issues/1.",
         ARCHIVE_SUGGESTIONS,
       );
     }
-    const issue = await getIssue(db, Number(raw));
+    const issue = await getIssue(db, number);
     // an issue still going out stays private until its last message is delivered
     if (issue?.status !== "sent") {
       throw notFound(`Issue #${raw} has not been sent yet.`, ARCHIVE_SUGGESTIONS);

@@ -17,7 +17,7 @@ import { issuePath } from "./links.ts";
 import type { Issue, IssueComparison, IssueContent, IssueVerdict } from "./types.ts";
 
 /** The badge class of a verdict label ("Ship" → badge-ship; "Panel in progress (2/4)" → badge-in-progress). */
-export function badgeClass(label: string): string {
+function badgeClass(label: string): string {
   const word = label.toLowerCase();
   return word === "ship" || word === "skip" || word === "split"
     ? `badge badge-${word}`

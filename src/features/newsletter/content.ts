@@ -15,9 +15,9 @@ export interface IssuePeriod {
 }
 
 /** Caps that keep one issue readable in an inbox, even after a bulk catalog import. */
-export const MAX_VERDICTS = 12;
-export const MAX_COMPARISONS = 8;
-export const MAX_MOVERS = 5;
+const MAX_VERDICTS = 12;
+const MAX_COMPARISONS = 8;
+const MAX_MOVERS = 5;
 
 /** A catalog tool as the issue needs it. */
 export interface CatalogTool {
@@ -92,7 +92,7 @@ export function orderVerdicts(tools: CatalogTool[]): CatalogTool[] {
 }
 
 /** The comparison of two tools, named in the canonical (alphabetical) order of its path. */
-export function toComparison(x: CatalogTool, y: CatalogTool, picks: number): IssueComparison {
+function toComparison(x: CatalogTool, y: CatalogTool, picks: number): IssueComparison {
   const [a, b] = x.slug <= y.slug ? [x, y] : [y, x];
   return {
     path: comparePath(a.slug, b.slug),
@@ -158,7 +158,7 @@ export function mostComparedPair(tools: CatalogTool[], pairs: PairActivity[]): I
 }
 
 /** How far a mover moved, in percentage points; a tool with no votes before moved 0 (it only started). */
-export function moverChange(m: Pick<IssueMover, "shipPercentBefore" | "shipPercentNow">): number {
+function moverChange(m: Pick<IssueMover, "shipPercentBefore" | "shipPercentNow">): number {
   if (m.shipPercentBefore === null || m.shipPercentNow === null) return 0;
   return Math.abs(m.shipPercentNow - m.shipPercentBefore);
 }

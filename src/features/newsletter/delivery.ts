@@ -8,10 +8,12 @@
  */
 import { type ExpressionBuilder, type Kysely, PostgresAdapter, sql } from "kysely";
 import type { Database } from "../../db/schema.ts";
+import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { Mailer } from "../../mail/mailer.ts";
 import { markIssueSent, NEWSLETTER_NAME } from "./issues.ts";
 import { unsubscribeUrl } from "./links.ts";
+import { followedCategories } from "./subscriptions.ts";
 import type { Recipient, RenderedIssue } from "./types.ts";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "bounced";
@@ -47,7 +49,7 @@ export interface Clock {
 }
 
 /** The real clock. */
-export const systemClock: Clock = {
+const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -147,7 +149,6 @@ export function classifySendError(err: unknown): SendFailure {
 }
 
 const clip = (s: string) => (s.length > 500 ? `${s.slice(0, 497)}…` : s);
-const iso = (ms: number) => new Date(ms).toISOString();
 const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** The Message-ID every attempt of one delivery carries, so receivers can drop a resent copy. */
@@ -199,14 +200,29 @@ export async function enqueueIssue(
 
 /** Rows per status for one issue (the admin page and the CLI show it). */
 export async function deliveryProgress(db: Db, issueId: number): Promise<DeliveryProgress> {
+  return (await deliveryProgressOf(db, [issueId])).get(issueId)!;
+}
+
+/** Rows per status for several issues in one query (the admin's list of issues). */
+export async function deliveryProgressOf(
+  db: Db,
+  issueIds: readonly number[],
+): Promise<Map<number, DeliveryProgress>> {
+  const out = new Map<number, DeliveryProgress>(
+    issueIds.map((issueId) => [
+      issueId,
+      { issueId, total: 0, pending: 0, sending: 0, sent: 0, failed: 0, bounced: 0 },
+    ]),
+  );
+  if (issueIds.length === 0) return out;
   const rows = await db
     .selectFrom("deliveries")
-    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("issue_id", "=", issueId)
-    .groupBy("status")
+    .select(["issue_id", "status", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("issue_id", "in", issueIds)
+    .groupBy(["issue_id", "status"])
     .execute();
-  const p: DeliveryProgress = { issueId, total: 0, pending: 0, sending: 0, sent: 0, failed: 0, bounced: 0 };
   for (const r of rows) {
+    const p = out.get(r.issue_id)!;
     const n = Number(r.n);
     p.total += n;
     switch (r.status as DeliveryStatus) {
@@ -218,7 +234,7 @@ export async function deliveryProgress(db: Db, issueId: number): Promise<Deliver
         p[r.status as DeliveryStatus] += n;
     }
   }
-  return p;
+  return out;
 }
 
 /** A row this sender holds. */
@@ -307,27 +323,15 @@ async function claimBatch(
 /** Joins claimed rows with their subscriber and followed category slugs: two queries per batch. */
 async function loadRecipients(db: Db, claimed: ClaimedRow[]): Promise<Claimed[]> {
   const ids = claimed.map((c) => c.subscriberId);
-  const [subscribers, follows] = await Promise.all([
+  const [subscribers, slugs] = await Promise.all([
     db
       .selectFrom("subscribers")
       .select(["id", "email", "status", "unsubscribe_token"])
       .where("id", "in", ids)
       .execute(),
-    db
-      .selectFrom("subscriber_categories")
-      .innerJoin("categories", "categories.id", "subscriber_categories.category_id")
-      .select(["subscriber_categories.subscriber_id", "categories.slug"])
-      .where("subscriber_categories.subscriber_id", "in", ids)
-      .orderBy("categories.slug")
-      .execute(),
+    followedCategories(db, ids),
   ]);
   const byId = new Map(subscribers.map((s) => [s.id, s]));
-  const slugs = new Map<number, string[]>();
-  for (const f of follows) {
-    const list = slugs.get(f.subscriber_id) ?? [];
-    list.push(f.slug);
-    slugs.set(f.subscriber_id, list);
-  }
   return claimed.map((c) => {
     const s = byId.get(c.subscriberId);
     return {
@@ -356,7 +360,7 @@ async function release(db: Db, issueId: number, ids: number[], now: number): Pro
  * Makes every row left 'sending' by an earlier sender due at once. Safe only when no other
  * sender is at work on the issue (see RunOptions.reclaimNow). Returns how many rows it freed.
  */
-export async function reclaimInDoubt(db: Db, issueId: number, now = Date.now()): Promise<number> {
+async function reclaimInDoubt(db: Db, issueId: number, now = Date.now()): Promise<number> {
   const result = await db
     .updateTable("deliveries")
     .set({ status: "pending", next_attempt_at: iso(now) })
@@ -635,7 +639,7 @@ export interface UnfinishedIssue {
 }
 
 /** Issues whose send has not finished (killed, or still running elsewhere), oldest first. */
-export async function unfinishedIssues(db: Db): Promise<UnfinishedIssue[]> {
+async function unfinishedIssues(db: Db): Promise<UnfinishedIssue[]> {
   return db
     .selectFrom("newsletter_issues")
     .select(["id", "number"])

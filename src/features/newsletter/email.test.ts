@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  escapeHtml,
-  formatPeriod,
-  html,
-  introParagraphs,
-  renderIssueEmail,
-  SafeHtml,
-  splitByFollowed,
-} from "./email.ts";
+import { formatPeriod, introParagraphs, renderIssueEmail, splitByFollowed } from "./email.ts";
 import { preferencesUrl, unsubscribeUrl } from "./links.ts";
 import type { IssueContent, Recipient } from "./types.ts";
 
@@ -99,15 +91,7 @@ function hrefs(doc: string): string[] {
   return [...doc.matchAll(/href="([^"]*)"/g)].map((m) => (m[1] ?? "").replace(/&amp;/g, "&"));
 }
 
-describe("the html helper", () => {
-  it("escapes every interpolation and passes SafeHtml through", () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-    const inner = html`<b>${"<i>"}</b>`;
-    expect(String(html`<p>${inner}${["<", new SafeHtml("<br>")]}${null}${false}${3}</p>`)).toBe(
-      "<p><b>&lt;i&gt;</b>&lt;<br>3</p>",
-    );
-  });
-
+describe("the issue's text helpers", () => {
   it("splits the intro into paragraphs and lines", () => {
     expect(introParagraphs("  \n\nOne\r\ntwo\n \n\n Three \n")).toEqual([["One", "two"], ["Three"]]);
     expect(introParagraphs("   ")).toEqual([]);

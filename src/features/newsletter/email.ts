@@ -3,6 +3,7 @@
  * no images, no stylesheet) and a plain-text part with the same content and links.
  */
 import { formatScore } from "../../domain/panel.ts";
+import { html, SafeHtml } from "../../mail/html.ts";
 import { isEmptyContent, issueSummaryLine } from "./content.ts";
 import { preferencesUrl, unsubscribeUrl } from "./links.ts";
 import type {
@@ -13,46 +14,6 @@ import type {
   Recipient,
   RenderedIssue,
 } from "./types.ts";
-
-// ---------------------------------------------------------------------------------------------
-// Escaping: every value interpolated into `html` is escaped unless it is already SafeHtml.
-
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-}
-
-/** Markup already escaped; `html` passes it through unchanged. */
-export class SafeHtml {
-  constructor(readonly value: string) {}
-  toString(): string {
-    return this.value;
-  }
-}
-
-type HtmlValue = SafeHtml | string | number | null | undefined | false | readonly HtmlValue[];
-
-function renderValue(v: HtmlValue): string {
-  if (v === null || v === undefined || v === false) return "";
-  if (v instanceof SafeHtml) return v.value;
-  if (Array.isArray(v)) return v.map(renderValue).join("");
-  return escapeHtml(String(v));
-}
-
-/** A tagged template that escapes every interpolated value, so catalog text can never become markup. */
-export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
-  let out = strings[0] ?? "";
-  for (let i = 0; i < values.length; i++) out += renderValue(values[i] as HtmlValue) + (strings[i + 1] ?? "");
-  return new SafeHtml(out);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Shaping shared by the email, the feed and the archive page.
@@ -106,7 +67,7 @@ function partsEmpty(p: IssueParts): boolean {
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** "24 Nov 2026" (UTC): one date format for the email, the archive and the feed. */
-export function formatDay(iso: string): string {
+function formatDay(iso: string): string {
   const d = new Date(iso);
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
@@ -124,7 +85,7 @@ export function formatPeriod(startIso: string, endIso: string): string {
 }
 
 /** "3 picks", "1 pick". */
-export function picksLabel(n: number): string {
+function picksLabel(n: number): string {
   return `${n} ${n === 1 ? "pick" : "picks"}`;
 }
 

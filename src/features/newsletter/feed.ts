@@ -1,13 +1,13 @@
 /** The newsletter archive as an Atom 1.0 feed (RFC 4287), one entry per sent issue. */
+
+import { html, type SafeHtml } from "../../mail/html.ts";
 import { isEmptyContent, issueSummaryLine } from "./content.ts";
 import {
   comparisonFacts,
-  html,
   type IssueParts,
   introParagraphs,
   moverMove,
   moverVotes,
-  type SafeHtml,
   SECTION_TITLES,
   verdictFacts,
 } from "./email.ts";
@@ -60,7 +60,7 @@ function comparisonItem(c: IssueComparison, siteUrl: string): SafeHtml {
 }
 
 /** An issue as a plain HTML fragment for feed readers: semantic markup, absolute links, no styles. */
-export function issueFragmentHtml(issue: Pick<Issue, "intro" | "content">, siteUrl: string): string {
+function issueFragmentHtml(issue: Pick<Issue, "intro" | "content">, siteUrl: string): string {
   const p: IssueParts = issue.content;
   const parts: SafeHtml[] = introParagraphs(issue.intro).map(
     (lines) => html`<p>${lines.map((l, i) => (i === 0 ? html`${l}` : html`<br>${l}`))}</p>`,
@@ -100,7 +100,7 @@ export function issueFragmentHtml(issue: Pick<Issue, "intro" | "content">, siteU
 }
 
 /** The entry's summary: the intro's first paragraph, or a count of what the issue holds. */
-export function issueSummary(issue: Pick<Issue, "intro" | "content">): string {
+function issueSummary(issue: Pick<Issue, "intro" | "content">): string {
   const first = introParagraphs(issue.intro)[0]?.join(" ");
   if (!first) return issueSummaryLine(issue.content);
   return first.length <= 280 ? first : `${first.slice(0, 279).trimEnd()}…`;

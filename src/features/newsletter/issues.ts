@@ -1,6 +1,7 @@
 /** Newsletter issues: created with their content frozen, previewed, read back and marked sent. */
 import type { Selectable } from "kysely";
 import type { NewsletterIssuesTable } from "../../db/schema.ts";
+import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { buildIssueContent, type IssuePeriod, issueHeadline } from "./content.ts";
 import type { Issue, IssueContent } from "./types.ts";
@@ -15,12 +16,8 @@ export const NEWSLETTER_NAME = "Weekly AI Tool Verdicts";
 
 type IssueRow = Selectable<NewsletterIssuesTable>;
 
-function toIso(now: number | Date | undefined): string {
-  return new Date(now ?? Date.now()).toISOString();
-}
-
 /** The subject line of issue number n. */
-export function issueSubject(number: number, content: IssueContent): string {
+function issueSubject(number: number, content: IssueContent): string {
   return `${NEWSLETTER_NAME} #${number}: ${issueHeadline(content)}`;
 }
 
@@ -37,14 +34,24 @@ function toIssue(row: IssueRow): Issue {
   };
 }
 
-/** The next issue's number and period, from the latest issue (sent or not). */
-async function nextSlot(db: Db, now: string): Promise<{ number: number; period: IssuePeriod }> {
-  const last = await db
+/** The latest issue's number and period end (sent or not); undefined before the first issue. */
+function lastIssue(db: Db) {
+  return db
     .selectFrom("newsletter_issues")
     .select(["number", "period_end"])
     .orderBy("number", "desc")
     .limit(1)
     .executeTakeFirst();
+}
+
+/** The number the next issue will get: one query, without building its content. */
+export async function nextIssueNumber(db: Db): Promise<number> {
+  return ((await lastIssue(db))?.number ?? 0) + 1;
+}
+
+/** The next issue's number and period, from the latest issue (sent or not). */
+async function nextSlot(db: Db, now: string): Promise<{ number: number; period: IssuePeriod }> {
+  const last = await lastIssue(db);
   const since = last?.period_end ?? new Date(Date.parse(now) - FIRST_PERIOD_MS).toISOString();
   // a clock set back must not produce a period that ends before it starts
   const until = now > since ? now : since;
@@ -75,7 +82,7 @@ export async function createIssue(
   db: Db,
   opts: { intro: string; createdBy: string; now?: number | Date; scheduledFor?: string },
 ): Promise<{ issue: Issue; created: boolean }> {
-  const now = toIso(opts.now);
+  const now = iso(opts.now);
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(async (trx) => {
@@ -111,12 +118,20 @@ export async function createIssue(
   }
 }
 
+/** The issue that would go out now. */
+export interface IssuePreview {
+  number: number;
+  subject: string;
+  intro: string;
+  content: IssueContent;
+}
+
 /** What the next issue would say if it were created now; nothing is saved. */
 export async function previewIssue(
   db: Db,
   opts: { intro: string; now?: number | Date },
-): Promise<{ subject: string; number: number; intro: string; content: IssueContent }> {
-  const { number, period } = await nextSlot(db, toIso(opts.now));
+): Promise<IssuePreview> {
+  const { number, period } = await nextSlot(db, iso(opts.now));
   const content = await buildIssueContent(db, period);
   return { subject: issueSubject(number, content), number, intro: opts.intro.trim(), content };
 }
@@ -147,7 +162,7 @@ export async function listSentIssues(db: Db, opts: { limit: number }): Promise<I
 export async function markIssueSent(db: Db, issueId: number, now?: number | Date): Promise<boolean> {
   const result = await db
     .updateTable("newsletter_issues")
-    .set({ status: "sent", sent_at: toIso(now) })
+    .set({ status: "sent", sent_at: iso(now) })
     .where("id", "=", issueId)
     .where("status", "=", "sending")
     .executeTakeFirst();

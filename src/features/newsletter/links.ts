@@ -19,3 +19,8 @@ export function confirmUrl(siteUrl: string, token: string): string {
 export function issuePath(number: number): string {
   return `/newsletter/issues/${number}`;
 }
+
+/** An issue number as it appears in an address ("1", "42"), or undefined for anything else. */
+export function parseIssueNumber(raw: string): number | undefined {
+  return /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
+}

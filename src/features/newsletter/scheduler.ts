@@ -21,9 +21,9 @@ import { type NewsletterSendDeps, resumeSends, sendNewIssue } from "./send.ts";
 /** The longest single timer: a sleep is cut into pieces no longer than this. */
 export const MAX_TIMER_MS = 60 * 60_000;
 /** A missed slot is still sent while it is younger than this. */
-export const MISSED_SLOT_GRACE_MS = 24 * 60 * 60_000;
+const MISSED_SLOT_GRACE_MS = 24 * 60 * 60_000;
 /** After a failed send, how long until the scheduler tries again. */
-export const RETRY_MS = 10 * 60_000;
+const RETRY_MS = 10 * 60_000;
 
 /** A pending timer. */
 export interface TimerHandle {
@@ -34,7 +34,7 @@ export interface TimerHandle {
 export type SetTimer = (fn: () => void, ms: number) => TimerHandle;
 
 /** Real timers, unref'ed: a waiting scheduler must never keep the process alive. */
-export const realTimer: SetTimer = (fn, ms) => {
+const realTimer: SetTimer = (fn, ms) => {
   const t = setTimeout(fn, ms);
   t.unref();
   return { clear: () => clearTimeout(t) };

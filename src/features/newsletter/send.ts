@@ -22,9 +22,9 @@ import { createIssue, getIssue } from "./issues.ts";
 import type { Issue } from "./types.ts";
 
 /** SMTP connections a bulk send keeps open; a few is what relays welcome from one client. */
-export const BULK_CONNECTIONS = 4;
+const BULK_CONNECTIONS = 4;
 /** Messages in flight at once: twice the connections, so none idles while we write to the database. */
-export const BULK_CONCURRENCY = 2 * BULK_CONNECTIONS;
+const BULK_CONCURRENCY = 2 * BULK_CONNECTIONS;
 
 export interface NewsletterSendDeps {
   db: Db;
@@ -49,9 +49,8 @@ export function createBulkMailer(config: NewsletterSendDeps["config"]): Mailer {
 }
 
 /** The per-recipient render function of one issue. */
-export function issueRenderer(issue: Issue, siteUrl: string): DeliveryContext["render"] {
-  const frozen = { number: issue.number, subject: issue.subject, intro: issue.intro, content: issue.content };
-  return (recipient) => renderIssueEmail({ issue: frozen, recipient, siteUrl });
+function issueRenderer(issue: Issue, siteUrl: string): DeliveryContext["render"] {
+  return (recipient) => renderIssueEmail({ issue, recipient, siteUrl });
 }
 
 async function withTransport<T>(

@@ -1,12 +1,14 @@
 /** Subscribing (double opt-in), confirming, unsubscribing (RFC 8058 one-click too) and preferences. */
 import { type Context, Hono } from "hono";
-import { normalizeEmail } from "../../domain/email.ts";
+import { EMAIL_MAX_LENGTH, normalizeEmail } from "../../domain/email.ts";
 import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
-import { badRequest, HttpError } from "../../http/errors.ts";
+import { HttpError } from "../../http/errors.ts";
+import { parseForm } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { NEWSLETTER_PER_ADDRESS, NEWSLETTER_PER_CLIENT } from "../../http/rate-rules.ts";
+import { isTokenShaped } from "../accounts/tokens.ts";
 import { listCategories } from "../catalog/service.ts";
 import { confirmUrl, preferencesUrl, unsubscribeUrl } from "./links.ts";
 import { alreadySubscribedMail, confirmationMail } from "./subscribe-mail.ts";
@@ -27,8 +29,6 @@ import {
   subscribe,
   unsubscribe,
 } from "./subscriptions.ts";
-
-const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
 const CONFIRM_PROBLEMS: Record<ConfirmProblem, [title: string, detail: string]> = {
   unknown: [
@@ -71,13 +71,6 @@ function unknownSubscriberLink(): HttpError {
 type FormBody = Record<string, unknown>;
 
 /** The form with repeated fields kept (the category checkboxes), or a 400 when it cannot be read. */
-async function readForm(c: Context): Promise<FormBody> {
-  try {
-    return await c.req.parseBody({ all: true });
-  } catch {
-    throw badRequest("The form could not be read. Reload the page and send it again.");
-  }
-}
 
 const first = (value: unknown): string | undefined =>
   typeof value === "string" ? value : Array.isArray(value) ? first(value[0]) : undefined;
@@ -110,11 +103,11 @@ export function newsletterSubscribeRoutes(deps: Deps) {
   });
 
   app.post("/newsletter", async (c) => {
-    const body = await readForm(c);
+    const body = await parseForm(c, { all: true });
     const slugs = strings(body.category);
     const parsed = normalizeEmail(first(body.email));
     if (!parsed.ok) {
-      const typed = (first(body.email) ?? "").slice(0, 254);
+      const typed = (first(body.email) ?? "").slice(0, EMAIL_MAX_LENGTH);
       const page = (
         <SubscribePage
           categories={await categoryRefs()}
@@ -172,7 +165,7 @@ export function newsletterSubscribeRoutes(deps: Deps) {
 
   app.get("/newsletter/confirm", async (c) => {
     const token = tokenOf(c);
-    if (!TOKEN.test(token)) throw confirmProblem("unknown");
+    if (!isTokenShaped(token)) throw confirmProblem("unknown");
     const seen = await inspectConfirmation(db, token);
     if (!seen.ok) throw confirmProblem(seen.problem);
     // the page holds a live token: the shared page cache must never replay it
@@ -181,8 +174,8 @@ export function newsletterSubscribeRoutes(deps: Deps) {
   });
 
   app.post("/newsletter/confirm", async (c) => {
-    const token = tokenOf(c, await readForm(c));
-    if (!TOKEN.test(token)) throw confirmProblem("unknown");
+    const token = tokenOf(c, await parseForm(c, { all: true }));
+    if (!isTokenShaped(token)) throw confirmProblem("unknown");
     const result = await confirmSubscription(db, { token });
     if (!result.ok) throw confirmProblem(result.problem);
     return c.redirect(
@@ -193,7 +186,7 @@ export function newsletterSubscribeRoutes(deps: Deps) {
 
   app.get("/newsletter/unsubscribe", async (c) => {
     const token = tokenOf(c);
-    if (!TOKEN.test(token)) throw unknownSubscriberLink();
+    if (!isTokenShaped(token)) throw unknownSubscriberLink();
     const found = await getPreferences(db, { token });
     if (!found.ok) throw unknownSubscriberLink();
     c.header("cache-control", "no-store");
@@ -205,8 +198,8 @@ export function newsletterSubscribeRoutes(deps: Deps) {
   // "List-Unsubscribe=One-Click" to the List-Unsubscribe address) land here alike: no
   // cookie, no CSRF token (signed out, no Origin: allowed by the CSRF layer), answered 200.
   app.post("/newsletter/unsubscribe", async (c) => {
-    const token = tokenOf(c, await readForm(c));
-    if (!TOKEN.test(token)) throw unknownSubscriberLink();
+    const token = tokenOf(c, await parseForm(c, { all: true }));
+    if (!isTokenShaped(token)) throw unknownSubscriberLink();
     const result = await unsubscribe(db, { token });
     if (!result.ok) throw unknownSubscriberLink();
     c.header("cache-control", "no-store");
@@ -215,7 +208,7 @@ export function newsletterSubscribeRoutes(deps: Deps) {
 
   app.get("/newsletter/preferences", async (c) => {
     const token = tokenOf(c);
-    if (!TOKEN.test(token)) throw unknownSubscriberLink();
+    if (!isTokenShaped(token)) throw unknownSubscriberLink();
     const found = await getPreferences(db, { token });
     if (!found.ok) throw unknownSubscriberLink();
     const { email, status, categorySlugs } = found.preferences;
@@ -240,9 +233,9 @@ export function newsletterSubscribeRoutes(deps: Deps) {
   });
 
   app.post("/newsletter/preferences", async (c) => {
-    const body = await readForm(c);
+    const body = await parseForm(c, { all: true });
     const token = tokenOf(c, body);
-    if (!TOKEN.test(token)) throw unknownSubscriberLink();
+    if (!isTokenShaped(token)) throw unknownSubscriberLink();
     const slugs = strings(body.category);
     const result = await setPreferences(db, { token, categorySlugs: slugs });
     if (result.ok) {

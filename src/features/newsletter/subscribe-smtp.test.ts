@@ -2,60 +2,28 @@
  * Double opt-in through real SMTP: the app's nodemailer transport talks to an smtp-server on
  * loopback, and the test follows the link in the received message as a reader would.
  */
-import type { AddressInfo } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
+import { form } from "../../../test/support/session.ts";
+import { type SmtpSink, startSmtpSink } from "../../../test/support/smtp-sink.ts";
 
-interface Received {
-  rcptTo: string[];
-  mail: ParsedMail;
-}
-
-let smtp: SMTPServer;
+let smtp: SmtpSink;
 let t: TestApp;
-const inbox: Received[] = [];
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        // parsed before the 250 reply, so the message is here by the time the app responds
-        simpleParser(Buffer.concat(chunks)).then(
-          (mail) => {
-            inbox.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), mail });
-            callback();
-          },
-          (err: Error) => callback(err),
-        );
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const { port } = smtp.server.address() as AddressInfo;
-  t = await createTestApp("sqlite", { SMTP_URL: `smtp://127.0.0.1:${port}` });
+  smtp = await startSmtpSink();
+  t = await createTestApp("sqlite", { SMTP_URL: smtp.url });
 });
 
 afterAll(async () => {
   t?.deps.mailer.close();
   await t?.dispose();
-  await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  await smtp?.close();
 });
 
 beforeEach(() => {
-  inbox.length = 0;
-});
-
-const form = (fields: Record<string, string>): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  body: new URLSearchParams(fields).toString(),
+  smtp.accepted.length = 0;
 });
 
 /** The path and query of a link, for app.request. */
@@ -65,10 +33,10 @@ const target = (link: string) => {
 };
 
 /** The one message the server received for an address. */
-function receivedBy(email: string): ParsedMail {
-  const mine = inbox.filter((m) => m.rcptTo.includes(email));
+async function receivedBy(email: string): Promise<ParsedMail> {
+  const mine = smtp.accepted.filter((m) => m.rcptTo.includes(email));
   expect(mine).toHaveLength(1);
-  return mine[0]!.mail;
+  return simpleParser(mine[0]!.raw!);
 }
 
 const statusOf = async (email: string) =>
@@ -87,7 +55,7 @@ describe("newsletter double opt-in over SMTP", () => {
     expect(asked.status).toBe(303);
     expect(asked.headers.get("location")).toBe("/newsletter/check-email");
 
-    const mail = receivedBy(email);
+    const mail = await receivedBy(email);
     expect(mail.subject).toBe("Confirm your subscription to Weekly AI Tool Verdicts");
     expect(mail.from?.value).toEqual([{ address: "no-reply@localhost", name: "Ship or Skip" }]);
     const link = /https?:\/\/\S+\/newsletter\/confirm\?token=[A-Za-z0-9_-]+/.exec(mail.text ?? "")?.[0];
@@ -115,14 +83,14 @@ describe("newsletter double opt-in over SMTP", () => {
   it("tells a subscribed inbox it already is, with a one-click unsubscribe that works", async () => {
     const email = "again@example.com";
     await t.request("/newsletter", form({ email }));
-    const first = receivedBy(email);
+    const first = await receivedBy(email);
     const link = /https?:\/\/\S+\/newsletter\/confirm\?token=[A-Za-z0-9_-]+/.exec(first.text ?? "")?.[0];
     const token = new URL(link!).searchParams.get("token")!;
     expect((await t.request("/newsletter/confirm", form({ token }))).status).toBe(303);
 
-    inbox.length = 0;
+    smtp.accepted.length = 0;
     expect((await t.request("/newsletter", form({ email }))).status).toBe(303);
-    const notice = receivedBy(email);
+    const notice = await receivedBy(email);
     expect(notice.subject).toBe("You are already subscribed to Weekly AI Tool Verdicts");
     // a long header arrives folded over lines; unfold it as a mail client does
     const header = (name: string) =>

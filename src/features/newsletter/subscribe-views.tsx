@@ -1,6 +1,6 @@
 /** Newsletter pages: subscribe, check your email, confirm, unsubscribe and preferences. */
 import { maskEmail } from "../../domain/email.ts";
-import { FormBasics } from "../../ui/forms.tsx";
+import { EmailInput, FormBasics } from "../../ui/forms.tsx";
 import { Layout } from "../../ui/layout.tsx";
 import { OutboxNote } from "../accounts/views.tsx";
 import type { CategoryRef } from "../catalog/service.ts";
@@ -70,13 +70,8 @@ export function SubscribePage(props: SubscribePageProps) {
         <FormBasics returnTo="/newsletter" />
         <div class="field">
           <label for="subscribe-email">Email</label>
-          <input
+          <EmailInput
             id="subscribe-email"
-            type="email"
-            name="email"
-            autocomplete="email"
-            required
-            maxlength={254}
             value={props.email ?? ""}
             aria-invalid={props.error ? "true" : undefined}
             aria-describedby={props.error ? "subscribe-email-error" : undefined}

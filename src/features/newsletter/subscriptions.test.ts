@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
-import { signIn } from "../../../test/support/session.ts";
+import { form, signIn } from "../../../test/support/session.ts";
 import { normalizeEmail } from "../../domain/email.ts";
 import type { OutgoingMail } from "../../mail/mailer.ts";
 import { hashToken } from "../accounts/tokens.ts";
@@ -22,18 +22,6 @@ import {
 reportSkippedPostgres("newsletter subscriptions");
 
 type Fields = Record<string, string | string[]>;
-
-function encode(fields: Fields): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) params.append(k, one);
-  return params.toString();
-}
-
-const form = (fields: Fields, headers: Record<string, string> = {}): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-  body: encode(fields),
-});
 
 /** Page text with the entities hono/jsx writes turned back into characters. */
 const decode = (html: string) =>

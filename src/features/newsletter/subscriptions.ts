@@ -3,6 +3,8 @@
  * Subscribing never reveals an address's state to the requester; it only decides which
  * message the inbox's owner gets.
  */
+
+import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { hashToken, newToken } from "../accounts/tokens.ts";
 
@@ -30,8 +32,6 @@ export interface Preferences {
   /** Followed category slugs, in name order. */
   categorySlugs: string[];
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function toStatus(value: string): SubscriberStatus {
   return value === "confirmed" || value === "unsubscribed" || value === "bounced" ? value : "pending";
@@ -114,7 +114,7 @@ export async function subscribe(
  * (its owner never agreed to be stored); a former subscriber who asked again and let the link
  * lapse goes back to what they were, bounced or unsubscribed, keeping their history.
  */
-export async function purgeExpired(db: Db, now = Date.now()): Promise<number> {
+async function purgeExpired(db: Db, now = Date.now()): Promise<number> {
   const lapsed = () =>
     db
       .updateTable("subscribers")
@@ -215,21 +215,37 @@ export async function getPreferences(
     .where("unsubscribe_token", "=", opts.token)
     .executeTakeFirst();
   if (!row) return { ok: false, problem: "unknown" };
-  const follows = await db
-    .selectFrom("subscriber_categories")
-    .innerJoin("categories", "categories.id", "subscriber_categories.category_id")
-    .select("categories.slug")
-    .where("subscriber_categories.subscriber_id", "=", row.id)
-    .orderBy("categories.name")
-    .execute();
+  const follows = await followedCategories(db, [row.id]);
   return {
     ok: true,
     preferences: {
       email: row.email,
       status: toStatus(row.status),
-      categorySlugs: follows.map((f) => f.slug),
+      categorySlugs: follows.get(row.id) ?? [],
     },
   };
+}
+
+/** The category slugs each subscriber follows, in name order; one query however many subscribers. */
+export async function followedCategories(
+  db: Db,
+  subscriberIds: readonly number[],
+): Promise<Map<number, string[]>> {
+  const follows = new Map<number, string[]>();
+  if (subscriberIds.length === 0) return follows;
+  const rows = await db
+    .selectFrom("subscriber_categories")
+    .innerJoin("categories", "categories.id", "subscriber_categories.category_id")
+    .select(["subscriber_categories.subscriber_id", "categories.slug"])
+    .where("subscriber_categories.subscriber_id", "in", subscriberIds)
+    .orderBy("categories.name")
+    .execute();
+  for (const r of rows) {
+    const list = follows.get(r.subscriber_id) ?? [];
+    list.push(r.slug);
+    follows.set(r.subscriber_id, list);
+  }
+  return follows;
 }
 
 /** Replaces the categories a subscriber follows; unknown slugs refuse the whole change. */
