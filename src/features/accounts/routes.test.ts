@@ -163,7 +163,11 @@ describe.each(testEngines())("sign-in on %s", (engine) => {
         .where("actor_email", "=", "chief@example.com")
         .execute(),
     ).toHaveLength(1);
+    const adminPage = await (await chief.get("/account")).text();
+    expect(adminPage).toContain('<a href="/admin/moderation">Moderation</a>');
+    expect(adminPage).toContain('<a href="/admin/newsletter">Newsletter</a>');
     const plain = await signIn(t, "plain@example.com");
+    expect(await (await plain.get("/account")).text()).not.toContain("/admin/");
     expect(await (await plain.get("/account")).text()).toMatch(/<dt>Role<\/dt><dd>reader/);
   });
 

@@ -144,6 +144,12 @@ export function AccountPage(props: { user: SessionUser; sessions: SessionInfo[] 
             <a href="/admin/moderation">Moderation</a>
           </>
         ) : null}
+        {can(user.role, "newsletter:send") ? (
+          <>
+            {" · "}
+            <a href="/admin/newsletter">Newsletter</a>
+          </>
+        ) : null}
       </p>
       <h2 id="sessions-heading">Where you are signed in</h2>
       <div class="table-scroll">
