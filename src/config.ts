@@ -46,7 +46,27 @@ const envSchema = z.object({
       }
     })
     .optional(),
+  /** A tool's panel is stale, and back in the panel's queue, when its oldest published review is older than this. */
+  PANEL_STALE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** Base URL of an OpenAI-compatible Chat Completions API, e.g. http://127.0.0.1:11434/v1; unset turns model drafting off. */
+  LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LLM_MODEL: z.string().trim().min(1).max(200).optional(),
+  /** Sent as a Bearer token; local servers (Ollama, llama.cpp) may not need one. */
+  LLM_API_KEY: z.string().min(1).optional(),
+  /** How long one model request may take before it is retried. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
+  /** Model requests in flight at once. */
+  LLM_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
 });
+
+/** Where and how to ask a model for drafts; absent when drafting is off. */
+export interface LlmConfig {
+  baseUrl: string;
+  model: string;
+  apiKey: string | undefined;
+  timeoutMs: number;
+  concurrency: number;
+}
 
 export interface Config {
   env: "development" | "production" | "test";
@@ -66,6 +86,9 @@ export interface Config {
   voteRateLimit: number;
   /** Raw NEWSLETTER_SCHEDULE; parsed and checked by the newsletter's schedule module at boot. */
   newsletterSchedule: string | undefined;
+  panelStaleDays: number;
+  /** Model drafting, when LLM_BASE_URL and LLM_MODEL are both set. */
+  llm: LlmConfig | undefined;
 }
 
 /** Parses the environment into a Config; throws one readable error listing every problem. */
@@ -77,6 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  if (Boolean(e.LLM_BASE_URL) !== Boolean(e.LLM_MODEL)) {
+    throw new Error(
+      "Invalid environment:\n  LLM_BASE_URL and LLM_MODEL: set both to turn model drafting on, or neither to leave it off",
+    );
+  }
   return {
     env: e.NODE_ENV,
     port: e.PORT,
@@ -96,5 +124,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     voteRateLimit: e.VOTE_RATE_LIMIT,
     newsletterSchedule: e.NEWSLETTER_SCHEDULE,
+    panelStaleDays: e.PANEL_STALE_DAYS,
+    llm:
+      e.LLM_BASE_URL && e.LLM_MODEL
+        ? {
+            baseUrl: e.LLM_BASE_URL.replace(/\/$/, ""),
+            model: e.LLM_MODEL,
+            apiKey: e.LLM_API_KEY,
+            timeoutMs: e.LLM_TIMEOUT_MS,
+            concurrency: e.LLM_CONCURRENCY,
+          }
+        : undefined,
   };
 }

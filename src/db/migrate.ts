@@ -3,12 +3,14 @@ import { type Kysely, type Migration, Migrator, PostgresAdapter, sql } from "kys
 import * as m001 from "./migrations/001_catalog.ts";
 import * as m002 from "./migrations/002_accounts.ts";
 import * as m003 from "./migrations/003_newsletter.ts";
+import * as m004 from "./migrations/004_panel.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
   "001_catalog": m001,
   "002_accounts": m002,
   "003_newsletter": m003,
+  "004_panel": m004,
 };
 
 /**

@@ -87,6 +87,8 @@ export interface UsersTable {
   blocked_reason: string | null;
   created_at: string;
   last_sign_in_at: string | null;
+  /** The byline a panelist publishes under; null until they set one. */
+  display_name: string | null;
 }
 
 export interface SignInLinksTable {
@@ -196,6 +198,57 @@ export interface DeliveriesTable {
   sent_at: string | null;
 }
 
+/** One published version of a persona review; written once, never changed. */
+export interface ReviewRevisionsTable {
+  id: Generated<number>;
+  tool_id: number;
+  persona: string;
+  /** 1, 2, 3… per tool and persona. */
+  revision: number;
+  score: number;
+  verdict: string;
+  summary: string;
+  /** JSON object of the answers, as the persona's review schema has them. */
+  answers: string;
+  thesis_date: string | null;
+  /** The byline: the panelist who published (and edited) this revision. */
+  author: string;
+  author_id: number | null;
+  /** "panelist", or "model" when it was drafted by a model and edited by the author. */
+  provenance: string;
+  model_name: string | null;
+  published_at: string;
+}
+
+/** Work in progress on one persona review of one tool: at most one at a time. */
+export interface ReviewDraftsTable {
+  id: Generated<number>;
+  tool_id: number;
+  persona: string;
+  /** JSON of the form's values so far; may be incomplete. */
+  fields: string;
+  /** "panelist" or "model". */
+  provenance: string;
+  model_name: string | null;
+  author_id: number | null;
+  /** Who last saved it: a byline, or the model's name. */
+  author: string;
+  /** The published revision this draft revises; null for a first review. */
+  base_revision: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An admin's judgement of a Futurist thesis whose date has passed. */
+export interface ThesisResolutionsTable {
+  revision_id: number;
+  /** held | failed | unclear */
+  outcome: string;
+  note: string;
+  resolved_by: string;
+  resolved_at: string;
+}
+
 export interface Database {
   categories: CategoriesTable;
   tools: ToolsTable;
@@ -214,4 +267,7 @@ export interface Database {
   subscriber_categories: SubscriberCategoriesTable;
   newsletter_issues: NewsletterIssuesTable;
   deliveries: DeliveriesTable;
+  review_revisions: ReviewRevisionsTable;
+  review_drafts: ReviewDraftsTable;
+  thesis_resolutions: ThesisResolutionsTable;
 }

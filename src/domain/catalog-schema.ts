@@ -99,15 +99,20 @@ export const founderAnswersSchema = z.strictObject({
   viability: text(600),
 });
 
-export const panelSchema = z.strictObject({
+/** Each persona's review, as a form, an import or a model's answer must give it. */
+export const reviewSchemas = {
   builder: z.strictObject({ ...reviewBase, answers: builderAnswersSchema }),
   skeptic: z.strictObject({ ...reviewBase, answers: skepticAnswersSchema }),
   futurist: z.strictObject({ ...reviewBase, answers: futuristAnswersSchema }),
   founder: z.strictObject({ ...reviewBase, answers: founderAnswersSchema }),
-});
+} as const;
+export type ReviewInput<P extends Persona = Persona> = z.infer<(typeof reviewSchemas)[P]>;
+
+export const panelSchema = z.strictObject(reviewSchemas);
 export type PanelInput = z.infer<typeof panelSchema>;
 
-export const toolSchema = z.strictObject({
+/** A tool's profile: everything about it but its panel. Admin forms and imports write this. */
+export const toolProfileSchema = z.strictObject({
   slug,
   name: text(80),
   vendor: text(60),
@@ -120,6 +125,9 @@ export const toolSchema = z.strictObject({
   addedAt: isoDate,
   pricing: pricingSchema,
   competitors: z.array(competitorSchema).max(8),
-  panel: panelSchema,
 });
+export type ToolProfileInput = z.infer<typeof toolProfileSchema>;
+
+/** A starter-catalog file: a profile with its sample panel. */
+export const toolSchema = toolProfileSchema.extend({ panel: panelSchema });
 export type ToolInput = z.infer<typeof toolSchema>;

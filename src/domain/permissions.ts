@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   "user:grant",
   "audit:read",
   "newsletter:send",
+  "prediction:resolve",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -1,7 +1,7 @@
 /** Loads the starter catalog into an empty database; does nothing when tools already exist. */
 import { PERSONAS } from "../../domain/catalog-schema.ts";
-import { LENSES } from "../../domain/lenses.ts";
 import { recomputePanel } from "../../features/catalog/service.ts";
+import { publishRevision } from "../../features/panel/store.ts";
 import type { Db } from "../types.ts";
 import { loadStarterCatalog, type StarterCatalog } from "./catalog.ts";
 
@@ -79,42 +79,18 @@ export async function seedStarterCatalog(
           )
           .execute();
       }
-      const publishedAt = `${t.addedAt}T09:00:00.000Z`;
+      const publishedAt = Date.parse(`${t.addedAt}T09:00:00.000Z`);
       for (const persona of PERSONAS) {
-        const review = t.panel[persona];
-        const answers = review.answers as Record<string, string>;
-        const row = await trx
-          .insertInto("reviews")
-          .values({
-            tool_id: toolId,
-            persona,
-            status: "published",
-            score: review.score,
-            verdict: review.verdict,
-            summary: review.summary,
-            thesis_date: "thesisDate" in review.answers ? review.answers.thesisDate : null,
-            author: SAMPLE_PANEL_AUTHOR,
-            provenance: "panelist",
-            model_name: null,
-            published_at: publishedAt,
-            created_at: publishedAt,
-            updated_at: publishedAt,
-          })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        const keys = [...LENSES[persona].questions.map((q) => q.key)];
-        if (persona === "futurist") keys.push("timing");
-        await trx
-          .insertInto("review_answers")
-          .values(
-            keys.map((key, position) => ({
-              review_id: row.id,
-              question: key,
-              position,
-              answer: answers[key] ?? "",
-            })),
-          )
-          .execute();
+        await publishRevision(trx, {
+          toolId,
+          persona,
+          review: t.panel[persona],
+          author: SAMPLE_PANEL_AUTHOR,
+          authorId: null,
+          provenance: "panelist",
+          modelName: null,
+          now: publishedAt,
+        });
       }
       await recomputePanel(trx, toolId);
     }
