@@ -6,13 +6,17 @@ import type { Db } from "./db/types.ts";
 import { accountRoutes } from "./features/accounts/routes.tsx";
 import { bookmarkRoutes } from "./features/bookmarks/routes.tsx";
 import { catalogRoutes } from "./features/catalog/routes.tsx";
+import { catalogAdminRoutes } from "./features/catalog-admin/routes.tsx";
 import { communityRoutes } from "./features/community/routes.tsx";
 import { compareRoutes } from "./features/compare/routes.tsx";
+import { draftingRoutes } from "./features/drafting/routes.tsx";
 import { homeRoutes } from "./features/home/routes.tsx";
 import { moderationRoutes } from "./features/moderation/routes.tsx";
 import { newsletterAdminRoutes } from "./features/newsletter/admin-routes.tsx";
 import { newsletterArchiveRoutes } from "./features/newsletter/archive-routes.tsx";
 import { newsletterSubscribeRoutes } from "./features/newsletter/subscribe-routes.tsx";
+import { panelRoutes } from "./features/panel/routes.tsx";
+import { predictionRoutes } from "./features/predictions/routes.tsx";
 import { csrfProtection } from "./http/csrf.ts";
 import type { Deps } from "./http/deps.ts";
 import { badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -162,6 +166,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", newsletterSubscribeRoutes(deps));
   app.route("/", newsletterArchiveRoutes(deps));
   app.route("/", newsletterAdminRoutes(deps));
+  app.route("/", catalogAdminRoutes(deps));
+  app.route("/", panelRoutes(deps));
+  app.route("/", draftingRoutes(deps));
+  app.route("/", predictionRoutes(deps));
 
   app.notFound((c) => {
     const error = notFound(

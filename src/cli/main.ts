@@ -94,6 +94,10 @@ async function main(argv: string[]): Promise<number> {
       }
       return withDatabase((db, config) => newsletterSend(db, config, parsed));
     }
+    case "tools:import":
+      return (await import("./tools-import.ts")).runToolsImport(args);
+    case "panel:draft":
+      return (await import("./panel-draft.ts")).runPanelDraft(args);
     case undefined:
     case "help":
     case "--help":

@@ -150,6 +150,24 @@ export function AccountPage(props: { user: SessionUser; sessions: SessionInfo[] 
             <a href="/admin/newsletter">Newsletter</a>
           </>
         ) : null}
+        {can(user.role, "review:write") ? (
+          <>
+            {" · "}
+            <a href="/panel">The panel's queue</a>
+          </>
+        ) : null}
+        {can(user.role, "tool:edit") ? (
+          <>
+            {" · "}
+            <a href="/admin/tools">Catalog</a>
+          </>
+        ) : null}
+        {can(user.role, "prediction:resolve") ? (
+          <>
+            {" · "}
+            <a href="/admin/predictions">Predictions</a>
+          </>
+        ) : null}
       </p>
       <h2 id="sessions-heading">Where you are signed in</h2>
       <div class="table-scroll">
