@@ -19,13 +19,18 @@ const migrations: Record<string, Migration> = {
  * take another schema's (another test's, another app's) for this one's.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  return migrateUpTo(db);
+}
+
+/** As migrateToLatest, stopping after the named migration (tests of a migration's data step use it). */
+export async function migrateUpTo(db: Kysely<Database>, last?: string): Promise<string[]> {
   const schema = await currentSchema(db);
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = last ? await migrator.migrateTo(last) : await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error) {
     throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${(error as Error).message}`);

@@ -35,15 +35,16 @@ export function reportSkippedPostgres(suite: string): void {
 /** A fresh, migrated and seeded database of the given engine. */
 export async function createTestDatabase(
   engine: Engine,
-  opts: { seed?: boolean } = {},
+  opts: { seed?: boolean; migrate?: boolean } = {},
 ): Promise<TestDatabase> {
-  const seed = opts.seed ?? true;
+  const migrate = opts.migrate ?? true;
+  const seed = migrate && (opts.seed ?? true);
   if (engine === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "shiporskip-db-"));
     const path = join(dir, "test.sqlite");
     if (seed) copyFileSync(inject("sqliteTemplate"), path);
     const handle = openDatabase({ sqlitePath: path });
-    if (!seed) await migrateToLatest(handle.db);
+    if (!seed && migrate) await migrateToLatest(handle.db);
     return { ...handle, dispose: handle.close };
   }
   if (!pgUrl) throw new Error("TEST_DATABASE_URL is not set");
@@ -53,7 +54,7 @@ export async function createTestDatabase(
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const handle = openDatabase({ url: pgUrl, pgSchema: schema });
-  await migrateToLatest(handle.db);
+  if (migrate) await migrateToLatest(handle.db);
   if (seed) await seedStarterCatalog(handle.db);
   return {
     ...handle,
