@@ -80,3 +80,38 @@ export const NEWSLETTER_SEND_PER_ADMIN: RateRule = {
   windowMs: HOUR,
   message: "Too many newsletter issues were sent in the last hour.",
 };
+
+/** Judgements of the Futurist's theses per admin: a handful a day is normal. */
+export const PREDICTIONS_PER_ADMIN: RateRule = {
+  name: "predictions",
+  limit: 30,
+  windowMs: MINUTE,
+  message: "Too many judgements in a short time.",
+};
+
+/** Panel writes per panelist: draft saves, publications, discards and byline changes. */
+export const PANEL_WRITES_PER_ACCOUNT: RateRule = {
+  name: "panel-writes",
+  limit: 60,
+  windowMs: MINUTE,
+  message: "Too many panel changes in a short time.",
+};
+
+/**
+ * "Draft with model" presses per panelist: each one sends up to four requests to a model that
+ * may bill per token, so a stuck button or a script cannot run up the bill.
+ */
+export const MODEL_DRAFTS_PER_PANELIST: RateRule = {
+  name: "model-drafts",
+  limit: 10,
+  windowMs: HOUR,
+  message: "The model was asked for drafts too often in the last hour.",
+};
+
+/** Catalog saves (add or edit a tool) per admin. */
+export const CATALOG_EDITS_PER_ADMIN: RateRule = {
+  name: "catalog-edits",
+  limit: 60,
+  windowMs: MINUTE,
+  message: "Too many catalog changes in a short time.",
+};

@@ -4,6 +4,7 @@ import type { Deps } from "../../http/deps.ts";
 import { sendPage } from "../../http/page.tsx";
 import { latestVerdicts, listCategories } from "../catalog/service.ts";
 import { homePairs } from "../compare/service.ts";
+import { predictionsOverview } from "../predictions/service.ts";
 import { HomePage, MethodologyPage } from "./views.tsx";
 
 /** The home and methodology routes. */
@@ -28,9 +29,13 @@ export function homeRoutes(deps: Deps) {
     );
   });
 
-  app.get("/methodology", (c) =>
-    sendPage(c, <MethodologyPage canonical={`${config.siteUrl}/methodology`} />),
-  );
+  app.get("/methodology", async (c) => {
+    const predictions = await predictionsOverview(db, { now: Date.now() });
+    return sendPage(
+      c,
+      <MethodologyPage canonical={`${config.siteUrl}/methodology`} predictions={predictions} />,
+    );
+  });
 
   return app;
 }

@@ -8,6 +8,8 @@ import { MAX_QUERY_LENGTH } from "../catalog/query.ts";
 import type { Category, ToolSummary } from "../catalog/service.ts";
 import type { FeaturedPair } from "../compare/service.ts";
 import { PairList } from "../compare/views.tsx";
+import type { PredictionsOverview } from "../predictions/service.ts";
+import { PredictionsSection } from "../predictions/views.tsx";
 
 /** / : latest verdicts, featured comparisons, categories, newsletter. */
 export function HomePage(props: {
@@ -76,7 +78,7 @@ export function HomePage(props: {
 }
 
 /** /methodology: how the panel works and how each number is computed, in plain words. */
-export function MethodologyPage(props: { canonical: string }) {
+export function MethodologyPage(props: { canonical: string; predictions: PredictionsOverview }) {
   return (
     <Layout
       title="Methodology"
@@ -108,9 +110,9 @@ export function MethodologyPage(props: { canonical: string }) {
         </section>
       ))}
       <p>
-        The Futurist's thesis always carries a date, so it can be checked when the date comes. Every review
-        says who wrote it. The starter reviews were written for this site by its sample panel; they are
-        opinions, argued from public facts.
+        The Futurist's thesis always carries a date, so it can be checked when the date comes: see{" "}
+        <a href="#predictions">Predictions</a> below. Every review says who wrote it. The starter reviews were
+        written for this site by its sample panel; they are opinions, argued from public facts.
       </p>
 
       <h2>The numbers</h2>
@@ -181,6 +183,8 @@ export function MethodologyPage(props: { canonical: string }) {
           </p>
         </dd>
       </dl>
+
+      <PredictionsSection overview={props.predictions} />
     </Layout>
   );
 }
