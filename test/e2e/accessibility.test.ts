@@ -70,6 +70,9 @@ const SIGNED_IN_PAGES = [
   "/admin/accounts/1",
   "/admin/audit",
   "/admin/newsletter",
+  "/panel",
+  "/panel/tools/cursor",
+  "/panel/tools/cursor/futurist",
 ];
 
 describe.runIf(browserAvailable())("browser: accessibility of signed-in and admin pages", () => {

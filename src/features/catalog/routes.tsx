@@ -5,7 +5,14 @@ import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
 import { parseToolQuery } from "./query.ts";
-import { getTool, listCategories, listToolNames, listTools, toolsByScore } from "./service.ts";
+import {
+  getTool,
+  listCategories,
+  listToolNames,
+  listTools,
+  toolsByScore,
+  verdictHistory,
+} from "./service.ts";
 import { CategoriesPage, CategoryPage, ToolPageView, ToolsPage } from "./views.tsx";
 
 /** 404 for an unknown tool slug, suggesting the closest tools by name. */
@@ -57,12 +64,16 @@ export function catalogRoutes(deps: Deps) {
     const slug = c.req.param("slug");
     const tool = await getTool(db, slug);
     if (!tool) throw await unknownTool(deps, slug);
-    const sameCategory = await toolsByScore(db, tool.category.slug);
+    const [sameCategory, history] = await Promise.all([
+      toolsByScore(db, tool.category.slug),
+      verdictHistory(db, tool.slug),
+    ]);
     return sendPage(
       c,
       <ToolPageView
         tool={tool}
         sameCategory={sameCategory}
+        history={history}
         canonical={`${config.siteUrl}/tools/${tool.slug}`}
       />,
     );

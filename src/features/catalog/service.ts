@@ -12,6 +12,7 @@ import {
 import { type CommunitySummary, summarizeCommunity } from "../../domain/community.ts";
 import { type PanelSummary, type PanelVerdict, summarizePanel } from "../../domain/panel.ts";
 import type { Pricing } from "../../domain/pricing-read.ts";
+import { type PanelPoint, panelTimeline } from "../../domain/verdict-history.ts";
 
 /** A tool as writes refer to it: id for the database, slug and name for people. */
 export interface ToolRef {
@@ -447,4 +448,59 @@ export async function recomputePanel(db: Db, toolId: number): Promise<PanelSumma
     .where("id", "=", toolId)
     .execute();
   return panel;
+}
+
+/** One published revision of a persona review, as the verdict history lists it. */
+export interface HistoryRevision {
+  persona: Persona;
+  revision: number;
+  score: number;
+  verdict: Verdict;
+  author: string;
+  provenance: "panelist" | "model";
+  modelName: string | null;
+  publishedAt: string;
+}
+
+/** A tool's verdict over time: every revision, and the panel's score and verdict after each publication. */
+export interface VerdictHistory {
+  /** Newest first within each persona, personas in panel order. */
+  revisions: HistoryRevision[];
+  /** Oldest first. */
+  timeline: PanelPoint[];
+}
+
+/** The verdict history of a tool, read in one query (empty for an unknown slug). */
+export async function verdictHistory(db: Db, slug: string): Promise<VerdictHistory> {
+  const rows = await db
+    .selectFrom("review_revisions")
+    .innerJoin("tools", "tools.id", "review_revisions.tool_id")
+    .select([
+      "review_revisions.persona",
+      "review_revisions.revision",
+      "review_revisions.score",
+      "review_revisions.verdict",
+      "review_revisions.author",
+      "review_revisions.provenance",
+      "review_revisions.model_name",
+      "review_revisions.published_at",
+    ])
+    .where("tools.slug", "=", slug)
+    .where("review_revisions.persona", "in", [...PERSONAS])
+    .orderBy("review_revisions.revision", "desc")
+    .execute();
+  const revisions: HistoryRevision[] = rows.map((r) => ({
+    persona: r.persona as Persona,
+    revision: r.revision,
+    score: r.score,
+    verdict: r.verdict as Verdict,
+    author: r.author,
+    provenance: r.provenance === "model" ? "model" : "panelist",
+    modelName: r.model_name,
+    publishedAt: r.published_at,
+  }));
+  revisions.sort(
+    (a, b) => PERSONAS.indexOf(a.persona) - PERSONAS.indexOf(b.persona) || b.revision - a.revision,
+  );
+  return { revisions, timeline: panelTimeline(revisions) };
 }

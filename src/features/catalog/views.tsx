@@ -1,9 +1,11 @@
 /** Catalog pages: the searchable tool list, a tool's page, categories. */
+import { reviewByline, reviewBylineSentence } from "../../domain/byline.ts";
 import { DEPLOYMENTS, PERSONAS, PRICING_MODELS } from "../../domain/catalog-schema.ts";
 import { comparePath } from "../../domain/compare-path.ts";
 import { LENSES, questionLabel, TIMING_LABELS } from "../../domain/lenses.ts";
-import { formatScore, panelShipLabel, panelVerdictLine } from "../../domain/panel.ts";
+import { formatScore, panelShipLabel, panelVerdictLabel, panelVerdictLine } from "../../domain/panel.ts";
 import { formatUsd, pricingModelName } from "../../domain/pricing-read.ts";
+import { type PanelPoint, timelineGeometry } from "../../domain/verdict-history.ts";
 import { Monogram, NewsletterCta, PersonaVerdict, ToolCard, VerdictBadge } from "../../ui/components.tsx";
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
@@ -17,6 +19,7 @@ import {
   type ToolFilters,
   type ToolPage,
   type ToolSummary,
+  type VerdictHistory,
 } from "./service.ts";
 
 function Select(props: {
@@ -192,8 +195,123 @@ function PricingSection({ tool }: { tool: ToolDetail }) {
   );
 }
 
+/** "72.5 (Ship, 12 January 2026)": one point of the panel's timeline in words. */
+function pointText(p: PanelPoint): string {
+  return `${formatScore(p.score)} (${panelVerdictLabel(p)}, ${formatDate(p.at)})`;
+}
+
+/** The panel score over time as a small line chart; the words beside it carry the same facts. */
+function ScoreChart(props: { points: PanelPoint[] }) {
+  // the plot sits right of a 26-unit gutter that holds the score labels
+  const gutter = 26;
+  const g = timelineGeometry(props.points, { width: 294, height: 90, pad: 8 });
+  const y = (score: number) => 8 + (1 - score / 100) * (90 - 16);
+  return (
+    <svg
+      class="history-chart"
+      viewBox={`0 0 ${g.width + gutter} ${g.height}`}
+      aria-hidden="true"
+      focusable="false"
+    >
+      {[0, 50, 100].map((s) => (
+        <>
+          <text class="history-label" x={String(gutter - 6)} y={String(y(s) + 3)} text-anchor="end">
+            {s}
+          </text>
+          <line
+            class="history-grid"
+            x1={String(gutter)}
+            x2={String(g.width + gutter)}
+            y1={String(y(s))}
+            y2={String(y(s))}
+          />
+        </>
+      ))}
+      <g transform={`translate(${gutter} 0)`}>
+        <polyline class="history-line" points={g.line} />
+        {g.dots.map((d) => (
+          <circle class="history-dot" cx={String(d.x)} cy={String(d.y)} r="3" />
+        ))}
+      </g>
+    </svg>
+  );
+}
+
+/** The tool page's verdict history: the panel over time, and every persona's revisions. */
+function VerdictHistorySection({ history }: { history: VerdictHistory }) {
+  const { revisions, timeline } = history;
+  const first = timeline[0];
+  const last = timeline.at(-1);
+  const revised = revisions.filter((r) => r.revision > 1).length;
+  return (
+    <section aria-labelledby="history-heading">
+      <h2 id="history-heading">Verdict history</h2>
+      {!first || !last ? (
+        <p>Nothing published yet.</p>
+      ) : (
+        <>
+          <p>
+            {revised === 0
+              ? `No revisions since the panel's first reviews (${formatDate(first.at)}).`
+              : `${revised} ${revised === 1 ? "revision" : "revisions"} since the first reviews (${formatDate(first.at)}).`}{" "}
+            {timeline.length > 1
+              ? `Panel score over time: ${timeline.slice(-8).map(pointText).join(" → ")}.`
+              : `Panel score ${pointText(last)}.`}
+          </p>
+          {timeline.length > 1 ? <ScoreChart points={timeline} /> : null}
+          <div class="table-scroll">
+            <table class="history">
+              <caption class="skip-link">Every published revision, newest first for each persona</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Persona</th>
+                  <th scope="col">Revision</th>
+                  <th scope="col">Published</th>
+                  <th scope="col" class="num">
+                    Score
+                  </th>
+                  <th scope="col">Verdict</th>
+                  <th scope="col">Byline</th>
+                </tr>
+              </thead>
+              {PERSONAS.map((persona) => {
+                const rows = revisions.filter((r) => r.persona === persona);
+                return rows.length === 0 ? null : (
+                  <tbody>
+                    {rows.map((r, i) => (
+                      <tr>
+                        {i === 0 ? (
+                          <th scope="rowgroup" rowspan={rows.length}>
+                            {LENSES[persona].name}
+                          </th>
+                        ) : null}
+                        <td>{r.revision}</td>
+                        <td>{formatDate(r.publishedAt)}</td>
+                        <td class="num">{r.score}</td>
+                        <td>
+                          <PersonaVerdict verdict={r.verdict} />
+                        </td>
+                        <td>{reviewByline(r)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                );
+              })}
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
 /** /tools/:slug: card, full scorecard with every lens answer, pricing, competitors. */
-export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummary[]; canonical: string }) {
+export function ToolPageView(props: {
+  tool: ToolDetail;
+  sameCategory: ToolSummary[];
+  history: VerdictHistory;
+  canonical: string;
+}) {
   const { tool } = props;
   const others = props.sameCategory.filter((t) => t.slug !== tool.slug);
   return (
@@ -304,9 +422,7 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
                     ) : null}
                   </dl>
                   <p class="muted small m-0 mt-1">
-                    {r.provenance === "model" && r.modelName
-                      ? `Drafted by ${r.modelName}, edited by ${r.author}`
-                      : `Written by the ${r.author.toLowerCase()}`}
+                    {reviewBylineSentence(r)}
                     {r.publishedAt ? `, published ${formatDate(r.publishedAt)}` : ""}.
                   </p>
                 </>
@@ -315,6 +431,8 @@ export function ToolPageView(props: { tool: ToolDetail; sameCategory: ToolSummar
           );
         })}
       </section>
+
+      <VerdictHistorySection history={props.history} />
 
       <PricingSection tool={tool} />
 

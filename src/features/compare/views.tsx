@@ -1,4 +1,5 @@
 /** The comparison page (every element of the reference page) and the /compare picker. */
+import { authorName, reviewBylineSentence } from "../../domain/byline.ts";
 import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
 import { panelVerdictLine } from "../../domain/panel.ts";
@@ -119,6 +120,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
                     <td>
                       <span class="score">{r.score}/100</span> <PersonaVerdict verdict={r.verdict} />
                       <p class="small">{r.summary}</p>
+                      {r.provenance === "model" ? <p class="small muted">{reviewBylineSentence(r)}</p> : null}
                     </td>
                   ) : (
                     <td class="muted">Not yet reviewed</td>
@@ -209,9 +211,9 @@ export function PairList(props: { pairs: FeaturedPair[] }) {
   );
 }
 
-/** Who wrote the reviews on show, e.g. "Reviews by the sample panel". */
+/** Who wrote the reviews on show, e.g. "Reviews by the sample panel" (model drafts are named in their cells). */
 function reviewAuthors(tools: ToolDetail[]): string {
   const authors = [...new Set(tools.flatMap((t) => Object.values(t.reviews).map((r) => r.author)))];
   if (authors.length === 0) return "No reviews published yet";
-  return `Reviews by ${authors.map((a) => (a === "Sample panel" ? "the sample panel" : a)).join(", ")}`;
+  return `Reviews by ${authors.map(authorName).join(", ")}`;
 }

@@ -1,9 +1,322 @@
-/** The panel's pages: /panel queue, persona review forms, drafts and publishing (stub, being built). */
-import { Hono } from "hono";
+/** The panel's pages: /panel queue, persona review forms, drafts and publishing. */
+import { type Context, Hono } from "hono";
+import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
+import { can } from "../../domain/permissions.ts";
 import type { Deps } from "../../http/deps.ts";
+import { badRequest, notFound } from "../../http/errors.ts";
+import { readFields } from "../../http/form.ts";
+import { sendPage } from "../../http/page.tsx";
+import { enforceRateLimit } from "../../http/rate-limit.ts";
+import { PANEL_WRITES_PER_ACCOUNT } from "../../http/rate-rules.ts";
+import { requireUser, requireUserForPage } from "../../http/viewer.ts";
+import type { SessionUser } from "../accounts/service.ts";
+import {
+  bylineSchema,
+  checkDraft,
+  checkReview,
+  emptyValues,
+  type FieldErrors,
+  type PersonaFormValues,
+  readValues,
+  valuesFromDraft,
+  valuesFromReview,
+} from "./form.ts";
+import {
+  discardFormDraft,
+  type Expectation,
+  getByline,
+  type PersonaFormState,
+  panelQueue,
+  panelToolStatus,
+  personaFormState,
+  publishFormReview,
+  saveFormDraft,
+  setByline,
+  type Writer,
+} from "./service.ts";
+import {
+  type BylineFormState,
+  conflictMessage,
+  PanelQueuePage,
+  type PanelToolNotice,
+  PanelToolPage,
+  PersonaFormPage,
+} from "./views.tsx";
 
-/** The panel's pages routes. */
-export function panelRoutes(_deps: Deps) {
+const REVISION = /^[1-9]\d{0,8}$/;
+
+function isPersona(value: string): value is Persona {
+  return (PERSONAS as readonly string[]).includes(value);
+}
+
+/** What the form saw when it was opened, from its hidden fields. */
+function readExpectation(fields: Record<string, string>): Expectation {
+  const raw = fields.base_revision ?? "";
+  if (raw !== "" && !REVISION.test(raw)) {
+    throw badRequest("The form's revision number is not valid. Open the form again and resend it.");
+  }
+  const stamp = fields.draft_stamp ?? "";
+  if (stamp.length > 40)
+    throw badRequest("The form's draft stamp is not valid. Open the form again and resend it.");
+  return { revision: raw === "" ? null : Number(raw), draftStamp: stamp };
+}
+
+/** The form's expectation as things stand now: what a fresh form would carry. */
+function freshExpectation(state: PersonaFormState): Expectation {
+  return { revision: state.current?.revision ?? null, draftStamp: state.draft?.updatedAt ?? "" };
+}
+
+/** The form's starting values: the draft, else the published review being revised, else empty. */
+function startingValues(persona: Persona, state: PersonaFormState): PersonaFormValues {
+  if (state.draft) return valuesFromDraft(persona, state.draft.fields);
+  if (state.current) return valuesFromReview(persona, state.current);
+  return emptyValues(persona);
+}
+
+/** The panel routes. */
+export function panelRoutes(deps: Deps) {
   const app = new Hono();
+  const { db, config } = deps;
+  const queueOptions = () => ({ now: Date.now(), staleDays: config.panelStaleDays });
+
+  async function queuePage(
+    c: Context,
+    user: SessionUser,
+    byline: Partial<BylineFormState>,
+    status: 200 | 400,
+  ) {
+    const [queue, current] = await Promise.all([panelQueue(db, queueOptions()), getByline(db, user.id)]);
+    return sendPage(
+      c,
+      <PanelQueuePage
+        queue={queue}
+        staleDays={config.panelStaleDays}
+        byline={{ current, ...byline }}
+        bylineSaved={status === 200 && c.req.query("done") === "byline"}
+      />,
+      status,
+    );
+  }
+
+  app.get("/panel", async (c) => {
+    const user = requireUserForPage(c, "review:write");
+    if (user instanceof Response) return user;
+    return queuePage(c, user, {}, 200);
+  });
+
+  app.post("/panel/byline", async (c) => {
+    const user = requireUser(c, "review:write");
+    await enforceRateLimit(c, deps.rateLimits, PANEL_WRITES_PER_ACCOUNT, String(user.id));
+    const fields = await readFields(c);
+    const typed = (fields.display_name ?? "").slice(0, 200);
+    const parsed = bylineSchema.safeParse(typed);
+    if (!parsed.success) {
+      return queuePage(c, user, { value: typed, error: parsed.error.issues[0]?.message }, 400);
+    }
+    await setByline(db, user.id, parsed.data);
+    return c.redirect("/panel?done=byline#byline-heading", 303);
+  });
+
+  /** The tool and persona a persona route names; 404 for either unknown. */
+  async function loadForm(c: Context): Promise<{ persona: Persona; state: PersonaFormState }> {
+    const slug = c.req.param("slug") ?? "";
+    const persona = c.req.param("persona") ?? "";
+    if (!isPersona(persona)) {
+      throw notFound(`There is no persona called “${persona.slice(0, 40)}”. The panel has four.`, [
+        ...PERSONAS.map((p) => ({ href: `/panel/tools/${slug}/${p}`, label: p })),
+      ]);
+    }
+    const state = await personaFormState(db, slug, persona);
+    if (!state) {
+      throw notFound(`There is no tool called “${slug.slice(0, 100)}” in the catalog.`, [
+        { href: "/panel", label: "Back to the panel's queue" },
+      ]);
+    }
+    return { persona, state };
+  }
+
+  async function formPage(
+    c: Context,
+    opts: {
+      user: SessionUser;
+      persona: Persona;
+      state: PersonaFormState;
+      values: PersonaFormValues;
+      expect: Expectation;
+      errors?: FieldErrors;
+      problem?: string;
+      status?: 200 | 400 | 409;
+    },
+  ) {
+    const byline = await getByline(db, opts.user.id);
+    return sendPage(
+      c,
+      <PersonaFormPage
+        persona={opts.persona}
+        state={opts.state}
+        values={opts.values}
+        errors={opts.errors ?? {}}
+        expect={opts.expect}
+        byline={byline}
+        canPublish={can(opts.user.role, "review:publish")}
+        problem={opts.problem}
+        saved={opts.status === undefined && c.req.query("done") === "saved"}
+      />,
+      opts.status ?? 200,
+    );
+  }
+
+  app.get("/panel/tools/:slug", async (c) => {
+    const user = requireUserForPage(c, "review:write");
+    if (user instanceof Response) return user;
+    const slug = c.req.param("slug");
+    const tool = await panelToolStatus(db, slug, queueOptions());
+    if (!tool) {
+      throw notFound(`There is no tool called “${slug.slice(0, 100)}” in the catalog.`, [
+        { href: "/panel", label: "Back to the panel's queue" },
+      ]);
+    }
+    return sendPage(
+      c,
+      <PanelToolPage
+        tool={tool}
+        staleDays={config.panelStaleDays}
+        model={config.llm?.model}
+        notice={noticeFrom(c)}
+      />,
+    );
+  });
+
+  app.get("/panel/tools/:slug/:persona", async (c) => {
+    const user = requireUserForPage(c, "review:write");
+    if (user instanceof Response) return user;
+    const { persona, state } = await loadForm(c);
+    return formPage(c, {
+      user,
+      persona,
+      state,
+      values: startingValues(persona, state),
+      expect: freshExpectation(state),
+    });
+  });
+
+  /** Authorizes, rate-limits and reads a persona form post. */
+  async function readPost(c: Context, permission: "review:write" | "review:publish") {
+    const user = requireUser(c, permission);
+    await enforceRateLimit(c, deps.rateLimits, PANEL_WRITES_PER_ACCOUNT, String(user.id));
+    const fields = await readFields(c);
+    const { persona, state } = await loadForm(c);
+    const byline = await getByline(db, user.id);
+    const writer: Writer = { actor: { id: user.id, email: user.email }, author: byline ?? user.email };
+    return { user, fields, persona, state, byline, writer };
+  }
+
+  app.post("/panel/tools/:slug/:persona/save", async (c) => {
+    const { user, fields, persona, state, writer } = await readPost(c, "review:write");
+    const values = readValues(persona, fields);
+    const expect = readExpectation(fields);
+    const checked = checkDraft(persona, values);
+    if (!checked.ok) {
+      return formPage(c, { user, persona, state, values, expect, errors: checked.errors, status: 400 });
+    }
+    const result = await saveFormDraft(db, {
+      tool: state.tool,
+      persona,
+      fields: checked.value,
+      writer,
+      expect,
+    });
+    if (!result.ok) {
+      const fresh = (await personaFormState(db, state.tool.slug, persona)) ?? state;
+      return formPage(c, {
+        user,
+        persona,
+        state: fresh,
+        values,
+        expect: freshExpectation(fresh),
+        problem: conflictMessage(result.conflict, "save"),
+        status: 409,
+      });
+    }
+    return c.redirect(`/panel/tools/${state.tool.slug}/${persona}?done=saved`, 303);
+  });
+
+  app.post("/panel/tools/:slug/:persona/publish", async (c) => {
+    const { user, fields, persona, state, byline, writer } = await readPost(c, "review:publish");
+    const values = readValues(persona, fields);
+    const expect = readExpectation(fields);
+    const checked = checkReview(persona, values);
+    if (!byline || !checked.ok) {
+      return formPage(c, {
+        user,
+        persona,
+        state,
+        values,
+        expect,
+        errors: checked.ok ? {} : checked.errors,
+        problem: byline
+          ? undefined
+          : "Nothing was published: set your byline on the panel's page first, so readers know who wrote this. Save a draft to keep your text meanwhile.",
+        status: 400,
+      });
+    }
+    const result = await publishFormReview(db, {
+      tool: state.tool,
+      persona,
+      review: checked.value,
+      writer: { ...writer, author: byline },
+      expect,
+    });
+    if (!result.ok) {
+      const fresh = (await personaFormState(db, state.tool.slug, persona)) ?? state;
+      return formPage(c, {
+        user,
+        persona,
+        state: fresh,
+        values,
+        expect: freshExpectation(fresh),
+        problem: conflictMessage(result.conflict, "publish"),
+        status: 409,
+      });
+    }
+    // the tool page, lists, comparisons and badges show the panel's figures: fresh at once
+    deps.cache.invalidate();
+    return c.redirect(
+      `/panel/tools/${state.tool.slug}?done=published&persona=${persona}&revision=${result.revision}`,
+      303,
+    );
+  });
+
+  app.post("/panel/tools/:slug/:persona/discard", async (c) => {
+    const { user, fields, persona, state } = await readPost(c, "review:write");
+    const { draftStamp } = readExpectation(fields);
+    const result = await discardFormDraft(db, { tool: state.tool, persona, draftStamp });
+    if (!result.ok) {
+      const fresh = (await personaFormState(db, state.tool.slug, persona)) ?? state;
+      return formPage(c, {
+        user,
+        persona,
+        state: fresh,
+        values: startingValues(persona, fresh),
+        expect: freshExpectation(fresh),
+        problem: conflictMessage(result.conflict, "discard"),
+        status: 409,
+      });
+    }
+    return c.redirect(`/panel/tools/${state.tool.slug}?done=discarded&persona=${persona}`, 303);
+  });
+
   return app;
+}
+
+/** The notice after a redirect to a tool's panel page; unknown values show nothing. */
+function noticeFrom(c: Context): PanelToolNotice | undefined {
+  const persona = c.req.query("persona") ?? "";
+  if (!isPersona(persona)) return undefined;
+  const done = c.req.query("done");
+  if (done === "discarded") return { kind: "discarded", persona };
+  const revision = c.req.query("revision") ?? "";
+  if (done === "published" && REVISION.test(revision))
+    return { kind: "published", persona, revision: Number(revision) };
+  return undefined;
 }

@@ -1,0 +1,625 @@
+/** The panel's pages: the queue, one tool's four personas, and a persona's review form. */
+
+import { reviewBylineSentence } from "../../domain/byline.ts";
+import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
+import { LENSES, TIMING_LABELS } from "../../domain/lenses.ts";
+import { PANEL_STATE_LABELS, type PanelState } from "../../domain/panel-queue.ts";
+import { FormBasics } from "../../ui/forms.tsx";
+import { formatDate, formatUtcMinute, plural } from "../../ui/labels.ts";
+import { Layout } from "../../ui/layout.tsx";
+import type { ToolRef } from "../catalog/service.ts";
+import { ModelDraftControl } from "../drafting/views.tsx";
+import {
+  ANSWER_MAX,
+  answerField,
+  BYLINE_MAX,
+  type FieldErrors,
+  type PersonaFormValues,
+  SUMMARY_MAX,
+} from "./form.ts";
+import type {
+  Conflict,
+  DraftSummary,
+  Expectation,
+  PanelQueue,
+  PanelToolStatus,
+  PersonaFormState,
+  PersonaStatus,
+} from "./service.ts";
+
+/** "draft by Ada", "model draft by m", "model draft by m, edited by Ada". */
+export function draftByline(
+  d: Pick<DraftSummary, "author" | "authorId" | "provenance" | "modelName">,
+): string {
+  if (d.provenance !== "model") return `draft by ${d.author}`;
+  const model = d.modelName ?? "a model";
+  // the drafting job saves as the model; once a panelist saves it, their name is the author
+  return d.authorId === null || d.author === model
+    ? `model draft by ${model}`
+    : `model draft by ${model}, edited by ${d.author}`;
+}
+
+const personaPath = (slug: string, persona: Persona) => `/panel/tools/${slug}/${persona}`;
+
+function Breadcrumb(props: { tool?: { slug: string; name: string }; persona?: Persona }) {
+  const { tool, persona } = props;
+  return (
+    <nav class="breadcrumb" aria-label="Breadcrumb">
+      <ol>
+        <li>{tool ? <a href="/panel">Panel</a> : <span aria-current="page">Panel</span>}</li>
+        {tool ? (
+          <li>
+            {persona ? (
+              <a href={`/panel/tools/${tool.slug}`}>{tool.name}</a>
+            ) : (
+              <span aria-current="page">{tool.name}</span>
+            )}
+          </li>
+        ) : null}
+        {tool && persona ? <li aria-current="page">{LENSES[persona].name}</li> : null}
+      </ol>
+    </nav>
+  );
+}
+
+/** One persona's state in a few words, for the queue's cells and the tool page. */
+function PersonaState(props: { status: PersonaStatus }) {
+  const { published, draft } = props.status;
+  return (
+    <>
+      {published ? (
+        <span class="panel-state">
+          Published {formatDate(published.publishedAt)}
+          {published.stale ? <strong class="panel-stale"> · stale</strong> : null}
+        </span>
+      ) : (
+        <span class="panel-state panel-missing">Missing</span>
+      )}
+      {draft ? (
+        <span class="panel-state panel-draft">
+          {draftByline(draft).replace(/^./, (c) => c.toUpperCase())}, saved {formatUtcMinute(draft.updatedAt)}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+const STATE_HINTS: Record<Exclude<PanelState, "complete">, string> = {
+  missing: "No persona has published a review yet.",
+  partial: "Some personas have published; the panel verdict waits for all four.",
+  stale: "All four have published, but at least one review is older than the stale age.",
+};
+
+function QueueTable(props: { state: Exclude<PanelState, "complete">; entries: PanelQueue["entries"] }) {
+  const id = `queue-${props.state}`;
+  return (
+    <section aria-labelledby={id}>
+      <h2 id={id}>
+        {PANEL_STATE_LABELS[props.state]} panels ({props.entries.length})
+      </h2>
+      <p class="muted small">{STATE_HINTS[props.state]}</p>
+      {props.entries.length === 0 ? (
+        <p>None.</p>
+      ) : (
+        <div class="table-scroll">
+          <table class="panel-queue">
+            <caption class="skip-link">{PANEL_STATE_LABELS[props.state]} panels, by persona</caption>
+            <thead>
+              <tr>
+                <th scope="col">Tool</th>
+                {PERSONAS.map((p) => (
+                  <th scope="col">{LENSES[p].name}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {props.entries.map((e) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/panel/tools/${e.slug}`}>{e.name}</a>
+                    <span class="muted small panel-state">
+                      {e.category} · {e.panel.published}/4 published
+                    </span>
+                  </th>
+                  {e.personas.map((s) => (
+                    <td>
+                      <a href={personaPath(e.slug, s.persona)} class="panel-cell-link">
+                        <span class="skip-link">
+                          {e.name}, {LENSES[s.persona].name}:{" "}
+                        </span>
+                        <PersonaState status={s} />
+                      </a>
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export interface BylineFormState {
+  current: string | null;
+  /** What was typed, shown back with the error. */
+  value?: string;
+  error?: string;
+}
+
+function BylineForm(props: { byline: BylineFormState; saved?: boolean }) {
+  const { byline } = props;
+  const describedBy = byline.error ? "byline-hint byline-error" : "byline-hint";
+  return (
+    <section aria-labelledby="byline-heading" class="panel-byline">
+      <h2 id="byline-heading">Your byline</h2>
+      {props.saved ? (
+        <p class="callout notice" role="status">
+          Saved: your reviews will be published as “{byline.current}”.
+        </p>
+      ) : null}
+      <p>
+        {byline.current ? (
+          <>
+            Your reviews are published as <strong>{byline.current}</strong>.
+          </>
+        ) : (
+          "Set the name readers see on your reviews. You need one before you can publish."
+        )}
+      </p>
+      <form class="stack" action="/panel/byline" method="post" novalidate>
+        <FormBasics />
+        <div class="field">
+          <label for="byline">Byline</label>
+          <input
+            id="byline"
+            name="display_name"
+            type="text"
+            autocomplete="name"
+            maxlength={BYLINE_MAX}
+            value={byline.value ?? byline.current ?? ""}
+            aria-invalid={byline.error ? "true" : undefined}
+            aria-describedby={describedBy}
+          />
+          <p id="byline-hint" class="muted small field-hint">
+            Public, next to every review you publish. Published reviews keep the name they were published
+            under.
+          </p>
+          {byline.error ? (
+            <p id="byline-error" class="field-error">
+              {byline.error}
+            </p>
+          ) : null}
+        </div>
+        <div>
+          <button type="submit">Save byline</button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** /panel: panels that need work, drafts in progress, and the panelist's byline. */
+export function PanelQueuePage(props: {
+  queue: PanelQueue;
+  staleDays: number;
+  byline: BylineFormState;
+  bylineSaved?: boolean;
+}) {
+  const { queue } = props;
+  const of = (state: PanelState) => queue.entries.filter((e) => e.panel.state === state);
+  return (
+    <Layout title="The panel's queue">
+      <Breadcrumb />
+      <h1>The panel's queue</h1>
+      <p class="lede">
+        {queue.entries.length === 0
+          ? "Every panel is complete and fresh."
+          : `${plural(queue.entries.length, "tool")} need a panelist; ${plural(queue.completeCount, "panel")} complete and fresh.`}{" "}
+        A review counts as stale after {plural(props.staleDays, "day")}.
+      </p>
+      {props.byline.current ? null : (
+        <p class="callout notice-error">
+          Before you can publish, <a href="#byline-heading">set your byline</a>.
+        </p>
+      )}
+      <nav aria-label="Queue sections">
+        <ul class="chips">
+          <li>
+            <a href="#queue-missing">Missing ({of("missing").length})</a>
+          </li>
+          <li>
+            <a href="#queue-partial">Partial ({of("partial").length})</a>
+          </li>
+          <li>
+            <a href="#queue-stale">Stale ({of("stale").length})</a>
+          </li>
+          <li>
+            <a href="#drafts-heading">Drafts ({queue.drafts.length})</a>
+          </li>
+          <li>
+            <a href="#byline-heading">Your byline</a>
+          </li>
+        </ul>
+      </nav>
+      <QueueTable state="missing" entries={of("missing")} />
+      <QueueTable state="partial" entries={of("partial")} />
+      <QueueTable state="stale" entries={of("stale")} />
+
+      <section aria-labelledby="drafts-heading">
+        <h2 id="drafts-heading">Drafts in progress ({queue.drafts.length})</h2>
+        {queue.drafts.length === 0 ? (
+          <p>No drafts in progress.</p>
+        ) : (
+          <div class="table-scroll">
+            <table>
+              <caption class="skip-link">Drafts in progress, most recently saved first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Tool</th>
+                  <th scope="col">Persona</th>
+                  <th scope="col">Draft</th>
+                  <th scope="col">Last saved (UTC)</th>
+                </tr>
+              </thead>
+              <tbody>
+                {queue.drafts.map((d) => (
+                  <tr>
+                    <th scope="row">
+                      <a href={personaPath(d.slug, d.persona)}>
+                        {d.toolName}
+                        <span class="skip-link"> · {LENSES[d.persona].name}: resume</span>
+                      </a>
+                    </th>
+                    <td>{LENSES[d.persona].name}</td>
+                    <td>{draftByline(d.draft)}</td>
+                    <td>{formatUtcMinute(d.draft.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <BylineForm byline={props.byline} saved={props.bylineSaved} />
+    </Layout>
+  );
+}
+
+/** After a redirect: what just happened on the tool's panel page. */
+export type PanelToolNotice =
+  | { kind: "published"; persona: Persona; revision: number }
+  | { kind: "discarded"; persona: Persona };
+
+/** /panel/tools/:slug: the four personas, their state, and model drafting. */
+export function PanelToolPage(props: {
+  tool: PanelToolStatus;
+  staleDays: number;
+  model: string | undefined;
+  notice?: PanelToolNotice;
+}) {
+  const { tool, notice } = props;
+  return (
+    <Layout title={`${tool.name} · panel`}>
+      <Breadcrumb tool={tool} />
+      <h1>{tool.name}: the panel</h1>
+      {notice?.kind === "published" ? (
+        <p class="callout notice" role="status">
+          Published revision {notice.revision} of the {LENSES[notice.persona].name} review.{" "}
+          <a href={`/tools/${tool.slug}`}>See it on the tool page</a>.
+        </p>
+      ) : null}
+      {notice?.kind === "discarded" ? (
+        <p class="callout notice" role="status">
+          Discarded the {LENSES[notice.persona].name} draft.
+        </p>
+      ) : null}
+      <p class="lede">
+        {PANEL_STATE_LABELS[tool.panel.state]} · {tool.panel.published}/4 published · {tool.category}. Reviews
+        older than {plural(props.staleDays, "day")} count as stale.
+      </p>
+      <div class="grid">
+        {tool.personas.map((s) => {
+          const lens = LENSES[s.persona];
+          const action = s.draft
+            ? "Resume the draft"
+            : s.published
+              ? "Revise the review"
+              : "Write the review";
+          return (
+            <article class="card" aria-labelledby={`persona-${s.persona}`}>
+              <h2 id={`persona-${s.persona}`}>{lens.name}</h2>
+              <p class="muted small">{lens.focus}</p>
+              <p class="panel-states">
+                <PersonaState status={s} />
+                {s.published ? (
+                  <span class="panel-state muted small">
+                    Revision {s.published.revision}, {s.published.byline}
+                  </span>
+                ) : null}
+              </p>
+              <p>
+                <a class="button" href={personaPath(tool.slug, s.persona)}>
+                  {action}
+                  <span class="skip-link"> ({lens.name})</span>
+                </a>
+              </p>
+            </article>
+          );
+        })}
+      </div>
+      <ModelDraftControl toolSlug={tool.slug} model={props.model} />
+      <p class="mt-2">
+        <a href={`/tools/${tool.slug}`}>The public page of {tool.name}</a> ·{" "}
+        <a href="/panel">Back to the queue</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** A sentence for a refused write, naming who got there first. */
+export function conflictMessage(conflict: Conflict, action: "publish" | "save" | "discard"): string {
+  const nothing =
+    action === "publish"
+      ? "Nothing was published."
+      : action === "save"
+        ? "Nothing was saved."
+        : "Nothing was discarded.";
+  if (conflict.kind === "revision") {
+    return `${nothing} ${conflict.author} published revision ${conflict.revision} of this review at ${formatUtcMinute(conflict.publishedAt)} UTC, after you opened this form. Read it on the tool page; your text is kept below, and publishing again replaces theirs with a new revision.`;
+  }
+  if (conflict.author === null) {
+    return `${nothing} The draft you opened has since been published or discarded. Your text is kept below; save or publish it again if it should stand.`;
+  }
+  return `${nothing} ${conflict.author} saved this draft at ${formatUtcMinute(conflict.updatedAt ?? "")} UTC, after you opened it. Your text is kept below; ${action === "discard" ? "discard again" : `${action} again`} to replace their version, or open the form afresh to read it.`;
+}
+
+function ErrorText(props: { id: string; error: string | undefined }) {
+  return props.error ? (
+    <p id={`${props.id}-error`} class="field-error">
+      {props.error}
+    </p>
+  ) : null;
+}
+
+function describedBy(id: string, error: string | undefined, hint?: boolean): string | undefined {
+  const ids = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean);
+  return ids.length > 0 ? ids.join(" ") : undefined;
+}
+
+/** Where the form's text came from, and what to check before publishing. */
+function SourceNote(props: { state: PersonaFormState; persona: Persona }) {
+  const { draft, current } = props.state;
+  const revising = current
+    ? `Revision ${current.revision} is published (${formatDate(current.publishedAt)}, ${reviewBylineSentence(current).replace(/^./, (c) => c.toLowerCase())}); publishing makes revision ${current.revision + 1}, and the earlier ones stay in the tool's verdict history.`
+    : "Nothing is published for this persona yet; publishing makes revision 1.";
+  return (
+    <>
+      {draft?.provenance === "model" ? (
+        <p class="callout notice-error" role="note">
+          <strong>
+            Drafted by {draft.modelName ?? "a model"} on {formatDate(draft.createdAt)} — check and edit before
+            publishing.
+          </strong>{" "}
+          {draft.authorId !== null && draft.author !== draft.modelName
+            ? `Last saved by ${draft.author} at ${formatUtcMinute(draft.updatedAt)} UTC.`
+            : ""}
+        </p>
+      ) : null}
+      {draft && draft.provenance !== "model" ? (
+        <p class="callout notice">
+          Resuming the draft saved by {draft.author} at {formatUtcMinute(draft.updatedAt)} UTC.
+        </p>
+      ) : null}
+      {draft && current && draft.baseRevision !== current.revision ? (
+        <p class="callout notice-error">
+          Revision {current.revision} was published after this draft was started: read it on the{" "}
+          <a href={`/tools/${props.state.tool.slug}#lens-${props.persona}`}>tool page</a> before you publish
+          over it.
+        </p>
+      ) : null}
+      <p class="muted">{revising}</p>
+    </>
+  );
+}
+
+/** /panel/tools/:slug/:persona: the persona's four lens questions, score, verdict and summary. */
+export function PersonaFormPage(props: {
+  persona: Persona;
+  state: PersonaFormState;
+  values: PersonaFormValues;
+  errors: FieldErrors;
+  expect: Expectation;
+  byline: string | null;
+  canPublish: boolean;
+  /** A refused write or another whole-form message. */
+  problem?: string;
+  saved?: boolean;
+}) {
+  const { persona, state, values, errors, expect } = props;
+  const lens = LENSES[persona];
+  const tool: ToolRef = state.tool;
+  const base = personaPath(tool.slug, persona);
+  const errorCount = Object.keys(errors).length;
+  const textArea = (id: string, name: string, label: string, value: string, max: number, hint?: string) => (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <textarea
+        id={id}
+        name={name}
+        rows={4}
+        maxlength={max}
+        aria-invalid={errors[name] ? "true" : undefined}
+        aria-describedby={describedBy(id, errors[name], hint !== undefined)}
+      >
+        {value}
+      </textarea>
+      {hint ? (
+        <p id={`${id}-hint`} class="muted small field-hint">
+          {hint}
+        </p>
+      ) : null}
+      <ErrorText id={id} error={errors[name]} />
+    </div>
+  );
+  return (
+    <Layout title={`${lens.name} review of ${tool.name}`}>
+      <Breadcrumb tool={tool} persona={persona} />
+      <h1>
+        {lens.name} review of {tool.name}
+      </h1>
+      <p class="lede">{lens.focus}</p>
+      {props.saved ? (
+        <p class="callout notice" role="status">
+          Draft saved. Nothing is public until you publish.
+        </p>
+      ) : null}
+      {props.problem ? (
+        <p class="callout notice-error" role="alert">
+          {props.problem}
+        </p>
+      ) : null}
+      {errorCount > 0 ? (
+        <div class="callout notice-error" role="alert" aria-labelledby="form-errors-heading">
+          <h2 id="form-errors-heading">
+            {plural(errorCount, "field")} {errorCount === 1 ? "needs" : "need"} attention
+          </h2>
+          <p>Nothing was saved or published; your text is kept below.</p>
+          <ul>
+            {Object.entries(errors).map(([name, message]) => (
+              <li>
+                <a href={`#f-${name}`}>{message}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <SourceNote state={state} persona={persona} />
+      {props.byline ? null : (
+        <p class="callout notice-error">
+          You can save a draft now; to publish, first <a href="/panel#byline-heading">set your byline</a>.
+        </p>
+      )}
+      <form class="stack panel-form" action={`${base}/save`} method="post" novalidate>
+        <FormBasics />
+        <input
+          type="hidden"
+          name="base_revision"
+          value={expect.revision === null ? "" : String(expect.revision)}
+        />
+        <input type="hidden" name="draft_stamp" value={expect.draftStamp} />
+        <fieldset>
+          <legend>The four lenses</legend>
+          {lens.questions.map((q) =>
+            textArea(
+              `f-${answerField(q.key)}`,
+              answerField(q.key),
+              q.label,
+              values.answers[q.key] ?? "",
+              ANSWER_MAX,
+            ),
+          )}
+          {persona === "futurist" ? (
+            <>
+              <div class="field">
+                <label for={`f-${answerField("thesisDate")}`}>Thesis date: when it can be checked</label>
+                <input
+                  id={`f-${answerField("thesisDate")}`}
+                  name={answerField("thesisDate")}
+                  type="date"
+                  value={values.answers.thesisDate ?? ""}
+                  aria-invalid={errors[answerField("thesisDate")] ? "true" : undefined}
+                  aria-describedby={describedBy(
+                    `f-${answerField("thesisDate")}`,
+                    errors[answerField("thesisDate")],
+                  )}
+                />
+                <ErrorText id={`f-${answerField("thesisDate")}`} error={errors[answerField("thesisDate")]} />
+              </div>
+              <div class="field">
+                <label for={`f-${answerField("timing")}`}>Timing against the trend</label>
+                <select
+                  id={`f-${answerField("timing")}`}
+                  name={answerField("timing")}
+                  aria-invalid={errors[answerField("timing")] ? "true" : undefined}
+                  aria-describedby={describedBy(`f-${answerField("timing")}`, errors[answerField("timing")])}
+                >
+                  <option value="">Choose…</option>
+                  {Object.entries(TIMING_LABELS).map(([value, label]) => (
+                    <option value={value} selected={values.answers.timing === value}>
+                      {label}
+                    </option>
+                  ))}
+                </select>
+                <ErrorText id={`f-${answerField("timing")}`} error={errors[answerField("timing")]} />
+              </div>
+            </>
+          ) : null}
+        </fieldset>
+        <div class="field">
+          <label for="f-score">Score (0–100)</label>
+          <input
+            id="f-score"
+            name="score"
+            type="number"
+            inputmode="numeric"
+            min={0}
+            max={100}
+            step={1}
+            value={values.score}
+            aria-invalid={errors.score ? "true" : undefined}
+            aria-describedby={describedBy("f-score", errors.score)}
+          />
+          <ErrorText id="f-score" error={errors.score} />
+        </div>
+        <fieldset
+          id="f-verdict"
+          class="panel-verdict"
+          aria-describedby={describedBy("f-verdict", errors.verdict)}
+        >
+          <legend>Verdict</legend>
+          <label>
+            <input type="radio" name="verdict" value="ship" checked={values.verdict === "ship"} /> Ship
+          </label>
+          <label>
+            <input type="radio" name="verdict" value="skip" checked={values.verdict === "skip"} /> Skip
+          </label>
+          <ErrorText id="f-verdict" error={errors.verdict} />
+        </fieldset>
+        {textArea(
+          "f-summary",
+          "summary",
+          "Summary",
+          values.summary,
+          SUMMARY_MAX,
+          "One or two sentences: the rationale readers see on the scorecard.",
+        )}
+        <div class="card-actions">
+          <button type="submit" class="secondary">
+            Save draft
+          </button>
+          {props.canPublish ? (
+            <button type="submit" formaction={`${base}/publish`}>
+              Publish
+            </button>
+          ) : null}
+        </div>
+      </form>
+      {state.draft ? (
+        <form class="mt-2" action={`${base}/discard`} method="post">
+          <FormBasics />
+          <input type="hidden" name="draft_stamp" value={expect.draftStamp} />
+          <button type="submit" class="danger">
+            Discard draft
+          </button>
+        </form>
+      ) : null}
+      <p class="mt-2">
+        <a href={`/panel/tools/${tool.slug}`}>Back to {tool.name}'s panel</a> ·{" "}
+        <a href={`/tools/${tool.slug}`}>The public page</a>
+      </p>
+    </Layout>
+  );
+}
