@@ -1,0 +1,326 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../test/support/app.ts";
+import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
+import { form, signIn, type TestSession } from "../../../test/support/session.ts";
+import { CLI_ACTOR } from "../audit/log.ts";
+import { grantRoleAudited } from "../moderation/service.ts";
+
+reportSkippedPostgres("catalog admin");
+
+const ADMIN = "catalog-admin@example.com";
+
+type Fields = Record<string, string | string[]>;
+
+/** Undoes the HTML escaping of text and attribute values. */
+function decode(html: string): string;
+function decode(html: string | undefined): string | undefined;
+function decode(html: string | undefined): string | undefined {
+  return html
+    ?.replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+/** A complete, valid add-a-tool form, as a browser would post it (blank spare rows included). */
+function toolFields(overrides: Fields = {}): Fields {
+  return {
+    slug: "lens-lab",
+    name: "Lens Lab",
+    vendor: "Lens Company",
+    category: "developer-tools",
+    bestFor: "Trying vision prompts against your own photos",
+    description: "Lens Lab is a hosted playground and API for small vision-language models.",
+    homepage: "https://lens.example.com",
+    deployment: ["cloud-api", "on-device"],
+    addedAt: "2026-05-06",
+    "pricing.model": "usage-based",
+    "pricing.entry": "$0.15 / 1k images",
+    "pricing.freeTier": "yes",
+    "pricing.license": "Proprietary",
+    "pricing.units.0.label": "Images",
+    "pricing.units.0.usd": "0.15",
+    "pricing.units.0.unit": "1k images",
+    "pricing.units.1.label": "",
+    "pricing.units.1.usd": "",
+    "pricing.units.1.unit": "",
+    "pricing.detail": "Billed per thousand images after a monthly free allowance.",
+    "pricing.asOf": "2026-05-01",
+    "competitors.0.slug": "moondream2",
+    "competitors.0.name": "",
+    "competitors.1.slug": "",
+    "competitors.1.name": "Florence-2",
+    "competitors.2.slug": "",
+    "competitors.2.name": "",
+    ...overrides,
+  };
+}
+
+describe.each(testEngines())("admin catalog pages on %s", (engine) => {
+  let t: TestApp;
+  let admin: TestSession;
+  let panelist: TestSession;
+  let reader: TestSession;
+
+  beforeAll(async () => {
+    t = await createTestApp(engine, { ADMIN_EMAILS: ADMIN });
+    admin = await signIn(t, ADMIN);
+    panelist = await signIn(t, "panelist@example.com");
+    await grantRoleAudited(t.db.db, {
+      actor: CLI_ACTOR,
+      email: "panelist@example.com",
+      role: "panelist",
+      reason: "test",
+    });
+    reader = await signIn(t, "reader@example.com");
+  });
+  afterAll(() => t?.dispose());
+
+  const db = () => t.db.db;
+
+  /** A form post as a session, with list fields (checkboxes) sent once per value. */
+  function post(s: TestSession, path: string, fields: Fields, opts: { csrf?: boolean } = {}) {
+    const body = opts.csrf === false ? fields : { _csrf: s.csrf, ...fields };
+    return t.request(path, form(body, { cookie: s.cookie }));
+  }
+
+  async function toolRow(slug: string) {
+    return db().selectFrom("tools").selectAll().where("slug", "=", slug).executeTakeFirst();
+  }
+
+  async function auditOf(subject: string) {
+    const rows = await db()
+      .selectFrom("audit_log")
+      .select(["action", "actor_email", "reason", "detail"])
+      .where("subject", "=", subject)
+      .orderBy("id")
+      .execute();
+    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) }));
+  }
+
+  /** The text of a field's error message on a rendered form, entities decoded. */
+  function fieldError(html: string, id: string): string | undefined {
+    return decode(new RegExp(`id="${id}-error">([^<]*)<`).exec(html)?.[1]);
+  }
+
+  it("lets an admin add a tool: it gets a public page, an in-progress panel and an audit entry", async () => {
+    const list = await admin.get("/admin/tools");
+    expect(list.status).toBe(200);
+    const listHtml = await list.text();
+    expect(listHtml).toContain('href="/admin/tools/new"');
+    expect(listHtml).toContain('href="/admin/tools/cursor/edit"');
+
+    const blank = await admin.get("/admin/tools/new");
+    expect(blank.status).toBe(200);
+    const blankHtml = await blank.text();
+    // every profile field is on the form, and the selects list the catalog
+    for (const name of [
+      "slug",
+      "name",
+      "vendor",
+      "category",
+      "bestFor",
+      "description",
+      "homepage",
+      "deployment",
+      "addedAt",
+      "pricing.model",
+      "pricing.entry",
+      "pricing.freeTier",
+      "pricing.license",
+      "pricing.units.0.label",
+      "pricing.units.0.usd",
+      "pricing.units.0.unit",
+      "pricing.detail",
+      "pricing.asOf",
+      "competitors.0.slug",
+      "competitors.0.name",
+    ]) {
+      expect(blankHtml).toContain(`name="${name}"`);
+    }
+    expect(blankHtml).toContain('<option value="vector-databases">Vector Databases</option>');
+    expect(blankHtml).toContain('<option value="moondream2">moondream2</option>');
+    expect(blankHtml).toContain('name="_csrf"');
+
+    const res = await post(admin, "/admin/tools/new", toolFields());
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/tools?saved=lens-lab&result=add");
+    const notice = await (await admin.get(res.headers.get("location")!)).text();
+    expect(notice).toContain('Added <a href="/tools/lens-lab">Lens Lab</a>');
+
+    const row = await toolRow("lens-lab");
+    expect(row?.panel_verdict).toBe("in-progress");
+    expect(row?.panel_published).toBe(0);
+
+    const page = await t.request("/tools/lens-lab");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Lens Lab");
+    expect(html).toContain("Lens Company");
+    expect(html).toContain("Best for: Trying vision prompts against your own photos");
+    expect(html).toContain("Cloud API, On-device");
+    expect(html).toContain("$0.15");
+    expect(html).toContain("1k images");
+    expect(html).toContain('<a href="/tools/moondream2">moondream2</a>');
+    expect(html).toMatch(/Florence-2 <span class="muted small">\(not in the catalog yet\)/);
+    expect(html).toContain("Panel in progress (0/4)");
+
+    const audit = await auditOf("tool:lens-lab");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: "tool.create", actor_email: ADMIN, reason: "admin form" });
+    expect(audit[0]?.detail.changes.name).toEqual({ after: "Lens Lab" });
+    expect(audit[0]?.detail.changes.competitors).toEqual({
+      after: [{ name: "moondream2", slug: "moondream2" }, { name: "Florence-2" }],
+    });
+  });
+
+  it("lets an admin edit a tool: pages show it at once and the audit entry names the changes", async () => {
+    // an anonymous visit puts the page in the cache; the edit must clear it
+    await t.request("/tools/aider");
+    expect(t.deps.cache.get("/tools/aider")).toBeDefined();
+
+    const edit = await admin.get("/admin/tools/aider/edit");
+    expect(edit.status).toBe(200);
+    const form = await edit.text();
+    expect(form).toContain('name="name" type="text" value="Aider"');
+    expect(form).toMatch(/name="slug" type="text" value="aider"[^>]*readonly/);
+
+    // post the stored values back with two changes
+    const fields: Fields = {};
+    for (const m of form.matchAll(/<input[^>]*name="([^"]+)" type="(?:text|url|date)" value="([^"]*)"/g)) {
+      fields[m[1]!] = decode(m[2]!);
+    }
+    for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) {
+      fields[m[1]!] = decode(m[2]!);
+    }
+    for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+      fields[m[1]!] = /<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? "";
+    }
+    fields.deployment = [...form.matchAll(/name="deployment" value="([^"]+)" checked/g)].map((m) => m[1]!);
+    if (form.includes('name="pricing.freeTier" value="yes" checked')) fields["pricing.freeTier"] = "yes";
+    const before = await (await t.request("/tools/aider")).text();
+    expect(before).not.toContain("Aider Chat");
+
+    const res = await post(admin, "/admin/tools/aider/edit", {
+      ...fields,
+      name: "Aider Chat",
+      "pricing.entry": "Free (bring a key)",
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/admin/tools?saved=aider&result=update");
+    expect(t.deps.cache.get("/tools/aider")).toBeUndefined();
+
+    const html = await (await t.request("/tools/aider")).text();
+    expect(html).toContain('<h1 class="m-0">Aider Chat</h1>');
+    expect(html).toContain("Free (bring a key)");
+
+    const audit = await auditOf("tool:aider");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: "tool.update", actor_email: ADMIN });
+    expect(audit[0]?.detail.fields).toEqual(["name", "pricing.entry"]);
+    expect(audit[0]?.detail.changes.name).toEqual({ before: "Aider", after: "Aider Chat" });
+
+    // sending the same values again changes nothing and logs nothing
+    const again = await post(admin, "/admin/tools/aider/edit", {
+      ...fields,
+      name: "Aider Chat",
+      "pricing.entry": "Free (bring a key)",
+    });
+    expect(again.headers.get("location")).toBe("/admin/tools?saved=aider&result=unchanged");
+    expect(await auditOf("tool:aider")).toHaveLength(1);
+  });
+
+  it("answers bad input with 400, each message next to its field, every value kept, nothing saved", async () => {
+    const res = await post(
+      admin,
+      "/admin/tools/new",
+      toolFields({
+        slug: "half-baked",
+        name: 'Half "Baked" <b>',
+        homepage: "http://half.example.com",
+        category: "time-travel",
+        deployment: [],
+        "pricing.units.1.label": "Calls",
+        "pricing.units.1.usd": "cheap",
+        "pricing.units.1.unit": "1k calls",
+        "competitors.2.slug": "no-such-tool",
+        "pricing.entry": "",
+      }),
+    );
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(fieldError(html, "f-homepage")).toBe("Must be a full https:// address.");
+    expect(fieldError(html, "f-category")).toContain('There is no category "time-travel"');
+    expect(fieldError(html, "f-deployment")).toBe("Choose at least one.");
+    expect(fieldError(html, "f-pricing-units-1-usd")).toBe("Must be a number, such as 0.15.");
+    expect(fieldError(html, "f-competitors-2-slug")).toContain('There is no tool "no-such-tool"');
+    expect(fieldError(html, "f-pricing-entry")).toBe("Required.");
+    expect(html).toContain("Nothing was saved: 6 fields need");
+    // the values come back as typed, escaped
+    expect(html).toContain('value="Half &quot;Baked&quot; &lt;b&gt;"');
+    expect(html).not.toContain("<b>");
+    expect(html).toContain('value="http://half.example.com"');
+    expect(html).toContain('value="cheap"');
+    expect(html).toContain('<option value="time-travel" selected="">time-travel</option>');
+    expect(html).toContain("Lens Lab is a hosted playground");
+    expect(await toolRow("half-baked")).toBeUndefined();
+    expect(await auditOf("tool:half-baked")).toHaveLength(0);
+
+    // fields left empty say so, rather than quoting a format
+    const empty = await post(admin, "/admin/tools/new", toolFields({ slug: "", category: "", addedAt: "" }));
+    expect(empty.status).toBe(400);
+    const emptyHtml = await empty.text();
+    for (const id of ["f-slug", "f-category", "f-addedAt"])
+      expect(fieldError(emptyHtml, id)).toBe("Required.");
+
+    // a taken slug, and a slug changed while editing, are refused at the slug field
+    const taken = await post(admin, "/admin/tools/new", toolFields({ slug: "cursor" }));
+    expect(taken.status).toBe(400);
+    expect(fieldError(await taken.text(), "f-slug")).toContain('already has a tool "cursor"');
+    const renamed = await post(admin, "/admin/tools/lens-lab/edit", toolFields({ slug: "lens-lab-2" }));
+    expect(renamed.status).toBe(400);
+    expect(fieldError(await renamed.text(), "f-slug")).toContain("cannot change");
+    expect(await toolRow("lens-lab-2")).toBeUndefined();
+  });
+
+  it("refuses panelists and readers with 403 on every page and every save", async () => {
+    for (const who of [panelist, reader]) {
+      for (const path of ["/admin/tools", "/admin/tools/new", "/admin/tools/cursor/edit"]) {
+        const res = await who.get(path);
+        expect(res.status, `${who.email} GET ${path}`).toBe(403);
+      }
+      for (const path of ["/admin/tools/new", "/admin/tools/cursor/edit"]) {
+        const res = await post(
+          who,
+          path,
+          toolFields({ slug: path.includes("cursor") ? "cursor" : "sneaky" }),
+        );
+        expect(res.status, `${who.email} POST ${path}`).toBe(403);
+      }
+    }
+    expect(await toolRow("sneaky")).toBeUndefined();
+    // signed out: pages send to sign-in, saves are refused
+    const page = await t.request("/admin/tools");
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toBe("/sign-in?next=%2Fadmin%2Ftools");
+    expect((await t.request("/admin/tools/new", form(toolFields({ slug: "anon" })))).status).toBe(401);
+    expect(await toolRow("anon")).toBeUndefined();
+  });
+
+  it("refuses a save without the CSRF token", async () => {
+    const res = await post(admin, "/admin/tools/new", toolFields({ slug: "forged" }), { csrf: false });
+    expect(res.status).toBe(403);
+    expect(await toolRow("forged")).toBeUndefined();
+    const edit = await post(admin, "/admin/tools/cursor/edit", toolFields({ slug: "cursor" }), {
+      csrf: false,
+    });
+    expect(edit.status).toBe(403);
+    expect((await toolRow("cursor"))?.name).toBe("Cursor");
+  });
+
+  it("answers 404 for a tool that does not exist", async () => {
+    expect((await admin.get("/admin/tools/no-such-tool/edit")).status).toBe(404);
+    expect((await post(admin, "/admin/tools/no-such-tool/edit", toolFields())).status).toBe(404);
+  });
+});

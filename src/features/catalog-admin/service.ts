@@ -1,0 +1,320 @@
+/**
+ * Catalog writes for admins: one function saves tool profiles, whether they come from the
+ * admin form (one at a time) or from an import file (all of a file in one transaction), with
+ * an audit entry per tool that changed. Plus the reads the admin pages need.
+ */
+import { sql } from "kysely";
+import { iso } from "../../db/time.ts";
+import type { Db } from "../../db/types.ts";
+import type { Deployment, PricingModel, ToolProfileInput } from "../../domain/catalog-schema.ts";
+import type { PanelVerdict } from "../../domain/panel.ts";
+import { type Actor, recordAudit } from "../audit/log.ts";
+import {
+  type BatchIssue,
+  catalogIssues,
+  changeDetail,
+  type LooseProfile,
+  normalizeProfile,
+  type PlanItem,
+  profileChanges,
+  type SaveMode,
+} from "./profile.ts";
+
+/** A row of /admin/tools. */
+export interface AdminToolRow {
+  slug: string;
+  name: string;
+  vendor: string;
+  categoryName: string;
+  panelVerdict: PanelVerdict;
+  panelPublished: number;
+  updatedAt: string;
+}
+
+/** Every tool, by name, with what an admin scans the list for. */
+export async function listAdminTools(db: Db): Promise<AdminToolRow[]> {
+  const rows = await db
+    .selectFrom("tools")
+    .innerJoin("categories", "categories.id", "tools.category_id")
+    .select([
+      "tools.slug",
+      "tools.name",
+      "tools.vendor",
+      "categories.name as category_name",
+      "tools.panel_verdict",
+      "tools.panel_published",
+      "tools.updated_at",
+    ])
+    .orderBy(sql`lower(tools.name)`)
+    .orderBy("tools.slug")
+    .execute();
+  return rows.map((r) => ({
+    slug: r.slug,
+    name: r.name,
+    vendor: r.vendor,
+    categoryName: r.category_name,
+    panelVerdict: r.panel_verdict as PanelVerdict,
+    panelPublished: r.panel_published,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/** What the tool form's selects list: the categories and the catalog's tools. */
+export interface ToolFormOptions {
+  categories: { slug: string; name: string }[];
+  tools: { slug: string; name: string }[];
+}
+
+/** The categories and tools the form offers, each by name. */
+export async function toolFormOptions(db: Db): Promise<ToolFormOptions> {
+  const [categories, tools] = await Promise.all([
+    db.selectFrom("categories").select(["slug", "name"]).orderBy("name").execute(),
+    db.selectFrom("tools").select(["slug", "name"]).orderBy(sql`lower(name)`).orderBy("slug").execute(),
+  ]);
+  return { categories, tools };
+}
+
+/** Tools' profiles as the schema has them, by slug; unknown slugs are left out. */
+export async function loadProfiles(db: Db, slugs: string[]): Promise<Map<string, ToolProfileInput>> {
+  const out = new Map<string, ToolProfileInput>();
+  if (slugs.length === 0) return out;
+  const rows = await db
+    .selectFrom("tools")
+    .innerJoin("categories", "categories.id", "tools.category_id")
+    .select([
+      "tools.id",
+      "tools.slug",
+      "tools.name",
+      "tools.vendor",
+      "categories.slug as category",
+      "tools.best_for",
+      "tools.description",
+      "tools.homepage",
+      "tools.added_at",
+      "tools.pricing_model",
+      "tools.pricing_entry",
+      "tools.pricing_free_tier",
+      "tools.pricing_license",
+      "tools.pricing_units",
+      "tools.pricing_detail",
+      "tools.pricing_as_of",
+    ])
+    .where("tools.slug", "in", [...new Set(slugs)])
+    .execute();
+  if (rows.length === 0) return out;
+  const ids = rows.map((r) => r.id);
+  const [deployments, competitors] = await Promise.all([
+    db.selectFrom("tool_deployments").select(["tool_id", "deployment"]).where("tool_id", "in", ids).execute(),
+    db
+      .selectFrom("tool_competitors")
+      .leftJoin("tools", "tools.id", "tool_competitors.competitor_tool_id")
+      .select(["tool_competitors.tool_id", "tool_competitors.name", "tools.slug"])
+      .where("tool_competitors.tool_id", "in", ids)
+      .orderBy("tool_competitors.tool_id")
+      .orderBy("tool_competitors.position")
+      .execute(),
+  ]);
+  for (const r of rows) {
+    out.set(
+      r.slug,
+      normalizeProfile({
+        slug: r.slug,
+        name: r.name,
+        vendor: r.vendor,
+        category: r.category,
+        bestFor: r.best_for,
+        description: r.description,
+        homepage: r.homepage,
+        deployment: deployments.filter((d) => d.tool_id === r.id).map((d) => d.deployment as Deployment),
+        addedAt: r.added_at,
+        pricing: {
+          model: r.pricing_model as PricingModel,
+          entry: r.pricing_entry,
+          freeTier: r.pricing_free_tier === 1,
+          license: r.pricing_license,
+          units: JSON.parse(r.pricing_units),
+          detail: r.pricing_detail,
+          asOf: r.pricing_as_of,
+        },
+        competitors: competitors
+          .filter((c) => c.tool_id === r.id)
+          .map((c) => (c.slug ? { name: c.name, slug: c.slug } : { name: c.name })),
+      }),
+    );
+  }
+  return out;
+}
+
+/** One tool's profile, or undefined. */
+export async function loadProfile(db: Db, slug: string): Promise<ToolProfileInput | undefined> {
+  return (await loadProfiles(db, [slug])).get(slug);
+}
+
+/** Ids of every category and tool, by slug. */
+async function catalogIds(db: Db): Promise<{ categories: Map<string, number>; tools: Map<string, number> }> {
+  const [categories, tools] = await Promise.all([
+    db.selectFrom("categories").select(["id", "slug"]).execute(),
+    db.selectFrom("tools").select(["id", "slug"]).execute(),
+  ]);
+  return {
+    categories: new Map(categories.map((c) => [c.slug, c.id])),
+    tools: new Map(tools.map((t) => [t.slug, t.id])),
+  };
+}
+
+/** The catalog checks on profiles that may not have passed the schema, so every problem is shown at once. */
+export async function checkAgainstCatalog(
+  db: Db,
+  items: LooseProfile[],
+  mode: SaveMode,
+): Promise<BatchIssue[]> {
+  const ids = await catalogIds(db);
+  return catalogIssues(
+    items,
+    { categories: new Set(ids.categories.keys()), tools: new Set(ids.tools.keys()) },
+    mode,
+  );
+}
+
+/** Either what was (or, on a dry run, would be) done per profile, or why nothing was. */
+export type SaveResult = { ok: true; plan: PlanItem[] } | { ok: false; issues: BatchIssue[] };
+
+export interface SaveOptions {
+  actor: Actor;
+  /** Profiles that passed toolProfileSchema. */
+  profiles: ToolProfileInput[];
+  /** "create" refuses taken slugs, "update" unknown ones; "upsert" (imports) takes both. */
+  mode: SaveMode;
+  /** Why, for the audit log: "admin form", "import tools.csv". */
+  reason: string;
+  /** Plan only: check and compare, write nothing. */
+  dryRun?: boolean;
+  now?: number;
+}
+
+/** The tools table's profile columns for a profile. */
+function toolColumns(p: ToolProfileInput, categoryId: number) {
+  return {
+    slug: p.slug,
+    name: p.name,
+    vendor: p.vendor,
+    category_id: categoryId,
+    best_for: p.bestFor,
+    description: p.description,
+    homepage: p.homepage,
+    added_at: p.addedAt,
+    pricing_model: p.pricing.model,
+    pricing_entry: p.pricing.entry,
+    pricing_free_tier: p.pricing.freeTier ? 1 : 0,
+    pricing_license: p.pricing.license,
+    pricing_units: JSON.stringify(p.pricing.units),
+    pricing_detail: p.pricing.detail,
+    pricing_as_of: p.pricing.asOf,
+  };
+}
+
+/**
+ * THE way tool profiles are written: checks them against the catalog, compares each with what
+ * is stored, and (unless a dry run) creates or updates every changed one, its deployments and
+ * competitors, with an audit entry each, all in one transaction: a batch lands whole or not
+ * at all. A new tool has no reviews, so its panel is "in progress" and it joins the panel's
+ * queue. The caller invalidates the page cache when the plan changed anything.
+ */
+export async function saveToolProfiles(db: Db, opts: SaveOptions): Promise<SaveResult> {
+  const profiles = opts.profiles.map(normalizeProfile);
+  return db.transaction().execute(async (trx) => {
+    const ids = await catalogIds(trx);
+    const loose = profiles.map((p) => ({
+      slug: p.slug,
+      category: p.category,
+      competitorSlugs: p.competitors.map((c) => c.slug),
+    }));
+    const issues = catalogIssues(
+      loose,
+      { categories: new Set(ids.categories.keys()), tools: new Set(ids.tools.keys()) },
+      opts.mode,
+    );
+    if (issues.length > 0) return { ok: false, issues };
+
+    const stored = await loadProfiles(
+      trx,
+      profiles.map((p) => p.slug),
+    );
+    const plan: PlanItem[] = profiles.map((p) => {
+      const before = stored.get(p.slug);
+      const changes = profileChanges(before, p);
+      const action = !before ? "add" : changes.length > 0 ? "update" : "unchanged";
+      return { slug: p.slug, name: p.name, action, changes };
+    });
+    if (opts.dryRun) return { ok: true, plan };
+
+    const at = iso(opts.now ?? Date.now());
+    const changed = (i: number, field: string) =>
+      plan[i]!.action === "add" || plan[i]!.changes.some((c) => c.field === field);
+    // first every tool row, so a competitor can name a tool added further down the same batch
+    for (const [i, p] of profiles.entries()) {
+      const item = plan[i]!;
+      if (item.action === "unchanged") continue;
+      const columns = toolColumns(p, ids.categories.get(p.category)!);
+      let toolId: number;
+      if (item.action === "add") {
+        const row = await trx
+          .insertInto("tools")
+          .values({ ...columns, created_at: at, updated_at: at })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        toolId = row.id;
+        ids.tools.set(p.slug, toolId);
+      } else {
+        toolId = ids.tools.get(p.slug)!;
+        await trx
+          .updateTable("tools")
+          .set({ ...columns, updated_at: at })
+          .where("id", "=", toolId)
+          .execute();
+      }
+      if (changed(i, "deployment")) {
+        await trx.deleteFrom("tool_deployments").where("tool_id", "=", toolId).execute();
+        await trx
+          .insertInto("tool_deployments")
+          .values(p.deployment.map((deployment) => ({ tool_id: toolId, deployment })))
+          .execute();
+      }
+    }
+    for (const [i, p] of profiles.entries()) {
+      const item = plan[i]!;
+      if (item.action === "unchanged") continue;
+      const toolId = ids.tools.get(p.slug)!;
+      if (changed(i, "competitors")) {
+        await trx.deleteFrom("tool_competitors").where("tool_id", "=", toolId).execute();
+        if (p.competitors.length > 0) {
+          await trx
+            .insertInto("tool_competitors")
+            .values(
+              p.competitors.map((c, position) => ({
+                tool_id: toolId,
+                position,
+                name: c.name,
+                competitor_tool_id: c.slug ? (ids.tools.get(c.slug) ?? null) : null,
+              })),
+            )
+            .execute();
+        }
+      }
+      await recordAudit(trx, {
+        actor: opts.actor,
+        action: item.action === "add" ? "tool.create" : "tool.update",
+        subject: `tool:${p.slug}`,
+        reason: opts.reason,
+        detail: changeDetail(item.changes),
+        now: opts.now,
+      });
+    }
+    return { ok: true, plan };
+  });
+}
+
+/** Whether a plan changed anything, i.e. whether pages need to be rendered afresh. */
+export function planChangedAnything(plan: PlanItem[]): boolean {
+  return plan.some((p) => p.action !== "unchanged");
+}
