@@ -32,6 +32,18 @@ const HELP = `Ship or Skip operator commands
                                  (--resume-only: only finish interrupted sends). Mail goes
                                  through SMTP_URL, or to DATA_DIR/outbox when it is unset.
                                  After a crash, run it again: it picks up where the send stopped.
+  npm run cli -- panel:draft <slug> [--persona builder]…
+  npm run cli -- panel:draft --all-missing
+                                 ask the model at LLM_BASE_URL (LLM_MODEL, LLM_API_KEY) for persona
+                                 review drafts of one tool, or of every incomplete panel; nothing
+                                 is published, and a panelist's draft is never overwritten. Exits
+                                 1 if any persona failed, 2 when no model is configured.
+  npm run cli -- tools:import <file.json|file.csv> [--dry-run]
+                                 add and update catalog tools from a file (format: README and
+                                 docs/decisions/007); every problem is listed as file:line: field,
+                                 and then nothing is imported. --dry-run prints what would change.
+                                 With REDIS_URL set, running servers refresh their cached pages;
+                                 without it, a server shows the change after its next write.
 
 The database is the one npm start uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
 

@@ -1,9 +1,63 @@
-/** Model drafting from the panel: POST /panel/tools/:slug/draft (stub, being built). */
+/** Model drafting from the panel: POST /panel/tools/:slug/draft asks the model and reports each persona's outcome. */
 import { Hono } from "hono";
+import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
 import type { Deps } from "../../http/deps.ts";
+import { badRequest, HttpError, notFound } from "../../http/errors.ts";
+import { readFields } from "../../http/form.ts";
+import { sendPage } from "../../http/page.tsx";
+import { enforceRateLimit } from "../../http/rate-limit.ts";
+import { MODEL_DRAFTS_PER_PANELIST } from "../../http/rate-rules.ts";
+import { requireUser } from "../../http/viewer.ts";
+import type { LlmClient } from "./client.ts";
+import { draftPanel } from "./service.ts";
+import { DraftReportPage, HOW_TO_TURN_ON } from "./views.tsx";
 
-/** Model drafting from the panel routes. */
-export function draftingRoutes(_deps: Deps) {
+/** Personas from the form's comma-separated field; empty means "the default choice". */
+function parsePersonas(raw: string | undefined): Persona[] | undefined {
+  const names = (raw ?? "")
+    .split(",")
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.length === 0) return undefined;
+  const unknown = names.filter((p) => !(PERSONAS as readonly string[]).includes(p));
+  if (unknown.length > 0) {
+    throw badRequest(
+      `“${unknown[0]!.slice(0, 40)}” is not a persona. Choose from ${PERSONAS.join(", ")}, separated by commas.`,
+    );
+  }
+  return [...new Set(names)] as Persona[];
+}
+
+/** Model drafting from the panel routes; `opts.client` replaces the model client (tests). */
+export function draftingRoutes(deps: Deps, opts: { client?: LlmClient } = {}) {
   const app = new Hono();
+
+  app.post("/panel/tools/:slug/draft", async (c) => {
+    const user = requireUser(c, "review:write");
+    const slug = c.req.param("slug");
+    const back = [
+      { href: `/panel/tools/${encodeURIComponent(slug)}`, label: "Back to the tool's panel page" },
+    ];
+    const llm = deps.config.llm;
+    if (!llm) throw new HttpError(409, "Drafting with a model is off", HOW_TO_TURN_ON, back);
+    const personas = parsePersonas((await readFields(c)).personas);
+    // each press costs model calls, perhaps money: counted before asking, whatever the outcome
+    await enforceRateLimit(c, deps.rateLimits, MODEL_DRAFTS_PER_PANELIST, String(user.id));
+    const report = await draftPanel(
+      { db: deps.db, llm, client: opts.client },
+      { toolSlug: slug, personas, actor: { id: user.id, email: user.email } },
+    );
+    if (!report) {
+      throw notFound(`There is no tool called “${slug.slice(0, 100)}”.`, [
+        { href: "/panel", label: "Back to the panel" },
+      ]);
+    }
+    // drafts are not public, so the page cache has nothing to forget
+    const nothingWorked =
+      report.outcomes.some((o) => o.status === "failed") &&
+      !report.outcomes.some((o) => o.status === "drafted");
+    return sendPage(c, <DraftReportPage report={report} />, nothingWorked ? 502 : 200);
+  });
+
   return app;
 }

@@ -1,0 +1,408 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  createTestDatabase,
+  reportSkippedPostgres,
+  type TestDatabase,
+  testEngines,
+} from "../../../test/support/db.ts";
+import { type FakeLlm, startFakeLlm } from "../../../test/support/fake-llm.ts";
+import type { LlmConfig } from "../../config.ts";
+import { PERSONAS, type Persona, reviewSchemas } from "../../domain/catalog-schema.ts";
+import { ensureUser } from "../accounts/service.ts";
+import { CLI_ACTOR } from "../audit/log.ts";
+import { getTool } from "../catalog/service.ts";
+import { saveDraft } from "../panel/store.ts";
+import { createLlmClient } from "./client.ts";
+import { buildReviewPrompt, personaQuestions } from "./prompt.ts";
+import {
+  type DraftingDeps,
+  draftAllMissing,
+  draftPanel,
+  type PersonaOutcome,
+  type PersonaState,
+  planPersonas,
+  type ToolDraftReport,
+} from "./service.ts";
+import { draftsOf, removePanel } from "./testing.ts";
+
+reportSkippedPostgres("model drafting");
+
+const MODEL = "fake-model:8b";
+
+describe("planPersonas", () => {
+  const none: PersonaState = { publishedRevision: null, draft: null };
+  const states = (over: Partial<Record<Persona, PersonaState>>) =>
+    Object.fromEntries(PERSONAS.map((p) => [p, over[p] ?? none])) as Record<Persona, PersonaState>;
+
+  it("by default asks only for personas with no published review and no draft", () => {
+    const plan = planPersonas(
+      states({
+        builder: { publishedRevision: 2, draft: null },
+        skeptic: { publishedRevision: null, draft: { provenance: "model", authorId: null } },
+        founder: { publishedRevision: null, draft: { provenance: "panelist", authorId: 7 } },
+      }),
+    );
+    expect(plan.ask).toEqual([{ persona: "futurist", replaces: false, baseRevision: null }]);
+    expect(plan.skipped.map((s) => s.persona)).toEqual(["builder", "skeptic", "founder"]);
+  });
+
+  it("by name drafts revisions and replaces model drafts, but never a panelist's draft", () => {
+    const plan = planPersonas(
+      states({
+        builder: { publishedRevision: 2, draft: null },
+        skeptic: { publishedRevision: 1, draft: { provenance: "model", authorId: null } },
+        // a model's draft a panelist has saved since keeps provenance "model" but is theirs now
+        futurist: { publishedRevision: null, draft: { provenance: "model", authorId: 7 } },
+        founder: { publishedRevision: null, draft: { provenance: "panelist", authorId: 7 } },
+      }),
+      ["founder", "builder", "skeptic", "futurist"],
+    );
+    expect(plan.ask).toEqual([
+      { persona: "builder", replaces: false, baseRevision: 2 },
+      { persona: "skeptic", replaces: true, baseRevision: 1 },
+    ]);
+    expect(plan.skipped.map((s) => [s.persona, s.status])).toEqual([
+      ["futurist", "skipped"],
+      ["founder", "skipped"],
+    ]);
+  });
+});
+
+describe("the prompt", () => {
+  it.each(PERSONAS)("asks the %s every answer the review form has, in the form's order", (persona) => {
+    expect(personaQuestions(persona).map((q) => q.key)).toEqual(
+      Object.keys(reviewSchemas[persona].shape.answers.shape),
+    );
+  });
+});
+
+describe.each(testEngines())("model drafting on %s", (engine) => {
+  let t: TestDatabase;
+  let fake: FakeLlm;
+  const db = () => t.db;
+
+  beforeAll(async () => {
+    [t, fake] = await Promise.all([createTestDatabase(engine), startFakeLlm()]);
+  });
+  afterAll(async () => {
+    await Promise.all([t?.dispose(), fake?.close()]);
+  });
+  beforeEach(() => fake.reset());
+
+  function deps(over: Partial<LlmConfig> = {}): DraftingDeps {
+    const llm: LlmConfig = {
+      baseUrl: fake.baseUrl,
+      model: MODEL,
+      apiKey: "sk-test",
+      timeoutMs: 2_000,
+      concurrency: 2,
+      ...over,
+    };
+    const client = createLlmClient(llm, {
+      retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5 },
+      sleep: async () => {},
+    });
+    return { db: db(), llm, client };
+  }
+
+  const draft = async (slug: string, personas?: Persona[], over: Partial<LlmConfig> = {}) => {
+    const report = await draftPanel(deps(over), { toolSlug: slug, personas, actor: CLI_ACTOR });
+    if (!report) throw new Error(`no tool ${slug}`);
+    return report;
+  };
+
+  const statuses = (report: ToolDraftReport) =>
+    Object.fromEntries(report.outcomes.map((o) => [o.persona, o.status]));
+
+  it("drafts each missing persona of a tool with no panel, as the model's, publishing nothing", async () => {
+    await removePanel(db(), "aider");
+    const progress: PersonaOutcome[] = [];
+    const report = await draftPanel(deps(), {
+      toolSlug: "aider",
+      actor: CLI_ACTOR,
+      onProgress: (o) => progress.push(o),
+    });
+    expect(report?.tool).toEqual({ slug: "aider", name: "Aider" });
+    expect(report?.outcomes).toEqual(
+      PERSONAS.map((persona) => ({
+        persona,
+        status: "drafted",
+        replaced: false,
+        baseRevision: null,
+        attempts: 1,
+      })),
+    );
+    expect(progress).toHaveLength(4);
+    expect(fake.requests.map((r) => r.persona).sort()).toEqual([...PERSONAS].sort());
+    // the prompt carries the tool's profile and the persona's questions
+    const builderAsk = fake.requests.find((r) => r.persona === "builder")?.body.messages?.[1]?.content ?? "";
+    expect(builderAsk).toContain("Name: Aider");
+    expect(builderAsk).toContain("Competitors we list: Claude Code, OpenAI Codex CLI, Cline, Cursor");
+    expect(builderAsk).toContain("answers.momentOfTruth: What is the moment of truth?");
+
+    const drafts = await draftsOf(db(), "aider");
+    for (const persona of PERSONAS) {
+      const d = drafts[persona];
+      expect(d).toMatchObject({
+        provenance: "model",
+        modelName: MODEL,
+        author: MODEL,
+        authorId: null,
+        baseRevision: null,
+      });
+      // what was saved is a complete review the form would accept
+      expect(reviewSchemas[persona].safeParse(d?.fields).success).toBe(true);
+    }
+    const tool = await getTool(db(), "aider");
+    expect(tool?.panel.published).toBe(0);
+    expect(tool?.reviews).toEqual({});
+    const audit = await db()
+      .selectFrom("audit_log")
+      .select(["action", "subject", "actor_email"])
+      .where("action", "=", "review.draft.model")
+      .where("subject", "=", "tool:aider")
+      .execute();
+    expect(audit).toHaveLength(4);
+    expect(audit[0]?.actor_email).toBe("cli");
+  });
+
+  it("leaves a complete panel alone by default, and drafts a revision of a persona asked for by name", async () => {
+    const byDefault = await draft("cursor");
+    expect(statuses(byDefault)).toEqual({
+      builder: "skipped",
+      skeptic: "skipped",
+      futurist: "skipped",
+      founder: "skipped",
+    });
+    expect(byDefault.outcomes[0]).toMatchObject({
+      reason: expect.stringMatching(/^already published \(revision 1\)/),
+    });
+    expect(fake.requests).toHaveLength(0);
+
+    const named = await draft("cursor", ["skeptic"]);
+    expect(named.outcomes).toEqual([
+      { persona: "skeptic", status: "drafted", replaced: false, baseRevision: 1, attempts: 1 },
+    ]);
+    const drafts = await draftsOf(db(), "cursor");
+    expect(Object.keys(drafts)).toEqual(["skeptic"]);
+    expect(drafts.skeptic?.baseRevision).toBe(1);
+    // the published review is untouched
+    const tool = await getTool(db(), "cursor");
+    expect(tool?.panel.published).toBe(4);
+    expect(tool?.reviews.skeptic?.summary).not.toContain("Drafted");
+  });
+
+  it("never overwrites a panelist's draft, and replaces an earlier model draft only when asked by name", async () => {
+    const toolId = await removePanel(db(), "ollama");
+    const panelist = await ensureUser(db(), "panelist-one@example.com");
+    const mine = { summary: "My own words", answers: { primitive: "Mine" } };
+    await saveDraft(db(), {
+      toolId,
+      persona: "builder",
+      fields: mine,
+      provenance: "panelist",
+      modelName: null,
+      authorId: panelist.id,
+      author: "Pat Panelist",
+      baseRevision: null,
+    });
+    // a model draft a panelist has since edited and saved: still the model's provenance, but theirs
+    await saveDraft(db(), {
+      toolId,
+      persona: "skeptic",
+      fields: { summary: "Edited by a person" },
+      provenance: "model",
+      modelName: "older-model",
+      authorId: panelist.id,
+      author: "Pat Panelist",
+      baseRevision: null,
+    });
+    await saveDraft(db(), {
+      toolId,
+      persona: "futurist",
+      fields: { summary: "Untouched model draft" },
+      provenance: "model",
+      modelName: "older-model",
+      authorId: null,
+      author: "older-model",
+      baseRevision: null,
+    });
+
+    const byDefault = await draft("ollama");
+    expect(statuses(byDefault)).toEqual({
+      builder: "skipped",
+      skeptic: "skipped",
+      futurist: "skipped",
+      founder: "drafted",
+    });
+    expect(fake.requests.map((r) => r.persona)).toEqual(["founder"]);
+
+    fake.reset();
+    const named = await draft("ollama", [...PERSONAS]);
+    expect(statuses(named)).toEqual({
+      builder: "skipped",
+      skeptic: "skipped",
+      futurist: "drafted",
+      founder: "drafted",
+    });
+    expect(named.outcomes.find((o) => o.persona === "builder")).toMatchObject({
+      reason: "a panelist's draft is in progress, and it is never overwritten",
+    });
+    expect(named.outcomes.find((o) => o.persona === "futurist")).toMatchObject({ replaced: true });
+    expect(fake.requests.map((r) => r.persona).sort()).toEqual(["founder", "futurist"]);
+
+    const drafts = await draftsOf(db(), "ollama");
+    expect(drafts.builder?.fields).toEqual(mine);
+    expect(drafts.builder?.provenance).toBe("panelist");
+    expect(drafts.skeptic?.fields).toEqual({ summary: "Edited by a person" });
+    expect(drafts.futurist).toMatchObject({ modelName: MODEL, authorId: null });
+    expect(drafts.futurist?.fields.summary).toBe("Drafted futurist summary.");
+  });
+
+  it("keeps a draft a panelist saves while the model is still writing", async () => {
+    const toolId = await removePanel(db(), "vllm", ["founder"]);
+    const panelist = await ensureUser(db(), "panelist-two@example.com");
+    fake.scriptFor("founder", { kind: "good", delayMs: 400 });
+    const pending = draft("vllm");
+    // the model has been asked, and is still writing
+    while (!fake.requests.some((r) => r.persona === "founder")) await new Promise((r) => setTimeout(r, 5));
+    await saveDraft(db(), {
+      toolId,
+      persona: "founder",
+      fields: { summary: "Started by hand" },
+      provenance: "panelist",
+      modelName: null,
+      authorId: panelist.id,
+      author: "Pat",
+      baseRevision: null,
+    });
+    const report = await pending;
+    expect(report.outcomes.find((o) => o.persona === "founder")).toMatchObject({
+      status: "skipped",
+      reason: "a panelist started a draft while the model was writing; theirs was kept",
+    });
+    expect((await draftsOf(db(), "vllm")).founder?.fields).toEqual({ summary: "Started by hand" });
+  });
+
+  it("asks for the four in parallel, never more at once than the configured concurrency", async () => {
+    await removePanel(db(), "qdrant");
+    for (const p of PERSONAS) fake.scriptFor(p, { kind: "good", delayMs: 120 });
+    const report = await draft("qdrant", undefined, { concurrency: 2 });
+    expect(statuses(report)).toEqual({
+      builder: "drafted",
+      skeptic: "drafted",
+      futurist: "drafted",
+      founder: "drafted",
+    });
+    expect(fake.maxInFlight).toBe(2);
+
+    await removePanel(db(), "pgvector");
+    fake.reset();
+    for (const p of PERSONAS) fake.scriptFor(p, { kind: "good", delayMs: 60 });
+    await draft("pgvector", undefined, { concurrency: 1 });
+    expect(fake.maxInFlight).toBe(1);
+  });
+
+  it("retries bad answers per persona and reports the one that fails, keeping the others", async () => {
+    await removePanel(db(), "pinecone");
+    fake.scriptFor("builder", { kind: "malformed" });
+    fake.scriptFor("skeptic", { kind: "status", status: 429, retryAfter: "1" });
+    fake.scriptFor("founder", { kind: "schema-break" }, { kind: "schema-break" }, { kind: "schema-break" });
+    fake.scriptFor("futurist", { kind: "slow", delayMs: 800 });
+    const report = await draft("pinecone", undefined, { timeoutMs: 250 });
+    const byPersona = Object.fromEntries(report.outcomes.map((o) => [o.persona, o]));
+    expect(byPersona.builder).toMatchObject({ status: "drafted", attempts: 2 });
+    expect(byPersona.skeptic).toMatchObject({ status: "drafted", attempts: 2 });
+    expect(byPersona.futurist).toMatchObject({ status: "drafted", attempts: 2 });
+    expect(byPersona.founder).toEqual({
+      persona: "founder",
+      status: "failed",
+      reason: expect.stringMatching(
+        /^the model's answer did not match the review form after 3 attempts: answers\.buyer: Too small/,
+      ),
+    });
+    const drafts = await draftsOf(db(), "pinecone");
+    expect(Object.keys(drafts).sort()).toEqual(["builder", "futurist", "skeptic"]);
+  });
+
+  it("reports a refused key for every persona at once, with one request each", async () => {
+    await removePanel(db(), "helicone");
+    fake.script(...PERSONAS.map(() => ({ kind: "status" as const, status: 401 })));
+    const report = await draft("helicone");
+    expect(report.outcomes.map((o) => o.status)).toEqual(["failed", "failed", "failed", "failed"]);
+    expect(report.outcomes[0]).toMatchObject({
+      reason: expect.stringMatching(/^the endpoint refused the API key \(401\)/),
+    });
+    expect(fake.requests).toHaveLength(4);
+    expect(await draftsOf(db(), "helicone")).toEqual({});
+  });
+
+  it("answers undefined for a tool that does not exist", async () => {
+    expect(await draftPanel(deps(), { toolSlug: "no-such-tool", actor: CLI_ACTOR })).toBeUndefined();
+  });
+
+  it("drafts every incomplete panel with --all-missing, reporting each tool as it finishes", async () => {
+    // the earlier tests left aider, ollama, vllm, qdrant, pgvector, pinecone, helicone incomplete
+    await removePanel(db(), "langfuse", ["builder", "founder"]);
+    fake.scriptFor("builder", { kind: "status", status: 500 });
+    const done: string[] = [];
+    let total = 0;
+    const report = await draftAllMissing(deps(), {
+      actor: CLI_ACTOR,
+      onStart: (n) => {
+        total = n;
+      },
+      onToolDone: (r, p) => done.push(`${p.toolsDone}/${p.toolsTotal} ${r.tool.slug}`),
+    });
+    const slugs = report.tools.map((r) => r.tool.slug);
+    // by name, whatever the case
+    expect(slugs).toEqual([
+      "aider",
+      "helicone",
+      "langfuse",
+      "ollama",
+      "pgvector",
+      "pinecone",
+      "qdrant",
+      "vllm",
+    ]);
+    expect(total).toBe(8);
+    expect(done).toHaveLength(8);
+    expect(done.at(-1)).toMatch(/^8\/8 /);
+    const langfuse = report.tools.find((r) => r.tool.slug === "langfuse")!;
+    expect(statuses(langfuse)).toEqual({
+      builder: "drafted",
+      skeptic: "skipped",
+      futurist: "skipped",
+      founder: "drafted",
+    });
+    // helicone's earlier failures left no drafts, so now it is drafted in full
+    expect(statuses(report.tools.find((r) => r.tool.slug === "helicone")!)).toEqual({
+      builder: "drafted",
+      skeptic: "drafted",
+      futurist: "drafted",
+      founder: "drafted",
+    });
+    // complete panels were not asked about
+    expect(fake.requests.every((r) => !JSON.stringify(r.body).includes("Name: Cursor"))).toBe(true);
+    expect(fake.maxInFlight).toBeLessThanOrEqual(2);
+  });
+});
+
+describe("buildReviewPrompt", () => {
+  it("gives the Futurist today's date and the thesis rules", async () => {
+    const t = await createTestDatabase("sqlite");
+    try {
+      const tool = await getTool(t.db, "smolvlm2-2b");
+      if (!tool) throw new Error("seed has no smolvlm2-2b");
+      const [system, user] = buildReviewPrompt({ persona: "futurist", tool, today: "2026-05-01" });
+      expect(system?.content).toMatch(/^You are the Futurist on the review panel of Ship or Skip/);
+      expect(user?.content).toContain("Today is 2026-05-01.");
+      expect(user?.content).toContain("answers.thesisDate: The thesis's date as YYYY-MM-DD: after today");
+      expect(user?.content).toContain("answers.timing:");
+      expect(user?.content).toContain("Vendor: Hugging Face");
+    } finally {
+      await t.dispose();
+    }
+  });
+});

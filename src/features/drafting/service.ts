@@ -1,0 +1,361 @@
+/**
+ * Model drafting: asks the configured model for persona reviews of a tool and saves each good
+ * answer as a draft in the panel's queue, marked as the model's. Nothing is published here; a
+ * panelist reads, edits and publishes (or discards) every draft.
+ *
+ * Which personas are asked (docs/decisions/009):
+ * - a panelist's draft is never overwritten, whoever asks;
+ * - asked for by name, a persona is drafted even if published (the draft revises the current
+ *   revision) or if an earlier model draft waits (it is replaced);
+ * - by default, only personas with no published review and no draft at all are asked.
+ */
+import { PostgresAdapter, sql } from "kysely";
+import type { ZodType } from "zod";
+import type { LlmConfig } from "../../config.ts";
+import type { Db } from "../../db/types.ts";
+import { PERSONAS, type Persona, type ReviewInput, reviewSchemas } from "../../domain/catalog-schema.ts";
+import { LENSES } from "../../domain/lenses.ts";
+import { type Actor, recordAudit } from "../audit/log.ts";
+import { getToolsWithRefs, type ToolDetail, type ToolRef } from "../catalog/service.ts";
+import { type DraftFields, listDrafts, type Provenance, saveDraft } from "../panel/store.ts";
+import { createLlmClient, type LlmClient, LlmError, type StructuredAnswer } from "./client.ts";
+import { createLimiter, type Limiter } from "./limit.ts";
+import { buildReviewPrompt } from "./prompt.ts";
+
+export interface DraftingDeps {
+  db: Db;
+  llm: LlmConfig;
+  /** Defaults to a client for `llm`; tests hand in one with short retry delays. */
+  client?: LlmClient;
+  now?: () => number;
+}
+
+/** What happened to one persona: a draft saved, not asked (and why), or asked and failed (and why). */
+export type PersonaOutcome =
+  | {
+      persona: Persona;
+      status: "drafted";
+      /** An earlier model draft was replaced. */
+      replaced: boolean;
+      /** The published revision the draft revises, if the persona has one. */
+      baseRevision: number | null;
+      /** Requests it took, retries included. */
+      attempts: number;
+    }
+  | { persona: Persona; status: "skipped"; reason: string }
+  | { persona: Persona; status: "failed"; reason: string };
+
+export interface ToolDraftReport {
+  tool: { slug: string; name: string };
+  model: string;
+  /** One per persona considered, in the panel's order. */
+  outcomes: PersonaOutcome[];
+}
+
+export interface DraftPanelOptions {
+  toolSlug: string;
+  /** Personas to draft by name; omitted means every persona with no published review and no draft. */
+  personas?: Persona[];
+  /** Who asked, for the audit log. */
+  actor: Actor;
+  /** Called as each persona's outcome is known. */
+  onProgress?: (outcome: PersonaOutcome) => void;
+  /** Stops asking: queued personas are skipped, requests in flight are cancelled. */
+  signal?: AbortSignal;
+}
+
+/** Where a persona stands before the model is asked. */
+export interface PersonaState {
+  publishedRevision: number | null;
+  draft: { provenance: Provenance; authorId: number | null } | null;
+}
+
+/** A persona to ask the model about, and what its draft will replace or revise. */
+export interface PlannedDraft {
+  persona: Persona;
+  replaces: boolean;
+  baseRevision: number | null;
+}
+
+/** A draft a panelist has touched: written by one, or a model's draft a panelist has saved since. */
+export function isPanelistDraft(draft: PersonaState["draft"]): boolean {
+  return draft !== null && (draft.provenance === "panelist" || draft.authorId !== null);
+}
+
+/** Decides which personas to ask for (pure): the rules in this module's header. */
+export function planPersonas(
+  states: Record<Persona, PersonaState>,
+  requested?: readonly Persona[],
+): { ask: PlannedDraft[]; skipped: PersonaOutcome[] } {
+  const ask: PlannedDraft[] = [];
+  const skipped: PersonaOutcome[] = [];
+  const considered = requested ? PERSONAS.filter((p) => requested.includes(p)) : PERSONAS;
+  for (const persona of considered) {
+    const { publishedRevision, draft } = states[persona];
+    const skip = (reason: string) => skipped.push({ persona, status: "skipped", reason });
+    if (isPanelistDraft(draft)) {
+      skip("a panelist's draft is in progress, and it is never overwritten");
+    } else if (!requested && publishedRevision !== null) {
+      skip(
+        `already published (revision ${publishedRevision}); ask for this persona by name to draft a revision`,
+      );
+    } else if (!requested && draft) {
+      skip("a model draft is already waiting in the panel's queue");
+    } else {
+      ask.push({ persona, replaces: draft !== null, baseRevision: publishedRevision });
+    }
+  }
+  return { ask, skipped };
+}
+
+/** Each persona's published revision and draft for one tool. */
+async function personaStates(db: Db, ref: ToolRef, tool: ToolDetail): Promise<Record<Persona, PersonaState>> {
+  const [drafts, revisions] = await Promise.all([
+    listDrafts(db, [ref.id]),
+    db
+      .selectFrom("review_revisions")
+      .select((eb) => ["persona", eb.fn.max("revision").as("n")])
+      .where("tool_id", "=", ref.id)
+      .groupBy("persona")
+      .execute(),
+  ]);
+  const latest = new Map(revisions.map((r) => [r.persona, Number(r.n)]));
+  const states = {} as Record<Persona, PersonaState>;
+  for (const persona of PERSONAS) {
+    const draft = drafts.find((d) => d.persona === persona);
+    states[persona] = {
+      // a revision number only when the persona is published now: history alone is no base
+      publishedRevision: tool.reviews[persona] ? (latest.get(persona) ?? null) : null,
+      draft: draft ? { provenance: draft.provenance, authorId: draft.authorId } : null,
+    };
+  }
+  return states;
+}
+
+interface RunContext {
+  db: Db;
+  client: LlmClient;
+  limit: Limiter;
+  now: () => number;
+  actor: Actor;
+  signal?: AbortSignal;
+}
+
+/** Asks for one persona and saves the answer as a model draft, unless a panelist got there first. */
+async function draftOne(
+  ctx: RunContext,
+  found: { ref: ToolRef; tool: ToolDetail },
+  plan: PlannedDraft,
+): Promise<PersonaOutcome> {
+  const { persona } = plan;
+  if (ctx.signal?.aborted)
+    return { persona, status: "skipped", reason: "stopped before the model was asked" };
+  const messages = buildReviewPrompt({
+    persona,
+    tool: found.tool,
+    today: new Date(ctx.now()).toISOString().slice(0, 10),
+  });
+  // the one schema a form publish must pass checks the model's answer too
+  const schema: ZodType<ReviewInput> = reviewSchemas[persona];
+  let answer: StructuredAnswer<ReviewInput>;
+  try {
+    answer = await ctx.client.complete({
+      name: `${persona}_review`,
+      schema,
+      messages,
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    if (err instanceof LlmError) return { persona, status: "failed", reason: err.message };
+    throw err;
+  }
+  const review = answer.value;
+  const fields: DraftFields = {
+    score: review.score,
+    verdict: review.verdict,
+    summary: review.summary,
+    answers: review.answers as Record<string, string>,
+  };
+  const model = ctx.client.model;
+  // a model answer can take minutes: a panelist may have started or published this persona
+  // meanwhile, so what to do is decided again under the tool's lock
+  const saved = await ctx.db.transaction().execute(async (trx) => {
+    await lockTool(trx, found.ref.id);
+    const [current] = (await listDrafts(trx, [found.ref.id])).filter((d) => d.persona === persona);
+    if (current && isPanelistDraft({ provenance: current.provenance, authorId: current.authorId })) {
+      return null;
+    }
+    const baseRevision = await publishedRevision(trx, found.ref.id, persona);
+    await saveDraft(trx, {
+      toolId: found.ref.id,
+      persona,
+      fields,
+      provenance: "model",
+      modelName: model,
+      authorId: null,
+      author: model,
+      baseRevision,
+      now: ctx.now(),
+    });
+    const replaced = current !== undefined;
+    await recordAudit(trx, {
+      actor: ctx.actor,
+      action: "review.draft.model",
+      subject: `tool:${found.ref.slug}`,
+      reason: `${LENSES[persona].name} review drafted by ${model}`,
+      detail: { persona, model, replaced, baseRevision, attempts: answer.attempts },
+      now: ctx.now(),
+    });
+    return { replaced, baseRevision };
+  });
+  if (!saved) {
+    return {
+      persona,
+      status: "skipped",
+      reason: "a panelist started a draft while the model was writing; theirs was kept",
+    };
+  }
+  return { persona, status: "drafted", ...saved, attempts: answer.attempts };
+}
+
+/**
+ * Serializes this write with the panel's own writes to the tool (they take the same lock):
+ * PostgreSQL locks the tool's row; SQLite has one writer already.
+ */
+async function lockTool(trx: Db, toolId: number): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await trx.selectFrom("tools").select("id").where("id", "=", toolId).forUpdate().execute();
+  }
+}
+
+/** The persona's current published revision number, or null when it has no published review. */
+async function publishedRevision(trx: Db, toolId: number, persona: Persona): Promise<number | null> {
+  const published = await trx
+    .selectFrom("reviews")
+    .select("id")
+    .where("tool_id", "=", toolId)
+    .where("persona", "=", persona)
+    .where("status", "=", "published")
+    .executeTakeFirst();
+  if (!published) return null;
+  const last = await trx
+    .selectFrom("review_revisions")
+    .select((eb) => eb.fn.max("revision").as("n"))
+    .where("tool_id", "=", toolId)
+    .where("persona", "=", persona)
+    .executeTakeFirst();
+  return last?.n == null ? null : Number(last.n);
+}
+
+/** One tool's drafting run on a shared limiter; undefined when there is no such tool. */
+async function draftTool(
+  ctx: RunContext,
+  opts: Pick<DraftPanelOptions, "toolSlug" | "personas" | "onProgress">,
+): Promise<ToolDraftReport | undefined> {
+  const found = (await getToolsWithRefs(ctx.db, [opts.toolSlug])).get(opts.toolSlug);
+  if (!found) return undefined;
+  const plan = planPersonas(await personaStates(ctx.db, found.ref, found.tool), opts.personas);
+  for (const s of plan.skipped) opts.onProgress?.(s);
+  const drafted = await Promise.all(
+    plan.ask.map((p) =>
+      ctx.limit(async () => {
+        const outcome = await draftOne(ctx, found, p);
+        opts.onProgress?.(outcome);
+        return outcome;
+      }),
+    ),
+  );
+  const all = [...plan.skipped, ...drafted];
+  return {
+    tool: { slug: found.ref.slug, name: found.ref.name },
+    model: ctx.client.model,
+    outcomes: PERSONAS.flatMap((p) => all.filter((o) => o.persona === p)),
+  };
+}
+
+function runContext(deps: DraftingDeps, actor: Actor, signal?: AbortSignal): RunContext {
+  return {
+    db: deps.db,
+    client: deps.client ?? createLlmClient(deps.llm),
+    limit: createLimiter(deps.llm.concurrency),
+    now: deps.now ?? Date.now,
+    actor,
+    signal,
+  };
+}
+
+/**
+ * Drafts a tool's persona reviews with the model, at most `llm.concurrency` requests at once,
+ * and saves each good answer as a model draft. Returns every persona's outcome, or undefined
+ * when there is no tool with that slug. Publishes nothing.
+ */
+export async function draftPanel(
+  deps: DraftingDeps,
+  opts: DraftPanelOptions,
+): Promise<ToolDraftReport | undefined> {
+  return draftTool(runContext(deps, opts.actor, opts.signal), opts);
+}
+
+/** How far an all-missing run has come. */
+export interface AllMissingProgress {
+  toolsDone: number;
+  toolsTotal: number;
+}
+
+export interface AllMissingReport {
+  model: string;
+  /** Every tool with an incomplete panel, by name. */
+  tools: ToolDraftReport[];
+}
+
+/**
+ * Drafts the missing personas of every tool whose panel is incomplete (fewer than four published
+ * reviews), all on one limiter so the endpoint never sees more than `llm.concurrency` requests.
+ */
+export async function draftAllMissing(
+  deps: DraftingDeps,
+  opts: {
+    actor: Actor;
+    signal?: AbortSignal;
+    /** Called once with the number of tools, before any model request. */
+    onStart?: (toolsTotal: number) => void;
+    /** Called as each tool finishes. */
+    onToolDone?: (report: ToolDraftReport, progress: AllMissingProgress) => void;
+  },
+): Promise<AllMissingReport> {
+  const ctx = runContext(deps, opts.actor, opts.signal);
+  const rows = await deps.db
+    .selectFrom("tools")
+    .select(["slug", "name"])
+    .where("panel_published", "<", PERSONAS.length)
+    .orderBy(sql`lower(name)`)
+    .orderBy("slug")
+    .execute();
+  opts.onStart?.(rows.length);
+  let toolsDone = 0;
+  const reports = await Promise.all(
+    rows.map(async (row) => {
+      const report = await draftTool(ctx, { toolSlug: row.slug });
+      // a tool deleted since the listing has nothing to draft
+      const done = report ?? {
+        tool: { slug: row.slug, name: row.name },
+        model: ctx.client.model,
+        outcomes: [],
+      };
+      toolsDone++;
+      opts.onToolDone?.(done, { toolsDone, toolsTotal: rows.length });
+      return done;
+    }),
+  );
+  return { model: ctx.client.model, tools: reports };
+}
+
+/** Counts outcomes by status. */
+export function tally(outcomes: readonly PersonaOutcome[]): {
+  drafted: number;
+  skipped: number;
+  failed: number;
+} {
+  const count = (s: PersonaOutcome["status"]) => outcomes.filter((o) => o.status === s).length;
+  return { drafted: count("drafted"), skipped: count("skipped"), failed: count("failed") };
+}
