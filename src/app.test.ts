@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../test/support/app.ts";
+import { signIn } from "../test/support/session.ts";
 import { stylesheet } from "./ui/assets.ts";
 
 let t: TestApp;
@@ -149,5 +150,43 @@ describe("caching", () => {
     const res = await t.request("/tools", { method: "HEAD" });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("");
+  });
+});
+
+describe("form size limits", () => {
+  let editorial: TestApp;
+  beforeAll(async () => {
+    editorial = await createTestApp("sqlite", { ADMIN_EMAILS: "editor@example.com" });
+  });
+  afterAll(() => editorial.dispose());
+
+  // 600 characters of a non-Latin script: about 5.4 KB once form-encoded
+  const longAnswer = "評".repeat(600);
+
+  it("refuses an ordinary form over 16 KB with a 413 page", async () => {
+    const reader = await signIn(editorial, "reader@example.com");
+    const res = await reader.post("/tools/cursor/vote", { value: "ship", note: longAnswer.repeat(4) });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toContain("That form is too large");
+  });
+
+  it("takes a full review in a non-Latin script on the panel's form", async () => {
+    const editor = await signIn(editorial, "editor@example.com");
+    const res = await editor.post("/panel/tools/aider/founder/save", {
+      base_revision: "1",
+      draft_stamp: "",
+      answer_buyer: longAnswer,
+      answer_moat: longAnswer,
+      answer_tenXCheaper: longAnswer,
+      answer_viability: longAnswer,
+      summary: "評".repeat(400),
+    });
+    expect(res.status).toBe(303);
+    const draft = await editorial.db.db
+      .selectFrom("review_drafts")
+      .select("fields")
+      .where("persona", "=", "founder")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(draft.fields).answers.moat).toBe(longAnswer);
   });
 });

@@ -40,6 +40,12 @@ export interface AppOptions {
 
 const MAX_URL_LENGTH = 4096;
 const MAX_FORM_BYTES = 16 * 1024;
+/**
+ * The editorial forms (a tool's profile, a persona's review) hold a few thousand characters,
+ * and text in a non-Latin script grows up to twelvefold when form-encoded.
+ */
+const MAX_EDITORIAL_FORM_BYTES = 64 * 1024;
+const EDITORIAL_PATHS = /^\/(?:panel|admin\/tools)(?:\/|$)/;
 
 /** Builds the app; the returned cache must be invalidated after every write. */
 export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
@@ -136,14 +142,12 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   });
 
   app.use(viewerMiddleware(deps));
-  app.use(
-    bodyLimit({
-      maxSize: MAX_FORM_BYTES,
-      onError: () => {
-        throw new HttpError(413, "That form is too large", "Forms on this site are small; send less text.");
-      },
-    }),
-  );
+  const tooLarge = () => {
+    throw new HttpError(413, "That form is too large", "Forms on this site are small; send less text.");
+  };
+  const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
+  const editorialFormLimit = bodyLimit({ maxSize: MAX_EDITORIAL_FORM_BYTES, onError: tooLarge });
+  app.use((c, next) => (EDITORIAL_PATHS.test(c.req.path) ? editorialFormLimit : formLimit)(c, next));
   app.use(csrfProtection(new URL(opts.config.siteUrl).origin));
 
   app.get("/assets/:file", (c) => {

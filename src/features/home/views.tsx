@@ -157,9 +157,10 @@ export function MethodologyPage(props: { canonical: string; predictions: Predict
         </dt>
         <dd>
           <p>
-            On a comparison, readers pick the tool they would ship with. Picks within a category feed a
-            Bradley–Terry rating with bootstrap 95% intervals; tools whose intervals overlap are shown as
-            tied, and a tool with few picks is marked provisional.
+            On a comparison, signed-in readers pick the tool they would ship with: one pick per reader per
+            pair, changeable. The comparison shows how the picks split. A rating across each category built
+            from these picks (Bradley–Terry, with 95% intervals, so close tools show as tied) is planned and
+            not yet shown.
           </p>
         </dd>
         <dt>
