@@ -284,6 +284,19 @@ describe.each(testEngines())("admin catalog pages on %s", (engine) => {
     expect(await toolRow("lens-lab-2")).toBeUndefined();
   });
 
+  it("adds a slug once when two admins add it at the same moment; the other gets the slug's field error", async () => {
+    const fields = toolFields({ slug: "twin-tool", name: "Twin tool" });
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => post(admin, "/admin/tools/new", fields)),
+    );
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([303, 400, 400, 400]);
+    for (const res of answers.filter((r) => r.status === 400)) {
+      expect(fieldError(await res.text(), "f-slug")).toContain('already has a tool "twin-tool"');
+    }
+    expect(await auditOf("tool:twin-tool")).toHaveLength(1);
+  });
+
   it("refuses panelists and readers with 403 on every page and every save", async () => {
     for (const who of [panelist, reader]) {
       for (const path of ["/admin/tools", "/admin/tools/new", "/admin/tools/cursor/edit"]) {

@@ -3,7 +3,9 @@
  * admin form (one at a time) or from an import file (all of a file in one transaction), with
  * an audit entry per tool that changed. Plus the reads the admin pages need.
  */
+
 import { sql } from "kysely";
+import { isUniqueViolation } from "../../db/errors.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { Deployment, PricingModel, ToolProfileInput } from "../../domain/catalog-schema.ts";
@@ -221,6 +223,17 @@ function toolColumns(p: ToolProfileInput, categoryId: number) {
  * queue. The caller invalidates the page cache when the plan changed anything.
  */
 export async function saveToolProfiles(db: Db, opts: SaveOptions): Promise<SaveResult> {
+  try {
+    return await saveOnce(db, opts);
+  } catch (err) {
+    // Another admin added the same slug between our check and our insert: run again, and the
+    // check now reports the slug as taken instead of the database's constraint failing the page.
+    if (!isUniqueViolation(err)) throw err;
+    return saveOnce(db, opts);
+  }
+}
+
+async function saveOnce(db: Db, opts: SaveOptions): Promise<SaveResult> {
   const profiles = opts.profiles.map(normalizeProfile);
   return db.transaction().execute(async (trx) => {
     const ids = await catalogIds(trx);

@@ -1,5 +1,7 @@
 /** Newsletter issues: created with their content frozen, previewed, read back and marked sent. */
+
 import type { Selectable } from "kysely";
+import { isUniqueViolation } from "../../db/errors.ts";
 import type { NewsletterIssuesTable } from "../../db/schema.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
@@ -65,12 +67,6 @@ async function issueForSlot(db: Db, scheduledFor: string): Promise<Issue | undef
     .where("scheduled_for", "=", scheduledFor)
     .executeTakeFirst();
   return row ? toIssue(row) : undefined;
-}
-
-/** Whether an error is a unique-constraint violation on either engine. */
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE";
 }
 
 /**

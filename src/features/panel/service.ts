@@ -3,7 +3,9 @@
  * four personas, saving and publishing a persona review (with the checks that keep two
  * panelists from overwriting each other unseen), and the byline panelists publish under.
  */
+
 import { PostgresAdapter } from "kysely";
+import { isUniqueViolation } from "../../db/errors.ts";
 import type { Db } from "../../db/types.ts";
 import { reviewByline } from "../../domain/byline.ts";
 import { PERSONAS, type Persona, type ReviewInput } from "../../domain/catalog-schema.ts";
@@ -345,12 +347,6 @@ async function findConflict(
     };
   }
   return { conflict: null, draft };
-}
-
-/** Whether an error is a unique-constraint violation (SQLite or PostgreSQL). */
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
 /** A panelist as a writer: who they are, for the audit log, and the byline they write under. */
