@@ -8,9 +8,10 @@ import { sql } from "kysely";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import type { Deployment, PricingModel, ToolProfileInput } from "../../domain/catalog-schema.ts";
+import type { Deployment, ToolProfileInput } from "../../domain/catalog-schema.ts";
 import type { PanelVerdict } from "../../domain/panel.ts";
 import { type Actor, recordAudit } from "../audit/log.ts";
+import { pricingOf } from "../catalog/service.ts";
 import {
   type BatchIssue,
   catalogIssues,
@@ -129,15 +130,7 @@ export async function loadProfiles(db: Db, slugs: string[]): Promise<Map<string,
         homepage: r.homepage,
         deployment: deployments.filter((d) => d.tool_id === r.id).map((d) => d.deployment as Deployment),
         addedAt: r.added_at,
-        pricing: {
-          model: r.pricing_model as PricingModel,
-          entry: r.pricing_entry,
-          freeTier: r.pricing_free_tier === 1,
-          license: r.pricing_license,
-          units: JSON.parse(r.pricing_units),
-          detail: r.pricing_detail,
-          asOf: r.pricing_as_of,
-        },
+        pricing: pricingOf(r),
         competitors: competitors
           .filter((c) => c.tool_id === r.id)
           .map((c) => (c.slug ? { name: c.name, slug: c.slug } : { name: c.name })),

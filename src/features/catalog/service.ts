@@ -313,6 +313,27 @@ export async function getTools(db: Db, slugs: string[]): Promise<Map<string, Too
   return new Map([...found].map(([slug, { tool }]) => [slug, tool]));
 }
 
+/** The pricing columns of a tools row, as the structured pricing they store. */
+export function pricingOf(row: {
+  pricing_model: string;
+  pricing_entry: string;
+  pricing_free_tier: number;
+  pricing_license: string;
+  pricing_units: string;
+  pricing_detail: string;
+  pricing_as_of: string;
+}): Pricing {
+  return {
+    model: row.pricing_model as PricingModel,
+    entry: row.pricing_entry,
+    freeTier: row.pricing_free_tier === 1,
+    license: row.pricing_license,
+    units: JSON.parse(row.pricing_units),
+    detail: row.pricing_detail,
+    asOf: row.pricing_as_of,
+  };
+}
+
 /** A tool in full for a view, and its ref for the writes and reads that go by id. */
 export interface ToolWithRef {
   ref: ToolRef;
@@ -351,15 +372,7 @@ export async function getToolsWithRefs(db: Db, slugs: string[]): Promise<Map<str
     const tool: ToolDetail = {
       ...toSummary(row, deps.get(row.id) ?? []),
       homepage: row.homepage,
-      pricing: {
-        model: row.pricing_model as PricingModel,
-        entry: row.pricing_entry,
-        freeTier: row.pricing_free_tier === 1,
-        license: row.pricing_license,
-        units: JSON.parse(row.pricing_units),
-        detail: row.pricing_detail,
-        asOf: row.pricing_as_of,
-      },
+      pricing: pricingOf(row),
       competitors: competitors
         .filter((c) => c.tool_id === row.id)
         .map((c) => ({ name: c.name, slug: c.slug ?? null })),

@@ -22,6 +22,7 @@ import {
   valuesFromReview,
 } from "./form.ts";
 import {
+  type Conflict,
   discardFormDraft,
   type Expectation,
   getByline,
@@ -166,6 +167,31 @@ export function panelRoutes(deps: Deps) {
     );
   }
 
+  /** 409: someone else changed this review since the form was opened; the form reopens on theirs. */
+  async function conflictPage(
+    c: Context,
+    opts: {
+      user: SessionUser;
+      persona: Persona;
+      state: PersonaFormState;
+      /** The text to keep on screen; the stored review's when omitted (a discard keeps nothing). */
+      values?: PersonaFormValues;
+      conflict: Conflict;
+      action: "save" | "publish" | "discard";
+    },
+  ) {
+    const fresh = (await personaFormState(db, opts.state.tool.slug, opts.persona)) ?? opts.state;
+    return formPage(c, {
+      user: opts.user,
+      persona: opts.persona,
+      state: fresh,
+      values: opts.values ?? startingValues(opts.persona, fresh),
+      expect: freshExpectation(fresh),
+      problem: conflictMessage(opts.conflict, opts.action),
+      status: 409,
+    });
+  }
+
   app.get("/panel/tools/:slug", async (c) => {
     const user = requireUserForPage(c, "review:write");
     if (user instanceof Response) return user;
@@ -227,16 +253,7 @@ export function panelRoutes(deps: Deps) {
       expect,
     });
     if (!result.ok) {
-      const fresh = (await personaFormState(db, state.tool.slug, persona)) ?? state;
-      return formPage(c, {
-        user,
-        persona,
-        state: fresh,
-        values,
-        expect: freshExpectation(fresh),
-        problem: conflictMessage(result.conflict, "save"),
-        status: 409,
-      });
+      return conflictPage(c, { user, persona, state, values, conflict: result.conflict, action: "save" });
     }
     return c.redirect(`/panel/tools/${state.tool.slug}/${persona}?done=saved`, 303);
   });
@@ -268,16 +285,7 @@ export function panelRoutes(deps: Deps) {
       expect,
     });
     if (!result.ok) {
-      const fresh = (await personaFormState(db, state.tool.slug, persona)) ?? state;
-      return formPage(c, {
-        user,
-        persona,
-        state: fresh,
-        values,
-        expect: freshExpectation(fresh),
-        problem: conflictMessage(result.conflict, "publish"),
-        status: 409,
-      });
+      return conflictPage(c, { user, persona, state, values, conflict: result.conflict, action: "publish" });
     }
     // the tool page, lists, comparisons and badges show the panel's figures: fresh at once
     deps.cache.invalidate();
@@ -292,16 +300,7 @@ export function panelRoutes(deps: Deps) {
     const { draftStamp } = readExpectation(fields);
     const result = await discardFormDraft(db, { tool: state.tool, persona, draftStamp });
     if (!result.ok) {
-      const fresh = (await personaFormState(db, state.tool.slug, persona)) ?? state;
-      return formPage(c, {
-        user,
-        persona,
-        state: fresh,
-        values: startingValues(persona, fresh),
-        expect: freshExpectation(fresh),
-        problem: conflictMessage(result.conflict, "discard"),
-        status: 409,
-      });
+      return conflictPage(c, { user, persona, state, conflict: result.conflict, action: "discard" });
     }
     return c.redirect(`/panel/tools/${state.tool.slug}?done=discarded&persona=${persona}`, 303);
   });
