@@ -26,6 +26,12 @@ describe("config: model drafting and the panel", () => {
     );
   });
 
+  it("refuses credentials inside the base URL, where error messages could show them", () => {
+    expect(() =>
+      loadConfig({ LLM_BASE_URL: "https://user:s3cret@api.example.com/v1", LLM_MODEL: "m" }),
+    ).toThrow(/LLM_BASE_URL: must not hold a user or password/);
+  });
+
   it("refuses a base URL that is not http(s) and a stale age of zero days", () => {
     expect(() => loadConfig({ LLM_BASE_URL: "ftp://x/v1", LLM_MODEL: "m" })).toThrow(/LLM_BASE_URL/);
     expect(() => loadConfig({ PANEL_STALE_DAYS: "0" })).toThrow(/PANEL_STALE_DAYS/);

@@ -49,7 +49,13 @@ const envSchema = z.object({
   /** A tool's panel is stale, and back in the panel's queue, when its oldest published review is older than this. */
   PANEL_STALE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** Base URL of an OpenAI-compatible Chat Completions API, e.g. http://127.0.0.1:11434/v1; unset turns model drafting off. */
-  LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LLM_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => {
+      const url = new URL(u);
+      return url.username === "" && url.password === "";
+    }, "must not hold a user or password: put the key in LLM_API_KEY, which is sent as a Bearer token and never shown")
+    .optional(),
   LLM_MODEL: z.string().trim().min(1).max(200).optional(),
   /** Sent as a Bearer token; local servers (Ollama, llama.cpp) may not need one. */
   LLM_API_KEY: z.string().min(1).optional(),

@@ -85,6 +85,39 @@ export function predictionsFrom(revisions: readonly FuturistRevision[]): Predict
   return out;
 }
 
+/** A thesis as a review states it: its text and its date. */
+export interface ThesisStatement {
+  thesis: string;
+  thesisDate: string;
+}
+
+/** Whether `next` states another thesis than `previous` (none before counts as another). */
+export function isNewThesis(previous: ThesisStatement | null, next: ThesisStatement): boolean {
+  if (!previous) return true;
+  return previous.thesisDate !== next.thesisDate || normalize(previous.thesis) !== normalize(next.thesis);
+}
+
+/** How far ahead a thesis may be dated: far enough for a real bet, near enough to be judged. */
+export const THESIS_HORIZON_YEARS = 5;
+
+/**
+ * Why a newly stated thesis's date will not do, or null when it will: it must fall after today
+ * (UTC) and within the horizon. A thesis dated in the past would be judged on an outcome
+ * already known, and would flatter the track records.
+ */
+export function thesisDateProblem(thesisDate: string, now: number): string | null {
+  const today = utcDay(now);
+  if (thesisDate <= today) {
+    return `A new thesis needs a date after today (${today}): one already past could be judged on what is known.`;
+  }
+  const horizon = new Date(now);
+  horizon.setUTCFullYear(horizon.getUTCFullYear() + THESIS_HORIZON_YEARS);
+  if (thesisDate > utcDay(horizon.getTime())) {
+    return `Date the thesis within ${THESIS_HORIZON_YEARS} years (by ${utcDay(horizon.getTime())}), so that it can be judged.`;
+  }
+  return null;
+}
+
 /** Today's date in UTC, YYYY-MM-DD. */
 export function utcDay(now: number): string {
   return new Date(now).toISOString().slice(0, 10);

@@ -13,8 +13,11 @@ const futurist = {
 };
 
 describe("checkDraft", () => {
-  it("accepts an empty form and stores only what is there, trimmed", () => {
-    expect(checkDraft("builder", emptyValues("builder"))).toEqual({ ok: true, value: {} });
+  it("refuses an empty form, and stores only what is there, trimmed", () => {
+    expect(checkDraft("builder", emptyValues("builder"))).toEqual({
+      ok: false,
+      errors: { form: "Nothing to save yet: write at least one answer, the score or the verdict." },
+    });
     const v = readValues("futurist", { answer_thesis: "  A thesis.  ", score: " 0 " });
     expect(checkDraft("futurist", v)).toEqual({
       ok: true,
@@ -83,6 +86,39 @@ describe("checkReview", () => {
       score: "Give a whole number from 0 to 100.",
       answer_thesisDate: "Give the date by which the thesis can be checked, as YYYY-MM-DD.",
     });
+  });
+});
+
+describe("checkReview: a Futurist's new thesis is dated ahead", () => {
+  const now = Date.parse("2026-11-24T12:00:00Z");
+  const values = (thesisDate: string, thesis = futurist.answer_thesis) =>
+    readValues("futurist", { ...futurist, answer_thesis: thesis, answer_thesisDate: thesisDate });
+
+  it("refuses a first thesis dated today or earlier, and one past the horizon", () => {
+    for (const date of ["2026-11-24", "2020-01-31"]) {
+      const checked = checkReview("futurist", values(date), { previous: null, now });
+      expect(checked.ok).toBe(false);
+      if (!checked.ok) expect(checked.errors.answer_thesisDate).toContain("after today (2026-11-24)");
+    }
+    const far = checkReview("futurist", values("2031-11-25"), { previous: null, now });
+    expect(far.ok).toBe(false);
+    if (!far.ok) expect(far.errors.answer_thesisDate).toContain("within 5 years");
+    expect(checkReview("futurist", values("2026-11-25"), { previous: null, now }).ok).toBe(true);
+    expect(checkReview("futurist", values("2031-11-24"), { previous: null, now }).ok).toBe(true);
+  });
+
+  it("lets a revision keep a thesis whose date has passed, but not restate it with a new text", () => {
+    const previous = { thesis: "By June 2026, x happens.", thesisDate: "2026-06-30" };
+    const kept = checkReview("futurist", values("2026-06-30", "  By June 2026,  x happens. "), {
+      previous,
+      now,
+    });
+    expect(kept.ok).toBe(true);
+    const reworded = checkReview("futurist", values("2026-06-30", "By June 2026, y happens."), {
+      previous,
+      now,
+    });
+    expect(reworded.ok).toBe(false);
   });
 });
 

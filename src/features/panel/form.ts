@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import {
+  isRealDate,
   type Persona,
   type ReviewInput,
   reviewSchemas,
@@ -12,6 +13,7 @@ import {
   VERDICTS,
 } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
+import { isNewThesis, type ThesisStatement, thesisDateProblem } from "../../domain/predictions.ts";
 import type { DraftFields } from "./store.ts";
 
 export const SUMMARY_MAX = 400;
@@ -96,13 +98,6 @@ export function valuesFromReview(
 
 const SCORE = /^\d{1,3}$/;
 
-/** A calendar date as YYYY-MM-DD that really exists (no 30 February). */
-export function isRealDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
-}
-
 const MESSAGES = {
   score: "Give a whole number from 0 to 100.",
   verdict: "Choose ship or skip.",
@@ -151,7 +146,15 @@ export function checkDraft(persona: Persona, v: PersonaFormValues): Checked<Draf
     }
   }
   if (Object.keys(answers).length > 0) out.answers = answers;
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value: out };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  // an empty draft would only hold the persona's place in the queue (and keep model drafts out)
+  if (Object.keys(out).length === 0) {
+    return {
+      ok: false,
+      errors: { form: "Nothing to save yet: write at least one answer, the score or the verdict." },
+    };
+  }
+  return { ok: true, value: out };
 }
 
 /** The field an issue of the review schema belongs to, and what to tell the panelist. */
@@ -179,7 +182,12 @@ function messageFor(issue: z.core.$ZodIssue, values: PersonaFormValues): [string
  * Checks a review for publishing with the persona's review schema, the same one imports and
  * model answers pass; every problem is named against its field.
  */
-export function checkReview(persona: Persona, v: PersonaFormValues): Checked<ReviewInput> {
+export function checkReview(
+  persona: Persona,
+  v: PersonaFormValues,
+  /** For a Futurist review: the thesis it revises and the clock, so a new thesis is dated ahead. */
+  futurist?: { previous: ThesisStatement | null; now: number },
+): Checked<ReviewInput> {
   const score = v.score.trim();
   const candidate = {
     score: SCORE.test(score) ? Number(score) : score === "" ? undefined : Number.NaN,
@@ -202,17 +210,14 @@ export function checkReview(persona: Persona, v: PersonaFormValues): Checked<Rev
       errors[field] ??= message;
     }
   }
-  // the schema checks the date's shape; a date that does not exist is caught here
-  const date = v.answers.thesisDate;
-  if (
-    persona === "futurist" &&
-    date !== undefined &&
-    !errors[answerField("thesisDate")] &&
-    !isRealDate(date.trim())
-  ) {
-    errors[answerField("thesisDate")] = MESSAGES.thesisDate;
-  }
   if (!parsed.success || Object.keys(errors).length > 0) return { ok: false, errors };
+  if (futurist && "thesisDate" in parsed.data.answers) {
+    const stated = parsed.data.answers;
+    if (isNewThesis(futurist.previous, stated)) {
+      const problem = thesisDateProblem(stated.thesisDate, futurist.now);
+      if (problem) return { ok: false, errors: { [answerField("thesisDate")]: problem } };
+    }
+  }
   return { ok: true, value: parsed.data };
 }
 

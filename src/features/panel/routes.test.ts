@@ -242,6 +242,43 @@ describe.each(testEngines())("panel workflow on %s", (engine) => {
     expect(await revisions("ollama", "founder")).toHaveLength(0);
   });
 
+  it("refuses to save an empty draft, which would only hold the persona's place in the queue", async () => {
+    const { hidden } = await formOf(ada, "aider", "skeptic");
+    const res = await ada.post("/panel/tools/aider/skeptic/save", hidden);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("Nothing to save yet");
+    expect(await listDrafts(db())).toEqual([]);
+  });
+
+  it("refuses a Futurist thesis dated in the past unless a revision keeps the one already published", async () => {
+    // gpt-4o's published thesis fell due on 2026-06-30
+    const { hidden } = await formOf(ada, "gpt-4o", "futurist");
+    const first = await db()
+      .selectFrom("review_revisions")
+      .select("answers")
+      .where("tool_id", "=", await toolId("gpt-4o"))
+      .where("persona", "=", "futurist")
+      .executeTakeFirstOrThrow();
+    const keptThesis = String(JSON.parse(first.answers).thesis);
+    expect(keptThesis).toContain("By June 30, 2026");
+    const fields = { ...reviewFields("futurist"), ...hidden, answer_thesisDate: "2026-06-30" };
+
+    const restated = await ada.post("/panel/tools/gpt-4o/futurist/publish", {
+      ...fields,
+      answer_thesis: "By June 30, 2026, something else.",
+    });
+    expect(restated.status).toBe(400);
+    expect(await restated.text()).toContain("A new thesis needs a date after today");
+    expect(await revisions("gpt-4o", "futurist")).toHaveLength(1);
+
+    const kept = await ada.post("/panel/tools/gpt-4o/futurist/publish", {
+      ...fields,
+      answer_thesis: keptThesis,
+    });
+    expect(kept.status).toBe(303);
+    expect(await revisions("gpt-4o", "futurist")).toHaveLength(2);
+  });
+
   it("saves, resumes, publishes, revises and keeps the history, with fresh pages and audit entries", async () => {
     // a new review: the form starts empty
     const first = await formOf(ada, "aider", "builder");

@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
 import { can } from "../../domain/permissions.ts";
+import type { ThesisStatement } from "../../domain/predictions.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { readFields } from "../../http/form.ts";
@@ -262,7 +263,7 @@ export function panelRoutes(deps: Deps) {
     const { user, fields, persona, state, byline, writer } = await readPost(c, "review:publish");
     const values = readValues(persona, fields);
     const expect = readExpectation(fields);
-    const checked = checkReview(persona, values);
+    const checked = checkReview(persona, values, persona === "futurist" ? futuristContext(state) : undefined);
     if (!byline || !checked.ok) {
       return formPage(c, {
         user,
@@ -306,6 +307,16 @@ export function panelRoutes(deps: Deps) {
   });
 
   return app;
+}
+
+/** The thesis a Futurist form revises (none for a first review), and the clock to date a new one by. */
+function futuristContext(state: PersonaFormState): { previous: ThesisStatement | null; now: number } {
+  const answers = state.current?.answers ?? {};
+  const previous =
+    typeof answers.thesis === "string" && typeof answers.thesisDate === "string"
+      ? { thesis: answers.thesis, thesisDate: answers.thesisDate }
+      : null;
+  return { previous, now: Date.now() };
 }
 
 /** The notice after a redirect to a tool's panel page; unknown values show nothing. */

@@ -453,6 +453,11 @@ describe.each(testEngines())("predictions on %s", (engine) => {
     expect(
       (await admin.post("/admin/predictions", { prediction: "99999999", outcome: "x", note: "" })).status,
     ).toBe(404);
+    // past PostgreSQL's integer range: refused before the database sees it
+    for (const prediction of ["2147483648", "999999999999999"]) {
+      const res = await admin.post("/admin/predictions", { prediction, outcome: "held", note: NOTE });
+      expect(res.status).toBe(400);
+    }
   });
 
   it("limits how fast one admin can send judgements", async () => {

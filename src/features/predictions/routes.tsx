@@ -13,7 +13,9 @@ import { requireUser, requireUserForPage } from "../../http/viewer.ts";
 import { type AdminPredictionItem, predictionsToResolve, resolvePrediction } from "./service.ts";
 import { AdminPredictionsPage, type ResolveNotice, type ResolveProblem } from "./views.tsx";
 
-const ID = /^[1-9]\d{0,14}$/;
+/** A revision id: digits within PostgreSQL's integer range, so a long number is a 404, not a 500. */
+const ID = /^[1-9]\d{0,9}$/;
+const ID_MAX = 2_147_483_647;
 
 const judgementSchema = z.object({
   outcome: z.enum(OUTCOMES, { error: "Choose an outcome: held, failed or unclear." }),
@@ -75,7 +77,7 @@ export function predictionRoutes(deps: Deps) {
     const fields = await readFields(c);
     const now = Date.now();
     const rawId = fields.prediction ?? "";
-    if (!ID.test(rawId)) {
+    if (!ID.test(rawId) || Number(rawId) > ID_MAX) {
       throw badRequest("The form did not say which thesis it judges. Reload the page and try again.", BACK);
     }
     const id = Number(rawId);
