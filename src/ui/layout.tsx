@@ -1,5 +1,7 @@
 /** The page frame: head, header with navigation, main and footer. */
+
 import type { Child } from "hono/jsx";
+import { can } from "../domain/permissions.ts";
 import { script, stylesheet } from "./assets.ts";
 import { EmailInput, FormBasics } from "./forms.tsx";
 import { useViewer } from "./viewer-context.ts";
@@ -14,7 +16,7 @@ export interface LayoutProps {
   /** Feeds to announce in the head (autodiscovery), e.g. the newsletter's Atom feed. */
   feeds?: { href: string; title: string }[];
   /** Which top-level section is current, for aria-current. */
-  section?: "home" | "tools" | "compare" | "categories" | "methodology" | "bookmarks" | "account";
+  section?: "home" | "tools" | "compare" | "categories" | "methodology" | "bookmarks" | "account" | "panel";
   children?: Child;
 }
 
@@ -74,6 +76,13 @@ export function Layout(props: LayoutProps) {
                     Bookmarks
                   </a>
                 </li>
+                {viewer.user && can(viewer.user.role, "review:write") ? (
+                  <li>
+                    <a href="/panel" aria-current={props.section === "panel" ? "page" : undefined}>
+                      Panel
+                    </a>
+                  </li>
+                ) : null}
                 {viewer.user ? (
                   <>
                     <li>

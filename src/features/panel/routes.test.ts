@@ -162,6 +162,9 @@ describe.each(testEngines())("panel workflow on %s", (engine) => {
   }
 
   it("keeps readers and signed-out visitors out, and lets panelists in", async () => {
+    // the header offers the panel to those who can use it
+    expect(await (await reader.get("/tools")).text()).not.toContain('href="/panel"');
+    expect(await (await ada.get("/tools")).text()).toContain('<a href="/panel">Panel</a>');
     expect((await reader.get("/panel")).status).toBe(403);
     expect((await reader.get("/panel/tools/cursor")).status).toBe(403);
     expect((await reader.get("/panel/tools/cursor/builder")).status).toBe(403);

@@ -210,7 +210,7 @@ export function PanelQueuePage(props: {
   const { queue } = props;
   const of = (state: PanelState) => queue.entries.filter((e) => e.panel.state === state);
   return (
-    <Layout title="The panel's queue">
+    <Layout title="The panel's queue" section="panel">
       <Breadcrumb />
       <h1>The panel's queue</h1>
       <p class="lede">
@@ -302,7 +302,7 @@ export function PanelToolPage(props: {
 }) {
   const { tool, notice } = props;
   return (
-    <Layout title={`${tool.name} · panel`}>
+    <Layout title={`${tool.name} · panel`} section="panel">
       <Breadcrumb tool={tool} />
       <h1>{tool.name}: the panel</h1>
       {notice?.kind === "published" ? (
@@ -465,7 +465,7 @@ export function PersonaFormPage(props: {
     </div>
   );
   return (
-    <Layout title={`${lens.name} review of ${tool.name}`}>
+    <Layout title={`${lens.name} review of ${tool.name}`} section="panel">
       <Breadcrumb tool={tool} persona={persona} />
       <h1>
         {lens.name} review of {tool.name}
