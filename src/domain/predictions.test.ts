@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Persona, Verdict } from "./catalog-schema.ts";
 import {
+  borneOut,
   type FuturistRevision,
   isOutcome,
   isPastDue,
@@ -20,8 +21,9 @@ function rev(
   thesis: string | null,
   thesisDate: string | null,
   publishedAt = `2026-0${revision}-01T09:00:00.000Z`,
+  verdict: Verdict | null = "ship",
 ): FuturistRevision {
-  return { id: nextId++, toolId, revision, thesis, thesisDate, publishedAt };
+  return { id: nextId++, toolId, revision, thesis, thesisDate, publishedAt, verdict };
 }
 
 describe("predictionsFrom", () => {
@@ -38,7 +40,18 @@ describe("predictionsFrom", () => {
         thesisDate: "2027-06-30",
         statedAt: first.publishedAt,
         current: true,
+        verdict: "ship",
       },
+    ]);
+  });
+
+  it("keeps the verdict of the revision that stated the thesis, even if a later one flips it", () => {
+    const stated = rev(1, 1, "By 2027 this is folded into X.", "2027-06-30", undefined, "skip");
+    const flipped = rev(1, 2, "By 2027 this is folded into X.", "2027-06-30", undefined, "ship");
+    const next = rev(1, 3, "Another thesis", "2027-06-30", undefined, "ship");
+    expect(predictionsFrom([stated, flipped, next]).map((p) => [p.revisionId, p.verdict])).toEqual([
+      [stated.id, "skip"],
+      [next.id, "ship"],
     ]);
   });
 
@@ -123,12 +136,29 @@ describe("verdictAt", () => {
   });
 });
 
+describe("borneOut", () => {
+  it("bears out the Futurist's verdict when the thesis held, the opposite when it failed", () => {
+    expect(borneOut("ship", "held")).toBe("ship");
+    expect(borneOut("skip", "held")).toBe("skip");
+    expect(borneOut("ship", "failed")).toBe("skip");
+    expect(borneOut("skip", "failed")).toBe("ship");
+  });
+
+  it("bears out neither when unclear, or when the Futurist's verdict is unknown", () => {
+    expect(borneOut("ship", "unclear")).toBeNull();
+    expect(borneOut("skip", "unclear")).toBeNull();
+    expect(borneOut(null, "held")).toBeNull();
+  });
+});
+
 describe("trackRecords", () => {
   const at = "2026-02-01T09:00:00.000Z";
   const panel = (toolId: number, verdicts: Record<Persona, Verdict>) =>
     Object.entries(verdicts).map(([persona, verdict]) =>
       verdictRev(toolId, persona as Persona, 1, verdict, at),
     );
+  const byPersona = (r: ReturnType<typeof trackRecords>) =>
+    Object.fromEntries(r.personas.map((p) => [p.persona, [p.agreed, p.judged]]));
 
   it("has no rates when nothing is resolved", () => {
     const r = trackRecords(
@@ -144,34 +174,77 @@ describe("trackRecords", () => {
     ]);
   });
 
-  it("counts held against failed for the hit rate, and unclear for nobody", () => {
+  it("on a bullish thesis, credits ship when it held and skip when it failed", () => {
+    const verdicts = panel(1, { builder: "ship", skeptic: "skip", futurist: "ship", founder: "ship" });
+    const held = trackRecords(
+      [{ toolId: 1, statedAt: at, outcome: "held", futuristVerdict: "ship" }],
+      verdicts,
+    );
+    expect(byPersona(held)).toEqual({ builder: [1, 1], skeptic: [0, 1], futurist: [1, 1], founder: [1, 1] });
+    const failed = trackRecords(
+      [{ toolId: 1, statedAt: at, outcome: "failed", futuristVerdict: "ship" }],
+      verdicts,
+    );
+    expect(byPersona(failed)).toEqual({
+      builder: [0, 1],
+      skeptic: [1, 1],
+      futurist: [0, 1],
+      founder: [0, 1],
+    });
+  });
+
+  it("on a bearish thesis, credits skip when it held and ship when it failed", () => {
+    // the Futurist says skip because "by 2027 this gets folded into X"
+    const verdicts = panel(1, { builder: "ship", skeptic: "skip", futurist: "skip", founder: "ship" });
+    const held = trackRecords(
+      [{ toolId: 1, statedAt: at, outcome: "held", futuristVerdict: "skip" }],
+      verdicts,
+    );
+    expect(byPersona(held)).toEqual({ builder: [0, 1], skeptic: [1, 1], futurist: [1, 1], founder: [0, 1] });
+    const failed = trackRecords(
+      [{ toolId: 1, statedAt: at, outcome: "failed", futuristVerdict: "skip" }],
+      verdicts,
+    );
+    expect(byPersona(failed)).toEqual({
+      builder: [1, 1],
+      skeptic: [0, 1],
+      futurist: [0, 1],
+      founder: [1, 1],
+    });
+  });
+
+  it("counts held against failed for the hit rate, unclear for nobody, and the Futurist's row equals it", () => {
     const verdicts = [
       ...panel(1, { builder: "ship", skeptic: "skip", futurist: "ship", founder: "ship" }),
       ...panel(2, { builder: "ship", skeptic: "skip", futurist: "skip", founder: "skip" }),
       ...panel(3, { builder: "skip", skeptic: "skip", futurist: "ship", founder: "skip" }),
+      ...panel(4, { builder: "ship", skeptic: "ship", futurist: "skip", founder: "skip" }),
     ];
     const resolved: ResolvedPrediction[] = [
-      { toolId: 1, statedAt: at, outcome: "held" },
-      { toolId: 2, statedAt: at, outcome: "failed" },
-      { toolId: 3, statedAt: at, outcome: "unclear" },
+      // bullish, held: ship borne out
+      { toolId: 1, statedAt: at, outcome: "held", futuristVerdict: "ship" },
+      // bearish, failed: ship borne out
+      { toolId: 2, statedAt: at, outcome: "failed", futuristVerdict: "skip" },
+      // unclear: nothing borne out
+      { toolId: 3, statedAt: at, outcome: "unclear", futuristVerdict: "ship" },
+      // bearish, held: skip borne out
+      { toolId: 4, statedAt: at, outcome: "held", futuristVerdict: "skip" },
     ];
     const r = trackRecords(resolved, verdicts);
-    expect(r.futurist).toEqual({ held: 1, failed: 1, unclear: 1, decided: 2, hitRate: 0.5 });
-    const byPersona = Object.fromEntries(r.personas.map((p) => [p.persona, [p.agreed, p.judged]]));
-    // tool 1 held: ship agrees; tool 2 failed: skip agrees; tool 3 unclear: counts for nobody
-    expect(byPersona).toEqual({
-      builder: [1, 2],
-      skeptic: [1, 2],
-      futurist: [2, 2],
-      founder: [2, 2],
+    expect(r.futurist).toEqual({ held: 2, failed: 1, unclear: 1, decided: 3, hitRate: 2 / 3 });
+    expect(byPersona(r)).toEqual({
+      builder: [2, 3],
+      skeptic: [0, 3],
+      futurist: [2, 3],
+      founder: [2, 3],
     });
   });
 
   it("gives a hit rate of 0 when every decided thesis failed, not null", () => {
     const r = trackRecords(
       [
-        { toolId: 1, statedAt: at, outcome: "failed" },
-        { toolId: 1, statedAt: at, outcome: "unclear" },
+        { toolId: 1, statedAt: at, outcome: "failed", futuristVerdict: "ship" },
+        { toolId: 1, statedAt: at, outcome: "unclear", futuristVerdict: "ship" },
       ],
       [],
     );
@@ -180,17 +253,28 @@ describe("trackRecords", () => {
   });
 
   it("reads each persona's verdict as it stood when the thesis was made", () => {
+    const statedAt = "2026-03-01T09:00:00.000Z";
     const verdicts = [
       verdictRev(1, "builder", 1, "skip", "2026-01-01T09:00:00.000Z"),
       // the builder changes its mind after the thesis: that must not count
       verdictRev(1, "builder", 2, "ship", "2026-06-01T09:00:00.000Z"),
       // the skeptic reviews only after the thesis: left out
       verdictRev(1, "skeptic", 1, "ship", "2026-06-01T09:00:00.000Z"),
-      verdictRev(1, "futurist", 1, "ship", "2026-03-01T09:00:00.000Z"),
+      verdictRev(1, "futurist", 1, "ship", statedAt),
+      // published in the same instant as the stating revision: the stating one still counts
+      verdictRev(1, "futurist", 2, "skip", statedAt),
     ];
-    const r = trackRecords([{ toolId: 1, statedAt: "2026-03-01T09:00:00.000Z", outcome: "held" }], verdicts);
-    const byPersona = Object.fromEntries(r.personas.map((p) => [p.persona, [p.agreed, p.judged]]));
-    expect(byPersona).toEqual({ builder: [0, 1], skeptic: [0, 0], futurist: [1, 1], founder: [0, 0] });
+    const r = trackRecords([{ toolId: 1, statedAt, outcome: "held", futuristVerdict: "ship" }], verdicts);
+    expect(byPersona(r)).toEqual({ builder: [0, 1], skeptic: [0, 0], futurist: [1, 1], founder: [0, 0] });
+  });
+
+  it("judges no persona on a thesis whose Futurist verdict is unknown, but still counts its outcome", () => {
+    const r = trackRecords(
+      [{ toolId: 1, statedAt: at, outcome: "held", futuristVerdict: null }],
+      panel(1, { builder: "ship", skeptic: "skip", futurist: "ship", founder: "ship" }),
+    );
+    expect(r.futurist.held).toBe(1);
+    expect(r.personas.every((p) => p.judged === 0)).toBe(true);
   });
 });
 

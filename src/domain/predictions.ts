@@ -28,6 +28,8 @@ export interface FuturistRevision {
   thesisDate: string | null;
   /** ISO instant. */
   publishedAt: string;
+  /** The Futurist's verdict in this revision; null when the stored value is neither (damaged data). */
+  verdict: Verdict | null;
 }
 
 /** A thesis as first stated: identified by the earliest revision that stated it. */
@@ -40,6 +42,12 @@ export interface Prediction {
   statedAt: string;
   /** False once a later revision of the tool states a different thesis. */
   current: boolean;
+  /**
+   * The Futurist's verdict in the revision that stated the thesis: the thesis is its reason
+   * for that verdict, so the outcome is read against it. A later revision that keeps the
+   * thesis but flips the verdict does not change it, as a later change of mind never counts.
+   */
+  verdict: Verdict | null;
 }
 
 /** Whitespace never makes a thesis different: re-saving a form must not start a new prediction. */
@@ -74,6 +82,7 @@ export function predictionsFrom(revisions: readonly FuturistRevision[]): Predict
         thesisDate: r.thesisDate as string,
         statedAt: r.publishedAt,
         current: true,
+        verdict: r.verdict,
       });
     } else if (key === null) {
       // a revision without a thesis retires the one before it
@@ -162,6 +171,19 @@ export interface ResolvedPrediction {
   /** When the thesis was first published: the moment the personas' verdicts are read at. */
   statedAt: string;
   outcome: Outcome;
+  /** The Futurist's verdict in the revision that stated the thesis (see Prediction.verdict). */
+  futuristVerdict: Verdict | null;
+}
+
+/**
+ * The verdict an outcome bears out. A thesis is the Futurist's reason for its verdict, so a
+ * thesis that held bears out that verdict, one that failed bears out the opposite, and an
+ * unclear one bears out neither. Null too when the Futurist's verdict is unknown.
+ */
+export function borneOut(futuristVerdict: Verdict | null, outcome: Outcome): Verdict | null {
+  if (futuristVerdict === null || outcome === "unclear") return null;
+  if (outcome === "held") return futuristVerdict;
+  return futuristVerdict === "ship" ? "skip" : "ship";
 }
 
 /** The Futurist's own record: outcomes of its resolved theses. */
@@ -175,10 +197,10 @@ export interface FuturistRecord {
   hitRate: number | null;
 }
 
-/** How often one persona's verdict agreed with how the thesis turned out. */
+/** How often one persona's verdict matched the verdict the outcome bore out. */
 export interface PersonaRecord {
   persona: Persona;
-  /** Ship on a thesis that held, or skip on one that failed. */
+  /** Theses on which the persona's verdict at the time was the one the outcome bore out. */
   agreed: number;
   /** Held or failed theses on which the persona had a verdict at the time. */
   judged: number;
@@ -193,9 +215,11 @@ export interface TrackRecords {
 
 /**
  * Track records from resolved predictions. The Futurist's hit rate counts held against
- * failed; for every persona, a verdict agrees when it was ship on a thesis that held or
- * skip on one that failed. Unclear outcomes count for nobody, and a persona that had not
- * reviewed the tool when the thesis was made is left out of that thesis.
+ * failed. For every persona, a verdict agrees when it is the one the outcome bore out (see
+ * `borneOut`): a bearish thesis that held credits the personas that said skip, not ship.
+ * Unclear outcomes count for nobody, and a persona that had not reviewed the tool when the
+ * thesis was made is left out of that thesis. The Futurist's verdict at the time is the one
+ * that stated the thesis, so (its verdict being known) its row equals its hit rate.
  */
 export function trackRecords(
   resolved: readonly ResolvedPrediction[],
@@ -209,11 +233,15 @@ export function trackRecords(
     let agreed = 0;
     let judged = 0;
     for (const p of resolved) {
-      if (p.outcome === "unclear") continue;
-      const verdict = verdictAt(verdicts, p.toolId, persona, p.statedAt);
+      const expected = borneOut(p.futuristVerdict, p.outcome);
+      if (expected === null) continue;
+      // read from the stating revision itself, which another Futurist revision published in
+      // the same instant could otherwise shadow
+      const verdict =
+        persona === "futurist" ? p.futuristVerdict : verdictAt(verdicts, p.toolId, persona, p.statedAt);
       if (!verdict) continue;
       judged++;
-      if ((verdict === "ship") === (p.outcome === "held")) agreed++;
+      if (verdict === expected) agreed++;
     }
     return { persona, agreed, judged, rate: judged === 0 ? null : agreed / judged };
   });

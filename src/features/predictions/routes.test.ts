@@ -254,10 +254,12 @@ describe.each(testEngines())("predictions on %s", (engine) => {
     const list = entries(html);
     expect(badgeOf(list.get("pgvector"))).toBe("Held");
     expect(list.get("pgvector")).toContain(NOTE);
+    expect(list.get("pgvector")).toContain("Futurist said Ship");
     expect(badgeOf(list.get("gpt-4o"))).toBe("Awaiting judgement");
     expect(html).toContain("Judged so far: 1 held, 0 failed, 0 unclear.");
     expect(html).toContain("Hit rate: 1 of 1 (100%).");
-    // pgvector's panel was ship across the board when the thesis was made
+    // pgvector's panel was ship across the board when the thesis was made, the Futurist included,
+    // so the thesis holding bears out ship for everyone
     expect(records(html)).toEqual({
       Builder: "1 of 1 (100%)",
       Skeptic: "1 of 1 (100%)",
@@ -282,7 +284,7 @@ describe.each(testEngines())("predictions on %s", (engine) => {
     ]);
   });
 
-  it("counts a failed thesis against ship verdicts, and audits each change of a judgement", async () => {
+  it("counts a failed bearish thesis for the ship verdicts, and audits each change of a judgement", async () => {
     const id = String(await predictionId("gpt-4o"));
     // a later change of the Builder's mind must not rewrite its record: the verdict of the day counts
     await db()
@@ -321,13 +323,16 @@ describe.each(testEngines())("predictions on %s", (engine) => {
     ).toBe(303);
     let html = await methodology();
     expect(badgeOf(entries(html).get("gpt-4o"))).toBe("Failed");
+    expect(entries(html).get("gpt-4o")).toContain("Futurist said Skip");
     expect(html).toContain("Hit rate: 1 of 2 (50%).");
-    // GPT-4o when the thesis was made: builder ship, the others skip
+    // GPT-4o when the thesis was made: builder ship, the others (Futurist included) skip. The
+    // Futurist's skip rested on a thesis that failed, so ship is borne out: only the Builder scores,
+    // and the Futurist's row equals its hit rate
     expect(records(html)).toEqual({
-      Builder: "1 of 2 (50%)",
-      Skeptic: "2 of 2 (100%)",
-      Futurist: "2 of 2 (100%)",
-      Founder: "2 of 2 (100%)",
+      Builder: "2 of 2 (100%)",
+      Skeptic: "1 of 2 (50%)",
+      Futurist: "1 of 2 (50%)",
+      Founder: "1 of 2 (50%)",
     });
 
     const changed = await admin.post("/admin/predictions", {
@@ -357,6 +362,30 @@ describe.each(testEngines())("predictions on %s", (engine) => {
     });
     expect(same.headers.get("location")).toBe(`/admin/predictions?done=unchanged&p=${id}#p${id}`);
     expect(await audits("gpt-4o")).toHaveLength(2);
+  });
+
+  it("credits skip, not ship, when a bearish thesis holds", async () => {
+    // Stable Diffusion 3.5: the Futurist said skip, as did the Skeptic and the Founder; the Builder said ship
+    const id = await predictionId("stable-diffusion-3-5");
+    expect(
+      (await admin.post("/admin/predictions", { prediction: String(id), outcome: "held", note: NOTE }))
+        .status,
+    ).toBe(303);
+    const html = await methodology();
+    expect(entries(html).get("stable-diffusion-3-5")).toContain("Futurist said Skip");
+    expect(html).toContain("Judged so far: 2 held, 0 failed, 1 unclear.");
+    expect(html).toContain("Hit rate: 2 of 2 (100%).");
+    // with pgvector (held, all ship) and GPT-4o (unclear, counts for nobody)
+    expect(records(html)).toEqual({
+      Builder: "1 of 2 (50%)",
+      Skeptic: "2 of 2 (100%)",
+      Futurist: "2 of 2 (100%)",
+      Founder: "2 of 2 (100%)",
+    });
+    // the admin sees the verdict the thesis was stated with, too
+    const adminHtml = await (await admin.get("/admin/predictions")).text();
+    const item = adminHtml.slice(adminHtml.indexOf(`id="p${id}"`));
+    expect(item.slice(0, item.indexOf("</li>"))).toContain("Futurist said Skip");
   });
 
   it("keeps one prediction when a revision keeps the thesis, and adds one when the thesis changes", async () => {
@@ -406,7 +435,7 @@ describe.each(testEngines())("predictions on %s", (engine) => {
       c.includes('href="/tools/pgvector"'),
     );
     expect(pgvector).toHaveLength(2);
-    expect(html).toContain("9 theses, 7 awaiting judgement");
+    expect(html).toContain("9 theses, 6 awaiting judgement");
     expect(pgvector[0]).toContain("since replaced by a newer thesis");
     expect(badgeOf(pgvector[0])).toBe("Held");
     expect(badgeOf(pgvector[1])).toBe("Awaiting judgement");

@@ -6,7 +6,7 @@
 import { PostgresAdapter } from "kysely";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import { PERSONAS, type Persona, type Verdict } from "../../domain/catalog-schema.ts";
+import { PERSONAS, type Persona, VERDICTS, type Verdict } from "../../domain/catalog-schema.ts";
 import {
   type FuturistRevision,
   isOutcome,
@@ -30,6 +30,8 @@ export interface PredictionItem {
   thesisDate: string;
   /** YYYY-MM-DD (UTC) the thesis was first published. */
   statedOn: string;
+  /** The Futurist's verdict when it stated the thesis: what the outcome is read against. */
+  futuristVerdict: Verdict | null;
   /** False when a later revision replaced this thesis with another. */
   current: boolean;
   /** Null while awaiting judgement. */
@@ -77,6 +79,11 @@ function thesisOf(answers: string): { thesis: string | null; thesisDate: string 
   }
 }
 
+/** A stored verdict, or null when the column holds neither ship nor skip (damaged data). */
+function asVerdict(value: string): Verdict | null {
+  return (VERDICTS as readonly string[]).includes(value) ? (value as Verdict) : null;
+}
+
 /** Every Futurist revision of the given tools (all tools when omitted), as the domain needs them. */
 async function futuristRevisions(
   db: Db,
@@ -91,6 +98,7 @@ async function futuristRevisions(
       "review_revisions.revision",
       "review_revisions.answers",
       "review_revisions.thesis_date",
+      "review_revisions.verdict",
       "review_revisions.published_at",
       "tools.slug",
       "tools.name",
@@ -110,6 +118,7 @@ async function futuristRevisions(
       // the column is what publishing indexes; the answers carry the same date
       thesisDate: r.thesis_date ?? stated.thesisDate,
       publishedAt: r.published_at,
+      verdict: asVerdict(r.verdict),
     };
   });
   return { revisions, tools };
@@ -145,6 +154,7 @@ function item(loaded: Loaded, p: Prediction): AdminPredictionItem {
     thesis: p.thesis,
     thesisDate: p.thesisDate,
     statedOn: p.statedAt.slice(0, 10),
+    futuristVerdict: p.verdict,
     current: p.current,
     outcome: r?.outcome ?? null,
     note: r?.note ?? null,
@@ -167,12 +177,13 @@ async function verdictRevisions(db: Db, toolIds: number[]): Promise<VerdictRevis
   const out: VerdictRevision[] = [];
   for (const r of rows) {
     if (!(PERSONAS as readonly string[]).includes(r.persona)) continue;
-    if (r.verdict !== "ship" && r.verdict !== "skip") continue;
+    const verdict = asVerdict(r.verdict);
+    if (verdict === null) continue;
     out.push({
       toolId: r.tool_id,
       persona: r.persona as Persona,
       revision: r.revision,
-      verdict: r.verdict as Verdict,
+      verdict,
       publishedAt: r.published_at,
     });
   }
@@ -199,7 +210,7 @@ export async function predictionsOverview(db: Db, opts: { now: number }): Promis
   const resolved = loaded.predictions.flatMap((p) => {
     const r = loaded.resolutions.get(p.revisionId);
     return r && isPastDue(p.thesisDate, opts.now)
-      ? [{ toolId: p.toolId, statedAt: p.statedAt, outcome: r.outcome }]
+      ? [{ toolId: p.toolId, statedAt: p.statedAt, outcome: r.outcome, futuristVerdict: p.verdict }]
       : [];
   });
   const verdicts = await verdictRevisions(db, [...new Set(resolved.map((r) => r.toolId))]);

@@ -5,7 +5,7 @@ import { LENSES } from "../../domain/lenses.ts";
 import type { Outcome, PersonaRecord } from "../../domain/predictions.ts";
 import { NOTE_MAX, NOTE_MIN, OUTCOMES, shareLabel } from "../../domain/predictions.ts";
 import { FormBasics } from "../../ui/forms.tsx";
-import { formatDate, formatUtcMinute, plural } from "../../ui/labels.ts";
+import { formatDate, formatUtcMinute, plural, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import type { AdminPredictionItem, PredictionItem, PredictionsOverview } from "./service.ts";
 
@@ -46,6 +46,11 @@ function PersonaRow(props: { record: PersonaRecord }) {
   );
 }
 
+/** " · Futurist said Ship": the verdict the outcome is read against, so readers can follow the records. */
+function futuristSaid(p: PredictionItem): string {
+  return p.futuristVerdict ? ` · Futurist said ${VERDICT_FILTER_LABELS[p.futuristVerdict]}` : "";
+}
+
 function PredictionEntry(props: { p: PredictionItem }) {
   const { p } = props;
   return (
@@ -54,6 +59,7 @@ function PredictionEntry(props: { p: PredictionItem }) {
         <a href={`/tools/${p.tool.slug}`}>{p.tool.name}</a>
         <span class="muted small">
           due {formatDate(p.thesisDate)} · stated {formatDate(p.statedOn)}
+          {futuristSaid(p)}
           {p.current ? "" : " · since replaced by a newer thesis"}
         </span>
         <OutcomeBadge outcome={p.outcome} />
@@ -107,18 +113,24 @@ export function PredictionsSection(props: { overview: PredictionsOverview }) {
         {hit ? <strong>Hit rate: {hit}.</strong> : f.unclear > 0 ? "No thesis has held or failed yet." : null}
       </p>
       <p>
-        <strong>Every persona's record</strong> asks whether its verdict on the tool agreed with how the
-        thesis turned out: ship agrees with a thesis that held, skip with one that failed, and an unclear
-        outcome counts for nobody. We use the verdict the persona had published when the thesis was first
-        stated, not its verdict today, so a later change of mind cannot improve the record. A persona that had
-        not reviewed the tool by then is left out of that thesis.
+        <strong>Every persona's record</strong> starts from the Futurist's verdict on the tool, because a
+        thesis is the Futurist's reason for saying ship or skip. If the thesis held, the Futurist's verdict is
+        borne out; if it failed, the opposite verdict is; if it is unclear, neither is. A persona scores when
+        its verdict matched the one borne out. Say the Futurist said skip because the tool would be folded
+        into a bigger product by its date: if that happened, skip is borne out and the personas that said ship
+        do not score.
+      </p>
+      <p>
+        We use the verdict each persona had published when the thesis was first stated, not its verdict today,
+        so a later change of mind cannot improve the record. A persona that had not reviewed the tool by then
+        is left out of that thesis. The Futurist's own row is therefore its hit rate.
       </p>
       <div class="table-scroll mb-2">
         <table aria-labelledby="track-records">
           <thead>
             <tr>
               <th scope="col">Persona</th>
-              <th scope="col">Verdict agreed with the outcome</th>
+              <th scope="col">Verdict borne out</th>
             </tr>
           </thead>
           <tbody>
@@ -273,6 +285,7 @@ export function AdminPredictionsPage(props: {
             <blockquote class="thesis">{p.thesis}</blockquote>
             <p class="muted small">
               Due {formatDate(p.thesisDate)} · stated {formatDate(p.statedOn)}
+              {futuristSaid(p)}
               {p.current ? "" : " · since replaced by a newer thesis"}
               {p.resolvedAt && p.resolvedBy
                 ? ` · judged ${formatUtcMinute(p.resolvedAt)} UTC by ${p.resolvedBy.includes("@") ? maskEmail(p.resolvedBy) : p.resolvedBy}`
