@@ -3,6 +3,7 @@ import { createApp } from "./app.tsx";
 import { loadConfig } from "./config.ts";
 import { prepareDatabase } from "./db/setup.ts";
 import { startNewsletterJobs } from "./features/newsletter/scheduler.ts";
+import { watchChangeStamp } from "./http/change-stamp.ts";
 import { createSharedState } from "./http/shared-state.ts";
 import { startServer } from "./server.ts";
 
@@ -16,6 +17,12 @@ async function main() {
     cache: shared.cache,
     rateLimits: shared.rateLimits,
   });
+  // operator commands run in another process and move the database's change stamp; polling it
+  // refreshes this process's cached pages without Redis (clearLocal: every instance polls)
+  const changes = config.pageCache
+    ? watchChangeStamp({ db: handle.db, onChange: () => deps.cache.clearLocal() })
+    : undefined;
+  await changes?.ready;
   const { server } = await startServer({ app, cache: deps.cache, port: config.port, host: config.host });
   const where = handle.engine === "postgres" ? "PostgreSQL" : config.sqlitePath;
   const sharing = shared.kind === "redis" ? ", shared state: Redis" : "";
@@ -24,9 +31,8 @@ async function main() {
   const newsletter = startNewsletterJobs({ db: handle.db, config, cache: deps.cache });
   const stop = () => {
     server.close();
-    // sends let go of their claimed messages before the database closes
-    void newsletter
-      .stop()
+    // sends let go of their claimed messages, and a stamp read under way ends, before the database closes
+    void Promise.all([newsletter.stop(), changes?.stop()])
       .then(() => Promise.allSettled([handle.close(), shared.close()]))
       .then(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();

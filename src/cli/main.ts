@@ -14,6 +14,7 @@ import {
   type ProgressWriter,
 } from "../features/newsletter/progress.ts";
 import { createBulkMailer, resumeSends, sendNewIssue } from "../features/newsletter/send.ts";
+import { bumpChangeStamp } from "../http/change-stamp.ts";
 import { redactUrl } from "../http/redis-client.ts";
 import { createSharedState } from "../http/shared-state.ts";
 import { parseGrantArgs } from "./grant.ts";
@@ -42,8 +43,8 @@ const HELP = `Ship or Skip operator commands
                                  add and update catalog tools from a file (format: README and
                                  docs/decisions/007); every problem is listed as file:line: field,
                                  and then nothing is imported. --dry-run prints what would change.
-                                 With REDIS_URL set, running servers refresh their cached pages;
-                                 without it, a server shows the change after its next write.
+                                 Running servers refresh their cached pages: at once with
+                                 REDIS_URL set, within a few seconds without it.
 
 The database is the one npm start uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
 
@@ -192,6 +193,8 @@ async function newsletterSend(
   };
   process.once("SIGINT", onSigint);
   const report = issueReporter();
+  // servers poll the change stamp (no Redis needed) and then show the new issue in the archive
+  const stamps: Promise<void>[] = [];
   try {
     await migrateToLatest(db);
     if (mailer.kind === "smtp") {
@@ -210,7 +213,16 @@ async function newsletterSend(
       db,
       config,
       transport: mailer,
-      onFinished: () => shared.cache.invalidate(),
+      onFinished: () => {
+        shared.cache.invalidate();
+        stamps.push(
+          bumpChangeStamp(db).catch((err: Error) =>
+            console.error(
+              `Running servers may show the archive without the new issue for now: ${err.message}`,
+            ),
+          ),
+        );
+      },
     };
     const resumed = await resumeSends(deps, {
       reclaimNow: true,
@@ -256,6 +268,7 @@ async function newsletterSend(
   } finally {
     process.off("SIGINT", onSigint);
     mailer.close();
+    await Promise.all(stamps);
     await shared.close();
   }
 }

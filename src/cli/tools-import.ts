@@ -26,6 +26,7 @@ import {
   planChangedAnything,
   saveToolProfiles,
 } from "../features/catalog-admin/service.ts";
+import { bumpChangeStamp, CHANGE_POLL_MS } from "../http/change-stamp.ts";
 import { createSharedState } from "../http/shared-state.ts";
 
 const USAGE = `Usage: npm run cli -- tools:import <file.json|file.csv> [--dry-run]
@@ -72,12 +73,15 @@ export function parseImportArgs(
 export interface ImportOutcome {
   code: number;
   changed: boolean;
+  /** Set when the catalog changed: whether the change stamp running servers poll was moved. */
+  stamped?: boolean;
 }
 
 /**
  * Reads, checks and (unless a dry run) imports one file into the database. Prints every problem
  * as `<file>:<line>: <field>: <message>` and returns 1 when there is any; prints the plan
- * (add / update with the changed fields / unchanged) and a summary otherwise.
+ * (add / update with the changed fields / unchanged) and a summary otherwise. When a real run
+ * changed the catalog, moves the database's change stamp so running servers drop cached pages.
  */
 export async function importToolsFile(
   db: Db,
@@ -139,7 +143,17 @@ export async function importToolsFile(
     return { code: 0, changed: false };
   }
   out.log(`Imported: ${counts.add} added, ${counts.update} updated, ${counts.unchanged} unchanged.`);
-  return { code: 0, changed: planChangedAnything(result.plan) };
+  if (!planChangedAnything(result.plan)) return { code: 0, changed: false };
+  try {
+    await bumpChangeStamp(db, opts.now);
+    return { code: 0, changed: true, stamped: true };
+  } catch (err) {
+    // the import has committed; only the servers' refresh is in doubt
+    out.error(
+      `The import is saved, but the database's change stamp could not be moved: ${(err as Error).message}`,
+    );
+    return { code: 0, changed: true, stamped: false };
+  }
 }
 
 /** Runs the command against the configured database; returns the process exit code. */
@@ -154,7 +168,7 @@ export async function runToolsImport(args: string[]): Promise<number> {
   try {
     await migrateToLatest(handle.db);
     const outcome = await importToolsFile(handle.db, { path: parsed.path, dryRun: parsed.dryRun });
-    if (outcome.changed) await announceChange(config);
+    if (outcome.changed) await announceChange(config, outcome.stamped === true);
     return outcome.code;
   } finally {
     await handle.close();
@@ -162,14 +176,16 @@ export async function runToolsImport(args: string[]): Promise<number> {
 }
 
 /**
- * Tells running servers their cached pages are stale. This is another process, so that takes
- * the shared state bus (REDIS_URL); without it, a server's page cache is next cleared by its
- * own next write, or a restart.
+ * Tells running servers their cached pages are stale. This is another process: servers poll the
+ * change stamp importToolsFile moved, and with REDIS_URL they also hear the shared state bus at
+ * once.
  */
-async function announceChange(config: ReturnType<typeof loadConfig>): Promise<void> {
+async function announceChange(config: ReturnType<typeof loadConfig>, stamped: boolean): Promise<void> {
   if (!config.redisUrl) {
     console.log(
-      "REDIS_URL is not set, so a running server is not told: its cached pages show the change after its next write (a vote, an edit) or a restart.",
+      stamped
+        ? `REDIS_URL is not set: running servers show the change within ${CHANGE_POLL_MS / 1000} s, when they next read the database's change stamp.`
+        : "REDIS_URL is not set and the change stamp did not move, so a running server shows the change after its next write (a vote, an edit) or a restart.",
     );
     return;
   }

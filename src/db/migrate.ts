@@ -4,6 +4,7 @@ import * as m001 from "./migrations/001_catalog.ts";
 import * as m002 from "./migrations/002_accounts.ts";
 import * as m003 from "./migrations/003_newsletter.ts";
 import * as m004 from "./migrations/004_panel.ts";
+import * as m005 from "./migrations/005_site_changes.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   "002_accounts": m002,
   "003_newsletter": m003,
   "004_panel": m004,
+  "005_site_changes": m005,
 };
 
 /**

@@ -249,6 +249,14 @@ export interface ThesisResolutionsTable {
   resolved_at: string;
 }
 
+/** The one-row change stamp (id 1): moved on by operator commands, polled by servers. */
+export interface SiteChangesTable {
+  id: number;
+  /** Counts changes made outside the server; only its movement matters. */
+  generation: number;
+  changed_at: string | null;
+}
+
 export interface Database {
   categories: CategoriesTable;
   tools: ToolsTable;
@@ -270,4 +278,5 @@ export interface Database {
   review_revisions: ReviewRevisionsTable;
   review_drafts: ReviewDraftsTable;
   thesis_resolutions: ThesisResolutionsTable;
+  site_changes: SiteChangesTable;
 }

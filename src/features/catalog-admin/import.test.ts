@@ -379,7 +379,7 @@ describe("tools:import as a command", () => {
     const good = await cli(fixture("good-tools.csv"));
     expect(good.code).toBe(0);
     expect(good.stdout).toContain("Imported: 2 added, 0 updated, 0 unchanged.");
-    expect(good.stdout).toContain("REDIS_URL is not set");
+    expect(good.stdout).toContain("REDIS_URL is not set: running servers show the change within");
 
     const usage = await cli();
     expect(usage.code).toBe(2);
@@ -389,6 +389,10 @@ describe("tools:import as a command", () => {
     try {
       expect((await loadProfile(handle.db, "weaviate-db"))?.pricing.entry).toBe("$25/mo");
       expect(await loadProfile(handle.db, "fine-tool")).toBeUndefined();
+      // the failed run left the change stamp alone; the good one moved it for polling servers
+      expect(await handle.db.selectFrom("site_changes").select("generation").execute()).toEqual([
+        { generation: 1 },
+      ]);
     } finally {
       await handle.close();
     }

@@ -1,0 +1,221 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  createTestDatabase,
+  reportSkippedPostgres,
+  type TestDatabase,
+  testEngines,
+} from "../../test/support/db.ts";
+import { createApp } from "../app.tsx";
+import { importToolsFile } from "../cli/tools-import.ts";
+import { loadConfig } from "../config.ts";
+import { type DatabaseHandle, openDatabase } from "../db/connection.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import type { Db } from "../db/types.ts";
+import { loadProfile } from "../features/catalog-admin/service.ts";
+import { startServer } from "../server.ts";
+import { bumpChangeStamp, type ChangeWatcher, readChangeStamp, watchChangeStamp } from "./change-stamp.ts";
+
+reportSkippedPostgres("the change stamp");
+
+/** A second, independent connection to a test database, as another process would have. */
+async function secondHandle(t: TestDatabase): Promise<DatabaseHandle> {
+  if (t.engine === "sqlite") {
+    const { rows } = await sql<{
+      file: string;
+    }>`select file from pragma_database_list where name = 'main'`.execute(t.db);
+    return openDatabase({ sqlitePath: rows[0]!.file });
+  }
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(t.db);
+  return openDatabase({ url: process.env.TEST_DATABASE_URL, pgSchema: rows[0]!.schema });
+}
+
+/** Counts the watcher's reads, so a test can wait for polls to have happened rather than for time. */
+function countReads(db: Db) {
+  return vi.spyOn(db, "selectFrom");
+}
+
+describe.each(testEngines())("change stamp on %s", (engine) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    vi.restoreAllMocks();
+  });
+
+  async function database(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+    const t = await createTestDatabase(engine, { seed: false, ...opts });
+    cleanups.push(t.dispose);
+    return t;
+  }
+  function watch(db: Db, onChange: () => void, log: (line: string) => void = () => {}): ChangeWatcher {
+    const watcher = watchChangeStamp({ db, onChange, intervalMs: 20, log });
+    cleanups.push(() => watcher.stop());
+    return watcher;
+  }
+
+  it("starts at generation 0 and counts bumps, recreating a missing row", async () => {
+    const { db } = await database();
+    expect(await db.selectFrom("site_changes").selectAll().execute()).toEqual([
+      { id: 1, generation: 0, changed_at: null },
+    ]);
+    // one row only: the table refuses a second
+    await expect(db.insertInto("site_changes").values({ id: 2, generation: 0 }).execute()).rejects.toThrow();
+    expect(await readChangeStamp(db)).toBe(0);
+    await bumpChangeStamp(db, Date.parse("2026-06-01T10:00:00Z"));
+    await bumpChangeStamp(db, Date.parse("2026-06-01T10:05:00Z"));
+    const row = await db.selectFrom("site_changes").selectAll().executeTakeFirstOrThrow();
+    expect(row).toEqual({ id: 1, generation: 2, changed_at: "2026-06-01T10:05:00.000Z" });
+
+    await db.deleteFrom("site_changes").execute();
+    expect(await readChangeStamp(db)).toBe(0);
+    await bumpChangeStamp(db);
+    expect(await readChangeStamp(db)).toBe(1);
+    expect(await db.selectFrom("site_changes").select("id").execute()).toEqual([{ id: 1 }]);
+  });
+
+  it("calls onChange once when another connection bumps the stamp", async () => {
+    const t = await database();
+    const other = await secondHandle(t);
+    cleanups.push(other.close);
+    let changes = 0;
+    const reads = countReads(t.db);
+    const watcher = watch(t.db, () => changes++);
+    await watcher.ready;
+    expect(changes).toBe(0);
+
+    await bumpChangeStamp(other.db);
+    await vi.waitFor(() => expect(changes).toBe(1), { timeout: 5000, interval: 10 });
+    // later polls see the same generation: no second call
+    const seen = reads.mock.calls.length;
+    await vi.waitFor(() => expect(reads.mock.calls.length).toBeGreaterThan(seen + 3), { timeout: 5000 });
+    expect(changes).toBe(1);
+
+    await bumpChangeStamp(other.db);
+    await vi.waitFor(() => expect(changes).toBe(2), { timeout: 5000, interval: 10 });
+  });
+
+  it("does not call onChange while nothing bumps, and stops reading once stopped", async () => {
+    const { db } = await database();
+    const onChange = vi.fn();
+    const reads = countReads(db);
+    const watcher = watch(db, onChange);
+    await vi.waitFor(() => expect(reads.mock.calls.length).toBeGreaterThan(5), { timeout: 5000 });
+    expect(onChange).not.toHaveBeenCalled();
+
+    await watcher.stop();
+    const afterStop = reads.mock.calls.length;
+    await bumpChangeStamp(db);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(reads.mock.calls.length).toBe(afterStop);
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
+  it("keeps polling through read errors, logs once, and clears when reads work again", async () => {
+    // no migrations yet: reading site_changes fails as it would with the database down
+    const { db } = await database({ migrate: false });
+    const log = vi.fn();
+    const onChange = vi.fn();
+    const reads = countReads(db);
+    const watcher = watch(db, onChange, log);
+    await expect(watcher.ready).resolves.toBeUndefined();
+    await vi.waitFor(() => expect(reads.mock.calls.length).toBeGreaterThan(5), { timeout: 5000 });
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0]?.[0]).toContain("reading the change stamp failed");
+    expect(onChange).not.toHaveBeenCalled();
+
+    await migrateToLatest(db);
+    // a change may have been missed while reads failed, so the first good read clears
+    await vi.waitFor(() => expect(onChange).toHaveBeenCalledTimes(1), { timeout: 5000, interval: 10 });
+    expect(log).toHaveBeenCalledTimes(2);
+    expect(log.mock.calls[1]?.[0]).toContain("can be read again");
+  });
+
+  it("survives an onChange that throws and keeps watching", async () => {
+    const { db } = await database();
+    const log = vi.fn();
+    const onChange = vi.fn(() => {
+      throw new Error("boom");
+    });
+    const watcher = watch(db, onChange, log);
+    await watcher.ready;
+    await bumpChangeStamp(db);
+    await vi.waitFor(() => expect(onChange).toHaveBeenCalledTimes(1), { timeout: 5000, interval: 10 });
+    await bumpChangeStamp(db);
+    await vi.waitFor(() => expect(onChange).toHaveBeenCalledTimes(2), { timeout: 5000, interval: 10 });
+    expect(log.mock.calls.map((c) => String(c[0]))).toEqual([
+      expect.stringContaining("boom"),
+      expect.stringContaining("boom"),
+    ]);
+  });
+
+  describe("a running server and a CLI import", () => {
+    const SLUG = "ollama";
+    const PAGE = `/tools/${SLUG}`;
+
+    /** A server on loopback with the page cache on, as npm start runs it, over a seeded database. */
+    async function startSite() {
+      const t = await createTestDatabase(engine);
+      cleanups.push(t.dispose);
+      const dataDir = mkdtempSync(join(tmpdir(), "sos-stamp-"));
+      const config = loadConfig({ NODE_ENV: "test", SITE_URL: "http://127.0.0.1", DATA_DIR: dataDir });
+      expect(config.pageCache).toBe(true);
+      const { app, deps } = createApp({ db: t.db, config });
+      const { server, url } = await startServer({ app, cache: deps.cache, port: 0, host: "127.0.0.1" });
+      cleanups.push(async () => {
+        await new Promise<void>((resolve) => (server as Server).close(() => resolve()));
+        deps.mailer.close();
+      });
+      const page = async () => (await fetch(`${url}${PAGE}`)).text();
+      return { t, deps, page, dataDir };
+    }
+
+    /** Imports an edit of one tool from another connection, as `npm run cli -- tools:import` does. */
+    async function importEdit(t: TestDatabase, dataDir: string, marker: string) {
+      const other = await secondHandle(t);
+      try {
+        const profile = await loadProfile(other.db, SLUG);
+        const file = join(dataDir, "edit.json");
+        writeFileSync(file, JSON.stringify({ ...profile, bestFor: marker }));
+        const outcome = await importToolsFile(other.db, {
+          path: file,
+          dryRun: false,
+          out: { log() {}, error() {} },
+        });
+        expect(outcome).toEqual({ code: 0, changed: true, stamped: true });
+      } finally {
+        await other.close();
+      }
+    }
+
+    it("without the watcher, the cached page stays stale after an import (the problem)", async () => {
+      const { t, deps, page, dataDir } = await startSite();
+      const before = await page();
+      expect(deps.cache.get(PAGE)).toBeDefined();
+      const marker = "Teams checking that stale pages are a real problem";
+      await importEdit(t, dataDir, marker);
+      expect(await page()).toBe(before);
+      expect(before).not.toContain(marker);
+    });
+
+    it("with the watcher, the fresh page is served once it notices the import's stamp", async () => {
+      const { t, deps, page, dataDir } = await startSite();
+      const watcher = watch(t.db, () => deps.cache.clearLocal());
+      await watcher.ready;
+      expect(await page()).not.toContain("Teams reading a freshly imported line");
+      expect(deps.cache.get(PAGE)).toBeDefined();
+
+      await importEdit(t, dataDir, "Teams reading a freshly imported line");
+      await vi.waitFor(async () => expect(await page()).toContain("Teams reading a freshly imported line"), {
+        timeout: 5000,
+        interval: 20,
+      });
+      // and the fresh page is what the cache keeps from now on
+      await page();
+      expect(deps.cache.get(PAGE)?.body.toString()).toContain("Teams reading a freshly imported line");
+    });
+  });
+});

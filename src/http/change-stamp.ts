@@ -1,0 +1,117 @@
+/**
+ * A change stamp in the database, so operator commands (another process) can tell running
+ * servers that public pages changed without Redis. The command moves the one-row
+ * `site_changes.generation` on after its write has committed; each server reads it every few
+ * seconds and clears its own page cache when it moved.
+ *
+ * A server clears locally (PageCache.clearLocal), never through invalidate(): every instance
+ * polls for itself, and invalidate() would also publish on the Redis bus, turning one change
+ * into a message per instance. Web writes do not touch the stamp; they invalidate directly.
+ */
+import { sql } from "kysely";
+import { iso } from "../db/time.ts";
+import type { Db } from "../db/types.ts";
+
+/** How often a server reads the stamp: stale pages after an import last at most this long. */
+export const CHANGE_POLL_MS = 3000;
+
+/**
+ * Moves the stamp on; call after a committed write made outside the server that changes what
+ * public pages show. Recreates the row if it has gone missing. Throws on a database error.
+ */
+export async function bumpChangeStamp(db: Db, now: number = Date.now()): Promise<void> {
+  await db
+    .insertInto("site_changes")
+    .values({ id: 1, generation: 1, changed_at: iso(now) })
+    .onConflict((oc) =>
+      oc.column("id").doUpdateSet({
+        generation: sql<number>`site_changes.generation + 1`,
+        changed_at: iso(now),
+      }),
+    )
+    .execute();
+}
+
+/** The stamp's current generation; 0 when the row is missing. */
+export async function readChangeStamp(db: Db): Promise<number> {
+  const row = await db.selectFrom("site_changes").select("generation").where("id", "=", 1).executeTakeFirst();
+  return row ? Number(row.generation) : 0;
+}
+
+/** A running watcher. */
+export interface ChangeWatcher {
+  /** Resolves once the first read has been attempted: changes after this are noticed. */
+  readonly ready: Promise<void>;
+  /** Stops polling; resolves when a read under way has finished, so the database may close. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Reads the stamp every `intervalMs` and calls `onChange` when it differs from the last value
+ * seen. The first read only sets that value, unless reads failed before it: then a change may
+ * have been missed, so it calls `onChange` to be safe. Never throws: a failing read is logged
+ * once until reads work again, and polling goes on. The timer never keeps the process alive.
+ */
+export function watchChangeStamp(opts: {
+  db: Db;
+  onChange: () => void;
+  intervalMs?: number;
+  log?: (line: string) => void;
+}): ChangeWatcher {
+  const intervalMs = opts.intervalMs ?? CHANGE_POLL_MS;
+  const log = opts.log ?? ((line: string) => console.warn(line));
+  let last: number | undefined;
+  let failing = false;
+  let missedSome = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let reading: Promise<void> = Promise.resolve();
+
+  const poll = async () => {
+    let generation: number;
+    try {
+      generation = await readChangeStamp(opts.db);
+    } catch (err) {
+      if (stopped) return;
+      missedSome = true;
+      if (!failing) {
+        failing = true;
+        log(
+          `Page cache: reading the change stamp failed (${(err as Error).message}); changes made by operator commands may not show until it works again.`,
+        );
+      }
+      return;
+    }
+    if (stopped) return;
+    if (failing) log("Page cache: the change stamp can be read again.");
+    failing = false;
+    const changed = last === undefined ? missedSome : generation !== last;
+    last = generation;
+    missedSome = false;
+    if (!changed) return;
+    try {
+      opts.onChange();
+    } catch (err) {
+      log(`Page cache: reacting to a change stamp failed: ${(err as Error).message}`);
+    }
+  };
+
+  // a timeout per round rather than an interval, so a slow read never overlaps the next
+  const next = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      reading = poll().finally(next);
+    }, intervalMs);
+    timer.unref();
+  };
+
+  reading = poll().finally(next);
+  return {
+    ready: reading,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await reading;
+    },
+  };
+}
