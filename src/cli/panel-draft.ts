@@ -2,15 +2,23 @@
  * `npm run cli -- panel:draft <slug> [--persona builder]…` and `panel:draft --all-missing`:
  * asks the configured model for persona review drafts. Nothing is published; the drafts wait
  * in the panel's queue. Exit codes: 0 all went well, 1 some persona failed, 2 bad arguments or
- * no model configured, 130 stopped with Ctrl-C.
+ * no model configured, 130 stopped with Ctrl-C. An error outside any one persona (the database
+ * failing while reading a tool) stops every request in flight, waits for them all to settle, then
+ * closes the database and exits 1.
  */
 import { type Config, loadConfig } from "../config.ts";
-import { openDatabase } from "../db/connection.ts";
+import { type DatabaseHandle, type OpenOptions, openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { PERSONAS, type Persona } from "../domain/catalog-schema.ts";
 import { LENSES } from "../domain/lenses.ts";
 import { CLI_ACTOR } from "../features/audit/log.ts";
-import { createLlmClient, type LlmClientOptions } from "../features/drafting/client.ts";
+import {
+  anySignal,
+  createLlmClient,
+  type LlmClientOptions,
+  messageScrubber,
+  redactEndpoint,
+} from "../features/drafting/client.ts";
 import {
   type DraftingDeps,
   draftAllMissing,
@@ -19,7 +27,6 @@ import {
   type ToolDraftReport,
   tally,
 } from "../features/drafting/service.ts";
-import { redactUrl } from "../http/redis-client.ts";
 import { createProgressBar, type ProgressOutput } from "./progress-bar.ts";
 
 const USAGE = `usage:
@@ -98,6 +105,8 @@ export interface PanelDraftIo {
   signal?: AbortSignal;
   /** Client tuning, e.g. short retry delays in tests. */
   clientOptions?: LlmClientOptions;
+  /** Replaces openDatabase (tests wrap the handle to inject database failures). */
+  openDatabase?: (opts: OpenOptions) => DatabaseHandle;
 }
 
 /** "Builder   drafted (took 2 attempts)". */
@@ -151,18 +160,22 @@ export async function runPanelDraft(args: string[], io: PanelDraftIo = {}): Prom
     return 2;
   }
 
+  // one controller for the whole run: Ctrl-C and a fatal error both stop every request through it
   const stop = new AbortController();
   const onSigint = () => {
     complain("\nStopping: requests in flight are cancelled, and no more are sent.");
     stop.abort();
   };
-  const signal = io.signal ?? stop.signal;
+  const signal = io.signal ? anySignal([io.signal, stop.signal]) : stop.signal;
   if (!io.signal) process.once("SIGINT", onSigint);
-  const handle = openDatabase({ url: config.databaseUrl, sqlitePath: config.sqlitePath });
+  const handle = (io.openDatabase ?? openDatabase)({
+    url: config.databaseUrl,
+    sqlitePath: config.sqlitePath,
+  });
   try {
     await migrateToLatest(handle.db);
     const deps: DraftingDeps = { db: handle.db, llm, client: createLlmClient(llm, io.clientOptions) };
-    const where = `${llm.model} at ${redactUrl(llm.baseUrl)} (at most ${llm.concurrency} ${llm.concurrency === 1 ? "request" : "requests"} at once)`;
+    const where = `${llm.model} at ${redactEndpoint(llm.baseUrl)} (at most ${llm.concurrency} ${llm.concurrency === 1 ? "request" : "requests"} at once)`;
     let failed: boolean;
     if (parsed.mode === "tool") {
       say(`Asking ${where} for drafts of ${parsed.slug}…`);
@@ -189,6 +202,17 @@ export async function runPanelDraft(args: string[], io: PanelDraftIo = {}): Prom
       return 130;
     }
     return failed ? 1 : 0;
+  } catch (e) {
+    // the services wait for every task they started before they throw, so nothing runs on after
+    // this; aborting makes sure no caller of the shared signal carries on either
+    stop.abort(e);
+    const message = messageScrubber(llm)((e as Error)?.message ?? String(e))
+      .replace(/\s+/g, " ")
+      .trim();
+    complain(
+      `panel:draft stopped: ${message}. Drafts saved so far are kept; run the command again to draft the rest.`,
+    );
+    return 1;
   } finally {
     if (!io.signal) process.off("SIGINT", onSigint);
     await handle.close();

@@ -56,7 +56,15 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-/** A review that passes `reviewSchemas[persona]`. */
+/**
+ * A thesis date the panel accepts whenever the tests run: 30 June two years on (after today,
+ * well within the five-year horizon).
+ */
+export function sampleThesisDate(now = Date.now()): string {
+  return `${new Date(now).getUTCFullYear() + 2}-06-30`;
+}
+
+/** A review that passes `reviewSchemas[persona]` (and, for the Futurist, the thesis-date rule today). */
 export function sampleReview(
   persona: Persona,
   overrides: Record<string, unknown> = {},
@@ -66,7 +74,7 @@ export function sampleReview(
     answers[key] = `Model's ${persona} answer for ${key}.`;
   }
   if (persona === "futurist") {
-    answers.thesisDate = "2028-06-30";
+    answers.thesisDate = sampleThesisDate();
     answers.timing = "on-time";
   }
   return {

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "v
 import { type FakeLlm, startFakeLlm } from "../../../test/support/fake-llm.ts";
 import { parsePanelDraftArgs, runPanelDraft } from "../../cli/panel-draft.ts";
 import { createProgressBar, formatBar } from "../../cli/progress-bar.ts";
-import { type DatabaseHandle, openDatabase } from "../../db/connection.ts";
-import { draftsOf, removePanel } from "./testing.ts";
+import { type DatabaseHandle, type OpenOptions, openDatabase } from "../../db/connection.ts";
+import type { Db } from "../../db/types.ts";
+import { draftsOf, failingDb, removePanel } from "./testing.ts";
 
 const run = promisify(execFile);
 
@@ -110,7 +111,14 @@ describe("npm run cli -- panel:draft", () => {
     ...extra,
   });
 
-  async function cli(args: string[], opts: { env?: Record<string, string>; tty?: boolean } = {}) {
+  async function cli(
+    args: string[],
+    opts: {
+      env?: Record<string, string>;
+      tty?: boolean;
+      openDatabase?: (o: OpenOptions) => DatabaseHandle;
+    } = {},
+  ) {
     const stdout = capture(opts.tty);
     const stderr = capture();
     const code = await runPanelDraft(args, {
@@ -119,6 +127,7 @@ describe("npm run cli -- panel:draft", () => {
       stderr,
       signal: new AbortController().signal,
       clientOptions: { retry: { baseDelayMs: 1, maxDelayMs: 2 }, sleep: async () => {} },
+      openDatabase: opts.openDatabase,
     });
     return { code, out: stdout.text, err: stderr.text };
   }
@@ -211,5 +220,86 @@ describe("npm run cli -- panel:draft", () => {
     expect(stdout).toContain("  Skeptic   drafted\n");
     expect(fake.requests.map((r) => [r.persona, r.authorization])).toEqual([["skeptic", "Bearer sk-child"]]);
     expect(Object.keys(await draftsOf(db(), "deepseek-v3"))).toEqual(["skeptic"]);
+  });
+
+  /** An openDatabase whose handle fails as `wrap` says, and records any query made after it was closed. */
+  function flakyDatabase(wrap: (db: Db) => Db) {
+    const late: string[] = [];
+    let closed = false;
+    return {
+      late,
+      open: (o: OpenOptions): DatabaseHandle => {
+        const real = openDatabase(o);
+        const watched = real.db.withPlugin({
+          transformQuery(args) {
+            if (closed) late.push(args.node.kind);
+            return args.node;
+          },
+          transformResult: async (args) => args.result,
+        });
+        return {
+          ...real,
+          db: wrap(watched),
+          close: async () => {
+            closed = true;
+            await real.close();
+          },
+        };
+      },
+    };
+  }
+
+  it("reports a draft the database would not save as that persona's failure, and drafts the rest", async () => {
+    await removePanel(db(), "langsmith", ["builder", "skeptic"]);
+    const flaky = flakyDatabase((d) =>
+      failingDb(d, {
+        when: (q) =>
+          q.includes('"InsertQueryNode"') && q.includes('"review_drafts"') && q.includes('"skeptic"'),
+      }),
+    );
+    const { code, out } = await cli(["--all-missing"], { openDatabase: flaky.open });
+    expect(code).toBe(1);
+    expect(out).toContain("langsmith: 1 drafted, 1 failed, 2 not asked");
+    expect(out).toContain(
+      "    Skeptic   FAILED: the draft could not be saved: SQLITE_BUSY: database is locked\n",
+    );
+    expect(out).not.toMatch(/\n\s+at /);
+    expect(Object.keys(await draftsOf(db(), "langsmith"))).toEqual(["builder"]);
+    expect(flaky.late).toEqual([]);
+  });
+
+  it("on a database error outside any persona, stops everything, waits, then closes and exits 1", async () => {
+    await removePanel(db(), "claude-api");
+    fake.script(...Array.from({ length: 8 }, () => ({ kind: "good" as const, delayMs: 1_500 })));
+    const [midjourney] = await db()
+      .selectFrom("tools")
+      .select("id")
+      .where("slug", "=", "midjourney")
+      .execute();
+    const flaky = flakyDatabase((d) =>
+      failingDb(d, {
+        // reading Midjourney's panel fails while the model is busy with other tools
+        when: (q) =>
+          q.includes('"review_revisions"') &&
+          q.includes('"GroupByNode"') &&
+          q.includes(`"value":${midjourney!.id}`),
+        before: async () => {
+          for (let i = 0; i < 100 && fake.requests.length === 0; i++)
+            await new Promise((r) => setTimeout(r, 5));
+        },
+      }),
+    );
+    const started = Date.now();
+    const { code, err } = await cli(["--all-missing"], { openDatabase: flaky.open });
+    expect(code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1_400);
+    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(err).toBe(
+      "panel:draft stopped: SQLITE_BUSY: database is locked. Drafts saved so far are kept; run the command again to draft the rest.\n",
+    );
+    // nothing was still running against the database when it was closed
+    await new Promise((r) => setTimeout(r, 300));
+    expect(flaky.late).toEqual([]);
+    expect(await draftsOf(db(), "claude-api")).toEqual({});
   });
 });

@@ -2,13 +2,15 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ZodType } from "zod";
-import { type FakeLlm, startFakeLlm } from "../../../test/support/fake-llm.ts";
+import { type FakeLlm, sampleThesisDate, startFakeLlm } from "../../../test/support/fake-llm.ts";
 import { PERSONAS, type ReviewInput, reviewSchemas } from "../../domain/catalog-schema.ts";
 import {
   createLlmClient,
   type LlmClientOptions,
   LlmError,
+  messageScrubber,
   parseRetryAfter,
+  redactEndpoint,
   strictJsonSchema,
 } from "./client.ts";
 
@@ -108,7 +110,7 @@ describe("the Chat Completions client against an OpenAI-compatible server", () =
   it("sends the model, a strict JSON-schema response format and the API key, and returns the checked object", async () => {
     const answer = await ask(client(), "futurist");
     expect(answer.attempts).toBe(1);
-    expect(answer.value.answers).toMatchObject({ thesisDate: "2028-06-30", timing: "on-time" });
+    expect(answer.value.answers).toMatchObject({ thesisDate: sampleThesisDate(), timing: "on-time" });
     const [req] = fake.requests;
     expect(req?.path).toBe("/v1/chat/completions");
     expect(req?.authorization).toBe("Bearer sk-test");
@@ -279,6 +281,84 @@ describe("the Chat Completions client against an OpenAI-compatible server", () =
     expect(err.message).toBe(
       `the endpoint did not give an answer after 4 attempts: last, could not reach http://127.0.0.1:${port}/v1: ECONNREFUSED`,
     );
+  });
+
+  describe("keeps secrets out of every message", () => {
+    const KEY = "sk-live-0123456789abcdef";
+
+    it("scrubs the API key from the endpoint's error body, on a refusal and after retries", async () => {
+      fake.script({
+        kind: "status",
+        status: 401,
+        body: JSON.stringify({ error: { message: `Incorrect API key provided: ${KEY}.` } }),
+      });
+      const refused = await failure(ask(client({ apiKey: KEY })));
+      expect(refused.message).toBe(
+        "the endpoint refused the API key (401): check LLM_API_KEY. The endpoint said: Incorrect API key provided: [redacted].",
+      );
+
+      fake.reset();
+      fake.script(
+        ...Array.from({ length: 4 }, () => ({
+          kind: "status" as const,
+          status: 502,
+          body: `upstream saw ${KEY}`,
+        })),
+      );
+      const unavailable = await failure(ask(client({ apiKey: KEY })));
+      expect(unavailable.message).toBe(
+        "the endpoint did not give an answer after 4 attempts: last, HTTP 502: upstream saw [redacted]",
+      );
+    });
+
+    it("scrubs the key before shortening a long body, so no part of it is left at the cut", async () => {
+      fake.script({ kind: "status", status: 400, body: `${"x".repeat(285)} ${KEY}` });
+      const err = await failure(ask(client({ apiKey: KEY })));
+      expect(err.message).not.toContain(KEY.slice(0, 6));
+      expect(err.message).toContain("[redacted]");
+    });
+
+    it("refuses, at once and without the credentials, a base URL fetch will not send to", async () => {
+      const withCredentials = fake.baseUrl.replace("http://", "http://someone:hunter2-secret@");
+      const err = await failure(ask(client({ baseUrl: withCredentials })));
+      expect(err.kind).toBe("refused");
+      expect(err.attempts).toBe(1);
+      expect(err.message).toMatch(/^the request could not be made \(/);
+      expect(err.message).toContain("check that LLM_BASE_URL is a plain http(s) address");
+      expect(err.message).not.toMatch(/hunter2|someone/);
+      expect(fake.requests).toHaveLength(0);
+      expect(sleeps).toEqual([]);
+    });
+
+    it("refuses, at once and without the key, a key no header can hold", async () => {
+      const err = await failure(ask(client({ apiKey: "sk-line\nbreak-secret" })));
+      expect(err.kind).toBe("refused");
+      expect(err.attempts).toBe(1);
+      expect(err.message).not.toMatch(/sk-line|break-secret/);
+      expect(err.message).toContain("LLM_API_KEY holds only printable ASCII characters");
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it("refuses an address that is not http(s) without retrying", async () => {
+      const err = await failure(ask(client({ baseUrl: "ftp://127.0.0.1/v1" })));
+      expect(err.kind).toBe("refused");
+      expect(err.message).toMatch(
+        /^the request could not be made: the address uses ftp: rather than http or https/,
+      );
+      expect(sleeps).toEqual([]);
+    });
+
+    it("shows an address without user, password or query", () => {
+      expect(redactEndpoint("https://user:pw@api.example.com:8443/v1?key=abc")).toBe(
+        "https://***@api.example.com:8443/v1?…",
+      );
+      expect(redactEndpoint("http://127.0.0.1:11434/v1")).toBe("http://127.0.0.1:11434/v1");
+      expect(redactEndpoint("not a url")).toBe("(an address that is not a valid URL)");
+      const scrub = messageScrubber({ baseUrl: "https://tok%40en:pw@h.example/v1", apiKey: "k-123" });
+      expect(scrub("at https://tok%40en:pw@h.example/v1 with k-123 as tok@en")).toBe(
+        "at https://***@h.example/v1 with [redacted] as [redacted]",
+      );
+    });
   });
 
   it("stops when the caller aborts, without retrying", async () => {

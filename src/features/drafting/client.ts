@@ -8,7 +8,14 @@
  *   exponential backoff, honouring Retry-After up to a cap;
  * - the answer is unusable (not JSON, breaks the schema, cut off, empty): asked again at once,
  *   telling the model what was wrong.
- * Any other refusal (400, 401, 403, 404…) fails at once: asking again cannot fix a bad key or URL.
+ * Any other refusal (400, 401, 403, 404…) fails at once: asking again cannot fix a bad key or URL,
+ * and neither can a request the fetch API refuses to build (a URL with credentials, a key with a
+ * character no header may hold).
+ *
+ * Error messages reach panelists' pages and the CLI, so none may carry a secret: the endpoint's
+ * address is shown without user, password or query, and the API key (or the URL's credentials),
+ * wherever they turn up — fetch's own error text, the endpoint's error body — becomes
+ * "[redacted]".
  */
 import { z } from "zod";
 import type { LlmConfig } from "../../config.ts";
@@ -55,7 +62,7 @@ export interface LlmClientOptions {
  */
 export type LlmErrorKind = "refused" | "unavailable" | "unusable" | "aborted";
 
-/** A failure with a message an operator can act on; never carries the API key. */
+/** A failure with a message an operator can act on; never carries the API key or URL credentials. */
 export class LlmError extends Error {
   constructor(
     message: string,
@@ -173,6 +180,82 @@ interface TransportProblem {
   retryAfterMs?: number;
 }
 
+/** What replaces a secret in a message. */
+export const REDACTED = "[redacted]";
+
+/**
+ * An endpoint address fit for messages: scheme, host, port and path only. A user or password
+ * becomes "***" and a query "?…", since either may hold a key.
+ */
+export function redactEndpoint(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "(an address that is not a valid URL)";
+  }
+  const credentials = u.username || u.password ? "***@" : "";
+  return `${u.protocol}//${credentials}${u.host}${u.pathname}${u.search ? "?…" : ""}`;
+}
+
+/** The strings no message may show: the API key and the base URL's user and password, as written and decoded. */
+function secretsOf(config: Pick<LlmConfig, "baseUrl" | "apiKey">): string[] {
+  const found = new Set<string>();
+  if (config.apiKey) found.add(config.apiKey);
+  try {
+    const u = new URL(config.baseUrl);
+    for (const part of [u.username, u.password]) {
+      if (!part) continue;
+      found.add(part);
+      try {
+        found.add(decodeURIComponent(part));
+      } catch {
+        // not percent-encoding: the raw form is already listed
+      }
+    }
+  } catch {
+    // not a URL: there are no credentials to find in it
+  }
+  // longest first, so a secret containing another is replaced whole
+  return [...found].filter(Boolean).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * A scrubber for one endpoint's messages: its address redacted (see redactEndpoint), then every
+ * secret replaced by "[redacted]".
+ */
+export function messageScrubber(config: Pick<LlmConfig, "baseUrl" | "apiKey">): (text: string) => string {
+  const secrets = secretsOf(config);
+  const address = config.baseUrl;
+  const shown = redactEndpoint(address);
+  return (text) => {
+    let out = address ? text.split(address).join(shown) : text;
+    for (const secret of secrets) out = out.split(secret).join(REDACTED);
+    return out;
+  };
+}
+
+/** Aborts when any of the signals does, with its reason (AbortSignal.any, combined by hand before Node 20.3). */
+export function anySignal(signals: readonly AbortSignal[]): AbortSignal {
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([...signals]);
+  const controller = new AbortController();
+  const abort = (signal: AbortSignal) => {
+    for (const s of signals) s.removeEventListener("abort", listeners.get(s)!);
+    controller.abort(signal.reason);
+  };
+  const listeners = new Map<AbortSignal, () => void>();
+  for (const s of signals) {
+    if (s.aborted) {
+      controller.abort(s.reason);
+      break;
+    }
+    const listener = () => abort(s);
+    listeners.set(s, listener);
+    s.addEventListener("abort", listener, { once: true });
+  }
+  return controller.signal;
+}
+
 /** Sleeps, or rejects as soon as `signal` aborts. */
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -198,8 +281,11 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** The endpoint's own error message, on one line and short, from a JSON or text body. */
-function serverMessage(body: string): string {
+/**
+ * The endpoint's own error message, on one line and short, from a JSON or text body; secrets are
+ * scrubbed before it is shortened, so that a cut cannot leave half a key behind.
+ */
+function serverMessage(body: string, scrub: (text: string) => string): string {
   let text = body;
   try {
     const parsed = JSON.parse(body) as { error?: unknown; message?: unknown; detail?: unknown };
@@ -212,7 +298,7 @@ function serverMessage(body: string): string {
   } catch {
     // not JSON: use the text as it is
   }
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = scrub(text).replace(/\s+/g, " ").trim();
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
@@ -242,6 +328,10 @@ export function createLlmClient(
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const url = `${config.baseUrl.replace(/\/$/, "")}/chat/completions`;
+  const shownUrl = redactEndpoint(url);
+  const shownBase = redactEndpoint(config.baseUrl);
+  const scrub = messageScrubber(config);
+  const said = (body: string) => serverMessage(body, scrub);
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
 
@@ -258,35 +348,81 @@ export function createLlmClient(
     attempt: number,
   ): Promise<{ ok: true; reply: unknown } | { ok: false; problem: TransportProblem }> {
     const timeout = AbortSignal.timeout(config.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const combined = signal ? anySignal([signal, timeout]) : timeout;
+    const request = buildRequest(body, combined, attempt);
     let res: Response;
     let text: string;
     try {
-      res = await doFetch(url, { method: "POST", headers, body, signal: combined });
+      res = await doFetch(request);
       text = await res.text();
     } catch (err) {
       if (signal?.aborted) throw new LlmError("stopped before the model answered", "aborted", attempt);
       if (timeout.aborted) {
         return { ok: false, problem: { detail: `no answer within ${seconds(config.timeoutMs)}` } };
       }
-      return { ok: false, problem: { detail: `could not reach ${config.baseUrl}: ${networkReason(err)}` } };
+      const reason = networkReason(err);
+      // fetch will never connect to a port on its blocked list (6000, 6667…): configuration, not luck
+      if (reason === "bad port") {
+        throw new LlmError(
+          `fetch refuses to connect to ${shownBase}: its port is one fetch blocks; check LLM_BASE_URL.`,
+          "refused",
+          attempt,
+        );
+      }
+      return { ok: false, problem: { detail: `could not reach ${shownBase}: ${reason}` } };
     }
     if (res.status === 429 || res.status === 408 || res.status >= 500) {
-      const said = serverMessage(text);
+      const message = said(text);
       return {
         ok: false,
         problem: {
-          detail: `HTTP ${res.status}${res.status === 429 ? " (rate limited)" : ""}${said ? `: ${said}` : ""}`,
+          detail: `HTTP ${res.status}${res.status === 429 ? " (rate limited)" : ""}${message ? `: ${message}` : ""}`,
           retryAfterMs: parseRetryAfter(res.headers.get("retry-after")),
         },
       };
     }
-    if (!res.ok) throw new LlmError(refusal(res.status, serverMessage(text)), "refused", attempt);
+    if (!res.ok) throw new LlmError(refusal(res.status, said(text)), "refused", attempt);
     try {
       return { ok: true, reply: JSON.parse(text) };
     } catch {
       // a proxy's HTML page or a cut connection, not the model's doing: worth another try
       return { ok: false, problem: { detail: "the reply was not Chat Completions JSON" } };
+    }
+  }
+
+  /**
+   * The request fetch will send. The fetch API refuses some before sending anything (a URL with
+   * credentials or an unknown scheme, a header value with a line break): that is configuration,
+   * which no retry fixes, so it fails at once as "refused".
+   */
+  function buildRequest(body: string, signal: AbortSignal, attempt: number): Request {
+    const fix =
+      "check that LLM_BASE_URL is a plain http(s) address with no user or password, and that LLM_API_KEY holds only printable ASCII characters";
+    let protocol: string;
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      throw new LlmError(
+        `the request could not be made: LLM_BASE_URL is not a valid URL; ${fix}.`,
+        "refused",
+        attempt,
+      );
+    }
+    if (protocol !== "http:" && protocol !== "https:") {
+      throw new LlmError(
+        `the request could not be made: the address uses ${protocol.slice(0, 20)} rather than http or https; ${fix}.`,
+        "refused",
+        attempt,
+      );
+    }
+    try {
+      return new Request(url, { method: "POST", headers, body, signal });
+    } catch (err) {
+      throw new LlmError(
+        `the request could not be made (${oneLine(scrub((err as Error)?.message ?? String(err)))}); ${fix}.`,
+        "refused",
+        attempt,
+      );
     }
   }
 
@@ -300,7 +436,7 @@ export function createLlmClient(
     if (status === 403)
       return `the endpoint refused access (403): check LLM_API_KEY and its permissions.${tail}`;
     if (status === 404) {
-      return `the endpoint answered 404 for ${url}: check that LLM_BASE_URL is the API's base (it usually ends in /v1) and that the model "${config.model}" exists there.${tail}`;
+      return `the endpoint answered 404 for ${shownUrl}: check that LLM_BASE_URL is the API's base (it usually ends in /v1) and that the model "${config.model}" exists there.${tail}`;
     }
     return `the endpoint rejected the request (${status}).${tail}`;
   }
@@ -316,7 +452,7 @@ export function createLlmClient(
     if (!choice) return { ok: false, problem: { phrase: "was missing", detail: "the reply had no choices" } };
     const message = choice.message ?? {};
     if (typeof message.refusal === "string" && message.refusal) {
-      return { ok: false, problem: { phrase: "was a refusal", detail: serverMessage(message.refusal) } };
+      return { ok: false, problem: { phrase: "was a refusal", detail: said(message.refusal) } };
     }
     if (choice.finish_reason === "length") {
       return {
@@ -345,57 +481,69 @@ export function createLlmClient(
     return { ok: true, value: checked.data };
   }
 
-  return {
-    model: config.model,
-    async complete<T>(request: StructuredRequest<T>): Promise<StructuredAnswer<T>> {
-      const responseFormat = {
-        type: "json_schema",
-        json_schema: { name: request.name, strict: true, schema: strictJsonSchema(request.schema) },
-      };
-      const messages = [...request.messages];
-      let attempts = 0;
-      let transportFailures = 0;
-      let answerFailures = 0;
-      for (;;) {
-        attempts++;
-        const body = JSON.stringify({ model: config.model, messages, response_format: responseFormat });
-        const sent = await send(body, request.signal, attempts);
-        if (!sent.ok) {
-          transportFailures++;
-          if (transportFailures >= policy.transportAttempts) {
-            throw new LlmError(
-              `the endpoint did not give an answer after ${plural(transportFailures, "attempt")}: last, ${sent.problem.detail}`,
-              "unavailable",
-              attempts,
-            );
-          }
-          const wait =
-            sent.problem.retryAfterMs !== undefined
-              ? Math.min(sent.problem.retryAfterMs, policy.maxRetryAfterMs)
-              : backoff(transportFailures);
-          try {
-            await sleep(wait, request.signal);
-          } catch {
-            throw new LlmError("stopped while waiting to retry", "aborted", attempts);
-          }
-          continue;
-        }
-        const answer = readAnswer(sent.reply, request.schema);
-        if (answer.ok) return { value: answer.value, attempts };
-        answerFailures++;
-        const { phrase, detail } = answer.problem;
-        if (answerFailures >= policy.answerAttempts) {
+  /** One answer, with the retry budgets; `complete` scrubs whatever it throws. */
+  async function ask<T>(request: StructuredRequest<T>): Promise<StructuredAnswer<T>> {
+    const responseFormat = {
+      type: "json_schema",
+      json_schema: { name: request.name, strict: true, schema: strictJsonSchema(request.schema) },
+    };
+    const messages = [...request.messages];
+    let attempts = 0;
+    let transportFailures = 0;
+    let answerFailures = 0;
+    for (;;) {
+      attempts++;
+      const body = JSON.stringify({ model: config.model, messages, response_format: responseFormat });
+      const sent = await send(body, request.signal, attempts);
+      if (!sent.ok) {
+        transportFailures++;
+        if (transportFailures >= policy.transportAttempts) {
           throw new LlmError(
-            `the model's answer ${phrase} after ${plural(answerFailures, "attempt")}${detail ? `: ${detail}` : ""}`,
-            "unusable",
+            `the endpoint did not give an answer after ${plural(transportFailures, "attempt")}: last, ${sent.problem.detail}`,
+            "unavailable",
             attempts,
           );
         }
-        // tell the model what was wrong; the conversation so far stays as it was asked
-        messages.splice(request.messages.length, messages.length, {
-          role: "user",
-          content: `Your previous answer ${phrase}${detail ? ` (${detail})` : ""}. Answer again with one JSON object that follows the schema exactly, and keep every text within its length limit.`,
-        });
+        const wait =
+          sent.problem.retryAfterMs !== undefined
+            ? Math.min(sent.problem.retryAfterMs, policy.maxRetryAfterMs)
+            : backoff(transportFailures);
+        try {
+          await sleep(wait, request.signal);
+        } catch {
+          throw new LlmError("stopped while waiting to retry", "aborted", attempts);
+        }
+        continue;
+      }
+      const answer = readAnswer(sent.reply, request.schema);
+      if (answer.ok) return { value: answer.value, attempts };
+      answerFailures++;
+      const { phrase, detail } = answer.problem;
+      if (answerFailures >= policy.answerAttempts) {
+        throw new LlmError(
+          `the model's answer ${phrase} after ${plural(answerFailures, "attempt")}${detail ? `: ${detail}` : ""}`,
+          "unusable",
+          attempts,
+        );
+      }
+      // tell the model what was wrong; the conversation so far stays as it was asked
+      messages.splice(request.messages.length, messages.length, {
+        role: "user",
+        content: `Your previous answer ${phrase}${detail ? ` (${detail})` : ""}. Answer again with one JSON object that follows the schema exactly, and keep every text within its length limit.`,
+      });
+    }
+  }
+
+  return {
+    model: config.model,
+    async complete<T>(request: StructuredRequest<T>): Promise<StructuredAnswer<T>> {
+      try {
+        return await ask(request);
+      } catch (err) {
+        // the last line of defence: whatever a message quotes (fetch, the endpoint, the model),
+        // no secret leaves this client
+        if (err instanceof LlmError) throw new LlmError(scrub(err.message), err.kind, err.attempts);
+        throw err;
       }
     },
   };
@@ -403,6 +551,11 @@ export function createLlmClient(
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
 function plural(n: number, word: string): string {

@@ -1,11 +1,14 @@
+import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { type FakeLlm, startFakeLlm } from "../../../test/support/fake-llm.ts";
-import { signIn, type TestSession } from "../../../test/support/session.ts";
+import { form, signIn, type TestSession } from "../../../test/support/session.ts";
+import { viewerMiddleware } from "../../http/viewer.ts";
 import { ANONYMOUS, ViewerContext } from "../../ui/viewer-context.ts";
 import { CLI_ACTOR } from "../audit/log.ts";
 import { grantRoleAudited } from "../moderation/service.ts";
+import { deadlineMessage, draftingRoutes, WEB_DRAFT_DEADLINE_MS } from "./routes.tsx";
 import { draftsOf, removePanel } from "./testing.ts";
 import { HOW_TO_TURN_ON, ModelDraftControl } from "./views.tsx";
 
@@ -160,6 +163,57 @@ describe.each(testEngines())("POST /panel/tools/:slug/draft on %s", (engine) => 
     );
     expect(html).toContain('name="personas" value="skeptic"');
     expect(await draftsOf(on.db.db, "claude-code")).toEqual({});
+  });
+
+  /** The drafting routes alone, as the app mounts them, with a deadline of `deadlineMs`. */
+  function draftingApp(deadlineMs?: number) {
+    const app = new Hono();
+    app.use(viewerMiddleware(on.deps));
+    app.route("/", draftingRoutes(on.deps, { deadlineMs }));
+    return (path: string, init: RequestInit = {}) =>
+      app.request(path, {
+        ...form({ _csrf: panelist.csrf }, { cookie: panelist.cookie }),
+        ...init,
+      });
+  }
+
+  it("stops at the web's deadline: personas not done fail, pointing to the CLI; drafts saved stay", async () => {
+    expect(deadlineMessage(WEB_DRAFT_DEADLINE_MS, "aider")).toBe(
+      "took longer than 90 s; try the CLI: npm run cli -- panel:draft aider",
+    );
+    await removePanel(on.db.db, "langsmith");
+    for (const p of ["skeptic", "futurist", "founder"] as const) {
+      fake.scriptFor(p, { kind: "good", delayMs: 2_000 });
+    }
+    const started = Date.now();
+    const res = await draftingApp(300)("/panel/tools/langsmith/draft");
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(res.status).toBe(200);
+    const page = text(await res.text());
+    expect(page).toContain("Builder Drafted.");
+    for (const name of ["Skeptic", "Futurist", "Founder"]) {
+      expect(page).toContain(
+        `${name} Failed: took longer than 0.3 s; try the CLI: npm run cli -- panel:draft langsmith`,
+      );
+    }
+    // the founder was still waiting for a slot: it was never sent
+    expect(fake.requests.map((r) => r.persona).sort()).toEqual(["builder", "futurist", "skeptic"]);
+    expect(Object.keys(await draftsOf(on.db.db, "langsmith"))).toEqual(["builder"]);
+  });
+
+  it("stops asking when the browser goes away", async () => {
+    await removePanel(on.db.db, "llama-cpp");
+    fake.script(...Array.from({ length: 4 }, () => ({ kind: "good" as const, delayMs: 2_000 })));
+    const browser = new AbortController();
+    const started = Date.now();
+    const pending = draftingApp()("/panel/tools/llama-cpp/draft", { signal: browser.signal });
+    while (fake.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    browser.abort();
+    const res = await pending;
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(res.status).toBe(502);
+    expect(fake.requests).toHaveLength(2);
+    expect(await draftsOf(on.db.db, "llama-cpp")).toEqual({});
   });
 
   it("answers 400 for an unknown persona and 404 for an unknown tool", async () => {

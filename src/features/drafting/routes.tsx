@@ -8,9 +8,21 @@ import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { MODEL_DRAFTS_PER_PANELIST } from "../../http/rate-rules.ts";
 import { requireUser } from "../../http/viewer.ts";
-import type { LlmClient } from "./client.ts";
-import { draftPanel } from "./service.ts";
+import { anySignal, type LlmClient } from "./client.ts";
+import { DraftingStopped, draftPanel } from "./service.ts";
 import { DraftReportPage, HOW_TO_TURN_ON } from "./views.tsx";
+
+/**
+ * How long one press of "Draft with model" may run. Past it, personas not done are reported as
+ * failed (drafts already saved stay) and the panelist is pointed to the CLI, which has no limit:
+ * a request held open for many minutes helps nobody, and a browser gives up long before.
+ */
+export const WEB_DRAFT_DEADLINE_MS = 90_000;
+
+/** The message for personas the web's deadline cut off. */
+export function deadlineMessage(deadlineMs: number, slug: string): string {
+  return `took longer than ${deadlineMs / 1000} s; try the CLI: npm run cli -- panel:draft ${slug}`;
+}
 
 /** Personas from the form's comma-separated field; empty means "the default choice". */
 function parsePersonas(raw: string | undefined): Persona[] | undefined {
@@ -28,8 +40,12 @@ function parsePersonas(raw: string | undefined): Persona[] | undefined {
   return [...new Set(names)] as Persona[];
 }
 
-/** Model drafting from the panel routes; `opts.client` replaces the model client (tests). */
-export function draftingRoutes(deps: Deps, opts: { client?: LlmClient } = {}) {
+/**
+ * Model drafting from the panel routes; `opts.client` replaces the model client and
+ * `opts.deadlineMs` the web deadline (tests).
+ */
+export function draftingRoutes(deps: Deps, opts: { client?: LlmClient; deadlineMs?: number } = {}) {
+  const deadlineMs = opts.deadlineMs ?? WEB_DRAFT_DEADLINE_MS;
   const app = new Hono();
 
   app.post("/panel/tools/:slug/draft", async (c) => {
@@ -43,10 +59,27 @@ export function draftingRoutes(deps: Deps, opts: { client?: LlmClient } = {}) {
     const personas = parsePersonas((await readFields(c)).personas);
     // each press costs model calls, perhaps money: counted before asking, whatever the outcome
     await enforceRateLimit(c, deps.rateLimits, MODEL_DRAFTS_PER_PANELIST, String(user.id));
-    const report = await draftPanel(
-      { db: deps.db, llm, client: opts.client },
-      { toolSlug: slug, personas, actor: { id: user.id, email: user.email } },
+    // stop when the browser goes away (no one will read the answer, and calls may cost money)
+    // or when the deadline passes
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DraftingStopped(deadlineMessage(deadlineMs, slug))),
+      deadlineMs,
     );
+    let report: Awaited<ReturnType<typeof draftPanel>>;
+    try {
+      report = await draftPanel(
+        { db: deps.db, llm, client: opts.client },
+        {
+          toolSlug: slug,
+          personas,
+          actor: { id: user.id, email: user.email },
+          signal: anySignal([c.req.raw.signal, deadline.signal]),
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
     if (!report) {
       throw notFound(`There is no tool called “${slug.slice(0, 100)}”.`, [
         { href: "/panel", label: "Back to the panel" },

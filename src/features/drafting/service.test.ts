@@ -5,14 +5,19 @@ import {
   type TestDatabase,
   testEngines,
 } from "../../../test/support/db.ts";
-import { type FakeLlm, startFakeLlm } from "../../../test/support/fake-llm.ts";
+import {
+  type FakeLlm,
+  sampleReview,
+  sampleThesisDate,
+  startFakeLlm,
+} from "../../../test/support/fake-llm.ts";
 import type { LlmConfig } from "../../config.ts";
 import { PERSONAS, type Persona, reviewSchemas } from "../../domain/catalog-schema.ts";
 import { ensureUser } from "../accounts/service.ts";
 import { CLI_ACTOR } from "../audit/log.ts";
 import { getTool } from "../catalog/service.ts";
 import { saveDraft } from "../panel/store.ts";
-import { createLlmClient } from "./client.ts";
+import { createLlmClient, strictJsonSchema } from "./client.ts";
 import { buildReviewPrompt, personaQuestions } from "./prompt.ts";
 import {
   type DraftingDeps,
@@ -23,7 +28,7 @@ import {
   planPersonas,
   type ToolDraftReport,
 } from "./service.ts";
-import { draftsOf, removePanel } from "./testing.ts";
+import { draftsOf, failingDb, removePanel } from "./testing.ts";
 
 reportSkippedPostgres("model drafting");
 
@@ -89,7 +94,7 @@ describe.each(testEngines())("model drafting on %s", (engine) => {
   });
   beforeEach(() => fake.reset());
 
-  function deps(over: Partial<LlmConfig> = {}): DraftingDeps {
+  function deps(over: Partial<LlmConfig> = {}, extra: Partial<DraftingDeps> = {}): DraftingDeps {
     const llm: LlmConfig = {
       baseUrl: fake.baseUrl,
       model: MODEL,
@@ -102,7 +107,7 @@ describe.each(testEngines())("model drafting on %s", (engine) => {
       retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5 },
       sleep: async () => {},
     });
-    return { db: db(), llm, client };
+    return { db: db(), llm, client, ...extra };
   }
 
   const draft = async (slug: string, personas?: Persona[], over: Partial<LlmConfig> = {}) => {
@@ -386,6 +391,136 @@ describe.each(testEngines())("model drafting on %s", (engine) => {
     // complete panels were not asked about
     expect(fake.requests.every((r) => !JSON.stringify(r.body).includes("Name: Cursor"))).toBe(true);
     expect(fake.maxInFlight).toBeLessThanOrEqual(2);
+  });
+
+  it("reports a persona whose draft cannot be saved as failed, without a stack, and saves the others", async () => {
+    await removePanel(db(), "crewai");
+    // the database refuses skeptic's draft, as a locked SQLite file or a lost connection would
+    const flaky = failingDb(db(), {
+      when: (q) =>
+        q.includes('"InsertQueryNode"') && q.includes('"review_drafts"') && q.includes('"skeptic"'),
+    });
+    const report = await draftPanel(deps({}, { db: flaky }), { toolSlug: "crewai", actor: CLI_ACTOR });
+    expect(report?.outcomes.find((o) => o.persona === "skeptic")).toEqual({
+      persona: "skeptic",
+      status: "failed",
+      reason: "the draft could not be saved: SQLITE_BUSY: database is locked",
+    });
+    expect(statuses(report!)).toEqual({
+      builder: "drafted",
+      skeptic: "failed",
+      futurist: "drafted",
+      founder: "drafted",
+    });
+    expect(Object.keys(await draftsOf(db(), "crewai")).sort()).toEqual(["builder", "founder", "futurist"]);
+    // the failed save left no audit entry: the transaction was rolled back whole
+    const audit = await db()
+      .selectFrom("audit_log")
+      .select("detail")
+      .where("action", "=", "review.draft.model")
+      .where("subject", "=", "tool:crewai")
+      .execute();
+    expect(audit.map((a) => JSON.parse(String(a.detail)).persona).sort()).toEqual([
+      "builder",
+      "founder",
+      "futurist",
+    ]);
+  });
+
+  it("holds the Futurist's thesis date to the panel's rule, telling the model what was wrong", async () => {
+    // the clock is injected: "today" is 1 May of this year, whenever the test runs
+    const year = new Date().getUTCFullYear();
+    const now = Date.parse(`${year}-05-01T12:00:00Z`);
+    const withDate = (thesisDate: string) => ({
+      kind: "good" as const,
+      review: { answers: { ...(sampleReview("futurist").answers as object), thesisDate } },
+    });
+    await removePanel(db(), "midjourney", ["futurist"]);
+    fake.scriptFor("futurist", withDate(`${year}-04-30`));
+    const fixed = await draftPanel(deps({}, { now: () => now }), {
+      toolSlug: "midjourney",
+      actor: CLI_ACTOR,
+    });
+    expect(fixed?.outcomes.find((o) => o.persona === "futurist")).toEqual({
+      persona: "futurist",
+      status: "drafted",
+      replaced: false,
+      baseRevision: null,
+      attempts: 2,
+    });
+    const feedback = fake.requests[1]?.body.messages?.at(-1)?.content ?? "";
+    expect(feedback).toContain(`answers.thesisDate: A new thesis needs a date after today (${year}-05-01)`);
+    // the response format is still the review form's schema: the rule is checked on the answer
+    expect(fake.requests[0]?.body.response_format?.json_schema?.schema).toEqual(
+      strictJsonSchema(reviewSchemas.futurist),
+    );
+
+    fake.reset();
+    fake.scriptFor(
+      "futurist",
+      withDate(`${year + 5}-05-02`),
+      withDate(`${year + 1}-02-30`),
+      withDate(`${year}-05-01`),
+    );
+    const failed = await draftPanel(deps({}, { now: () => now }), {
+      toolSlug: "midjourney",
+      personas: ["futurist"],
+      actor: CLI_ACTOR,
+    });
+    expect(fake.requests[1]?.body.messages?.at(-1)?.content).toContain(
+      `answers.thesisDate: Date the thesis within 5 years (by ${year + 5}-05-01)`,
+    );
+    expect(fake.requests[2]?.body.messages?.at(-1)?.content).toContain(
+      "answers.thesisDate: a date that exists on the calendar",
+    );
+    expect(failed?.outcomes).toEqual([
+      {
+        persona: "futurist",
+        status: "failed",
+        reason: `the model's answer did not match the review form after 3 attempts: answers.thesisDate: A new thesis needs a date after today (${year}-05-01): one already past could be judged on what is known.`,
+      },
+    ]);
+    // the draft from the first run is still the one waiting
+    expect((await draftsOf(db(), "midjourney")).futurist?.fields.answers?.thesisDate).toBe(
+      sampleThesisDate(),
+    );
+  });
+
+  it("stops every tool when one cannot be read, and throws only once all have settled", async () => {
+    await removePanel(db(), "gemma-3");
+    fake.script(...Array.from({ length: 12 }, () => ({ kind: "good" as const, delayMs: 1_500 })));
+    const [vllm] = await db().selectFrom("tools").select("id").where("slug", "=", "vllm").execute();
+    // reading vLLM's panel fails, once the model is already busy with other tools
+    const flaky = failingDb(db(), {
+      when: (q) =>
+        q.includes('"review_revisions"') && q.includes('"GroupByNode"') && q.includes(`"value":${vllm!.id}`),
+      before: async () => {
+        for (let i = 0; i < 100 && fake.requests.length === 0; i++)
+          await new Promise((r) => setTimeout(r, 5));
+      },
+    });
+    const done: ToolDraftReport[] = [];
+    const started = Date.now();
+    const error = await draftAllMissing(deps({}, { db: flaky }), {
+      actor: CLI_ACTOR,
+      onToolDone: (r) => done.push(r),
+    }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toBe("SQLITE_BUSY: database is locked");
+    // it did not wait for the model's slow answers: requests in flight were cancelled…
+    expect(Date.now() - started).toBeLessThan(1_400);
+    expect(fake.requests.length).toBeGreaterThan(0);
+    // …and every other tool had settled before the error came out
+    expect(done.map((r) => r.tool.slug)).not.toContain("vllm");
+    expect(done.length).toBeGreaterThanOrEqual(8);
+    const gemma = done.find((r) => r.tool.slug === "gemma-3")!;
+    expect(gemma.outcomes.map((o) => o.status).every((s) => s === "failed" || s === "skipped")).toBe(true);
+    expect(gemma.outcomes.map((o) => o.status === "drafted" || ("reason" in o && o.reason))).toContain(
+      "stopped before the model answered",
+    );
+    expect(await draftsOf(db(), "gemma-3")).toEqual({});
   });
 });
 

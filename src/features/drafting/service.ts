@@ -8,17 +8,29 @@
  * - asked for by name, a persona is drafted even if published (the draft revises the current
  *   revision) or if an earlier model draft waits (it is replaced);
  * - by default, only personas with no published review and no draft at all are asked.
+ *
+ * Each persona succeeds or fails on its own: a failure while asking or saving one (the model, or
+ * the database) is reported as that persona's outcome, and a run returns only once every
+ * persona it started has settled.
  */
 import { PostgresAdapter, sql } from "kysely";
-import type { ZodType } from "zod";
+import type { z } from "zod";
 import type { LlmConfig } from "../../config.ts";
 import type { Db } from "../../db/types.ts";
 import { PERSONAS, type Persona, type ReviewInput, reviewSchemas } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
+import { thesisDateProblem } from "../../domain/predictions.ts";
 import { type Actor, recordAudit } from "../audit/log.ts";
 import { getToolsWithRefs, type ToolDetail, type ToolRef } from "../catalog/service.ts";
 import { type DraftFields, listDrafts, type Provenance, saveDraft } from "../panel/store.ts";
-import { createLlmClient, type LlmClient, LlmError, type StructuredAnswer } from "./client.ts";
+import {
+  anySignal,
+  createLlmClient,
+  type LlmClient,
+  LlmError,
+  messageScrubber,
+  type StructuredAnswer,
+} from "./client.ts";
 import { createLimiter, type Limiter } from "./limit.ts";
 import { buildReviewPrompt } from "./prompt.ts";
 
@@ -27,7 +39,19 @@ export interface DraftingDeps {
   llm: LlmConfig;
   /** Defaults to a client for `llm`; tests hand in one with short retry delays. */
   client?: LlmClient;
+  /** The clock: today's date in the prompt, the Futurist's thesis-date check, timestamps. */
   now?: () => number;
+}
+
+/**
+ * An abort reason meaning "report every persona not done as failed, with this message": the
+ * web's deadline. Any other reason (Ctrl-C, a browser that went away) reports them as stopped.
+ */
+export class DraftingStopped extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DraftingStopped";
+  }
 }
 
 /** What happened to one persona: a draft saved, not asked (and why), or asked and failed (and why). */
@@ -60,7 +84,10 @@ export interface DraftPanelOptions {
   actor: Actor;
   /** Called as each persona's outcome is known. */
   onProgress?: (outcome: PersonaOutcome) => void;
-  /** Stops asking: queued personas are skipped, requests in flight are cancelled. */
+  /**
+   * Stops asking: queued personas are skipped, requests in flight are cancelled; drafts already
+   * saved stay. Aborted with a DraftingStopped reason, both are reported as failed with its message.
+   */
   signal?: AbortSignal;
 }
 
@@ -139,6 +166,37 @@ interface RunContext {
   now: () => number;
   actor: Actor;
   signal?: AbortSignal;
+  /** Keeps the API key out of failure reasons that did not come through the client. */
+  scrub: (text: string) => string;
+}
+
+/**
+ * The schema a model's answer must pass: the persona's review schema (the one a form publish
+ * passes), plus, for the Futurist, the panel's rule for a new thesis date (after today, within
+ * the horizon), so that a draft can be published as it stands.
+ */
+export function answerSchema(persona: Persona, now: number): z.ZodType<ReviewInput> {
+  const schema: z.ZodType<ReviewInput> = reviewSchemas[persona];
+  if (persona !== "futurist") return schema;
+  return reviewSchemas.futurist.superRefine((review, ctx) => {
+    const problem = thesisDateProblem(review.answers.thesisDate, now);
+    if (problem) ctx.addIssue({ code: "custom", path: ["answers", "thesisDate"], message: problem });
+  });
+}
+
+/** What a persona not done reports when the run is stopped: failed for the web's deadline, else `otherwise`. */
+function stoppedOutcome(ctx: RunContext, persona: Persona, otherwise: PersonaOutcome): PersonaOutcome {
+  const reason: unknown = ctx.signal?.reason;
+  return reason instanceof DraftingStopped
+    ? { persona, status: "failed", reason: reason.message }
+    : otherwise;
+}
+
+/** An unexpected error's message on one short line, with no stack and no secret. */
+function errorText(ctx: RunContext, err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  const line = ctx.scrub(raw).replace(/\s+/g, " ").trim() || "unknown error";
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
 /** Asks for one persona and saves the answer as a model draft, unless a panelist got there first. */
@@ -148,27 +206,50 @@ async function draftOne(
   plan: PlannedDraft,
 ): Promise<PersonaOutcome> {
   const { persona } = plan;
-  if (ctx.signal?.aborted)
-    return { persona, status: "skipped", reason: "stopped before the model was asked" };
+  if (ctx.signal?.aborted) {
+    return stoppedOutcome(ctx, persona, {
+      persona,
+      status: "skipped",
+      reason: "stopped before the model was asked",
+    });
+  }
+  const now = ctx.now();
   const messages = buildReviewPrompt({
     persona,
     tool: found.tool,
-    today: new Date(ctx.now()).toISOString().slice(0, 10),
+    today: new Date(now).toISOString().slice(0, 10),
   });
-  // the one schema a form publish must pass checks the model's answer too
-  const schema: ZodType<ReviewInput> = reviewSchemas[persona];
   let answer: StructuredAnswer<ReviewInput>;
   try {
     answer = await ctx.client.complete({
       name: `${persona}_review`,
-      schema,
+      // the one schema a form publish must pass checks the model's answer too
+      schema: answerSchema(persona, now),
       messages,
       signal: ctx.signal,
     });
   } catch (err) {
-    if (err instanceof LlmError) return { persona, status: "failed", reason: err.message };
-    throw err;
+    if (err instanceof LlmError) {
+      const failed: PersonaOutcome = { persona, status: "failed", reason: err.message };
+      return err.kind === "aborted" ? stoppedOutcome(ctx, persona, failed) : failed;
+    }
+    return { persona, status: "failed", reason: `the model could not be asked: ${errorText(ctx, err)}` };
   }
+  try {
+    return await saveAnswer(ctx, found, persona, answer);
+  } catch (err) {
+    // e.g. SQLITE_BUSY or a lost connection: this persona fails, the others go on
+    return { persona, status: "failed", reason: `the draft could not be saved: ${errorText(ctx, err)}` };
+  }
+}
+
+/** Saves a model's answer as the persona's draft, with its audit entry, unless a panelist got there first. */
+async function saveAnswer(
+  ctx: RunContext,
+  found: { ref: ToolRef; tool: ToolDetail },
+  persona: Persona,
+  answer: StructuredAnswer<ReviewInput>,
+): Promise<PersonaOutcome> {
   const review = answer.value;
   const fields: DraftFields = {
     score: review.score,
@@ -256,7 +337,8 @@ async function draftTool(
   if (!found) return undefined;
   const plan = planPersonas(await personaStates(ctx.db, found.ref, found.tool), opts.personas);
   for (const s of plan.skipped) opts.onProgress?.(s);
-  const drafted = await Promise.all(
+  // draftOne reports its own failures; allSettled still waits for every persona, whatever throws
+  const settled = await Promise.allSettled(
     plan.ask.map((p) =>
       ctx.limit(async () => {
         const outcome = await draftOne(ctx, found, p);
@@ -264,6 +346,12 @@ async function draftTool(
         return outcome;
       }),
     ),
+  );
+  const drafted = settled.map(
+    (r, i): PersonaOutcome =>
+      r.status === "fulfilled"
+        ? r.value
+        : { persona: plan.ask[i]!.persona, status: "failed", reason: errorText(ctx, r.reason) },
   );
   const all = [...plan.skipped, ...drafted];
   return {
@@ -281,6 +369,7 @@ function runContext(deps: DraftingDeps, actor: Actor, signal?: AbortSignal): Run
     now: deps.now ?? Date.now,
     actor,
     signal,
+    scrub: messageScrubber(deps.llm),
   };
 }
 
@@ -311,6 +400,9 @@ export interface AllMissingReport {
 /**
  * Drafts the missing personas of every tool whose panel is incomplete (fewer than four published
  * reviews), all on one limiter so the endpoint never sees more than `llm.concurrency` requests.
+ * An error outside any one persona (reading a tool's panel) stops the run: the other tools are
+ * stopped too, and the error is thrown only once every tool has settled, so that the caller can
+ * close the database safely.
  */
 export async function draftAllMissing(
   deps: DraftingDeps,
@@ -323,7 +415,10 @@ export async function draftAllMissing(
     onToolDone?: (report: ToolDraftReport, progress: AllMissingProgress) => void;
   },
 ): Promise<AllMissingReport> {
-  const ctx = runContext(deps, opts.actor, opts.signal);
+  // a fatal error stops the other tools through this controller, as Ctrl-C would
+  const fatal = new AbortController();
+  const signal = opts.signal ? anySignal([opts.signal, fatal.signal]) : fatal.signal;
+  const ctx = runContext(deps, opts.actor, signal);
   const rows = await deps.db
     .selectFrom("tools")
     .select(["slug", "name"])
@@ -333,21 +428,31 @@ export async function draftAllMissing(
     .execute();
   opts.onStart?.(rows.length);
   let toolsDone = 0;
-  const reports = await Promise.all(
+  const settled = await Promise.allSettled(
     rows.map(async (row) => {
-      const report = await draftTool(ctx, { toolSlug: row.slug });
-      // a tool deleted since the listing has nothing to draft
-      const done = report ?? {
-        tool: { slug: row.slug, name: row.name },
-        model: ctx.client.model,
-        outcomes: [],
-      };
-      toolsDone++;
-      opts.onToolDone?.(done, { toolsDone, toolsTotal: rows.length });
-      return done;
+      try {
+        const report = await draftTool(ctx, { toolSlug: row.slug });
+        // a tool deleted since the listing has nothing to draft
+        const done = report ?? {
+          tool: { slug: row.slug, name: row.name },
+          model: ctx.client.model,
+          outcomes: [],
+        };
+        toolsDone++;
+        opts.onToolDone?.(done, { toolsDone, toolsTotal: rows.length });
+        return done;
+      } catch (err) {
+        fatal.abort(err);
+        throw err;
+      }
     }),
   );
-  return { model: ctx.client.model, tools: reports };
+  const failure = settled.find((r) => r.status === "rejected");
+  if (failure) throw failure.reason;
+  return {
+    model: ctx.client.model,
+    tools: settled.map((r) => (r as PromiseFulfilledResult<ToolDraftReport>).value),
+  };
 }
 
 /** Counts outcomes by status. */

@@ -1,4 +1,5 @@
-/** Test helpers for the drafting suites: tools with missing panels, and reading drafts back. */
+/** Test helpers for the drafting suites: tools with missing panels, reading drafts back, a failing database. */
+import type { QueryId, RootOperationNode } from "kysely";
 import type { Db } from "../../db/types.ts";
 import type { Persona } from "../../domain/catalog-schema.ts";
 import { findToolRefs, recomputePanel } from "../catalog/service.ts";
@@ -25,4 +26,32 @@ export async function draftsOf(db: Db, slug: string): Promise<Partial<Record<Per
   const [ref] = await findToolRefs(db, [slug]);
   if (!ref) throw new Error(`no tool ${slug}`);
   return Object.fromEntries((await listDrafts(db, [ref.id])).map((d) => [d.persona, d]));
+}
+
+/** What failingDb makes a chosen query throw: SQLite's "busy" error, as a locked database gives it. */
+export function busyError(): Error {
+  return Object.assign(new Error("SQLITE_BUSY: database is locked"), { code: "SQLITE_BUSY" });
+}
+
+/**
+ * The same database with some queries made to fail once they have run, as a busy or broken
+ * database would make them: `when` picks a query by its operation tree (as JSON, so a test can
+ * look for a table or a value), `before` may hold the failure back (async) until the test is ready.
+ */
+export function failingDb(
+  db: Db,
+  opts: { when: (query: string, node: RootOperationNode) => boolean; before?: () => Promise<void> },
+): Db {
+  const chosen = new WeakSet<QueryId>();
+  return db.withPlugin({
+    transformQuery(args) {
+      if (opts.when(JSON.stringify(args.node), args.node)) chosen.add(args.queryId);
+      return args.node;
+    },
+    async transformResult(args) {
+      if (!chosen.has(args.queryId)) return args.result;
+      await opts.before?.();
+      throw busyError();
+    },
+  });
 }
