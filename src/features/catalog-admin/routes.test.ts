@@ -8,6 +8,7 @@ import { grantRoleAudited } from "../moderation/service.ts";
 reportSkippedPostgres("catalog admin");
 
 const ADMIN = "catalog-admin@example.com";
+const OTHER_ADMIN = "other-admin@example.com";
 
 type Fields = Record<string, string | string[]>;
 
@@ -21,6 +22,30 @@ function decode(html: string | undefined): string | undefined {
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&");
+}
+
+/** Every field a rendered tool form would post, as its values stand (entities decoded). */
+function formFields(html: string): Fields {
+  const fields: Fields = {};
+  for (const m of html.matchAll(/<input[^>]*name="([^"]+)" type="(?:text|url|date)" value="([^"]*)"/g)) {
+    fields[m[1]!] = decode(m[2]!);
+  }
+  for (const m of html.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) {
+    fields[m[1]!] = decode(m[2]!);
+  }
+  for (const m of html.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    fields[m[1]!] = /<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? "";
+  }
+  fields.deployment = [...html.matchAll(/name="deployment" value="([^"]+)" checked/g)].map((m) => m[1]!);
+  if (html.includes('name="pricing.freeTier" value="yes" checked')) fields["pricing.freeTier"] = "yes";
+  const stamp = stampOf(html);
+  if (stamp !== undefined) fields.tool_stamp = stamp;
+  return fields;
+}
+
+/** The edit form's hidden stamp, if it has one. */
+function stampOf(html: string): string | undefined {
+  return decode(/<input type="hidden" name="tool_stamp" value="([^"]*)"/.exec(html)?.[1]);
 }
 
 /** A complete, valid add-a-tool form, as a browser would post it (blank spare rows included). */
@@ -64,7 +89,7 @@ describe.each(testEngines())("admin catalog pages on %s", (engine) => {
   let reader: TestSession;
 
   beforeAll(async () => {
-    t = await createTestApp(engine, { ADMIN_EMAILS: ADMIN });
+    t = await createTestApp(engine, { ADMIN_EMAILS: `${ADMIN},${OTHER_ADMIN}` });
     admin = await signIn(t, ADMIN);
     panelist = await signIn(t, "panelist@example.com");
     await grantRoleAudited(t.db.db, {
@@ -187,18 +212,8 @@ describe.each(testEngines())("admin catalog pages on %s", (engine) => {
     expect(form).toMatch(/name="slug" type="text" value="aider"[^>]*readonly/);
 
     // post the stored values back with two changes
-    const fields: Fields = {};
-    for (const m of form.matchAll(/<input[^>]*name="([^"]+)" type="(?:text|url|date)" value="([^"]*)"/g)) {
-      fields[m[1]!] = decode(m[2]!);
-    }
-    for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) {
-      fields[m[1]!] = decode(m[2]!);
-    }
-    for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-      fields[m[1]!] = /<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? "";
-    }
-    fields.deployment = [...form.matchAll(/name="deployment" value="([^"]+)" checked/g)].map((m) => m[1]!);
-    if (form.includes('name="pricing.freeTier" value="yes" checked')) fields["pricing.freeTier"] = "yes";
+    const fields = formFields(form);
+    expect(fields.tool_stamp).toBe((await toolRow("aider"))?.updated_at);
     const before = await (await t.request("/tools/aider")).text();
     expect(before).not.toContain("Aider Chat");
 
@@ -221,9 +236,11 @@ describe.each(testEngines())("admin catalog pages on %s", (engine) => {
     expect(audit[0]?.detail.fields).toEqual(["name", "pricing.entry"]);
     expect(audit[0]?.detail.changes.name).toEqual({ before: "Aider", after: "Aider Chat" });
 
-    // sending the same values again changes nothing and logs nothing
+    // sending the same values again (from a fresh form) changes nothing and logs nothing
+    const fresh = formFields(await (await admin.get("/admin/tools/aider/edit")).text());
     const again = await post(admin, "/admin/tools/aider/edit", {
       ...fields,
+      tool_stamp: fresh.tool_stamp!,
       name: "Aider Chat",
       "pricing.entry": "Free (bring a key)",
     });
@@ -278,10 +295,109 @@ describe.each(testEngines())("admin catalog pages on %s", (engine) => {
     const taken = await post(admin, "/admin/tools/new", toolFields({ slug: "cursor" }));
     expect(taken.status).toBe(400);
     expect(fieldError(await taken.text(), "f-slug")).toContain('already has a tool "cursor"');
-    const renamed = await post(admin, "/admin/tools/lens-lab/edit", toolFields({ slug: "lens-lab-2" }));
+    const lensStamp = stampOf(await (await admin.get("/admin/tools/lens-lab/edit")).text());
+    const renamed = await post(
+      admin,
+      "/admin/tools/lens-lab/edit",
+      toolFields({ slug: "lens-lab-2", tool_stamp: lensStamp! }),
+    );
     expect(renamed.status).toBe(400);
     expect(fieldError(await renamed.text(), "f-slug")).toContain("cannot change");
     expect(await toolRow("lens-lab-2")).toBeUndefined();
+  });
+
+  it("refuses an edit resting on a version someone else saved since: 409, nothing written, text kept", async () => {
+    const other = await signIn(t, OTHER_ADMIN);
+    const slug = "langfuse";
+    const formA = formFields(await (await admin.get(`/admin/tools/${slug}/edit`)).text());
+    const formB = formFields(await (await other.get(`/admin/tools/${slug}/edit`)).text());
+    const opened = formB.tool_stamp;
+    expect(opened).toBe((await toolRow(slug))?.updated_at);
+
+    const saveA = await post(admin, `/admin/tools/${slug}/edit`, { ...formA, vendor: "Vendor A" });
+    expect(saveA.status).toBe(303);
+    const afterA = await toolRow(slug);
+    expect(afterA?.vendor).toBe("Vendor A");
+    expect(afterA?.updated_at).not.toBe(opened);
+
+    // a form sent back for a field error still rests on what was opened: its stamp is unchanged
+    const invalid = await post(other, `/admin/tools/${slug}/edit`, { ...formB, homepage: "not a url" });
+    expect(invalid.status).toBe(400);
+    expect(stampOf(await invalid.text())).toBe(opened);
+
+    // B saves on the form opened before A's save
+    const mine = { ...formB, name: "Name by B", "pricing.entry": "$9 from B" };
+    const refused = await post(other, `/admin/tools/${slug}/edit`, mine);
+    expect(refused.status).toBe(409);
+    expect(await toolRow(slug)).toEqual(afterA);
+    expect((await auditOf(`tool:${slug}`)).map((a) => a.actor_email)).toEqual([ADMIN]);
+    const html = await refused.text();
+    const text = decode(html.replace(/<[^>]+>/g, ""));
+    expect(text).toContain(
+      `${ADMIN} saved this tool at ${afterA!.updated_at.slice(0, 16).replace("T", " ")} UTC (see the audit log); your changes are below and were not saved.`,
+    );
+    expect(html).toContain('<a href="/admin/audit">audit log</a>');
+    // the fields where B's text differs from A's version, with A's values
+    expect(text).toContain("Name: Langfuse");
+    expect(text).toContain("Vendor: Vendor A");
+    expect(text).toMatch(/Entry price: [^\n]/);
+    expect(text).not.toContain("Description:");
+    // B's text is kept, with a stamp that lets a deliberate second save through
+    const kept = formFields(html);
+    expect(kept.name).toBe("Name by B");
+    expect(kept["pricing.entry"]).toBe("$9 from B");
+    expect(kept.vendor).toBe(formB.vendor);
+    expect(kept.tool_stamp).toBe(afterA?.updated_at);
+
+    const overwrite = await post(other, `/admin/tools/${slug}/edit`, kept);
+    expect(overwrite.status).toBe(303);
+    expect(overwrite.headers.get("location")).toBe(`/admin/tools?saved=${slug}&result=update`);
+    const afterB = await toolRow(slug);
+    expect(afterB).toMatchObject({ name: "Name by B", pricing_entry: "$9 from B", vendor: formB.vendor });
+    expect(afterB!.updated_at > afterA!.updated_at).toBe(true);
+    const audit = await auditOf(`tool:${slug}`);
+    expect(audit.map((a) => [a.actor_email, a.detail.fields])).toEqual([
+      [ADMIN, ["vendor"]],
+      [OTHER_ADMIN, ["name", "vendor", "pricing.entry"]],
+    ]);
+
+    // A's stale form is now refused in turn
+    expect((await post(admin, `/admin/tools/${slug}/edit`, { ...formA, vendor: "Vendor A2" })).status).toBe(
+      409,
+    );
+  });
+
+  it("lets one of several edits sent at once on the same stamp through; the others get 409", async () => {
+    const other = await signIn(t, OTHER_ADMIN);
+    const slug = "helicone";
+    const opened = formFields(await (await admin.get(`/admin/tools/${slug}/edit`)).text());
+    for (let round = 0; round < 3; round++) {
+      const stamp = (await toolRow(slug))!.updated_at;
+      const answers = await Promise.all(
+        [admin, other, admin, other].map((who, i) =>
+          post(who, `/admin/tools/${slug}/edit`, {
+            ...opened,
+            tool_stamp: stamp,
+            bestFor: `Round ${round}, writer ${i}`,
+          }),
+        ),
+      );
+      expect(answers.map((r) => r.status).sort()).toEqual([303, 409, 409, 409]);
+    }
+    expect(await auditOf(`tool:${slug}`)).toHaveLength(3);
+  });
+
+  it("asks to reload an edit whose stamp is missing or garbled, and writes nothing", async () => {
+    const fields = formFields(await (await admin.get("/admin/tools/cursor/edit")).text());
+    const before = await toolRow("cursor");
+    for (const tool_stamp of [undefined, "", "yesterday", "2026-13-45T99:99:99.000Z"]) {
+      const { tool_stamp: _, ...rest } = fields;
+      const body = tool_stamp === undefined ? rest : { ...rest, tool_stamp };
+      const res = await post(admin, "/admin/tools/cursor/edit", { ...body, name: "Cursor Changed" });
+      expect(res.status, String(tool_stamp)).toBe(400);
+      expect(decode(await res.text())).toContain("Reload the edit page");
+    }
+    expect(await toolRow("cursor")).toEqual(before);
   });
 
   it("adds a slug once when two admins add it at the same moment; the other gets the slug's field error", async () => {

@@ -1,7 +1,7 @@
 /** Admin catalog pages: /admin/tools, adding a tool and editing one (permission tool:edit). */
 import { type Context, Hono } from "hono";
 import type { Deps } from "../../http/deps.ts";
-import { notFound } from "../../http/errors.ts";
+import { badRequest, notFound } from "../../http/errors.ts";
 import { parseForm } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
@@ -19,15 +19,38 @@ import {
 import { looseProfile, type ProfileIssue, parseProfile } from "./profile.ts";
 import {
   checkAgainstCatalog,
+  type EditResult,
   listAdminTools,
-  loadProfile,
+  loadStoredTool,
   planChangedAnything,
+  saveToolEdit,
   saveToolProfiles,
   toolFormOptions,
 } from "./service.ts";
-import { CatalogAdminPage, type FieldErrors, type SaveNotice, ToolFormPage } from "./views.tsx";
+import {
+  CatalogAdminPage,
+  type ConflictNotice,
+  type FieldErrors,
+  type SaveNotice,
+  ToolFormPage,
+} from "./views.tsx";
 
 const SAVE_ACTIONS = new Set(["add", "update", "unchanged"]);
+
+/** A stamp as the database writes them (Date#toISOString). */
+const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+
+/** The edit form's stamp: the tool's updated_at when the form was opened; 400 when missing or garbled. */
+function readStamp(body: Record<string, unknown>): string {
+  const raw = body.tool_stamp;
+  const stamp = typeof raw === "string" ? raw.trim() : "";
+  if (!STAMP.test(stamp) || Number.isNaN(Date.parse(stamp))) {
+    throw badRequest(
+      "This form has no valid edit stamp, so it cannot tell whether someone else saved the tool since it was opened. Reload the edit page and make your changes again.",
+    );
+  }
+  return stamp;
+}
 
 /** The admin catalog routes. */
 export function catalogAdminRoutes(deps: Deps) {
@@ -70,32 +93,39 @@ export function catalogAdminRoutes(deps: Deps) {
     const user = requireUserForPage(c, "tool:edit");
     if (user instanceof Response) return user;
     const slug = c.req.param("slug");
-    const profile = await loadProfile(db, slug);
-    if (!profile) throw await missingTool(slug);
+    const stored = await loadStoredTool(db, slug);
+    if (!stored) throw await missingTool(slug);
     const options = await toolFormOptions(db);
     return sendPage(
       c,
       <ToolFormPage
         mode="edit"
         slug={slug}
-        storedName={profile.name}
-        values={formValuesFromProfile(profile)}
+        storedName={stored.profile.name}
+        values={formValuesFromProfile(stored.profile)}
+        stamp={stored.updatedAt}
         errors={{}}
         options={options}
       />,
     );
   });
 
-  /** Authorizes and rate-limits a save, and reads the posted form as values. */
-  async function readSave(c: Context): Promise<{ user: SessionUser; values: ToolFormValues }> {
+  /** Authorizes and rate-limits a save, and reads the posted form, as values and as sent. */
+  async function readSave(
+    c: Context,
+  ): Promise<{ user: SessionUser; values: ToolFormValues; body: Record<string, unknown> }> {
     const user = requireUser(c, "tool:edit");
     await enforceRateLimit(c, deps.rateLimits, CATALOG_EDITS_PER_ADMIN, String(user.id));
-    return { user, values: formValuesFromBody(await parseForm(c, { all: true })) };
+    const body = await parseForm(c, { all: true });
+    return { user, values: formValuesFromBody(body), body };
   }
 
   /**
    * Validates the values with the profile schema and the catalog checks and saves them; on any
    * problem, the form comes back with a 400, every message next to its field and every value kept.
+   * An edit also carries its stamp: a 400 keeps the one sent (the form still rests on what was
+   * opened), and a 409, when someone saved the tool in between, gives the stored one, so that
+   * saving again is a deliberate overwrite.
    */
   async function save(
     c: Context,
@@ -105,9 +135,13 @@ export function catalogAdminRoutes(deps: Deps) {
       mode: "create" | "update";
       stored?: string;
       storedName?: string;
+      /** The edit form's stamp; required with "update". */
+      stamp?: string;
     },
   ): Promise<Response> {
     const { values, mode } = input;
+    let stamp = input.stamp;
+    let conflict: ConflictNotice | undefined;
     const options = await toolFormOptions(db);
     const draft = draftFromValues(values, new Map(options.tools.map((t) => [t.slug, t.name])));
     const errors: FieldErrors = {};
@@ -123,18 +157,25 @@ export function catalogAdminRoutes(deps: Deps) {
       // the catalog checks too, so one round trip shows every problem
       add(await checkAgainstCatalog(db, [looseProfile(draft.raw)], mode));
     } else if (!errors.slug) {
-      const result = await saveToolProfiles(db, {
-        actor: { id: input.user.id, email: input.user.email },
-        profiles: [parsed.profile],
-        mode,
-        reason: "admin form",
-      });
+      const actor = { id: input.user.id, email: input.user.email };
+      const reason = "admin form";
+      const result: EditResult =
+        mode === "update"
+          ? await saveToolEdit(db, { actor, reason, profile: parsed.profile, stamp: input.stamp ?? "" })
+          : await saveToolProfiles(db, { actor, reason, profiles: [parsed.profile], mode });
       if (result.ok) {
         if (planChangedAnything(result.plan)) deps.cache.invalidate();
         const item = result.plan[0]!;
         return c.redirect(`/admin/tools?saved=${encodeURIComponent(item.slug)}&result=${item.action}`, 303);
       }
-      add(result.issues);
+      if ("conflict" in result) {
+        stamp = result.conflict.updatedAt;
+        conflict = {
+          savedAt: result.conflict.updatedAt,
+          savedBy: result.conflict.savedBy,
+          differences: result.conflict.differing.map((d) => ({ field: d.field, theirs: d.before })),
+        };
+      } else add(result.issues);
     }
     return sendPage(
       c,
@@ -143,10 +184,12 @@ export function catalogAdminRoutes(deps: Deps) {
         slug={input.stored}
         storedName={input.storedName}
         values={values}
+        stamp={stamp}
+        conflict={conflict}
         errors={errors}
         options={options}
       />,
-      400,
+      conflict ? 409 : 400,
     );
   }
 
@@ -156,11 +199,12 @@ export function catalogAdminRoutes(deps: Deps) {
   });
 
   app.post("/admin/tools/:slug/edit", async (c) => {
-    const { user, values } = await readSave(c);
+    const { user, values, body } = await readSave(c);
     const slug = c.req.param("slug");
-    const stored = await loadProfile(db, slug);
+    const stored = await loadStoredTool(db, slug);
     if (!stored) throw await missingTool(slug);
-    return save(c, { user, values, mode: "update", stored: slug, storedName: stored.name });
+    const stamp = readStamp(body);
+    return save(c, { user, values, mode: "update", stored: slug, storedName: stored.profile.name, stamp });
   });
 
   return app;

@@ -4,7 +4,7 @@
  * an audit entry per tool that changed. Plus the reads the admin pages need.
  */
 
-import { sql } from "kysely";
+import { PostgresAdapter, sql } from "kysely";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
@@ -16,6 +16,7 @@ import {
   type BatchIssue,
   catalogIssues,
   changeDetail,
+  type FieldChange,
   type LooseProfile,
   normalizeProfile,
   type PlanItem,
@@ -77,9 +78,19 @@ export async function toolFormOptions(db: Db): Promise<ToolFormOptions> {
   return { categories, tools };
 }
 
-/** Tools' profiles as the schema has them, by slug; unknown slugs are left out. */
-export async function loadProfiles(db: Db, slugs: string[]): Promise<Map<string, ToolProfileInput>> {
-  const out = new Map<string, ToolProfileInput>();
+/** A stored tool's profile and the stamp of its last profile save. */
+export interface StoredTool {
+  profile: ToolProfileInput;
+  /** tools.updated_at, which every profile save moves on: the edit form's stamp. */
+  updatedAt: string;
+}
+
+/**
+ * Tools' profiles with their stamps, by slug; unknown slugs are left out. The stamp comes from
+ * the same row read as the profile's columns, so a form never shows newer text under an older stamp.
+ */
+export async function loadStoredTools(db: Db, slugs: string[]): Promise<Map<string, StoredTool>> {
+  const out = new Map<string, StoredTool>();
   if (slugs.length === 0) return out;
   const rows = await db
     .selectFrom("tools")
@@ -101,6 +112,7 @@ export async function loadProfiles(db: Db, slugs: string[]): Promise<Map<string,
       "tools.pricing_units",
       "tools.pricing_detail",
       "tools.pricing_as_of",
+      "tools.updated_at",
     ])
     .where("tools.slug", "in", [...new Set(slugs)])
     .execute();
@@ -118,9 +130,9 @@ export async function loadProfiles(db: Db, slugs: string[]): Promise<Map<string,
       .execute(),
   ]);
   for (const r of rows) {
-    out.set(
-      r.slug,
-      normalizeProfile({
+    out.set(r.slug, {
+      updatedAt: r.updated_at,
+      profile: normalizeProfile({
         slug: r.slug,
         name: r.name,
         vendor: r.vendor,
@@ -135,14 +147,25 @@ export async function loadProfiles(db: Db, slugs: string[]): Promise<Map<string,
           .filter((c) => c.tool_id === r.id)
           .map((c) => (c.slug ? { name: c.name, slug: c.slug } : { name: c.name })),
       }),
-    );
+    });
   }
   return out;
+}
+
+/** Tools' profiles as the schema has them, by slug; unknown slugs are left out. */
+export async function loadProfiles(db: Db, slugs: string[]): Promise<Map<string, ToolProfileInput>> {
+  const stored = await loadStoredTools(db, slugs);
+  return new Map([...stored].map(([slug, t]) => [slug, t.profile]));
 }
 
 /** One tool's profile, or undefined. */
 export async function loadProfile(db: Db, slug: string): Promise<ToolProfileInput | undefined> {
   return (await loadProfiles(db, [slug])).get(slug);
+}
+
+/** One tool's profile and stamp, or undefined: what the edit form opens with. */
+export async function loadStoredTool(db: Db, slug: string): Promise<StoredTool | undefined> {
+  return (await loadStoredTools(db, [slug])).get(slug);
 }
 
 /** Ids of every category and tool, by slug. */
@@ -171,8 +194,25 @@ export async function checkAgainstCatalog(
   );
 }
 
+/**
+ * Why a form save was refused: the tool was saved by someone else after the form was opened.
+ * Carries what differs from their version, and the stamp a fresh form would have.
+ */
+export interface EditConflict {
+  slug: string;
+  /** The stored tools.updated_at: when they saved, and the stamp for a deliberate second save. */
+  updatedAt: string;
+  /** Who saved last, from the audit entry that save wrote; null if none is found. */
+  savedBy: string | null;
+  /** The fields where the refused profile differs from theirs (`before` is their value), in form order. */
+  differing: FieldChange[];
+}
+
 /** Either what was (or, on a dry run, would be) done per profile, or why nothing was. */
 export type SaveResult = { ok: true; plan: PlanItem[] } | { ok: false; issues: BatchIssue[] };
+
+/** A form edit's result: a save's, or the conflict that stopped it. */
+export type EditResult = SaveResult | { ok: false; conflict: EditConflict };
 
 export interface SaveOptions {
   actor: Actor;
@@ -213,22 +253,121 @@ function toolColumns(p: ToolProfileInput, categoryId: number) {
  * is stored, and (unless a dry run) creates or updates every changed one, its deployments and
  * competitors, with an audit entry each, all in one transaction: a batch lands whole or not
  * at all. A new tool has no reviews, so its panel is "in progress" and it joins the panel's
- * queue. The caller invalidates the page cache when the plan changed anything.
+ * queue. The caller invalidates the page cache when the plan changed anything. The edit form
+ * saves through saveToolEdit, which adds the check against a concurrent save.
  */
 export async function saveToolProfiles(db: Db, opts: SaveOptions): Promise<SaveResult> {
+  const result = await saveRetrying(db, opts);
+  if ("conflict" in result) throw new Error("a save without stamps cannot conflict");
+  return result;
+}
+
+/**
+ * Saves one tool from the edit form, unless someone saved it after the form was opened: the
+ * stored updated_at is compared with the form's stamp inside the write's transaction, and on a
+ * difference nothing is written and the conflict comes back. Imports do not come this way:
+ * they are operator batches, and the last one to run wins.
+ */
+export async function saveToolEdit(
+  db: Db,
+  opts: Omit<SaveOptions, "profiles" | "mode" | "dryRun"> & { profile: ToolProfileInput; stamp: string },
+): Promise<EditResult> {
+  const { profile, stamp, ...rest } = opts;
+  return saveRetrying(db, { ...rest, profiles: [profile], mode: "update" }, new Map([[profile.slug, stamp]]));
+}
+
+/** One save, run a second time if a concurrent add of the same slug broke the first. */
+async function saveRetrying(
+  db: Db,
+  opts: SaveOptions,
+  stamps?: ReadonlyMap<string, string>,
+): Promise<EditResult> {
   try {
-    return await saveOnce(db, opts);
+    return await saveOnce(db, opts, stamps);
   } catch (err) {
     // Another admin added the same slug between our check and our insert: run again, and the
     // check now reports the slug as taken instead of the database's constraint failing the page.
     if (!isUniqueViolation(err)) throw err;
-    return saveOnce(db, opts);
+    return saveOnce(db, opts, stamps);
   }
 }
 
-async function saveOnce(db: Db, opts: SaveOptions): Promise<SaveResult> {
+/**
+ * Locks the stamped tools' rows on PostgreSQL, so that of two saves of one tool the second waits
+ * and then reads the first one's stamp; SQLite runs one write transaction at a time already.
+ */
+async function lockTools(trx: Db, slugs: string[]): Promise<void> {
+  if (slugs.length > 0 && trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await trx.selectFrom("tools").select("id").where("slug", "in", slugs).forUpdate().execute();
+  }
+}
+
+/** The first stamped tool whose stored stamp is no longer the one the form was opened with. */
+async function findEditConflict(
+  trx: Db,
+  profiles: ToolProfileInput[],
+  stamps: ReadonlyMap<string, string>,
+): Promise<EditConflict | undefined> {
+  const stamped = profiles.filter((p) => stamps.has(p.slug));
+  if (stamped.length === 0) return undefined;
+  await lockTools(
+    trx,
+    stamped.map((p) => p.slug),
+  );
+  const stored = await loadStoredTools(
+    trx,
+    stamped.map((p) => p.slug),
+  );
+  for (const mine of stamped) {
+    const current = stored.get(mine.slug);
+    // a tool that is gone is left to the catalog check, which reports it at the slug
+    if (!current || current.updatedAt === stamps.get(mine.slug)) continue;
+    const last = await trx
+      .selectFrom("audit_log")
+      .select("actor_email")
+      .where("subject", "=", `tool:${mine.slug}`)
+      .where("action", "in", ["tool.create", "tool.update"])
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return {
+      slug: mine.slug,
+      updatedAt: current.updatedAt,
+      savedBy: last?.actor_email ?? null,
+      differing: profileChanges(current.profile, mine),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The stamp an update writes: now, but always after the stored one, so that two saves within
+ * one millisecond (or a server whose clock runs behind) still move the stamp on.
+ */
+function nextStamp(now: number, stored: string | undefined): string {
+  const previous = stored ? Date.parse(stored) : Number.NaN;
+  return iso(Number.isNaN(previous) ? now : Math.max(now, previous + 1));
+}
+
+async function saveOnce(
+  db: Db,
+  opts: SaveOptions,
+  stamps: ReadonlyMap<string, string> | undefined,
+): Promise<EditResult> {
   const profiles = opts.profiles.map(normalizeProfile);
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx): Promise<EditResult> => {
+    if (stamps) {
+      const conflict = await findEditConflict(trx, profiles, stamps);
+      if (conflict) return { ok: false, conflict };
+    }
+    // Stored profiles before the ids: on PostgreSQL each read sees what had committed when it
+    // ran, so a tool another admin adds in between shows up in the ids (the slug is then refused
+    // as taken, or the insert fails and the save runs again), never in the stored profiles alone,
+    // where it would pass as "unchanged" without a check.
+    const stored = await loadStoredTools(
+      trx,
+      profiles.map((p) => p.slug),
+    );
     const ids = await catalogIds(trx);
     const loose = profiles.map((p) => ({
       slug: p.slug,
@@ -242,19 +381,16 @@ async function saveOnce(db: Db, opts: SaveOptions): Promise<SaveResult> {
     );
     if (issues.length > 0) return { ok: false, issues };
 
-    const stored = await loadProfiles(
-      trx,
-      profiles.map((p) => p.slug),
-    );
     const plan: PlanItem[] = profiles.map((p) => {
-      const before = stored.get(p.slug);
+      const before = stored.get(p.slug)?.profile;
       const changes = profileChanges(before, p);
       const action = !before ? "add" : changes.length > 0 ? "update" : "unchanged";
       return { slug: p.slug, name: p.name, action, changes };
     });
     if (opts.dryRun) return { ok: true, plan };
 
-    const at = iso(opts.now ?? Date.now());
+    const now = opts.now ?? Date.now();
+    const at = iso(now);
     const changed = (i: number, field: string) =>
       plan[i]!.action === "add" || plan[i]!.changes.some((c) => c.field === field);
     // first every tool row, so a competitor can name a tool added further down the same batch
@@ -275,7 +411,7 @@ async function saveOnce(db: Db, opts: SaveOptions): Promise<SaveResult> {
         toolId = ids.tools.get(p.slug)!;
         await trx
           .updateTable("tools")
-          .set({ ...columns, updated_at: at })
+          .set({ ...columns, updated_at: nextStamp(now, stored.get(p.slug)?.updatedAt) })
           .where("id", "=", toolId)
           .execute();
       }

@@ -1,12 +1,30 @@
 /** Admin catalog pages: the list of tools, and the form that adds or edits one. */
-import { DEPLOYMENTS, PRICING_MODELS, type PricingModel } from "../../domain/catalog-schema.ts";
+import {
+  DEPLOYMENTS,
+  type Deployment,
+  PRICING_MODELS,
+  type PricingModel,
+  type ToolProfileInput,
+} from "../../domain/catalog-schema.ts";
 import { panelVerdictLabel } from "../../domain/panel.ts";
 import { pricingModelName } from "../../domain/pricing-read.ts";
 import { FormBasics } from "../../ui/forms.tsx";
 import { DEPLOYMENT_LABELS, formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
+import { CLI_ACTOR } from "../audit/log.ts";
 import type { ToolFormValues } from "./form-values.ts";
+import type { ProfileField } from "./profile.ts";
 import type { AdminToolRow, ToolFormOptions } from "./service.ts";
+
+/** A refused edit: someone saved the tool after the form was opened. */
+export interface ConflictNotice {
+  /** Their save's stamp (ISO). */
+  savedAt: string;
+  /** Their email from the audit log ("cli" for an import); null when unknown. */
+  savedBy: string | null;
+  /** The fields where the refused text differs from theirs, with their value. */
+  differences: { field: ProfileField; theirs: unknown }[];
+}
 
 /** Field name → the message shown next to it. */
 export type FieldErrors = Record<string, string>;
@@ -279,6 +297,72 @@ function anchorFor(name: string): string {
   return `#${idOf(name)}`;
 }
 
+type Pricing = ToolProfileInput["pricing"];
+
+/** A stored value of one profile field, as plain words for the conflict message. */
+function describeValue(field: ProfileField, value: unknown, options: ToolFormOptions): string {
+  const none = "(empty)";
+  switch (field) {
+    case "deployment":
+      return (value as Deployment[]).map((d) => DEPLOYMENT_LABELS[d] ?? d).join(", ") || none;
+    case "category":
+      return options.categories.find((c) => c.slug === value)?.name ?? String(value);
+    case "pricing.model":
+      return pricingModelName(value as PricingModel);
+    case "pricing.freeTier":
+      return value ? "yes" : "no";
+    case "pricing.units":
+      return (value as Pricing["units"]).map((u) => `${u.label}: $${u.usd} per ${u.unit}`).join("; ") || none;
+    case "competitors":
+      return (
+        (value as ToolProfileInput["competitors"])
+          .map((c) => (c.slug ? `${c.name} (${c.slug})` : c.name))
+          .join("; ") || none
+      );
+    default:
+      return typeof value === "string" && value !== "" ? value : none;
+  }
+}
+
+/** The 409 callout: who saved the tool when, and their value of every field where the texts differ. */
+function ConflictCallout(props: { conflict: ConflictNotice; slug?: string; options: ToolFormOptions }) {
+  const { conflict } = props;
+  const who =
+    conflict.savedBy === null
+      ? "Someone else"
+      : conflict.savedBy === CLI_ACTOR.email
+        ? "An import from the command line"
+        : conflict.savedBy;
+  return (
+    <div class="callout notice-error" role="alert">
+      <p>
+        {who} saved this tool at {formatUtcMinute(conflict.savedAt)} UTC (see the{" "}
+        <a href="/admin/audit">audit log</a>); your changes are below and were not saved.
+      </p>
+      {conflict.differences.length > 0 ? (
+        <>
+          <p>Review their version: where your text differs from theirs, theirs is:</p>
+          <ul>
+            {conflict.differences.map((d) => (
+              <li>
+                <a href={anchorFor(d.field)}>{labelFor(d.field)}</a>:{" "}
+                {describeValue(d.field, d.theirs, props.options)}
+              </li>
+            ))}
+          </ul>
+          <p>
+            Save again to overwrite their version with yours, or{" "}
+            <a href={`/admin/tools/${props.slug}/edit`}>open the form afresh</a> to start from theirs (your
+            changes would be lost).
+          </p>
+        </>
+      ) : (
+        <p>Their version already has every value you sent, so saving again changes nothing.</p>
+      )}
+    </div>
+  );
+}
+
 /** The add and edit form: every profile field, unit prices and competitors as rows. */
 export function ToolFormPage(props: {
   mode: "new" | "edit";
@@ -287,6 +371,10 @@ export function ToolFormPage(props: {
   /** The stored name when editing, for the heading. */
   storedName?: string;
   values: ToolFormValues;
+  /** The edit form's stamp: the tool's updated_at the values rest on. */
+  stamp?: string;
+  /** Set when the save was refused because someone else saved the tool first. */
+  conflict?: ConflictNotice;
   errors: FieldErrors;
   options: ToolFormOptions;
 }) {
@@ -313,6 +401,9 @@ export function ToolFormPage(props: {
           soon as you save.
         </p>
       )}
+      {props.conflict ? (
+        <ConflictCallout conflict={props.conflict} slug={props.slug} options={options} />
+      ) : null}
       {errorNames.length > 0 ? (
         <div class="callout notice-error" role="alert">
           <p>
@@ -330,6 +421,8 @@ export function ToolFormPage(props: {
       ) : null}
       <form method="post" action={action} class="tool-form">
         <FormBasics returnTo="/admin/tools" />
+        {/* what the values rest on: a save refuses to overwrite a tool saved since */}
+        {editing ? <input type="hidden" name="tool_stamp" value={props.stamp ?? ""} /> : null}
         <fieldset class="form-section">
           <legend>The tool</legend>
           <TextField
