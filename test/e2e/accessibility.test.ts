@@ -1,11 +1,8 @@
 /** axe-core in Chromium over the main pages, light and dark, and a 320 px wide layout check. */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { axeViolations } from "../support/axe.ts";
 import { browserAvailable, signInThroughOutbox, useLiveBrowser } from "../support/browser.ts";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const PAGES = [
   "/",
   "/tools",
@@ -18,21 +15,6 @@ const PAGES = [
   "/newsletter",
   "/newsletter/issues",
 ];
-
-/** Serious and critical axe violations on the page, as "rule: targets" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
-    const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
-      .map(
-        (v: { id: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-      );
-  });
-}
 
 describe.runIf(browserAvailable())("browser: accessibility and small screens", () => {
   const live = useLiveBrowser();

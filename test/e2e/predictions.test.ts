@@ -1,25 +1,8 @@
 /** In Chromium: an admin judges a thesis through the form, and both pages pass axe and fit 320 px. */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { browserAvailable, signInThroughOutbox, useLiveBrowser } from "../../../test/support/browser.ts";
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  return page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is injected at run time
-    const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .filter((v: { impact: string }) => v.impact === "serious" || v.impact === "critical")
-      .map(
-        (v: { id: string; nodes: { target: string[] }[] }) =>
-          `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
-      );
-  });
-}
+import { axeViolations } from "../support/axe.ts";
+import { browserAvailable, signInThroughOutbox, useLiveBrowser } from "../support/browser.ts";
 
 describe.runIf(browserAvailable())("browser: judging a prediction", () => {
   const live = useLiveBrowser({ env: { NODE_ENV: "development", ADMIN_EMAILS: "admin@example.com" } });
