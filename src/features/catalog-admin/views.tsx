@@ -610,7 +610,7 @@ export function ToolFormPage(props: {
           </p>
           <FieldError name="competitors" error={errors.competitors} />
           {v.competitors.map((comp, i) => (
-            <fieldset class="form-row">
+            <fieldset class="form-row form-row-pair">
               <legend class="small">Competitor {i + 1}</legend>
               <SelectField
                 name={`competitors.${i}.slug`}
