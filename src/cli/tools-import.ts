@@ -73,8 +73,6 @@ export function parseImportArgs(
 export interface ImportOutcome {
   code: number;
   changed: boolean;
-  /** Set when the catalog changed: whether the change stamp running servers poll was moved. */
-  stamped?: boolean;
 }
 
 /**
@@ -131,6 +129,8 @@ export async function importToolsFile(
     reason: `import ${basename(file)}`,
     dryRun: opts.dryRun,
     now: opts.now,
+    // in the import's own transaction: servers see the stamp move exactly when the catalog does
+    onChanged: (trx) => bumpChangeStamp(trx, opts.now),
   });
   if (!result.ok) return fail(batchProblems(result.issues, lines, format));
 
@@ -144,16 +144,7 @@ export async function importToolsFile(
   }
   out.log(`Imported: ${counts.add} added, ${counts.update} updated, ${counts.unchanged} unchanged.`);
   if (!planChangedAnything(result.plan)) return { code: 0, changed: false };
-  try {
-    await bumpChangeStamp(db, opts.now);
-    return { code: 0, changed: true, stamped: true };
-  } catch (err) {
-    // the import has committed; only the servers' refresh is in doubt
-    out.error(
-      `The import is saved, but the database's change stamp could not be moved: ${(err as Error).message}`,
-    );
-    return { code: 0, changed: true, stamped: false };
-  }
+  return { code: 0, changed: true };
 }
 
 /** Runs the command against the configured database; returns the process exit code. */
@@ -168,7 +159,7 @@ export async function runToolsImport(args: string[]): Promise<number> {
   try {
     await migrateToLatest(handle.db);
     const outcome = await importToolsFile(handle.db, { path: parsed.path, dryRun: parsed.dryRun });
-    if (outcome.changed) await announceChange(config, outcome.stamped === true);
+    if (outcome.changed) await announceChange(config);
     return outcome.code;
   } finally {
     await handle.close();
@@ -180,12 +171,10 @@ export async function runToolsImport(args: string[]): Promise<number> {
  * change stamp importToolsFile moved, and with REDIS_URL they also hear the shared state bus at
  * once.
  */
-async function announceChange(config: ReturnType<typeof loadConfig>, stamped: boolean): Promise<void> {
+async function announceChange(config: ReturnType<typeof loadConfig>): Promise<void> {
   if (!config.redisUrl) {
     console.log(
-      stamped
-        ? `REDIS_URL is not set: running servers show the change within ${CHANGE_POLL_MS / 1000} s, when they next read the database's change stamp.`
-        : "REDIS_URL is not set and the change stamp did not move, so a running server shows the change after its next write (a vote, an edit) or a restart.",
+      `REDIS_URL is not set: running servers show the change within ${CHANGE_POLL_MS / 1000} s, when they next read the database's change stamp.`,
     );
     return;
   }

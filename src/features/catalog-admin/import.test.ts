@@ -351,6 +351,28 @@ describe.each(testEngines())("tools:import on %s", (engine) => {
       expect(await loadProfile(db(), "tabby-ml-2")).toBeUndefined();
       expect(await snapshot()).toEqual(before);
     });
+
+    it("moves the change stamp in the import's own transaction: if it cannot move, nothing is imported", async () => {
+      const file = join(mkdtempSync(join(tmpdir(), "sos-import-")), "three.json");
+      const tools = JSON.parse(readFileSync(fixture("good-tools.json"), "utf8")) as { slug: string }[];
+      writeFileSync(
+        file,
+        JSON.stringify(tools.map((tool) => ({ ...tool, slug: `${tool.slug}-3`, competitors: [] }))),
+      );
+      const generation = async () =>
+        (await db().selectFrom("site_changes").select("generation").executeTakeFirstOrThrow()).generation;
+      const start = await generation();
+      await sql`create trigger refuse_stamp before update on site_changes begin select raise(abort, 'stamp refused by the test'); end`.execute(
+        db(),
+      );
+      const before = await snapshot();
+      await expect(runImport(file)).rejects.toThrow("stamp refused by the test");
+      await sql`drop trigger refuse_stamp`.execute(db());
+      expect(await snapshot()).toEqual(before);
+      expect(await generation()).toBe(start);
+      expect((await runImport(file)).changed).toBe(true);
+      expect(await generation()).toBe(start + 1);
+    });
   }
 });
 

@@ -225,6 +225,8 @@ export interface SaveOptions {
   /** Plan only: check and compare, write nothing. */
   dryRun?: boolean;
   now?: number;
+  /** Runs inside the save's transaction when it changed anything (the CLI moves the change stamp). */
+  onChanged?: (trx: Db) => Promise<void>;
 }
 
 /** The tools table's profile columns for a profile. */
@@ -452,6 +454,7 @@ async function saveOnce(
         now: opts.now,
       });
     }
+    if (opts.onChanged && planChangedAnything(plan)) await opts.onChanged(trx);
     return { ok: true, plan };
   });
 }
