@@ -4,6 +4,7 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
+import { currentThesisStatus } from "../predictions/service.ts";
 import { parseToolQuery } from "./query.ts";
 import {
   getTool,
@@ -64,9 +65,11 @@ export function catalogRoutes(deps: Deps) {
     const slug = c.req.param("slug");
     const tool = await getTool(db, slug);
     if (!tool) throw await unknownTool(deps, slug);
-    const [sameCategory, history] = await Promise.all([
+    const [sameCategory, history, thesisStatus] = await Promise.all([
       toolsByScore(db, tool.category.slug),
       verdictHistory(db, tool.slug),
+      // "past due" turns at midnight UTC without a write: the predictions' midnight timer clears the cached page
+      currentThesisStatus(db, { slug: tool.slug, now: Date.now() }),
     ]);
     return sendPage(
       c,
@@ -74,6 +77,7 @@ export function catalogRoutes(deps: Deps) {
         tool={tool}
         sameCategory={sameCategory}
         history={history}
+        thesisStatus={thesisStatus}
         canonical={`${config.siteUrl}/tools/${tool.slug}`}
       />,
     );

@@ -11,6 +11,8 @@ import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } fro
 import { Layout } from "../../ui/layout.tsx";
 import { BookmarkButton, BookmarksPanel } from "../bookmarks/views.tsx";
 import { CommunityFigure, VoteControl } from "../community/views.tsx";
+import type { ThesisStatus } from "../predictions/service.ts";
+import { OUTCOME_LABELS } from "../predictions/views.tsx";
 import { MAX_QUERY_LENGTH, toolsUrl } from "./query.ts";
 import {
   type Category,
@@ -305,11 +307,44 @@ function VerdictHistorySection({ history }: { history: VerdictHistory }) {
   );
 }
 
+/**
+ * The Futurist's thesis date with where the thesis stands: "Due …" until its date, then
+ * awaiting judgement or the judgement with its note. The status links to how theses are judged.
+ */
+function ThesisDate(props: { thesisDate: string; status: ThesisStatus | null }) {
+  const { status } = props;
+  // a status read for another thesis than the one shown (a publish in between) is left out
+  if (!status || status.thesisDate !== props.thesisDate) return <dd>{formatDate(props.thesisDate)}</dd>;
+  if (status.state === "upcoming") {
+    return (
+      <dd>
+        <a href="/methodology#predictions">Due {formatDate(status.thesisDate)}</a>
+      </dd>
+    );
+  }
+  return (
+    <dd>
+      {formatDate(status.thesisDate)} ·{" "}
+      {status.state === "awaiting" ? (
+        <a href="/methodology#predictions">Awaiting judgement</a>
+      ) : (
+        <>
+          <a href="/methodology#predictions">{OUTCOME_LABELS[status.outcome]}</a>, judged{" "}
+          {formatDate(status.judgedOn)}
+          <p class="muted small m-0">{status.note}</p>
+        </>
+      )}
+    </dd>
+  );
+}
+
 /** /tools/:slug: card, full scorecard with every lens answer, pricing, competitors. */
 export function ToolPageView(props: {
   tool: ToolDetail;
   sameCategory: ToolSummary[];
   history: VerdictHistory;
+  /** Where the Futurist's current thesis stands; null when it states none. */
+  thesisStatus: ThesisStatus | null;
   canonical: string;
 }) {
   const { tool } = props;
@@ -411,7 +446,10 @@ export function ToolPageView(props: {
                     {r.thesisDate ? (
                       <>
                         <dt>Thesis date</dt>
-                        <dd>{formatDate(r.thesisDate)}</dd>
+                        <ThesisDate
+                          thesisDate={r.thesisDate}
+                          status={persona === "futurist" ? props.thesisStatus : null}
+                        />
                       </>
                     ) : null}
                     {r.timing ? (

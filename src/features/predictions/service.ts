@@ -109,19 +109,91 @@ async function futuristRevisions(
   const tools = new Map<number, { slug: string; name: string }>();
   const revisions = rows.map((r) => {
     tools.set(r.tool_id, { slug: r.slug, name: r.name });
-    const stated = thesisOf(r.answers);
-    return {
-      id: r.id,
-      toolId: r.tool_id,
-      revision: r.revision,
-      thesis: stated.thesis,
-      // the column is what publishing indexes; the answers carry the same date
-      thesisDate: r.thesis_date ?? stated.thesisDate,
-      publishedAt: r.published_at,
-      verdict: asVerdict(r.verdict),
-    };
+    return asFuturistRevision(r);
   });
   return { revisions, tools };
+}
+
+/** A stored Futurist revision row as the domain reads it. */
+function asFuturistRevision(r: {
+  id: number;
+  tool_id: number;
+  revision: number;
+  answers: string;
+  thesis_date: string | null;
+  published_at: string;
+  verdict: string;
+}): FuturistRevision {
+  const stated = thesisOf(r.answers);
+  return {
+    id: r.id,
+    toolId: r.tool_id,
+    revision: r.revision,
+    thesis: stated.thesis,
+    // the column is what publishing indexes; the answers carry the same date
+    thesisDate: r.thesis_date ?? stated.thesisDate,
+    publishedAt: r.published_at,
+    verdict: asVerdict(r.verdict),
+  };
+}
+
+/** Where the thesis a tool's page shows stands: not due yet, awaiting judgement, or judged. */
+export type ThesisStatus =
+  | { state: "upcoming"; thesisDate: string }
+  | { state: "awaiting"; thesisDate: string }
+  | {
+      state: "judged";
+      thesisDate: string;
+      outcome: Outcome;
+      note: string;
+      /** YYYY-MM-DD (UTC) of the latest judgement. */
+      judgedOn: string;
+    };
+
+/**
+ * The status of the thesis a tool's current Futurist review states, read in one query (its
+ * Futurist revisions with their resolutions); null when the review states no thesis or the
+ * slug names no tool. The prediction is found as /methodology finds it, so both agree.
+ */
+export async function currentThesisStatus(
+  db: Db,
+  opts: { slug: string; now: number },
+): Promise<ThesisStatus | null> {
+  const rows = await db
+    .selectFrom("review_revisions")
+    .innerJoin("tools", "tools.id", "review_revisions.tool_id")
+    .leftJoin("thesis_resolutions", "thesis_resolutions.revision_id", "review_revisions.id")
+    .select([
+      "review_revisions.id",
+      "review_revisions.tool_id",
+      "review_revisions.revision",
+      "review_revisions.answers",
+      "review_revisions.thesis_date",
+      "review_revisions.verdict",
+      "review_revisions.published_at",
+      "thesis_resolutions.outcome",
+      "thesis_resolutions.note",
+      "thesis_resolutions.resolved_at",
+    ])
+    .where("tools.slug", "=", opts.slug)
+    .where("review_revisions.persona", "=", "futurist")
+    .execute();
+  // the latest revision is the published review, so only a still-current prediction is its thesis
+  const current = predictionsFrom(rows.map(asFuturistRevision)).findLast((p) => p.current);
+  if (!current) return null;
+  const { thesisDate } = current;
+  if (!isPastDue(thesisDate, opts.now)) return { state: "upcoming", thesisDate };
+  const r = rows.find((row) => row.id === current.revisionId);
+  if (!r?.outcome || !isOutcome(r.outcome) || r.note === null || r.resolved_at === null) {
+    return { state: "awaiting", thesisDate };
+  }
+  return {
+    state: "judged",
+    thesisDate,
+    outcome: r.outcome,
+    note: r.note,
+    judgedOn: r.resolved_at.slice(0, 10),
+  };
 }
 
 async function load(db: Db): Promise<Loaded> {
