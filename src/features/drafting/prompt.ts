@@ -1,15 +1,17 @@
 /**
  * THE prompt for a model's draft of one persona review, in one place so it can be read and
- * changed as prose. It holds two things: the tool's profile, and the persona's four questions
- * (the same questions, in the same order and with the same answer keys, as the panel's form).
+ * changed as prose. It holds the tool's profile and the persona's four questions (the same
+ * questions, in the same order and with the same answer keys, as the panel's form), and, when
+ * the persona has a published review, that review with the instruction to revise it for today.
  * The answer's shape is not described in words here: the request carries the review's JSON
  * schema, and the answer is checked against the same zod schema the form uses.
  */
 import type { Persona } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
+import { isPastDue, THESIS_HORIZON_YEARS } from "../../domain/predictions.ts";
 import { pricingModelName } from "../../domain/pricing-read.ts";
 import { DEPLOYMENT_LABELS } from "../../ui/labels.ts";
-import type { ToolDetail } from "../catalog/service.ts";
+import type { Review, ToolDetail } from "../catalog/service.ts";
 import type { ChatMessage } from "./client.ts";
 
 /** The parts of a tool the prompt shows the model: its profile, not its panel. */
@@ -24,6 +26,12 @@ export type ToolProfileForPrompt = Pick<
   | "deployment"
   | "pricing"
   | "competitors"
+>;
+
+/** The persona's published review as the prompt shows it: what a revision starts from. */
+export type PublishedReviewForPrompt = Pick<
+  Review,
+  "score" | "verdict" | "summary" | "answers" | "thesisDate" | "timing" | "publishedAt"
 >;
 
 /**
@@ -97,14 +105,59 @@ export function describeTool(tool: ToolProfileForPrompt): string {
     .join("\n");
 }
 
+/**
+ * The published review, one fact per line, each answer under its question's label and answer
+ * key, in the form's order. Answers to questions the form no longer asks are left out: the
+ * model could not give them back.
+ */
+export function describePublishedReview(persona: Persona, review: PublishedReviewForPrompt): string {
+  const published = review.publishedAt ? `, published on ${review.publishedAt.slice(0, 10)}` : "";
+  const answers = LENSES[persona].questions.map((q) => {
+    const text = review.answers.find((a) => a.question === q.key)?.answer ?? "(not answered)";
+    const lines = [`${q.label} (answers.${q.key}):`, text];
+    if (q.key === "thesis") lines.push(`Thesis date (answers.thesisDate): ${review.thesisDate ?? "(none)"}`);
+    return lines.join("\n");
+  });
+  if (persona === "futurist") answers.push(`Timing (answers.timing): ${review.timing ?? "(not answered)"}`);
+  return [
+    `The panel's current ${LENSES[persona].name} review of this tool${published}:`,
+    `Score: ${review.score}`,
+    `Verdict: ${review.verdict}`,
+    `Summary: ${review.summary}`,
+    "",
+    answers.join("\n\n"),
+  ].join("\n");
+}
+
+/**
+ * What to do with the published review: revise it for today. For the Futurist, the thesis is a
+ * prediction the panel will judge on its date, so it is kept word for word unless it is past due
+ * (its outcome is known, or soon will be) or can no longer be checked; a changed word would
+ * start a new prediction (isNewThesis), which must be dated ahead.
+ */
+function revisionInstructions(persona: Persona, review: PublishedReviewForPrompt, today: string): string {
+  const since = review.publishedAt ? `since ${review.publishedAt.slice(0, 10)}` : "since it was published";
+  const general = `Revise this review for today rather than writing a new one. Keep what still holds, in its own words where they still fit. Correct what has changed ${since} (prices, limits, features, rivals, the market), and where a change matters to the judgement, say so in the answer it touches (for example “Since …, …”). Move the score and the verdict only as far as those changes justify.`;
+  if (persona !== "futurist") return general;
+  const ahead = `state a new thesis instead, dated after today and at most ${THESIS_HORIZON_YEARS} years ahead, keeping answers.thesis to the prediction itself and saying in the summary why the old one was replaced`;
+  const date = review.thesisDate;
+  const thesis =
+    date && isPastDue(date, Date.parse(`${today}T00:00:00Z`))
+      ? `The published thesis was due on ${date}, before today (${today}): the panel will judge it on what happened, so it is no longer a bet on the future. Do not keep it: ${ahead}.`
+      : `Keep the published thesis and its date: repeat answers.thesis and answers.thesisDate exactly as published, because any change to either makes a new prediction. Only if the thesis can no longer be checked as stated (what it measures has gone, or it has already been settled), ${ahead}.`;
+  return `${general}\n\n${thesis}`;
+}
+
 /** The messages that ask a model for one persona's review of one tool. */
 export function buildReviewPrompt(input: {
   persona: Persona;
   tool: ToolProfileForPrompt;
   /** Today as YYYY-MM-DD, so the Futurist's date lands in the future. */
   today: string;
+  /** The persona's published review, if it has one: the draft then revises it. */
+  current?: PublishedReviewForPrompt;
 }): ChatMessage[] {
-  const { persona, tool, today } = input;
+  const { persona, tool, today, current } = input;
   const lens = LENSES[persona];
   const questions = personaQuestions(persona)
     .map((q, i) => `${i + 1}. answers.${q.key}: ${q.question}`)
@@ -118,9 +171,20 @@ Your answer is a draft: a panelist will check and edit it before anything is pub
 
 Reply with one JSON object that follows the given schema exactly, and nothing else.`;
 
-  const user = `Today is ${today}. Review this tool as the ${lens.name}.
+  const task = current
+    ? `Revise the ${lens.name}'s published review of this tool for today.`
+    : `Review this tool as the ${lens.name}.`;
+  const revision = current
+    ? `
 
-${describeTool(tool)}
+${describePublishedReview(persona, current)}
+
+${revisionInstructions(persona, current, today)}`
+    : "";
+
+  const user = `Today is ${today}. ${task}
+
+${describeTool(tool)}${revision}
 
 Answer the ${lens.name}'s questions, each text in two to four sentences (at most 600 characters):
 ${questions}

@@ -144,6 +144,9 @@ describe.each(testEngines())("model drafting on %s", (engine) => {
     expect(builderAsk).toContain("Name: Aider");
     expect(builderAsk).toContain("Competitors we list: Claude Code, OpenAI Codex CLI, Cline, Cursor");
     expect(builderAsk).toContain("answers.momentOfTruth: What is the moment of truth?");
+    // nothing is published, so there is no review to revise
+    expect(builderAsk).toContain("Review this tool as the Builder.");
+    expect(builderAsk).not.toContain("current Builder review");
 
     const drafts = await draftsOf(db(), "aider");
     for (const persona of PERSONAS) {
@@ -486,6 +489,80 @@ describe.each(testEngines())("model drafting on %s", (engine) => {
     );
   });
 
+  it("revises a published persona: sends its current review, and lets a past-due thesis be kept but not restated", async () => {
+    const published = (await getTool(db(), "gpt-4o"))?.reviews.futurist;
+    const thesis = published?.answers.find((a) => a.question === "thesis")?.answer;
+    if (!published?.thesisDate || !thesis) throw new Error("the seed's GPT-4o has no Futurist thesis");
+    // the clock is a month after the published thesis fell due
+    const due = new Date(`${published.thesisDate}T12:00:00Z`);
+    const now = due.getTime() + 31 * 86_400_000;
+    const today = new Date(now).toISOString().slice(0, 10);
+    const nextYear = `${due.getUTCFullYear() + 1}-06-30`;
+    const answer = (over: Record<string, string>) => ({
+      kind: "good" as const,
+      review: { answers: { ...(sampleReview("futurist").answers as object), ...over } },
+    });
+    const run = () =>
+      draftPanel(deps({}, { now: () => now }), {
+        toolSlug: "gpt-4o",
+        personas: ["futurist", "builder"],
+        actor: CLI_ACTOR,
+      });
+
+    // the model keeps the published thesis, whitespace aside: the panel would publish that as it stands
+    fake.scriptFor(
+      "futurist",
+      answer({ thesis: `  ${thesis.replace(/ /g, "  ")} `, thesisDate: published.thesisDate }),
+    );
+    const kept = await run();
+    expect(kept?.outcomes.find((o) => o.persona === "futurist")).toEqual({
+      persona: "futurist",
+      status: "drafted",
+      replaced: false,
+      baseRevision: 1,
+      attempts: 1,
+    });
+    const ask = fake.requests.find((r) => r.persona === "futurist")?.body.messages?.[1]?.content ?? "";
+    expect(ask).toContain(
+      `Today is ${today}. Revise the Futurist's published review of this tool for today.`,
+    );
+    expect(ask).toContain(
+      `The panel's current Futurist review of this tool, published on ${published.publishedAt?.slice(0, 10)}:`,
+    );
+    expect(ask).toContain(
+      `Score: ${published.score}\nVerdict: ${published.verdict}\nSummary: ${published.summary}`,
+    );
+    expect(ask).toContain(
+      `Falsifiable thesis (answers.thesis):\n${thesis}\nThesis date (answers.thesisDate): ${published.thesisDate}`,
+    );
+    for (const a of published.answers) expect(ask).toContain(a.answer);
+    expect(ask).toContain(`Timing (answers.timing): ${published.timing}`);
+    expect(ask).toContain(`The published thesis was due on ${published.thesisDate}, before today (${today})`);
+    const builderAsk = fake.requests.find((r) => r.persona === "builder")?.body.messages?.[1]?.content ?? "";
+    expect(builderAsk).toContain("The panel's current Builder review of this tool");
+    expect(builderAsk).toContain("What is the moment of truth? (answers.momentOfTruth):");
+    expect((await draftsOf(db(), "gpt-4o")).futurist?.fields.answers?.thesisDate).toBe(published.thesisDate);
+
+    // a new thesis on the same past date is refused and asked for again; a date ahead will do
+    fake.reset();
+    fake.scriptFor(
+      "futurist",
+      answer({ thesis: `${thesis} It will also be gone from ChatGPT.`, thesisDate: published.thesisDate }),
+      answer({ thesis: "By June next year, something checkable will have happened.", thesisDate: nextYear }),
+    );
+    const restated = await run();
+    expect(restated?.outcomes.find((o) => o.persona === "futurist")).toMatchObject({
+      status: "drafted",
+      replaced: true,
+      attempts: 2,
+    });
+    const futuristRequests = fake.requests.filter((r) => r.persona === "futurist");
+    expect(futuristRequests[1]?.body.messages?.at(-1)?.content).toContain(
+      `answers.thesisDate: A new thesis needs a date after today (${today})`,
+    );
+    expect((await draftsOf(db(), "gpt-4o")).futurist?.fields.answers?.thesisDate).toBe(nextYear);
+  });
+
   it("stops every tool when one cannot be read, and throws only once all have settled", async () => {
     await removePanel(db(), "gemma-3");
     fake.script(...Array.from({ length: 12 }, () => ({ kind: "good" as const, delayMs: 1_500 })));
@@ -536,6 +613,64 @@ describe("buildReviewPrompt", () => {
       expect(user?.content).toContain("answers.thesisDate: The thesis's date as YYYY-MM-DD: after today");
       expect(user?.content).toContain("answers.timing:");
       expect(user?.content).toContain("Vendor: Hugging Face");
+      // no published review was passed, so none is shown
+      expect(user?.content).toContain("Review this tool as the Futurist.");
+      expect(user?.content).not.toContain("current Futurist review");
+      expect(user?.content).not.toContain("published thesis");
+    } finally {
+      await t.dispose();
+    }
+  });
+
+  it("shows the persona's published review and asks for a revision, keeping a thesis not yet due", async () => {
+    const t = await createTestDatabase("sqlite");
+    try {
+      const tool = await getTool(t.db, "cursor");
+      const current = tool?.reviews.futurist;
+      if (!tool || !current?.thesisDate) throw new Error("the seed's Cursor has no Futurist review");
+      const thesis = current.answers.find((a) => a.question === "thesis")!.answer;
+      const before = `${Number(current.thesisDate.slice(0, 4)) - 1}-01-15`;
+      const [, user] = buildReviewPrompt({ persona: "futurist", tool, today: before, current });
+      const text = user?.content ?? "";
+      expect(text).toContain(
+        `Today is ${before}. Revise the Futurist's published review of this tool for today.`,
+      );
+      expect(text).toContain(
+        `The panel's current Futurist review of this tool, published on ${current.publishedAt?.slice(0, 10)}:`,
+      );
+      expect(text).toContain(
+        `Score: ${current.score}\nVerdict: ${current.verdict}\nSummary: ${current.summary}`,
+      );
+      expect(text).toContain(
+        `Falsifiable thesis (answers.thesis):\n${thesis}\nThesis date (answers.thesisDate): ${current.thesisDate}`,
+      );
+      for (const a of current.answers) expect(text).toContain(a.answer);
+      expect(text).toContain(`Timing (answers.timing): ${current.timing}`);
+      expect(text).toContain("Keep what still holds");
+      expect(text).toContain(
+        "Keep the published thesis and its date: repeat answers.thesis and answers.thesisDate exactly",
+      );
+      expect(text).not.toContain("The published thesis was due on");
+      // the review comes after the profile and before the questions
+      expect(text.indexOf("Description:")).toBeLessThan(text.indexOf("current Futurist review"));
+      expect(text.indexOf("current Futurist review")).toBeLessThan(text.indexOf("1. answers.thesis:"));
+
+      // once the thesis is past due, the model is told to state a new one
+      const after = `${Number(current.thesisDate.slice(0, 4)) + 1}-01-15`;
+      const [, late] = buildReviewPrompt({ persona: "futurist", tool, today: after, current });
+      expect(late?.content).toContain(
+        `The published thesis was due on ${current.thesisDate}, before today (${after})`,
+      );
+      expect(late?.content).not.toContain("Keep the published thesis and its date");
+
+      // every persona's answers appear under their questions' labels
+      const builder = tool.reviews.builder!;
+      const [, b] = buildReviewPrompt({ persona: "builder", tool, today: before, current: builder });
+      for (const a of builder.answers) {
+        expect(b?.content).toContain(`(answers.${a.question}):\n${a.answer}`);
+      }
+      expect(b?.content).toContain("What is the primitive? (answers.primitive):");
+      expect(b?.content).not.toContain("thesis");
     } finally {
       await t.dispose();
     }

@@ -19,9 +19,9 @@ import type { LlmConfig } from "../../config.ts";
 import type { Db } from "../../db/types.ts";
 import { PERSONAS, type Persona, type ReviewInput, reviewSchemas } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
-import { thesisDateProblem } from "../../domain/predictions.ts";
+import { isNewThesis, type ThesisStatement, thesisDateProblem } from "../../domain/predictions.ts";
 import { type Actor, recordAudit } from "../audit/log.ts";
-import { getToolsWithRefs, type ToolDetail, type ToolRef } from "../catalog/service.ts";
+import { getToolsWithRefs, type Review, type ToolDetail, type ToolRef } from "../catalog/service.ts";
 import { type DraftFields, listDrafts, type Provenance, saveDraft } from "../panel/store.ts";
 import {
   anySignal,
@@ -173,15 +173,28 @@ interface RunContext {
 /**
  * The schema a model's answer must pass: the persona's review schema (the one a form publish
  * passes), plus, for the Futurist, the panel's rule for a new thesis date (after today, within
- * the horizon), so that a draft can be published as it stands.
+ * the horizon), so that a draft can be published as it stands. As in the panel's publish, the
+ * rule holds only for a new thesis: repeating the published one (`previous`) is accepted even
+ * once its date is past, as the panel would accept it.
  */
-export function answerSchema(persona: Persona, now: number): z.ZodType<ReviewInput> {
+export function answerSchema(
+  persona: Persona,
+  now: number,
+  previous: ThesisStatement | null = null,
+): z.ZodType<ReviewInput> {
   const schema: z.ZodType<ReviewInput> = reviewSchemas[persona];
   if (persona !== "futurist") return schema;
   return reviewSchemas.futurist.superRefine((review, ctx) => {
+    if (!isNewThesis(previous, review.answers)) return;
     const problem = thesisDateProblem(review.answers.thesisDate, now);
     if (problem) ctx.addIssue({ code: "custom", path: ["answers", "thesisDate"], message: problem });
   });
+}
+
+/** The thesis a published Futurist review states, or null when there is none to keep. */
+export function publishedThesis(review: Review | undefined): ThesisStatement | null {
+  const thesis = review?.answers.find((a) => a.question === "thesis")?.answer;
+  return thesis && review?.thesisDate ? { thesis, thesisDate: review.thesisDate } : null;
 }
 
 /** What a persona not done reports when the run is stopped: failed for the web's deadline, else `otherwise`. */
@@ -214,17 +227,20 @@ async function draftOne(
     });
   }
   const now = ctx.now();
+  // a published persona is revised, not written afresh: the model sees what the panel says now
+  const current = found.tool.reviews[persona];
   const messages = buildReviewPrompt({
     persona,
     tool: found.tool,
     today: new Date(now).toISOString().slice(0, 10),
+    current,
   });
   let answer: StructuredAnswer<ReviewInput>;
   try {
     answer = await ctx.client.complete({
       name: `${persona}_review`,
       // the one schema a form publish must pass checks the model's answer too
-      schema: answerSchema(persona, now),
+      schema: answerSchema(persona, now, publishedThesis(current)),
       messages,
       signal: ctx.signal,
     });
