@@ -3,13 +3,21 @@
  * writes and publishes one persona review, and finds it on the public tool page.
  */
 import { describe, expect, it } from "vitest";
+import { CLI_ACTOR } from "../../src/features/audit/log.ts";
+import { grantRoleAudited } from "../../src/features/moderation/service.ts";
 import { browserAvailable, signInThroughOutbox, useLiveBrowser } from "../support/browser.ts";
 
 describe.runIf(browserAvailable())("browser: the panel's workflow", () => {
-  // ADMIN_EMAILS makes the account an admin, which holds the panel's permissions too
-  const live = useLiveBrowser({ env: { NODE_ENV: "development", ADMIN_EMAILS: "edith@example.com" } });
+  const live = useLiveBrowser({ env: { NODE_ENV: "development" } });
 
   it("writes and publishes a review that the tool page shows at once", async () => {
+    // a panelist, as an operator makes one: may write and publish reviews, not edit the catalog
+    await grantRoleAudited(live.site.db, {
+      actor: CLI_ACTOR,
+      email: "edith@example.com",
+      role: "panelist",
+      reason: "joins the panel",
+    });
     const context = await live.browser.newContext();
     const page = await context.newPage();
     await page.goto(`${live.site.url}/panel`);
@@ -65,6 +73,10 @@ describe.runIf(browserAvailable())("browser: the panel's workflow", () => {
     await anon.goto(`${live.site.url}/tools/cursor`);
     expect(await anon.getByRole("article", { name: "Builder" }).textContent()).toContain("38/100");
     await visitor.close();
+
+    // the catalog is the admins': the panelist is turned away
+    const refused = await page.goto(`${live.site.url}/admin/tools`);
+    expect(refused?.status()).toBe(403);
     await context.close();
   }, 60_000);
 });

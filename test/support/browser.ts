@@ -45,6 +45,8 @@ export interface LiveSite {
   url: string;
   /** The site's private DATA_DIR (its outbox is `outbox/` inside), removed on close. */
   dataDir: string;
+  /** The site's database, for setting up what a test needs (a role, a record). */
+  db: TestDatabase["db"];
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ async function startLiveSite(opts: LiveSiteOptions = {}): Promise<LiveSite> {
   return {
     url,
     dataDir,
+    db: db.db,
     close: async () => {
       await new Promise<void>((resolve) => (server as Server).close(() => resolve()));
       deps.mailer.close();
