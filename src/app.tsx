@@ -16,7 +16,7 @@ import { newsletterAdminRoutes } from "./features/newsletter/admin-routes.tsx";
 import { newsletterArchiveRoutes } from "./features/newsletter/archive-routes.tsx";
 import { newsletterSubscribeRoutes } from "./features/newsletter/subscribe-routes.tsx";
 import { panelRoutes } from "./features/panel/routes.tsx";
-import { predictionRoutes } from "./features/predictions/routes.tsx";
+import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/routes.tsx";
 import { csrfProtection } from "./http/csrf.ts";
 import type { Deps } from "./http/deps.ts";
 import { badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -62,6 +62,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       }),
     rateLimits: opts.rateLimits ?? new MemoryRateLimitStore(),
   };
+  // theses fall due at midnight UTC without a write, so the cached pages go stale then
+  if (deps.cache.enabled) clearPagesAtMidnight(deps.cache);
   const headers = securityHeaders({ https: opts.config.siteUrl.startsWith("https://") });
   const pageHeaders: Record<string, string> = {
     ...headers,

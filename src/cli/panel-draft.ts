@@ -7,7 +7,7 @@
  * closes the database and exits 1.
  */
 import { type Config, loadConfig } from "../config.ts";
-import { type DatabaseHandle, type OpenOptions, openDatabase } from "../db/connection.ts";
+import type { DatabaseHandle, OpenOptions } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { PERSONAS, type Persona } from "../domain/catalog-schema.ts";
 import { LENSES } from "../domain/lenses.ts";
@@ -24,9 +24,12 @@ import {
   draftAllMissing,
   draftPanel,
   type PersonaOutcome,
+  parsePersonaNames,
   type ToolDraftReport,
   tally,
 } from "../features/drafting/service.ts";
+import { plural } from "../ui/labels.ts";
+import { withDatabase } from "./db.ts";
 import { createProgressBar, type ProgressOutput } from "./progress-bar.ts";
 
 const USAGE = `usage:
@@ -64,18 +67,18 @@ export function parsePanelDraftArgs(args: string[]): PanelDraftArgs {
       const value = args[++i];
       if (value === undefined)
         return { ok: false, error: `--persona needs a persona: ${PERSONAS.join(", ")}.` };
-      personas.push(...value.split(","));
-    } else if (arg.startsWith("--persona=")) personas.push(...arg.slice("--persona=".length).split(","));
+      personas.push(value);
+    } else if (arg.startsWith("--persona=")) personas.push(arg.slice("--persona=".length));
     else if (arg.startsWith("-"))
       return { ok: false, error: `panel:draft does not know "${arg}".\n\n${USAGE}` };
     else slugs.push(arg);
   }
-  const named = personas.map((p) => p.trim().toLowerCase()).filter(Boolean);
-  const unknown = named.find((p) => !(PERSONAS as readonly string[]).includes(p));
-  if (unknown)
-    return { ok: false, error: `"${unknown}" is not a persona. Personas: ${PERSONAS.join(", ")}.` };
+  const named = parsePersonaNames(personas);
+  if (!named.ok) {
+    return { ok: false, error: `"${named.unknown}" is not a persona. Personas: ${PERSONAS.join(", ")}.` };
+  }
   if (allMissing) {
-    if (slugs.length > 0 || named.length > 0) {
+    if (slugs.length > 0 || named.personas.length > 0) {
       return {
         ok: false,
         error: `--all-missing drafts every incomplete panel: give it no tool and no --persona.\n\n${USAGE}`,
@@ -93,7 +96,7 @@ export function parsePanelDraftArgs(args: string[]): PanelDraftArgs {
     ok: true,
     mode: "tool",
     slug: slugs[0]!,
-    personas: named.length ? ([...new Set(named)] as Persona[]) : undefined,
+    personas: named.personas.length ? named.personas : undefined,
   };
 }
 
@@ -110,7 +113,7 @@ export interface PanelDraftIo {
 }
 
 /** "Builder   drafted (took 2 attempts)". */
-export function outcomeLine(o: PersonaOutcome): string {
+function outcomeLine(o: PersonaOutcome): string {
   const name = LENSES[o.persona].name.padEnd(9);
   if (o.status === "drafted") {
     const notes = [
@@ -168,55 +171,56 @@ export async function runPanelDraft(args: string[], io: PanelDraftIo = {}): Prom
   };
   const signal = io.signal ? anySignal([io.signal, stop.signal]) : stop.signal;
   if (!io.signal) process.once("SIGINT", onSigint);
-  const handle = (io.openDatabase ?? openDatabase)({
-    url: config.databaseUrl,
-    sqlitePath: config.sqlitePath,
-  });
-  try {
-    await migrateToLatest(handle.db);
-    const deps: DraftingDeps = { db: handle.db, llm, client: createLlmClient(llm, io.clientOptions) };
-    const where = `${llm.model} at ${redactEndpoint(llm.baseUrl)} (at most ${llm.concurrency} ${llm.concurrency === 1 ? "request" : "requests"} at once)`;
-    let failed: boolean;
-    if (parsed.mode === "tool") {
-      say(`Asking ${where} for drafts of ${parsed.slug}…`);
-      const report = await draftPanel(deps, {
-        toolSlug: parsed.slug,
-        personas: parsed.personas,
-        actor: CLI_ACTOR,
-        signal,
-        onProgress: (o) => say(`  ${outcomeLine(o)}`),
-      });
-      if (!report) {
+  // config.llm is checked above, before any database is opened
+  return withDatabase(
+    async (db) => {
+      try {
+        await migrateToLatest(db);
+        const deps: DraftingDeps = { db, llm, client: createLlmClient(llm, io.clientOptions) };
+        const where = `${llm.model} at ${redactEndpoint(llm.baseUrl)} (at most ${plural(llm.concurrency, "request")} at once)`;
+        let failed: boolean;
+        if (parsed.mode === "tool") {
+          say(`Asking ${where} for drafts of ${parsed.slug}…`);
+          const report = await draftPanel(deps, {
+            toolSlug: parsed.slug,
+            personas: parsed.personas,
+            actor: CLI_ACTOR,
+            signal,
+            onProgress: (o) => say(`  ${outcomeLine(o)}`),
+          });
+          if (!report) {
+            complain(
+              `There is no tool "${parsed.slug}". Tool slugs are in the address of each tool page: /tools/<slug>.`,
+            );
+            return 2;
+          }
+          say(`${report.tool.name}: ${countsText(report.outcomes)}. ${CLOSING}`);
+          failed = report.outcomes.some((o) => o.status === "failed");
+        } else {
+          failed = await allMissing(deps, { where, signal, out, say });
+        }
+        if (signal.aborted) {
+          complain("Stopped. Drafts saved so far are kept; run the command again to draft the rest.");
+          return 130;
+        }
+        return failed ? 1 : 0;
+      } catch (e) {
+        // the services wait for every task they started before they throw, so nothing runs on after
+        // this; aborting makes sure no caller of the shared signal carries on either
+        stop.abort(e);
+        const message = messageScrubber(llm)((e as Error)?.message ?? String(e))
+          .replace(/\s+/g, " ")
+          .trim();
         complain(
-          `There is no tool "${parsed.slug}". Tool slugs are in the address of each tool page: /tools/<slug>.`,
+          `panel:draft stopped: ${message}. Drafts saved so far are kept; run the command again to draft the rest.`,
         );
-        return 2;
+        return 1;
+      } finally {
+        if (!io.signal) process.off("SIGINT", onSigint);
       }
-      say(`${report.tool.name}: ${countsText(report.outcomes)}. ${CLOSING}`);
-      failed = report.outcomes.some((o) => o.status === "failed");
-    } else {
-      failed = await allMissing(deps, { where, signal, out, say });
-    }
-    if (signal.aborted) {
-      complain("Stopped. Drafts saved so far are kept; run the command again to draft the rest.");
-      return 130;
-    }
-    return failed ? 1 : 0;
-  } catch (e) {
-    // the services wait for every task they started before they throw, so nothing runs on after
-    // this; aborting makes sure no caller of the shared signal carries on either
-    stop.abort(e);
-    const message = messageScrubber(llm)((e as Error)?.message ?? String(e))
-      .replace(/\s+/g, " ")
-      .trim();
-    complain(
-      `panel:draft stopped: ${message}. Drafts saved so far are kept; run the command again to draft the rest.`,
-    );
-    return 1;
-  } finally {
-    if (!io.signal) process.off("SIGINT", onSigint);
-    await handle.close();
-  }
+    },
+    { config, open: io.openDatabase },
+  );
 }
 
 /** --all-missing: a bar on a terminal, a line per tool always; true when some persona failed. */
@@ -241,8 +245,8 @@ async function allMissing(
         `[${String(p.toolsDone).padStart(width)}/${p.toolsTotal}] ${r.tool.slug}: ${countsText(r.outcomes)}`,
       );
       for (const o of r.outcomes) if (o.status === "failed") bar?.log(`    ${outcomeLine(o)}`);
-      const failures = all.filter((o) => o.status === "failed").length;
-      bar?.update(p.toolsDone, `${tally(all).drafted} drafted${failures ? `, ${failures} failed` : ""}`);
+      const { drafted, failed } = tally(all);
+      bar?.update(p.toolsDone, `${drafted} drafted${failed ? `, ${failed} failed` : ""}`);
     },
   });
   bar?.finish();

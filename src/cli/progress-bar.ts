@@ -1,10 +1,10 @@
 /**
  * A generic progress bar for operator commands that work through a list (tools, rows…). On a
  * terminal it redraws one line in place and prints log lines above it; elsewhere (logs, CI)
- * it draws nothing and log lines are all that is written. The look matches the newsletter's
- * send bar (src/features/newsletter/progress.ts), whose duration format it reuses.
+ * it draws nothing and log lines are all that is written. The bar and duration formats here
+ * are shared with the newsletter's send line (src/features/newsletter/progress.ts), so every
+ * command's progress looks alike.
  */
-import { formatDuration } from "../features/newsletter/progress.ts";
 
 export interface ProgressOutput {
   write(chunk: string): unknown;
@@ -18,6 +18,15 @@ export interface ProgressBar {
   log(line: string): void;
   /** Draws the last state and ends the bar's line. */
   finish(): void;
+}
+
+/** m:ss, or h:mm:ss past an hour. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
 
 /** "[######------------------]  25%". */

@@ -6,8 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { loadConfig } from "../config.ts";
-import { openDatabase } from "../db/connection.ts";
+import type { Config } from "../config.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { Db } from "../db/types.ts";
 import { type Actor, CLI_ACTOR } from "../features/audit/log.ts";
@@ -28,6 +27,7 @@ import {
 } from "../features/catalog-admin/service.ts";
 import { bumpChangeStamp, CHANGE_POLL_MS } from "../http/change-stamp.ts";
 import { createSharedState } from "../http/shared-state.ts";
+import { withDatabase } from "./db.ts";
 
 const USAGE = `Usage: npm run cli -- tools:import <file.json|file.csv> [--dry-run]
 
@@ -154,16 +154,12 @@ export async function runToolsImport(args: string[]): Promise<number> {
     console.error(`${parsed.error}\n\n${USAGE}`);
     return 2;
   }
-  const config = loadConfig();
-  const handle = openDatabase({ url: config.databaseUrl, sqlitePath: config.sqlitePath });
-  try {
-    await migrateToLatest(handle.db);
-    const outcome = await importToolsFile(handle.db, { path: parsed.path, dryRun: parsed.dryRun });
+  return withDatabase(async (db, config) => {
+    await migrateToLatest(db);
+    const outcome = await importToolsFile(db, { path: parsed.path, dryRun: parsed.dryRun });
     if (outcome.changed) await announceChange(config);
     return outcome.code;
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 /**
@@ -171,7 +167,7 @@ export async function runToolsImport(args: string[]): Promise<number> {
  * change stamp importToolsFile moved, and with REDIS_URL they also hear the shared state bus at
  * once.
  */
-async function announceChange(config: ReturnType<typeof loadConfig>): Promise<void> {
+async function announceChange(config: Config): Promise<void> {
   if (!config.redisUrl) {
     console.log(
       `REDIS_URL is not set: running servers show the change within ${CHANGE_POLL_MS / 1000} s, when they next read the database's change stamp.`,

@@ -4,7 +4,7 @@
  */
 
 /** The starter catalog's byline; it names a group, so it reads "the sample panel". */
-const SAMPLE_PANEL = "Sample panel";
+export const SAMPLE_PANEL = "Sample panel";
 
 export interface BylineSource {
   author: string;
@@ -24,8 +24,12 @@ export function reviewByline(r: BylineSource): string {
   return `by ${by}`;
 }
 
+/** A byline (or any phrase) made to start a sentence: its first letter upper-cased. */
+export function capitalizeFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** The byline at the start of a sentence: "By Ada", "Drafted by <model>, edited by Ada". */
 export function reviewBylineSentence(r: BylineSource): string {
-  const text = reviewByline(r);
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return capitalizeFirst(reviewByline(r));
 }

@@ -7,6 +7,11 @@ import { z } from "zod";
 export const PERSONAS = ["builder", "skeptic", "futurist", "founder"] as const;
 export type Persona = (typeof PERSONAS)[number];
 
+/** Whether a string names a persona. */
+export function isPersona(value: string): value is Persona {
+  return (PERSONAS as readonly string[]).includes(value);
+}
+
 export const VERDICTS = ["ship", "skip"] as const;
 export type Verdict = (typeof VERDICTS)[number];
 

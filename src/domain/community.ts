@@ -21,6 +21,11 @@ export function wilsonLowerBound(positive: number, total: number, z = Z95): numb
   return Math.max(0, (centre - margin) / (1 + z2 / total));
 }
 
+/** round(100 × part / total), or null when there is nothing to share out: every "x% ship" on the site. */
+export function sharePercent(part: number, total: number): number | null {
+  return total === 0 ? null : Math.round((100 * part) / total);
+}
+
 /** Sums up a tool's community votes. */
 export function summarizeCommunity(ship: number, skip: number): CommunitySummary {
   const total = ship + skip;
@@ -28,7 +33,7 @@ export function summarizeCommunity(ship: number, skip: number): CommunitySummary
     ship,
     skip,
     total,
-    shipPercent: total === 0 ? null : Math.round((100 * ship) / total),
+    shipPercent: sharePercent(ship, total),
     wilsonLower: wilsonLowerBound(ship, total),
   };
 }

@@ -25,3 +25,8 @@ export function maskEmail(email: string): string {
   if (at < 1) return "•••";
   return `${email[0]}•••${email.slice(at)}`;
 }
+
+/** Who did something, for admin pages: operator names such as "cli" (no "@") whole, addresses masked. */
+export function actorLabel(email: string): string {
+  return email.includes("@") ? maskEmail(email) : email;
+}

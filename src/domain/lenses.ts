@@ -48,6 +48,11 @@ export const LENSES: Record<Persona, { name: string; focus: string; questions: L
   },
 };
 
+/** A persona's question keys, in the order they are asked. */
+export function questionKeys(persona: Persona): string[] {
+  return LENSES[persona].questions.map((q) => q.key);
+}
+
 /** The label of a lens question, falling back to the key for questions retired since. */
 export function questionLabel(persona: Persona, key: string): string {
   return LENSES[persona].questions.find((q) => q.key === key)?.label ?? key;

@@ -6,7 +6,7 @@
 import { PERSONAS, type Persona } from "./catalog-schema.ts";
 import { PANEL_SIZE } from "./panel.ts";
 
-export const PANEL_STATES = ["missing", "partial", "stale", "complete"] as const;
+const PANEL_STATES = ["missing", "partial", "stale", "complete"] as const;
 export type PanelState = (typeof PANEL_STATES)[number];
 
 const DAY_MS = 24 * 3600_000;

@@ -1,5 +1,6 @@
 /** The panel's numbers, defined once: verdict, ship percentage and score (PRODUCT.md). */
 import type { Verdict } from "./catalog-schema.ts";
+import { sharePercent } from "./community.ts";
 
 export const PANEL_SIZE = 4;
 
@@ -26,7 +27,7 @@ export function summarizePanel(reviews: readonly PanelVote[]): PanelSummary {
   const ship = reviews.filter((r) => r.verdict === "ship").length;
   const skip = reviews.length - ship;
   const published = reviews.length;
-  const shipPercent = published === 0 ? null : Math.round((100 * ship) / published);
+  const shipPercent = sharePercent(ship, published);
   const score = published === 0 ? null : reviews.reduce((sum, r) => sum + r.score, 0) / published;
   let verdict: PanelVerdict = "in-progress";
   if (published >= PANEL_SIZE) verdict = ship > skip ? "ship" : skip > ship ? "skip" : "split";

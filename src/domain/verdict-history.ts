@@ -61,14 +61,23 @@ export interface ChartGeometry {
   dots: { x: number; y: number }[];
 }
 
+/** A chart box: `pad` units are kept clear at every edge for the dots. */
+export interface ChartBox {
+  width: number;
+  height: number;
+  pad: number;
+}
+
+/** Where a score (0–100, clamped) sits up a chart box: 100 at the top pad, 0 at the bottom one. */
+export function scoreY(score: number, box: ChartBox): number {
+  return box.pad + (1 - Math.min(100, Math.max(0, score)) / 100) * (box.height - 2 * box.pad);
+}
+
 /**
  * Places the timeline in a width × height box: time runs left to right (evenly by instant),
  * the score 0–100 bottom to top, with `pad` units kept clear at every edge for the dots.
  */
-export function timelineGeometry(
-  points: readonly PanelPoint[],
-  box: { width: number; height: number; pad: number },
-): ChartGeometry {
+export function timelineGeometry(points: readonly PanelPoint[], box: ChartBox): ChartGeometry {
   const { width, height, pad } = box;
   const times = points.map((p) => Date.parse(p.at));
   const first = Math.min(...times);
@@ -76,7 +85,7 @@ export function timelineGeometry(
   const round = (n: number) => Math.round(n * 10) / 10;
   const dots = points.map((p, i) => ({
     x: round(span > 0 ? pad + (((times[i] ?? first) - first) / span) * (width - 2 * pad) : width / 2),
-    y: round(pad + (1 - Math.min(100, Math.max(0, p.score)) / 100) * (height - 2 * pad)),
+    y: round(scoreY(p.score, box)),
   }));
   return { width, height, line: dots.map((d) => `${d.x},${d.y}`).join(" "), dots };
 }

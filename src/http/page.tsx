@@ -4,7 +4,7 @@ import { getCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bookmarksOf, parseBrowserBookmarks } from "../features/bookmarks/service.ts";
-import { findToolRefs } from "../features/catalog/service.ts";
+import { findToolRefs, type ToolRef } from "../features/catalog/service.ts";
 import { votesOf } from "../features/community/service.ts";
 import { ANONYMOUS, type PageViewer, ViewerContext } from "../ui/viewer-context.ts";
 import { safeReturnPath } from "./return-path.ts";
@@ -16,8 +16,8 @@ declare module "hono" {
   interface ContextVariableMap {
     /** The page just rendered, so the cache middleware need not read the body back. */
     pageHtml: string;
-    /** Signed-out bookmarks just changed in this request, newer than the request's cookie. */
-    browserBookmarks: string[];
+    /** The viewer's bookmarks as this request already loaded them (or just changed them, newer than the cookie). */
+    bookmarkRefs: ToolRef[];
   }
 }
 
@@ -33,15 +33,17 @@ async function loadPageViewer(c: Context): Promise<PageViewer> {
   const deps = c.get("deps");
   const path = pagePath(c);
   if (!deps) return { ...ANONYMOUS, path };
+  const loaded = c.get("bookmarkRefs");
   if (viewer.user) {
     const [votes, bookmarks] = await Promise.all([
       votesOf(deps.db, viewer.user.id),
-      bookmarksOf(deps.db, viewer.user.id),
+      loaded ?? bookmarksOf(deps.db, viewer.user.id),
     ]);
     return { user: viewer.user, csrfToken: viewer.csrfToken, votes, bookmarks, path };
   }
-  const slugs = c.get("browserBookmarks") ?? parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE));
-  return { ...ANONYMOUS, bookmarks: await findToolRefs(deps.db, slugs), path };
+  const bookmarks =
+    loaded ?? (await findToolRefs(deps.db, parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE))));
+  return { ...ANONYMOUS, bookmarks, path };
 }
 
 /** Renders a JSX page to the response. */

@@ -13,7 +13,7 @@ import type { PageCache } from "./page-cache.ts";
 import type { RedisClient, Warn } from "./redis-client.ts";
 
 /** The channel invalidations travel on unless told otherwise. */
-export const DEFAULT_INVALIDATE_CHANNEL = "sos:cache:invalidate";
+const DEFAULT_INVALIDATE_CHANNEL = "sos:cache:invalidate";
 
 /** The two connections a bus uses, and where it talks. */
 export interface CacheBusOptions {

@@ -25,7 +25,7 @@ return {count, ttl}
 const HIT_SHA = createHash("sha1").update(HIT_SCRIPT).digest("hex");
 
 /** Where rate-limit keys live unless told otherwise. */
-export const DEFAULT_RATE_LIMIT_PREFIX = "sos:rl:";
+const DEFAULT_RATE_LIMIT_PREFIX = "sos:rl:";
 
 /** Counters in Redis, shared by every instance; counts in process while Redis is unreachable. */
 export class RedisRateLimitStore implements RateLimitStore {

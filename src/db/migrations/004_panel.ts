@@ -27,11 +27,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("published_at", "text", (c) => c.notNull())
     .addUniqueConstraint("review_revisions_uq", ["tool_id", "persona", "revision"])
     .execute();
-  await db.schema
-    .createIndex("review_revisions_thesis_idx")
-    .on("review_revisions")
-    .columns(["thesis_date"])
-    .execute();
 
   // One draft per tool and persona at a time: the panel shares its queue.
   await idColumn(db, db.schema.createTable("review_drafts"))

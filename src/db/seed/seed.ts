@@ -1,11 +1,10 @@
 /** Loads the starter catalog into an empty database; does nothing when tools already exist. */
+import { SAMPLE_PANEL } from "../../domain/byline.ts";
 import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { recomputePanel } from "../../features/catalog/service.ts";
 import { publishRevision } from "../../features/panel/store.ts";
 import type { Db } from "../types.ts";
 import { loadStarterCatalog, type StarterCatalog } from "./catalog.ts";
-
-export const SAMPLE_PANEL_AUTHOR = "Sample panel";
 
 /** Seeds categories, tools, competitors and the sample panel's reviews in one transaction. */
 export async function seedStarterCatalog(
@@ -85,7 +84,7 @@ export async function seedStarterCatalog(
           toolId,
           persona,
           review: t.panel[persona],
-          author: SAMPLE_PANEL_AUTHOR,
+          author: SAMPLE_PANEL,
           authorId: null,
           provenance: "panelist",
           modelName: null,

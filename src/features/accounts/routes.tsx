@@ -8,6 +8,7 @@ import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError, notFound } from "../../http/errors.ts";
 import { parseForm } from "../../http/form.ts";
+import { devOutboxDir, sendMailOrFail } from "../../http/mail.ts";
 import { BOOKMARK_COOKIE, sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { SIGN_IN_PER_ADDRESS, SIGN_IN_PER_CLIENT, SIGN_IN_PER_INBOX } from "../../http/rate-rules.ts";
@@ -53,8 +54,8 @@ function linkProblem(problem: LinkProblem): HttpError {
 export function accountRoutes(deps: Deps) {
   const app = new Hono();
   const { db, config } = deps;
-  const devOutbox = config.env === "development" && deps.mailer.kind === "outbox";
-  const outboxDir = devOutbox ? config.outboxDir : undefined;
+  const outboxDir = devOutboxDir(deps);
+  const devOutbox = outboxDir !== undefined;
 
   app.get("/sign-in", (c) => {
     const next = safeReturnPath(c.req.query("next"));
@@ -81,16 +82,7 @@ export function accountRoutes(deps: Deps) {
     // every address gets a link, known or not: the account is created on confirmation
     const token = await createSignInLink(db, { email: parsed.email, returnTo: next });
     const link = `${config.siteUrl}/sign-in/confirm?token=${token}`;
-    try {
-      await deps.mailer.send(signInMail({ to: parsed.email, link }));
-    } catch (err) {
-      console.error("sign-in mail failed:", (err as Error).message);
-      throw new HttpError(
-        500,
-        "The email could not be sent",
-        "Our mail server did not accept the message. Try again in a few minutes.",
-      );
-    }
+    await sendMailOrFail(deps, signInMail({ to: parsed.email, link }), "sign-in");
     return c.redirect("/sign-in/sent", 303);
   });
 

@@ -85,22 +85,19 @@ export async function redeemSignInLink(
   const now = opts.now ?? Date.now();
   const tokenHash = hashToken(opts.token);
   return db.transaction().execute(async (trx) => {
-    const used = await trx
+    // one guarded UPDATE marks the link used: of two racing clicks only one gets the row back
+    const link = await trx
       .updateTable("sign_in_links")
       .set({ used_at: iso(now) })
       .where("token_hash", "=", tokenHash)
       .where("used_at", "is", null)
       .where("expires_at", ">", iso(now))
+      .returning(["email", "return_to"])
       .executeTakeFirst();
-    if (Number(used.numUpdatedRows) !== 1) {
+    if (!link) {
       const seen = await inspectSignInLink(trx, opts.token, now);
       return { ok: false as const, problem: seen.ok ? ("used" as const) : seen.problem };
     }
-    const link = await trx
-      .selectFrom("sign_in_links")
-      .select(["email", "return_to"])
-      .where("token_hash", "=", tokenHash)
-      .executeTakeFirstOrThrow();
     const user = await ensureUser(trx, link.email, now);
     if (user.blocked) return { ok: false as const, problem: "blocked" as const };
     let role = user.role;

@@ -51,7 +51,7 @@ export function bookmarkRoutes(deps: Deps) {
         maxAge: next.length === 0 ? 0 : YEAR_SECONDS,
       });
       // the fragment below shows the list as the browser will send it next time
-      c.set("browserBookmarks", next);
+      if (isEnhanced(c)) c.set("bookmarkRefs", await findToolRefs(db, next));
     }
     // anonymous pages never show bookmarks, so the page cache stays as it is
     if (!isEnhanced(c)) return c.redirect(returnTo, 303);
@@ -66,9 +66,12 @@ export function bookmarkRoutes(deps: Deps) {
 
   app.get("/bookmarks", async (c) => {
     const viewer = c.get("viewer");
-    const slugs = viewer.user
-      ? (await bookmarksOf(db, viewer.user.id)).map((b) => b.slug)
-      : parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE));
+    const refs = viewer.user
+      ? await bookmarksOf(db, viewer.user.id)
+      : await findToolRefs(db, parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE)));
+    // the page viewer reuses these instead of reading the bookmarks again
+    c.set("bookmarkRefs", refs);
+    const slugs = refs.map((b) => b.slug);
     const details = await getTools(db, slugs);
     const tools = slugs.flatMap((s) => details.get(s) ?? []);
     return sendPage(c, <BookmarksPage tools={tools} />);

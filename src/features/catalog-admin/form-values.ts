@@ -7,7 +7,7 @@ import type { ToolProfileInput } from "../../domain/catalog-schema.ts";
 import { numberFromText, type ProfilePath, textOrMissing } from "./profile.ts";
 
 /** Rows of unit prices and of competitors: the schema allows 8 of each. */
-export const MAX_ROWS = 8;
+const MAX_ROWS = 8;
 /** Empty rows offered below the filled ones, so there is room to add without scripts. */
 const SPARE_ROWS = 2;
 const MIN_ROWS = 3;

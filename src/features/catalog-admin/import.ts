@@ -11,6 +11,8 @@ import {
   looseProfile,
   numberFromText,
   type PlanItem,
+  PROFILE_FIELDS,
+  type ProfileField,
   type ProfilePath,
   parseProfile,
   textOrMissing,
@@ -151,26 +153,17 @@ export interface CsvColumn {
   required: boolean;
 }
 
-/** The CSV header: dotted names for pricing; lists are separated by ";", an item's parts by "|". */
-export const CSV_COLUMNS: readonly CsvColumn[] = [
-  { name: "slug", required: true },
-  { name: "name", required: true },
-  { name: "vendor", required: true },
-  { name: "category", required: true },
-  { name: "bestFor", required: true },
-  { name: "description", required: true },
-  { name: "homepage", required: true },
-  { name: "deployment", required: true },
-  { name: "addedAt", required: true },
-  { name: "pricing.model", required: true },
-  { name: "pricing.entry", required: true },
-  { name: "pricing.freeTier", required: true },
-  { name: "pricing.license", required: true },
-  { name: "pricing.units", required: false },
-  { name: "pricing.detail", required: true },
-  { name: "pricing.asOf", required: true },
-  { name: "competitors", required: false },
-];
+/** The columns a CSV file may leave out. */
+const OPTIONAL_COLUMNS: ReadonlySet<ProfileField> = new Set(["pricing.units", "competitors"]);
+
+/**
+ * The CSV header, one column per profile field under the same name (dotted for pricing); lists
+ * are separated by ";", an item's parts by "|".
+ */
+const CSV_COLUMNS: readonly CsvColumn[] = PROFILE_FIELDS.map((name) => ({
+  name,
+  required: !OPTIONAL_COLUMNS.has(name),
+}));
 
 const COLUMN_BY_LOWER = new Map(CSV_COLUMNS.map((c) => [c.name.toLowerCase(), c.name]));
 
@@ -252,7 +245,7 @@ const YES = new Set(["yes", "y", "true", "1"]);
 const NO = new Set(["no", "n", "false", "0"]);
 
 /** One CSV record as a raw profile, with what could not be read from its list cells. */
-export function csvRecordToProfile(record: Record<string, string>): {
+function csvRecordToProfile(record: Record<string, string>): {
   raw: unknown;
   problems: ImportProblem[];
   unreadable: Set<string>;

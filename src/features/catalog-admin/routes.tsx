@@ -1,5 +1,6 @@
 /** Admin catalog pages: /admin/tools, adding a tool and editing one (permission tool:edit). */
 import { type Context, Hono } from "hono";
+import { utcDay } from "../../domain/predictions.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { parseForm } from "../../http/form.ts";
@@ -8,6 +9,7 @@ import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { CATALOG_EDITS_PER_ADMIN } from "../../http/rate-rules.ts";
 import { requireUser, requireUserForPage } from "../../http/viewer.ts";
 import type { SessionUser } from "../accounts/service.ts";
+import { findToolRefs } from "../catalog/service.ts";
 import {
   blankFormValues,
   draftFromValues,
@@ -82,7 +84,7 @@ export function catalogAdminRoutes(deps: Deps) {
     const user = requireUserForPage(c, "tool:edit");
     if (user instanceof Response) return user;
     const options = await toolFormOptions(db);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = utcDay(Date.now());
     return sendPage(
       c,
       <ToolFormPage mode="new" values={blankFormValues(today)} errors={{}} options={options} />,
@@ -201,10 +203,10 @@ export function catalogAdminRoutes(deps: Deps) {
   app.post("/admin/tools/:slug/edit", async (c) => {
     const { user, values, body } = await readSave(c);
     const slug = c.req.param("slug");
-    const stored = await loadStoredTool(db, slug);
-    if (!stored) throw await missingTool(slug);
+    const [tool] = await findToolRefs(db, [slug]);
+    if (!tool) throw await missingTool(slug);
     const stamp = readStamp(body);
-    return save(c, { user, values, mode: "update", stored: slug, storedName: stored.profile.name, stamp });
+    return save(c, { user, values, mode: "update", stored: slug, storedName: tool.name, stamp });
   });
 
   return app;

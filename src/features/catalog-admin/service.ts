@@ -4,14 +4,15 @@
  * an audit entry per tool that changed. Plus the reads the admin pages need.
  */
 
-import { PostgresAdapter, sql } from "kysely";
+import { sql } from "kysely";
 import { isUniqueViolation } from "../../db/errors.ts";
+import { isPostgres, lockToolRows } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import type { Deployment, ToolProfileInput } from "../../domain/catalog-schema.ts";
+import type { ToolProfileInput } from "../../domain/catalog-schema.ts";
 import type { PanelVerdict } from "../../domain/panel.ts";
 import { type Actor, recordAudit } from "../audit/log.ts";
-import { pricingOf } from "../catalog/service.ts";
+import { competitorsFor, deploymentsFor, findToolRefs, pricingOf } from "../catalog/service.ts";
 import {
   type BatchIssue,
   catalogIssues,
@@ -118,17 +119,7 @@ export async function loadStoredTools(db: Db, slugs: string[]): Promise<Map<stri
     .execute();
   if (rows.length === 0) return out;
   const ids = rows.map((r) => r.id);
-  const [deployments, competitors] = await Promise.all([
-    db.selectFrom("tool_deployments").select(["tool_id", "deployment"]).where("tool_id", "in", ids).execute(),
-    db
-      .selectFrom("tool_competitors")
-      .leftJoin("tools", "tools.id", "tool_competitors.competitor_tool_id")
-      .select(["tool_competitors.tool_id", "tool_competitors.name", "tools.slug"])
-      .where("tool_competitors.tool_id", "in", ids)
-      .orderBy("tool_competitors.tool_id")
-      .orderBy("tool_competitors.position")
-      .execute(),
-  ]);
+  const [deployments, competitors] = await Promise.all([deploymentsFor(db, ids), competitorsFor(db, ids)]);
   for (const r of rows) {
     out.set(r.slug, {
       updatedAt: r.updated_at,
@@ -140,27 +131,21 @@ export async function loadStoredTools(db: Db, slugs: string[]): Promise<Map<stri
         bestFor: r.best_for,
         description: r.description,
         homepage: r.homepage,
-        deployment: deployments.filter((d) => d.tool_id === r.id).map((d) => d.deployment as Deployment),
+        deployment: deployments.get(r.id) ?? [],
         addedAt: r.added_at,
         pricing: pricingOf(r),
-        competitors: competitors
-          .filter((c) => c.tool_id === r.id)
-          .map((c) => (c.slug ? { name: c.name, slug: c.slug } : { name: c.name })),
+        competitors: (competitors.get(r.id) ?? []).map((c) =>
+          c.slug ? { name: c.name, slug: c.slug } : { name: c.name },
+        ),
       }),
     });
   }
   return out;
 }
 
-/** Tools' profiles as the schema has them, by slug; unknown slugs are left out. */
-export async function loadProfiles(db: Db, slugs: string[]): Promise<Map<string, ToolProfileInput>> {
-  const stored = await loadStoredTools(db, slugs);
-  return new Map([...stored].map(([slug, t]) => [slug, t.profile]));
-}
-
-/** One tool's profile, or undefined. */
+/** One tool's profile as the schema has it, or undefined. */
 export async function loadProfile(db: Db, slug: string): Promise<ToolProfileInput | undefined> {
-  return (await loadProfiles(db, [slug])).get(slug);
+  return (await loadStoredTools(db, [slug])).get(slug)?.profile;
 }
 
 /** One tool's profile and stamp, or undefined: what the edit form opens with. */
@@ -298,28 +283,32 @@ async function saveRetrying(
  * Locks the stamped tools' rows on PostgreSQL, so that of two saves of one tool the second waits
  * and then reads the first one's stamp; SQLite runs one write transaction at a time already.
  */
-async function lockTools(trx: Db, slugs: string[]): Promise<void> {
-  if (slugs.length > 0 && trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await trx.selectFrom("tools").select("id").where("slug", "in", slugs).forUpdate().execute();
-  }
+async function lockStamped(
+  trx: Db,
+  profiles: ToolProfileInput[],
+  stamps: ReadonlyMap<string, string>,
+): Promise<void> {
+  const slugs = profiles.filter((p) => stamps.has(p.slug)).map((p) => p.slug);
+  // the slug-to-id lookup is skipped where lockToolRows would do nothing anyway
+  if (slugs.length === 0 || !isPostgres(trx)) return;
+  const refs = await findToolRefs(trx, slugs);
+  await lockToolRows(
+    trx,
+    refs.map((r) => r.id),
+  );
 }
 
-/** The first stamped tool whose stored stamp is no longer the one the form was opened with. */
+/**
+ * The first stamped tool whose stored stamp is no longer the one the form was opened with;
+ * `stored` must be read after lockStamped, so that it holds the stamp of any save that went first.
+ */
 async function findEditConflict(
   trx: Db,
   profiles: ToolProfileInput[],
   stamps: ReadonlyMap<string, string>,
+  stored: ReadonlyMap<string, StoredTool>,
 ): Promise<EditConflict | undefined> {
   const stamped = profiles.filter((p) => stamps.has(p.slug));
-  if (stamped.length === 0) return undefined;
-  await lockTools(
-    trx,
-    stamped.map((p) => p.slug),
-  );
-  const stored = await loadStoredTools(
-    trx,
-    stamped.map((p) => p.slug),
-  );
   for (const mine of stamped) {
     const current = stored.get(mine.slug);
     // a tool that is gone is left to the catalog check, which reports it at the slug
@@ -358,10 +347,7 @@ async function saveOnce(
 ): Promise<EditResult> {
   const profiles = opts.profiles.map(normalizeProfile);
   return db.transaction().execute(async (trx): Promise<EditResult> => {
-    if (stamps) {
-      const conflict = await findEditConflict(trx, profiles, stamps);
-      if (conflict) return { ok: false, conflict };
-    }
+    if (stamps) await lockStamped(trx, profiles, stamps);
     // Stored profiles before the ids: on PostgreSQL each read sees what had committed when it
     // ran, so a tool another admin adds in between shows up in the ids (the slug is then refused
     // as taken, or the insert fails and the save runs again), never in the stored profiles alone,
@@ -370,6 +356,10 @@ async function saveOnce(
       trx,
       profiles.map((p) => p.slug),
     );
+    if (stamps) {
+      const conflict = await findEditConflict(trx, profiles, stamps, stored);
+      if (conflict) return { ok: false, conflict };
+    }
     const ids = await catalogIds(trx);
     const loose = profiles.map((p) => ({
       slug: p.slug,

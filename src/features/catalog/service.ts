@@ -9,7 +9,7 @@ import {
   type Timing,
   type Verdict,
 } from "../../domain/catalog-schema.ts";
-import { type CommunitySummary, summarizeCommunity } from "../../domain/community.ts";
+import { type CommunitySummary, sharePercent, summarizeCommunity } from "../../domain/community.ts";
 import { type PanelSummary, type PanelVerdict, summarizePanel } from "../../domain/panel.ts";
 import type { Pricing } from "../../domain/pricing-read.ts";
 import { type PanelPoint, panelTimeline } from "../../domain/verdict-history.ts";
@@ -142,7 +142,8 @@ function selectSummaries(db: Db) {
   return baseToolQuery(db).select(summaryColumns);
 }
 
-async function deploymentsFor(db: Db, ids: number[]): Promise<Map<number, Deployment[]>> {
+/** Each tool's deployments, by tool id, alphabetical (a tool without any is absent). */
+export async function deploymentsFor(db: Db, ids: number[]): Promise<Map<number, Deployment[]>> {
   const map = new Map<number, Deployment[]>();
   if (ids.length === 0) return map;
   const rows = await db
@@ -175,8 +176,7 @@ function toSummary(row: SummaryRow, deployment: Deployment[]): ToolSummary {
       ship: row.panel_ship,
       skip: row.panel_skip,
       published: row.panel_published,
-      shipPercent:
-        row.panel_published === 0 ? null : Math.round((100 * row.panel_ship) / row.panel_published),
+      shipPercent: sharePercent(row.panel_ship, row.panel_published),
       score: row.panel_score,
       verdict: row.panel_verdict as PanelVerdict,
     },
@@ -359,7 +359,26 @@ export async function getToolsWithRefs(db: Db, slugs: string[]): Promise<Map<str
   if (rows.length === 0) return out;
   const ids = rows.map((r) => r.id);
   const deps = await deploymentsFor(db, ids);
-  const competitors = await db
+  const competitors = await competitorsFor(db, ids);
+  const reviews = await publishedReviews(db, ids);
+  for (const row of rows) {
+    const tool: ToolDetail = {
+      ...toSummary(row, deps.get(row.id) ?? []),
+      homepage: row.homepage,
+      pricing: pricingOf(row),
+      competitors: competitors.get(row.id) ?? [],
+      reviews: reviews.get(row.id) ?? {},
+    };
+    out.set(row.slug, { ref: { id: row.id, slug: row.slug, name: row.name }, tool });
+  }
+  return out;
+}
+
+/** Each tool's competitors, by tool id, in their listed order (a tool without any is absent). */
+export async function competitorsFor(db: Db, ids: number[]): Promise<Map<number, Competitor[]>> {
+  const map = new Map<number, Competitor[]>();
+  if (ids.length === 0) return map;
+  const rows = await db
     .selectFrom("tool_competitors")
     .leftJoin("tools", "tools.id", "tool_competitors.competitor_tool_id")
     .select(["tool_competitors.tool_id", "tool_competitors.name", "tools.slug"])
@@ -367,20 +386,12 @@ export async function getToolsWithRefs(db: Db, slugs: string[]): Promise<Map<str
     .orderBy("tool_competitors.tool_id")
     .orderBy("tool_competitors.position")
     .execute();
-  const reviews = await publishedReviews(db, ids);
-  for (const row of rows) {
-    const tool: ToolDetail = {
-      ...toSummary(row, deps.get(row.id) ?? []),
-      homepage: row.homepage,
-      pricing: pricingOf(row),
-      competitors: competitors
-        .filter((c) => c.tool_id === row.id)
-        .map((c) => ({ name: c.name, slug: c.slug ?? null })),
-      reviews: reviews.get(row.id) ?? {},
-    };
-    out.set(row.slug, { ref: { id: row.id, slug: row.slug, name: row.name }, tool });
+  for (const r of rows) {
+    const list = map.get(r.tool_id) ?? [];
+    list.push({ name: r.name, slug: r.slug ?? null });
+    map.set(r.tool_id, list);
   }
-  return out;
+  return map;
 }
 
 async function publishedReviews(
@@ -500,7 +511,6 @@ export async function verdictHistory(db: Db, slug: string): Promise<VerdictHisto
     ])
     .where("tools.slug", "=", slug)
     .where("review_revisions.persona", "in", [...PERSONAS])
-    .orderBy("review_revisions.revision", "desc")
     .execute();
   const revisions: HistoryRevision[] = rows.map((r) => ({
     persona: r.persona as Persona,

@@ -5,7 +5,7 @@ import { comparePath } from "../../domain/compare-path.ts";
 import { LENSES, questionLabel, TIMING_LABELS } from "../../domain/lenses.ts";
 import { formatScore, panelShipLabel, panelVerdictLabel, panelVerdictLine } from "../../domain/panel.ts";
 import { formatUsd, pricingModelName } from "../../domain/pricing-read.ts";
-import { type PanelPoint, timelineGeometry } from "../../domain/verdict-history.ts";
+import { type PanelPoint, scoreY, timelineGeometry } from "../../domain/verdict-history.ts";
 import { Monogram, NewsletterCta, PersonaVerdict, ToolCard, VerdictBadge } from "../../ui/components.tsx";
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
@@ -206,8 +206,9 @@ function pointText(p: PanelPoint): string {
 function ScoreChart(props: { points: PanelPoint[] }) {
   // the plot sits right of a 26-unit gutter that holds the score labels
   const gutter = 26;
-  const g = timelineGeometry(props.points, { width: 294, height: 90, pad: 8 });
-  const y = (score: number) => 8 + (1 - score / 100) * (90 - 16);
+  const box = { width: 294, height: 90, pad: 8 };
+  const g = timelineGeometry(props.points, box);
+  const y = (score: number) => scoreY(score, box);
   return (
     <svg
       class="history-chart"

@@ -3,7 +3,7 @@
  * moderation) goes through one function that recomputes the tool's figures from the votes
  * table in the same transaction; counts are never incremented.
  */
-import { PostgresAdapter } from "kysely";
+import { lockToolRows } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { type CommunitySummary, summarizeCommunity } from "../../domain/community.ts";
@@ -16,16 +16,6 @@ export interface PickSplit {
   /** Picks for each tool of the pair, by slug. */
   counts: Record<string, number>;
   total: number;
-}
-
-/**
- * Serializes changes to one tool's figures. PostgreSQL takes a row lock so concurrent
- * transactions count after one another; SQLite has a single writer already.
- */
-async function lockTool(trx: Db, toolId: number): Promise<void> {
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await trx.selectFrom("tools").select("id").where("id", "=", toolId).forUpdate().execute();
-  }
 }
 
 /** Recomputes a tool's community figures from its votes; call inside the change's transaction. */
@@ -57,7 +47,7 @@ export async function setVote(
 ): Promise<CommunitySummary> {
   const at = iso(opts.now ?? Date.now());
   return db.transaction().execute(async (trx) => {
-    await lockTool(trx, opts.toolId);
+    await lockToolRows(trx, [opts.toolId]);
     if (opts.value === null) {
       await trx
         .deleteFrom("votes")
@@ -91,7 +81,8 @@ export async function removeVotesOf(trx: Db, userId: number): Promise<number[]> 
     .where("user_id", "=", userId)
     .orderBy("tool_id")
     .execute();
-  for (const { tool_id } of known) await lockTool(trx, tool_id);
+  const touched = known.map((r) => r.tool_id);
+  await lockToolRows(trx, touched);
   // recompute exactly what was deleted, even if a vote landed between the read and the delete
   const deleted = await trx.deleteFrom("votes").where("user_id", "=", userId).returning("tool_id").execute();
   const toolIds = [...new Set(deleted.map((r) => r.tool_id))].sort((a, b) => a - b);
@@ -151,25 +142,27 @@ export async function pickSplit(
   userId?: number,
 ): Promise<PickSplit & { mine: string | null }> {
   const { low, high } = pairKey(a, b);
+  // one grouped read: each winner's picks, and how many of them are this account's (0 or 1 in all)
   const rows = await db
     .selectFrom("picks")
-    .select(["winner_tool_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .select((eb) => [
+      "winner_tool_id",
+      eb.fn.countAll<number>().as("n"),
+      eb.fn
+        .sum<number>(
+          userId === undefined
+            ? eb.lit(0)
+            : eb.case().when("user_id", "=", userId).then(eb.lit(1)).else(eb.lit(0)).end(),
+        )
+        .as("mine"),
+    ])
     .where("low_tool_id", "=", low)
     .where("high_tool_id", "=", high)
     .groupBy("winner_tool_id")
     .execute();
   const count = (t: ToolRef) => Number(rows.find((r) => r.winner_tool_id === t.id)?.n ?? 0);
-  let mine: string | null = null;
-  if (userId !== undefined) {
-    const row = await db
-      .selectFrom("picks")
-      .select("winner_tool_id")
-      .where("user_id", "=", userId)
-      .where("low_tool_id", "=", low)
-      .where("high_tool_id", "=", high)
-      .executeTakeFirst();
-    mine = row ? (row.winner_tool_id === a.id ? a.slug : b.slug) : null;
-  }
+  const own = rows.find((r) => Number(r.mine) > 0);
+  const mine = own ? (own.winner_tool_id === a.id ? a.slug : b.slug) : null;
   const counts = { [a.slug]: count(a), [b.slug]: count(b) };
   return { counts, total: count(a) + count(b), mine };
 }

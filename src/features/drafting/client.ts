@@ -19,6 +19,7 @@
  */
 import { z } from "zod";
 import type { LlmConfig } from "../../config.ts";
+import { plural } from "../../ui/labels.ts";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
@@ -39,7 +40,7 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = {
+const DEFAULT_RETRY: RetryPolicy = {
   transportAttempts: 4,
   answerAttempts: 3,
   baseDelayMs: 1_000,
@@ -181,7 +182,7 @@ interface TransportProblem {
 }
 
 /** What replaces a secret in a message. */
-export const REDACTED = "[redacted]";
+const REDACTED = "[redacted]";
 
 /**
  * An endpoint address fit for messages: scheme, host, port and path only. A user or password
@@ -298,8 +299,7 @@ function serverMessage(body: string, scrub: (text: string) => string): string {
   } catch {
     // not JSON: use the text as it is
   }
-  const line = scrub(text).replace(/\s+/g, " ").trim();
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+  return oneLine(scrub(text));
 }
 
 /** The zod issues as "path: message" pairs, at most three. */
@@ -553,13 +553,10 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
-function oneLine(text: string): string {
+/** Text on one line of at most 300 characters: whitespace runs become one space, a longer line is cut with "…". */
+export function oneLine(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /** The reason a fetch failed to connect, e.g. "ECONNREFUSED", from undici's nested cause. */

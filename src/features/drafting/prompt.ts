@@ -82,7 +82,7 @@ export function personaQuestions(persona: Persona): { key: string; question: str
 }
 
 /** The tool's profile as plain text, one fact per line. */
-export function describeTool(tool: ToolProfileForPrompt): string {
+function describeTool(tool: ToolProfileForPrompt): string {
   const p = tool.pricing;
   const units = p.units.map((u) => `${u.label}: $${u.usd} per ${u.unit}`).join("; ");
   const competitors = tool.competitors.map((c) => c.name).join(", ");
@@ -110,7 +110,7 @@ export function describeTool(tool: ToolProfileForPrompt): string {
  * key, in the form's order. Answers to questions the form no longer asks are left out: the
  * model could not give them back.
  */
-export function describePublishedReview(persona: Persona, review: PublishedReviewForPrompt): string {
+function describePublishedReview(persona: Persona, review: PublishedReviewForPrompt): string {
   const published = review.publishedAt ? `, published on ${review.publishedAt.slice(0, 10)}` : "";
   const answers = LENSES[persona].questions.map((q) => {
     const text = review.answers.find((a) => a.question === q.key)?.answer ?? "(not answered)";

@@ -9,7 +9,7 @@ import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { MODEL_DRAFTS_PER_PANELIST } from "../../http/rate-rules.ts";
 import { requireUser } from "../../http/viewer.ts";
 import { anySignal, type LlmClient } from "./client.ts";
-import { DraftingStopped, draftPanel } from "./service.ts";
+import { DraftingStopped, draftPanel, parsePersonaNames, tally } from "./service.ts";
 import { DraftReportPage, HOW_TO_TURN_ON } from "./views.tsx";
 
 /**
@@ -26,18 +26,13 @@ export function deadlineMessage(deadlineMs: number, slug: string): string {
 
 /** Personas from the form's comma-separated field; empty means "the default choice". */
 function parsePersonas(raw: string | undefined): Persona[] | undefined {
-  const names = (raw ?? "")
-    .split(",")
-    .map((p) => p.trim().toLowerCase())
-    .filter(Boolean);
-  if (names.length === 0) return undefined;
-  const unknown = names.filter((p) => !(PERSONAS as readonly string[]).includes(p));
-  if (unknown.length > 0) {
+  const parsed = parsePersonaNames([raw ?? ""]);
+  if (!parsed.ok) {
     throw badRequest(
-      `“${unknown[0]!.slice(0, 40)}” is not a persona. Choose from ${PERSONAS.join(", ")}, separated by commas.`,
+      `“${parsed.unknown.slice(0, 40)}” is not a persona. Choose from ${PERSONAS.join(", ")}, separated by commas.`,
     );
   }
-  return [...new Set(names)] as Persona[];
+  return parsed.personas.length > 0 ? parsed.personas : undefined;
 }
 
 /**
@@ -86,9 +81,8 @@ export function draftingRoutes(deps: Deps, opts: { client?: LlmClient; deadlineM
       ]);
     }
     // drafts are not public, so the page cache has nothing to forget
-    const nothingWorked =
-      report.outcomes.some((o) => o.status === "failed") &&
-      !report.outcomes.some((o) => o.status === "drafted");
+    const counts = tally(report.outcomes);
+    const nothingWorked = counts.failed > 0 && counts.drafted === 0;
     return sendPage(c, <DraftReportPage report={report} />, nothingWorked ? 502 : 200);
   });
 

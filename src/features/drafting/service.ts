@@ -13,22 +13,37 @@
  * the database) is reported as that persona's outcome, and a run returns only once every
  * persona it started has settled.
  */
-import { PostgresAdapter, sql } from "kysely";
+import { sql } from "kysely";
 import type { z } from "zod";
 import type { LlmConfig } from "../../config.ts";
+import { lockToolRows } from "../../db/locks.ts";
 import type { Db } from "../../db/types.ts";
-import { PERSONAS, type Persona, type ReviewInput, reviewSchemas } from "../../domain/catalog-schema.ts";
+import {
+  isPersona,
+  PERSONAS,
+  type Persona,
+  type ReviewInput,
+  reviewSchemas,
+} from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
 import { isNewThesis, type ThesisStatement, thesisDateProblem } from "../../domain/predictions.ts";
 import { type Actor, recordAudit } from "../audit/log.ts";
 import { getToolsWithRefs, type Review, type ToolDetail, type ToolRef } from "../catalog/service.ts";
-import { type DraftFields, listDrafts, type Provenance, saveDraft } from "../panel/store.ts";
+import {
+  type DraftFields,
+  findDraft,
+  latestRevision,
+  listDrafts,
+  type Provenance,
+  saveDraft,
+} from "../panel/store.ts";
 import {
   anySignal,
   createLlmClient,
   type LlmClient,
   LlmError,
   messageScrubber,
+  oneLine,
   type StructuredAnswer,
 } from "./client.ts";
 import { createLimiter, type Limiter } from "./limit.ts";
@@ -104,8 +119,24 @@ export interface PlannedDraft {
   baseRevision: number | null;
 }
 
+/**
+ * Persona names as people type them (comma-separated, any case, blanks ignored), each persona
+ * once in the order first named; or the first name that is no persona. Callers word the error.
+ */
+export function parsePersonaNames(
+  raw: readonly string[],
+): { ok: true; personas: Persona[] } | { ok: false; unknown: string } {
+  const names = raw
+    .flatMap((r) => r.split(","))
+    .map((p) => p.trim().toLowerCase())
+    .filter(Boolean);
+  const unknown = names.find((p) => !isPersona(p));
+  if (unknown !== undefined) return { ok: false, unknown };
+  return { ok: true, personas: [...new Set(names)] as Persona[] };
+}
+
 /** A draft a panelist has touched: written by one, or a model's draft a panelist has saved since. */
-export function isPanelistDraft(draft: PersonaState["draft"]): boolean {
+function isPanelistDraft(draft: PersonaState["draft"]): boolean {
   return draft !== null && (draft.provenance === "panelist" || draft.authorId !== null);
 }
 
@@ -177,7 +208,7 @@ interface RunContext {
  * rule holds only for a new thesis: repeating the published one (`previous`) is accepted even
  * once its date is past, as the panel would accept it.
  */
-export function answerSchema(
+function answerSchema(
   persona: Persona,
   now: number,
   previous: ThesisStatement | null = null,
@@ -192,7 +223,7 @@ export function answerSchema(
 }
 
 /** The thesis a published Futurist review states, or null when there is none to keep. */
-export function publishedThesis(review: Review | undefined): ThesisStatement | null {
+function publishedThesis(review: Review | undefined): ThesisStatement | null {
   const thesis = review?.answers.find((a) => a.question === "thesis")?.answer;
   return thesis && review?.thesisDate ? { thesis, thesisDate: review.thesisDate } : null;
 }
@@ -208,8 +239,7 @@ function stoppedOutcome(ctx: RunContext, persona: Persona, otherwise: PersonaOut
 /** An unexpected error's message on one short line, with no stack and no secret. */
 function errorText(ctx: RunContext, err: unknown): string {
   const raw = err instanceof Error ? err.message : String(err);
-  const line = ctx.scrub(raw).replace(/\s+/g, " ").trim() || "unknown error";
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+  return oneLine(ctx.scrub(raw)) || "unknown error";
 }
 
 /** Asks for one persona and saves the answer as a model draft, unless a panelist got there first. */
@@ -277,8 +307,8 @@ async function saveAnswer(
   // a model answer can take minutes: a panelist may have started or published this persona
   // meanwhile, so what to do is decided again under the tool's lock
   const saved = await ctx.db.transaction().execute(async (trx) => {
-    await lockTool(trx, found.ref.id);
-    const [current] = (await listDrafts(trx, [found.ref.id])).filter((d) => d.persona === persona);
+    await lockToolRows(trx, [found.ref.id]);
+    const current = await findDraft(trx, found.ref.id, persona);
     if (current && isPanelistDraft({ provenance: current.provenance, authorId: current.authorId })) {
       return null;
     }
@@ -315,16 +345,6 @@ async function saveAnswer(
   return { persona, status: "drafted", ...saved, attempts: answer.attempts };
 }
 
-/**
- * Serializes this write with the panel's own writes to the tool (they take the same lock):
- * PostgreSQL locks the tool's row; SQLite has one writer already.
- */
-async function lockTool(trx: Db, toolId: number): Promise<void> {
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await trx.selectFrom("tools").select("id").where("id", "=", toolId).forUpdate().execute();
-  }
-}
-
 /** The persona's current published revision number, or null when it has no published review. */
 async function publishedRevision(trx: Db, toolId: number, persona: Persona): Promise<number | null> {
   const published = await trx
@@ -334,14 +354,7 @@ async function publishedRevision(trx: Db, toolId: number, persona: Persona): Pro
     .where("persona", "=", persona)
     .where("status", "=", "published")
     .executeTakeFirst();
-  if (!published) return null;
-  const last = await trx
-    .selectFrom("review_revisions")
-    .select((eb) => eb.fn.max("revision").as("n"))
-    .where("tool_id", "=", toolId)
-    .where("persona", "=", persona)
-    .executeTakeFirst();
-  return last?.n == null ? null : Number(last.n);
+  return published ? latestRevision(trx, toolId, persona) : null;
 }
 
 /** One tool's drafting run on a shared limiter; undefined when there is no such tool. */
@@ -408,7 +421,6 @@ export interface AllMissingProgress {
 }
 
 export interface AllMissingReport {
-  model: string;
   /** Every tool with an incomplete panel, by name. */
   tools: ToolDraftReport[];
 }
@@ -466,7 +478,6 @@ export async function draftAllMissing(
   const failure = settled.find((r) => r.status === "rejected");
   if (failure) throw failure.reason;
   return {
-    model: ctx.client.model,
     tools: settled.map((r) => (r as PromiseFulfilledResult<ToolDraftReport>).value),
   };
 }

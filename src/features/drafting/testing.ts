@@ -29,7 +29,7 @@ export async function draftsOf(db: Db, slug: string): Promise<Partial<Record<Per
 }
 
 /** What failingDb makes a chosen query throw: SQLite's "busy" error, as a locked database gives it. */
-export function busyError(): Error {
+function busyError(): Error {
   return Object.assign(new Error("SQLITE_BUSY: database is locked"), { code: "SQLITE_BUSY" });
 }
 

@@ -4,7 +4,7 @@ import { LENSES } from "../../domain/lenses.ts";
 import { FormBasics } from "../../ui/forms.tsx";
 import { plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import type { PersonaOutcome, ToolDraftReport } from "./service.ts";
+import { type PersonaOutcome, type ToolDraftReport, tally } from "./service.ts";
 
 export interface ModelDraftControlProps {
   toolSlug: string;
@@ -19,7 +19,7 @@ export const HOW_TO_TURN_ON =
   "To turn it on, set LLM_BASE_URL to an OpenAI-compatible Chat Completions endpoint (for Ollama on this machine, http://127.0.0.1:11434/v1), LLM_MODEL to the model's name and, for hosted APIs, LLM_API_KEY; then restart the site.";
 
 /** The path the control posts to. */
-export function draftPath(toolSlug: string): string {
+function draftPath(toolSlug: string): string {
   return `/panel/tools/${encodeURIComponent(toolSlug)}/draft`;
 }
 
@@ -72,7 +72,7 @@ function outcomeText(o: PersonaOutcome): string {
 /** The result of pressing "Draft with model": each persona's outcome, and where the drafts are now. */
 export function DraftReportPage(props: { report: ToolDraftReport }) {
   const { tool, model, outcomes } = props.report;
-  const drafted = outcomes.filter((o) => o.status === "drafted").length;
+  const { drafted } = tally(outcomes);
   const failed = outcomes.filter((o) => o.status === "failed");
   const panelPage = `/panel/tools/${encodeURIComponent(tool.slug)}`;
   const headline =

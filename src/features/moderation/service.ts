@@ -3,6 +3,7 @@
  * the append-only audit log every moderation step writes to in the same transaction.
  */
 import { sql } from "kysely";
+import { parseJsonObject } from "../../db/json.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { Role } from "../../domain/permissions.ts";
@@ -161,17 +162,6 @@ export async function votersOf(db: Db, toolId: number, limit = 500): Promise<Vot
   }));
 }
 
-function parseDetail(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
-
 /** Audit entries newest first, `limit` at a time; `before` is the id the next page starts under. */
 export async function listAudit(
   db: Db,
@@ -194,7 +184,7 @@ export async function listAudit(
     action: r.action,
     subject: r.subject,
     reason: r.reason,
-    detail: parseDetail(r.detail),
+    detail: parseJsonObject(r.detail),
   }));
   const last = entries.at(-1);
   return { entries, nextBefore: rows.length > opts.limit && last ? last.id : null };

@@ -1,15 +1,10 @@
 /** Moderation pages: votes per tool, one tool's votes over time, one account, the audit log. */
-import { maskEmail } from "../../domain/email.ts";
+import { actorLabel, maskEmail } from "../../domain/email.ts";
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import type { ToolRef } from "../catalog/service.ts";
 import type { AccountDetail, AuditEntry, ToolVoteRow, VoteDay, Voter } from "./service.ts";
-
-/** Operator names such as "cli" have no "@" and are shown whole; addresses are masked. */
-function showActor(email: string): string {
-  return email.includes("@") ? maskEmail(email) : email;
-}
 
 function AdminNav(props: { current: "overview" | "audit" | "other"; canReadAudit: boolean }) {
   return (
@@ -332,9 +327,9 @@ function AuditTable(props: { entries: AuditEntry[]; labelledBy: string; showSubj
                 <td>{formatUtcMinute(e.at)}</td>
                 <td>
                   {e.actorId !== null ? (
-                    <a href={`/admin/accounts/${e.actorId}`}>{showActor(e.actorEmail)}</a>
+                    <a href={`/admin/accounts/${e.actorId}`}>{actorLabel(e.actorEmail)}</a>
                   ) : (
-                    showActor(e.actorEmail)
+                    actorLabel(e.actorEmail)
                   )}
                 </td>
                 <td>

@@ -4,6 +4,7 @@
  */
 import { sql } from "kysely";
 import type { Db } from "../../db/types.ts";
+import { sharePercent } from "../../domain/community.ts";
 import { comparePath } from "../../domain/compare-path.ts";
 import { type PanelVerdict, panelShipLabel, panelVerdictLabel } from "../../domain/panel.ts";
 import type { IssueComparison, IssueContent, IssueMover, IssueVerdict, NamedRef } from "./types.ts";
@@ -59,11 +60,6 @@ export function inPeriod(at: string, period: IssuePeriod): boolean {
   return instant >= period.since && instant < period.until;
 }
 
-/** round(100 × ship / total), or null with no votes. */
-export function shipPercent(ship: number, total: number): number | null {
-  return total === 0 ? null : Math.round((100 * ship) / total);
-}
-
 function byScoreThenName(a: CatalogTool, b: CatalogTool): number {
   const sa = a.panel.score ?? Number.NEGATIVE_INFINITY;
   const sb = b.panel.score ?? Number.NEGATIVE_INFINITY;
@@ -80,7 +76,7 @@ export function toVerdict(tool: CatalogTool): IssueVerdict {
     category: tool.category,
     bestFor: tool.bestFor,
     verdictLabel: panelVerdictLabel({ verdict, published }),
-    panelShipLabel: panelShipLabel({ shipPercent: shipPercent(ship, published) }),
+    panelShipLabel: panelShipLabel({ shipPercent: sharePercent(ship, published) }),
     score,
   };
 }
@@ -182,8 +178,8 @@ export function rankMovers(input: {
         slug: tool.slug,
         name: tool.name,
         category: tool.category,
-        shipPercentBefore: shipPercent(v.beforeShip, v.beforeTotal),
-        shipPercentNow: shipPercent(v.nowShip, v.nowTotal),
+        shipPercentBefore: sharePercent(v.beforeShip, v.beforeTotal),
+        shipPercentNow: sharePercent(v.nowShip, v.nowTotal),
         votesInPeriod: v.votesInPeriod,
       };
     })
@@ -265,8 +261,10 @@ export function issueSummaryLine(content: IssueContent): string {
   return `${parts.length > 0 ? `${parts.join(", ")} and ${last}` : last}.`;
 }
 
-/** Whether an issue has anything to say at all. */
-export function isEmptyContent(content: IssueContent): boolean {
+/** Whether an issue (or the part of it one reader follows) has anything to say at all. */
+export function isEmptyContent(
+  content: Pick<IssueContent, "verdicts" | "comparisons" | "movers" | "mostCompared">,
+): boolean {
   return (
     content.verdicts.length === 0 &&
     content.comparisons.length === 0 &&

@@ -6,7 +6,8 @@
  * are still pending, and only the messages in flight at the kill are in doubt (they are sent
  * again with the same Message-ID). Why it is built this way: docs/decisions/006.
  */
-import { type ExpressionBuilder, type Kysely, PostgresAdapter, sql } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
+import { isPostgres } from "../../db/locks.ts";
 import type { Database } from "../../db/schema.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
@@ -149,7 +150,6 @@ export function classifySendError(err: unknown): SendFailure {
 }
 
 const clip = (s: string) => (s.length > 500 ? `${s.slice(0, 497)}…` : s);
-const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** The Message-ID every attempt of one delivery carries, so receivers can drop a resent copy. */
 export function deliveryMessageId(issueNumber: number, subscriberId: number, siteUrl: string): string {

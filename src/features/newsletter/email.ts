@@ -60,10 +60,6 @@ export function splitByFollowed(
   };
 }
 
-function partsEmpty(p: IssueParts): boolean {
-  return p.verdicts.length === 0 && p.comparisons.length === 0 && p.movers.length === 0 && !p.mostCompared;
-}
-
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** "24 Nov 2026" (UTC): one date format for the email, the archive and the feed. */
@@ -272,14 +268,14 @@ function htmlPart(input: RenderIssueInput, split: ReturnType<typeof splitByFollo
         html`<h2 style="margin:28px 0 4px;font-family:${FONT};font-size:22px;line-height:1.3;color:${INK}">${SECTION_TITLES.followed}</h2>`,
       ),
     );
-    if (partsEmpty(split.followed)) {
+    if (isEmptyContent(split.followed)) {
       body.push(
         paragraph(small("Nothing new in your categories this week; the rest of the catalog follows.")),
       );
     } else {
       body.push(...partsHtml(split.followed, siteUrl, 3));
     }
-    if (!partsEmpty(split.rest)) {
+    if (!isEmptyContent(split.rest)) {
       body.push(
         row(
           html`<h2 style="margin:32px 0 4px;font-family:${FONT};font-size:22px;line-height:1.3;color:${INK}">Across the catalog</h2>`,
@@ -365,12 +361,12 @@ function textPart(input: RenderIssueInput, split: ReturnType<typeof splitByFollo
   }
   if (split.followed) {
     lines.push("", "", `== ${SECTION_TITLES.followed.toUpperCase()} ==`);
-    if (partsEmpty(split.followed)) {
+    if (isEmptyContent(split.followed)) {
       lines.push("", "Nothing new in your categories this week; the rest of the catalog follows.");
     } else {
       lines.push(...textParts(split.followed, siteUrl, "--"));
     }
-    if (!partsEmpty(split.rest)) {
+    if (!isEmptyContent(split.rest)) {
       lines.push("", "", "== ACROSS THE CATALOG ==", ...textParts(split.rest, siteUrl, "--"));
     }
   } else {

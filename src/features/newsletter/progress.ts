@@ -3,7 +3,11 @@
  * redraws one line on a terminal and prints a line every tenth of the way otherwise (logs and
  * CI output should not fill up with thousands of carriage returns).
  */
+import { formatBar, formatDuration } from "../../cli/progress-bar.ts";
 import type { DeliveryProgress } from "./delivery.ts";
+
+// the send line's duration format is the CLI's shared one; re-exported for this module's callers
+export { formatDuration };
 
 /** What one progress line says. */
 export interface ProgressLine {
@@ -15,15 +19,6 @@ export interface ProgressLine {
   rate: number | null;
 }
 
-/** m:ss, or h:mm:ss past an hour. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
-}
-
 /** Whole percent done (sent, failed or bounced), 100 for an empty list. */
 export function percentDone(p: Pick<ProgressLine, "total" | "sent" | "failed" | "bounced">): number {
   if (p.total <= 0) return 100;
@@ -32,12 +27,12 @@ export function percentDone(p: Pick<ProgressLine, "total" | "sent" | "failed" | 
 
 /** One line: bar, percent, sent/total, failures, rate and time left. */
 export function formatProgress(p: ProgressLine, opts: { barWidth?: number } = {}): string {
-  const width = opts.barWidth ?? 24;
-  const pct = percentDone(p);
-  const filled = Math.min(width, Math.floor((pct / 100) * width));
-  const bar = `[${"#".repeat(filled)}${"-".repeat(width - filled)}]`;
   const left = p.total - p.sent - p.failed - p.bounced;
-  const parts = [`${bar} ${String(pct).padStart(3)}%`, `${p.sent}/${p.total} sent`, `${p.failed} failed`];
+  const parts = [
+    formatBar(p.total - left, p.total, opts.barWidth),
+    `${p.sent}/${p.total} sent`,
+    `${p.failed} failed`,
+  ];
   if (p.bounced > 0) parts.push(`${p.bounced} bounced`);
   if (p.rate !== null && p.rate > 0) {
     parts.push(`${p.rate >= 10 ? Math.round(p.rate) : p.rate.toFixed(1)} msg/s`);

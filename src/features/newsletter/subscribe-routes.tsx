@@ -5,6 +5,7 @@ import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError } from "../../http/errors.ts";
 import { parseForm } from "../../http/form.ts";
+import { devOutboxDir, sendMailOrFail } from "../../http/mail.ts";
 import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { NEWSLETTER_PER_ADDRESS, NEWSLETTER_PER_CLIENT } from "../../http/rate-rules.ts";
@@ -70,8 +71,6 @@ function unknownSubscriberLink(): HttpError {
 
 type FormBody = Record<string, unknown>;
 
-/** The form with repeated fields kept (the category checkboxes), or a 400 when it cannot be read. */
-
 const first = (value: unknown): string | undefined =>
   typeof value === "string" ? value : Array.isArray(value) ? first(value[0]) : undefined;
 
@@ -92,8 +91,7 @@ function unknownCategories(unknown: string[]): string {
 export function newsletterSubscribeRoutes(deps: Deps) {
   const app = new Hono();
   const { db, config } = deps;
-  const devOutbox = config.env === "development" && deps.mailer.kind === "outbox";
-  const outboxDir = devOutbox ? config.outboxDir : undefined;
+  const outboxDir = devOutboxDir(deps);
 
   const categoryRefs = async () => (await listCategories(db)).map((c) => ({ slug: c.slug, name: c.name }));
 
@@ -147,16 +145,7 @@ export function newsletterSubscribeRoutes(deps: Deps) {
             preferencesUrl: preferencesUrl(config.siteUrl, result.unsubscribeToken),
             unsubscribeUrl: unsubscribeUrl(config.siteUrl, result.unsubscribeToken),
           });
-    try {
-      await deps.mailer.send(mail);
-    } catch (err) {
-      console.error("newsletter subscription mail failed:", (err as Error).message);
-      throw new HttpError(
-        500,
-        "The email could not be sent",
-        "Our mail server did not accept the message. Try again in a few minutes.",
-      );
-    }
+    await sendMailOrFail(deps, mail, "newsletter subscription");
     // the same answer for a new, waiting or subscribed address: the inbox learns which, not the asker
     return c.redirect("/newsletter/check-email", 303);
   });

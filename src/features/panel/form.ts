@@ -4,6 +4,7 @@
  * a draft or a published revision. No I/O.
  */
 import { z } from "zod";
+import { SAMPLE_PANEL } from "../../domain/byline.ts";
 import {
   isRealDate,
   type Persona,
@@ -12,7 +13,7 @@ import {
   TIMINGS,
   VERDICTS,
 } from "../../domain/catalog-schema.ts";
-import { LENSES } from "../../domain/lenses.ts";
+import { questionKeys } from "../../domain/lenses.ts";
 import { isNewThesis, type ThesisStatement, thesisDateProblem } from "../../domain/predictions.ts";
 import type { DraftFields } from "./store.ts";
 
@@ -34,8 +35,8 @@ export type FieldErrors = Record<string, string>;
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
 /** The answer keys of a persona in form order: its questions, then the Futurist's date and timing. */
-export function answerKeys(persona: Persona): string[] {
-  const keys = LENSES[persona].questions.map((q) => q.key);
+function answerKeys(persona: Persona): string[] {
+  const keys = questionKeys(persona);
   if (persona === "futurist") keys.push("thesisDate", "timing");
   return keys;
 }
@@ -221,7 +222,7 @@ export function checkReview(
   return { ok: true, value: parsed.data };
 }
 
-export const BYLINE_MIN = 2;
+const BYLINE_MIN = 2;
 export const BYLINE_MAX = 60;
 
 /** The name a panelist publishes under: trimmed, inner spaces collapsed, printable, 2–60 characters. */
@@ -237,7 +238,7 @@ export const bylineSchema = z
       .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), "Use letters, digits, spaces and punctuation only.")
       .refine((s) => !s.includes("@"), "Use a name, not an email address: bylines are public.")
       .refine(
-        (s) => s.toLowerCase() !== "sample panel",
+        (s) => s.toLowerCase() !== SAMPLE_PANEL.toLowerCase(),
         "That name belongs to the starter reviews; use your own.",
       ),
   );

@@ -1,10 +1,10 @@
 /** The panel's pages: /panel queue, persona review forms, drafts and publishing. */
 import { type Context, Hono } from "hono";
-import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
+import { isPersona, PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
 import { can } from "../../domain/permissions.ts";
 import type { ThesisStatement } from "../../domain/predictions.ts";
 import type { Deps } from "../../http/deps.ts";
-import { badRequest, notFound } from "../../http/errors.ts";
+import { badRequest, type HttpError, notFound } from "../../http/errors.ts";
 import { readFields } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
@@ -47,8 +47,11 @@ import {
 
 const REVISION = /^[1-9]\d{0,8}$/;
 
-function isPersona(value: string): value is Persona {
-  return (PERSONAS as readonly string[]).includes(value);
+/** 404 for a slug the catalog does not hold. */
+function unknownTool(slug: string): HttpError {
+  return notFound(`There is no tool called “${slug.slice(0, 100)}” in the catalog.`, [
+    { href: "/panel", label: "Back to the panel's queue" },
+  ]);
 }
 
 /** What the form saw when it was opened, from its hidden fields. */
@@ -129,11 +132,7 @@ export function panelRoutes(deps: Deps) {
       ]);
     }
     const state = await personaFormState(db, slug, persona);
-    if (!state) {
-      throw notFound(`There is no tool called “${slug.slice(0, 100)}” in the catalog.`, [
-        { href: "/panel", label: "Back to the panel's queue" },
-      ]);
-    }
+    if (!state) throw unknownTool(slug);
     return { persona, state };
   }
 
@@ -141,6 +140,8 @@ export function panelRoutes(deps: Deps) {
     c: Context,
     opts: {
       user: SessionUser;
+      /** The account's byline, as the caller already read it. */
+      byline: string | null;
       persona: Persona;
       state: PersonaFormState;
       values: PersonaFormValues;
@@ -150,7 +151,6 @@ export function panelRoutes(deps: Deps) {
       status?: 200 | 400 | 409;
     },
   ) {
-    const byline = await getByline(db, opts.user.id);
     return sendPage(
       c,
       <PersonaFormPage
@@ -159,7 +159,7 @@ export function panelRoutes(deps: Deps) {
         values={opts.values}
         errors={opts.errors ?? {}}
         expect={opts.expect}
-        byline={byline}
+        byline={opts.byline}
         canPublish={can(opts.user.role, "review:publish")}
         problem={opts.problem}
         saved={opts.status === undefined && c.req.query("done") === "saved"}
@@ -173,6 +173,7 @@ export function panelRoutes(deps: Deps) {
     c: Context,
     opts: {
       user: SessionUser;
+      byline: string | null;
       persona: Persona;
       state: PersonaFormState;
       /** The text to keep on screen; the stored review's when omitted (a discard keeps nothing). */
@@ -184,6 +185,7 @@ export function panelRoutes(deps: Deps) {
     const fresh = (await personaFormState(db, opts.state.tool.slug, opts.persona)) ?? opts.state;
     return formPage(c, {
       user: opts.user,
+      byline: opts.byline,
       persona: opts.persona,
       state: fresh,
       values: opts.values ?? startingValues(opts.persona, fresh),
@@ -198,11 +200,7 @@ export function panelRoutes(deps: Deps) {
     if (user instanceof Response) return user;
     const slug = c.req.param("slug");
     const tool = await panelToolStatus(db, slug, queueOptions());
-    if (!tool) {
-      throw notFound(`There is no tool called “${slug.slice(0, 100)}” in the catalog.`, [
-        { href: "/panel", label: "Back to the panel's queue" },
-      ]);
-    }
+    if (!tool) throw unknownTool(slug);
     return sendPage(
       c,
       <PanelToolPage
@@ -218,8 +216,10 @@ export function panelRoutes(deps: Deps) {
     const user = requireUserForPage(c, "review:write");
     if (user instanceof Response) return user;
     const { persona, state } = await loadForm(c);
+    const byline = await getByline(db, user.id);
     return formPage(c, {
       user,
+      byline,
       persona,
       state,
       values: startingValues(persona, state),
@@ -239,12 +239,21 @@ export function panelRoutes(deps: Deps) {
   }
 
   app.post("/panel/tools/:slug/:persona/save", async (c) => {
-    const { user, fields, persona, state, writer } = await readPost(c, "review:write");
+    const { user, fields, persona, state, byline, writer } = await readPost(c, "review:write");
     const values = readValues(persona, fields);
     const expect = readExpectation(fields);
     const checked = checkDraft(persona, values);
     if (!checked.ok) {
-      return formPage(c, { user, persona, state, values, expect, errors: checked.errors, status: 400 });
+      return formPage(c, {
+        user,
+        byline,
+        persona,
+        state,
+        values,
+        expect,
+        errors: checked.errors,
+        status: 400,
+      });
     }
     const result = await saveFormDraft(db, {
       tool: state.tool,
@@ -254,7 +263,15 @@ export function panelRoutes(deps: Deps) {
       expect,
     });
     if (!result.ok) {
-      return conflictPage(c, { user, persona, state, values, conflict: result.conflict, action: "save" });
+      return conflictPage(c, {
+        user,
+        byline,
+        persona,
+        state,
+        values,
+        conflict: result.conflict,
+        action: "save",
+      });
     }
     return c.redirect(`/panel/tools/${state.tool.slug}/${persona}?done=saved`, 303);
   });
@@ -267,6 +284,7 @@ export function panelRoutes(deps: Deps) {
     if (!byline || !checked.ok) {
       return formPage(c, {
         user,
+        byline,
         persona,
         state,
         values,
@@ -286,7 +304,15 @@ export function panelRoutes(deps: Deps) {
       expect,
     });
     if (!result.ok) {
-      return conflictPage(c, { user, persona, state, values, conflict: result.conflict, action: "publish" });
+      return conflictPage(c, {
+        user,
+        byline,
+        persona,
+        state,
+        values,
+        conflict: result.conflict,
+        action: "publish",
+      });
     }
     // the tool page, lists, comparisons and badges show the panel's figures: fresh at once
     deps.cache.invalidate();
@@ -297,11 +323,11 @@ export function panelRoutes(deps: Deps) {
   });
 
   app.post("/panel/tools/:slug/:persona/discard", async (c) => {
-    const { user, fields, persona, state } = await readPost(c, "review:write");
+    const { user, fields, persona, state, byline } = await readPost(c, "review:write");
     const { draftStamp } = readExpectation(fields);
     const result = await discardFormDraft(db, { tool: state.tool, persona, draftStamp });
     if (!result.ok) {
-      return conflictPage(c, { user, persona, state, conflict: result.conflict, action: "discard" });
+      return conflictPage(c, { user, byline, persona, state, conflict: result.conflict, action: "discard" });
     }
     return c.redirect(`/panel/tools/${state.tool.slug}?done=discarded&persona=${persona}`, 303);
   });

@@ -4,8 +4,9 @@
  * panelists from overwriting each other unseen), and the byline panelists publish under.
  */
 
-import { PostgresAdapter } from "kysely";
 import { isUniqueViolation } from "../../db/errors.ts";
+import { parseJsonObject } from "../../db/json.ts";
+import { lockToolRows } from "../../db/locks.ts";
 import type { Db } from "../../db/types.ts";
 import { reviewByline } from "../../domain/byline.ts";
 import { PERSONAS, type Persona, type ReviewInput } from "../../domain/catalog-schema.ts";
@@ -21,6 +22,7 @@ import {
   type DraftFields,
   type DraftRecord,
   deleteDraft,
+  findDraft,
   listDrafts,
   type Provenance,
   publishRevision,
@@ -235,17 +237,6 @@ export interface PersonaFormState {
   draft: (DraftSummary & { fields: DraftFields }) | null;
 }
 
-function parseAnswers(text: string): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
-}
-
 async function currentRevision(db: Db, toolId: number, persona: Persona): Promise<CurrentRevision | null> {
   const row = await db
     .selectFrom("review_revisions")
@@ -271,7 +262,7 @@ async function currentRevision(db: Db, toolId: number, persona: Persona): Promis
     score: row.score,
     verdict: row.verdict === "skip" ? "skip" : "ship",
     summary: row.summary,
-    answers: parseAnswers(row.answers),
+    answers: parseJsonObject(row.answers),
     author: row.author,
     provenance: row.provenance === "model" ? "model" : "panelist",
     modelName: row.model_name,
@@ -287,11 +278,10 @@ export async function personaFormState(
 ): Promise<PersonaFormState | undefined> {
   const [tool] = await findToolRefs(db, [slug]);
   if (!tool) return undefined;
-  const [current, drafts] = await Promise.all([
+  const [current, draft] = await Promise.all([
     currentRevision(db, tool.id, persona),
-    listDrafts(db, [tool.id]),
+    findDraft(db, tool.id, persona),
   ]);
-  const draft = drafts.find((d) => d.persona === persona);
   return { tool, current, draft: draft ? { ...draftSummary(draft), fields: draft.fields } : null };
 }
 
@@ -309,16 +299,6 @@ export type Conflict =
   | { kind: "draft"; author: string | null; updatedAt: string | null };
 
 export type WriteResult<T> = ({ ok: true } & T) | { ok: false; conflict: Conflict };
-
-/**
- * Serializes writes to one tool's panel. PostgreSQL takes the tool row's lock, so the second of
- * two publications reads the revision the first wrote; SQLite has one writer already.
- */
-async function lockTool(trx: Db, toolId: number): Promise<void> {
-  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await trx.selectFrom("tools").select("id").where("id", "=", toolId).forUpdate().execute();
-  }
-}
 
 /** The conflict, if the published revision or the draft changed since the form was opened. */
 async function findConflict(
@@ -339,7 +319,7 @@ async function findConflict(
       draft: undefined,
     };
   }
-  const draft = (await listDrafts(trx, [tool.id])).find((d) => d.persona === persona);
+  const draft = await findDraft(trx, tool.id, persona);
   if ((draft?.updatedAt ?? "") !== expect.draftStamp) {
     return {
       conflict: { kind: "draft", author: draft?.author ?? null, updatedAt: draft?.updatedAt ?? null },
@@ -372,7 +352,7 @@ export async function saveFormDraft(
   },
 ): Promise<WriteResult<{ updatedAt: string }>> {
   return db.transaction().execute(async (trx) => {
-    await lockTool(trx, input.tool.id);
+    await lockToolRows(trx, [input.tool.id]);
     // a draft may be saved after a newer publication: the form warns, the draft keeps its base
     const { conflict, draft } = await findConflict(trx, input.tool, input.persona, {
       ...input.expect,
@@ -420,7 +400,8 @@ export async function publishFormReview(
 ): Promise<WriteResult<Published>> {
   try {
     return await db.transaction().execute(async (trx): Promise<WriteResult<Published>> => {
-      await lockTool(trx, input.tool.id);
+      // on PostgreSQL the row lock makes a second publication read the revision the first wrote
+      await lockToolRows(trx, [input.tool.id]);
       const { conflict, draft } = await findConflict(trx, input.tool, input.persona, {
         ...input.expect,
         checkRevision: true,
@@ -481,8 +462,8 @@ export async function discardFormDraft(
   input: { tool: ToolRef; persona: Persona; draftStamp: string },
 ): Promise<WriteResult<object>> {
   return db.transaction().execute(async (trx) => {
-    await lockTool(trx, input.tool.id);
-    const draft = (await listDrafts(trx, [input.tool.id])).find((d) => d.persona === input.persona);
+    await lockToolRows(trx, [input.tool.id]);
+    const draft = await findDraft(trx, input.tool.id, input.persona);
     if (!draft || draft.updatedAt !== input.draftStamp) {
       return {
         ok: false as const,

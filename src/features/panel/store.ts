@@ -4,10 +4,12 @@
  * seed) goes through `publishRevision`; callers add the panel recompute, the audit entry and
  * the cache invalidation that their context needs.
  */
+import type { Selectable } from "kysely";
+import type { ReviewDraftsTable } from "../../db/schema.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { Persona, ReviewInput } from "../../domain/catalog-schema.ts";
-import { LENSES } from "../../domain/lenses.ts";
+import { questionKeys } from "../../domain/lenses.ts";
 
 /** Where a review came from: a panelist's own words, or a model's draft a panelist edited. */
 export type Provenance = "panelist" | "model";
@@ -27,7 +29,7 @@ export interface PublishInput {
 
 /** The keys a persona's answers are stored under, in the order they are shown. */
 function answerKeys(persona: Persona): string[] {
-  const keys = LENSES[persona].questions.map((q) => q.key);
+  const keys = questionKeys(persona);
   if (persona === "futurist") keys.push("timing");
   return keys;
 }
@@ -41,13 +43,7 @@ export async function publishRevision(trx: Db, input: PublishInput): Promise<num
   const { review, persona, toolId } = input;
   const answers = review.answers as Record<string, string>;
   const thesisDate = "thesisDate" in review.answers ? review.answers.thesisDate : null;
-  const last = await trx
-    .selectFrom("review_revisions")
-    .select((eb) => eb.fn.max("revision").as("n"))
-    .where("tool_id", "=", toolId)
-    .where("persona", "=", persona)
-    .executeTakeFirst();
-  const revision = Number(last?.n ?? 0) + 1;
+  const revision = ((await latestRevision(trx, toolId, persona)) ?? 0) + 1;
   await trx
     .insertInto("review_revisions")
     .values({
@@ -112,6 +108,17 @@ export async function publishRevision(trx: Db, input: PublishInput): Promise<num
   return revision;
 }
 
+/** The number of a persona's newest published revision of a tool, or null before the first. */
+export async function latestRevision(db: Db, toolId: number, persona: Persona): Promise<number | null> {
+  const last = await db
+    .selectFrom("review_revisions")
+    .select((eb) => eb.fn.max("revision").as("n"))
+    .where("tool_id", "=", toolId)
+    .where("persona", "=", persona)
+    .executeTakeFirst();
+  return last?.n == null ? null : Number(last.n);
+}
+
 /** A draft as stored: the form's values so far, which may be incomplete. */
 export interface DraftRecord {
   toolId: number;
@@ -168,13 +175,10 @@ export async function saveDraft(db: Db, input: SaveDraftInput): Promise<void> {
     .execute();
 }
 
-/** The drafts of some tools (all of them when `toolIds` is omitted), oldest change first. */
-export async function listDrafts(db: Db, toolIds?: number[]): Promise<DraftRecord[]> {
-  if (toolIds && toolIds.length === 0) return [];
-  let q = db.selectFrom("review_drafts").selectAll();
-  if (toolIds) q = q.where("tool_id", "in", toolIds);
-  const rows = await q.orderBy("updated_at").orderBy("id").execute();
-  return rows.map((r) => ({
+type DraftRow = Selectable<ReviewDraftsTable>;
+
+function toDraft(r: DraftRow): DraftRecord {
+  return {
     toolId: r.tool_id,
     persona: r.persona as Persona,
     fields: JSON.parse(r.fields) as DraftFields,
@@ -185,7 +189,27 @@ export async function listDrafts(db: Db, toolIds?: number[]): Promise<DraftRecor
     baseRevision: r.base_revision,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-  }));
+  };
+}
+
+/** The drafts of some tools (all of them when `toolIds` is omitted), oldest change first. */
+export async function listDrafts(db: Db, toolIds?: number[]): Promise<DraftRecord[]> {
+  if (toolIds && toolIds.length === 0) return [];
+  let q = db.selectFrom("review_drafts").selectAll();
+  if (toolIds) q = q.where("tool_id", "in", toolIds);
+  const rows = await q.orderBy("updated_at").orderBy("id").execute();
+  return rows.map(toDraft);
+}
+
+/** A tool's draft for one persona, if there is one. */
+export async function findDraft(db: Db, toolId: number, persona: Persona): Promise<DraftRecord | undefined> {
+  const row = await db
+    .selectFrom("review_drafts")
+    .selectAll()
+    .where("tool_id", "=", toolId)
+    .where("persona", "=", persona)
+    .executeTakeFirst();
+  return row ? toDraft(row) : undefined;
 }
 
 /** Removes a tool's draft for a persona (after publishing it, or when it is discarded). */

@@ -1,6 +1,6 @@
 /** The panel's pages: the queue, one tool's four personas, and a persona's review form. */
 
-import { reviewBylineSentence } from "../../domain/byline.ts";
+import { capitalizeFirst, reviewByline } from "../../domain/byline.ts";
 import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
 import { LENSES, TIMING_LABELS } from "../../domain/lenses.ts";
 import { PANEL_STATE_LABELS, type PanelState } from "../../domain/panel-queue.ts";
@@ -27,16 +27,21 @@ import type {
   PersonaStatus,
 } from "./service.ts";
 
+/**
+ * Whether a panelist has saved over a model's draft: the drafting job saves with no account,
+ * under the model's name; once a panelist saves it, their name is the author.
+ */
+function panelistEdited(d: Pick<DraftSummary, "author" | "authorId">, modelName: string | null): boolean {
+  return d.authorId !== null && d.author !== modelName;
+}
+
 /** "draft by Ada", "model draft by m", "model draft by m, edited by Ada". */
-export function draftByline(
-  d: Pick<DraftSummary, "author" | "authorId" | "provenance" | "modelName">,
-): string {
+function draftByline(d: Pick<DraftSummary, "author" | "authorId" | "provenance" | "modelName">): string {
   if (d.provenance !== "model") return `draft by ${d.author}`;
   const model = d.modelName ?? "a model";
-  // the drafting job saves as the model; once a panelist saves it, their name is the author
-  return d.authorId === null || d.author === model
-    ? `model draft by ${model}`
-    : `model draft by ${model}, edited by ${d.author}`;
+  return panelistEdited(d, model)
+    ? `model draft by ${model}, edited by ${d.author}`
+    : `model draft by ${model}`;
 }
 
 const personaPath = (slug: string, persona: Persona) => `/panel/tools/${slug}/${persona}`;
@@ -77,7 +82,7 @@ function PersonaState(props: { status: PersonaStatus }) {
       )}
       {draft ? (
         <span class="panel-state panel-draft">
-          {draftByline(draft).replace(/^./, (c) => c.toUpperCase())}, saved {formatUtcMinute(draft.updatedAt)}
+          {capitalizeFirst(draftByline(draft))}, saved {formatUtcMinute(draft.updatedAt)}
         </span>
       ) : null}
     </>
@@ -393,7 +398,7 @@ function describedBy(id: string, error: string | undefined, hint?: boolean): str
 function SourceNote(props: { state: PersonaFormState; persona: Persona }) {
   const { draft, current } = props.state;
   const revising = current
-    ? `Revision ${current.revision} is published (${formatDate(current.publishedAt)}, ${reviewBylineSentence(current).replace(/^./, (c) => c.toLowerCase())}); publishing makes revision ${current.revision + 1}, and the earlier ones stay in the tool's verdict history.`
+    ? `Revision ${current.revision} is published (${formatDate(current.publishedAt)}, ${reviewByline(current)}); publishing makes revision ${current.revision + 1}, and the earlier ones stay in the tool's verdict history.`
     : "Nothing is published for this persona yet; publishing makes revision 1.";
   return (
     <>
@@ -403,7 +408,7 @@ function SourceNote(props: { state: PersonaFormState; persona: Persona }) {
             Drafted by {draft.modelName ?? "a model"} on {formatDate(draft.createdAt)} — check and edit before
             publishing.
           </strong>{" "}
-          {draft.authorId !== null && draft.author !== draft.modelName
+          {panelistEdited(draft, draft.modelName)
             ? `Last saved by ${draft.author} at ${formatUtcMinute(draft.updatedAt)} UTC.`
             : ""}
         </p>

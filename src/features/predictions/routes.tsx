@@ -43,7 +43,7 @@ function noticeFrom(c: Context, items: AdminPredictionItem[]): ResolveNotice | u
  * invalidate the cached /methodology page; this clears this instance's pages at each midnight.
  * Every instance runs its own timer, so it clears locally instead of broadcasting.
  */
-function clearPagesAtMidnight(cache: PageCache): void {
+export function clearPagesAtMidnight(cache: PageCache): void {
   const now = Date.now();
   const today = new Date(now);
   const midnight = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1);
@@ -62,7 +62,6 @@ function clearPagesAtMidnight(cache: PageCache): void {
 export function predictionRoutes(deps: Deps) {
   const app = new Hono();
   const { db } = deps;
-  if (deps.cache.enabled) clearPagesAtMidnight(deps.cache);
 
   app.get("/admin/predictions", async (c) => {
     const user = requireUserForPage(c, "prediction:resolve");

@@ -3,7 +3,8 @@
  * by admins, and the panel's track records. Reads take three queries whatever the catalog's
  * size: the Futurist revisions, the resolutions, and the verdicts on tools with a resolution.
  */
-import { PostgresAdapter } from "kysely";
+import { parseJsonObject } from "../../db/json.ts";
+import { lockToolRows } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { PERSONAS, type Persona, VERDICTS, type Verdict } from "../../domain/catalog-schema.ts";
@@ -66,17 +67,11 @@ interface Loaded {
 
 /** The thesis text of a revision's stored answers; null when the JSON holds none. */
 function thesisOf(answers: string): { thesis: string | null; thesisDate: string | null } {
-  try {
-    const value: unknown = JSON.parse(answers);
-    if (!value || typeof value !== "object") return { thesis: null, thesisDate: null };
-    const { thesis, thesisDate } = value as Record<string, unknown>;
-    return {
-      thesis: typeof thesis === "string" ? thesis : null,
-      thesisDate: typeof thesisDate === "string" ? thesisDate : null,
-    };
-  } catch {
-    return { thesis: null, thesisDate: null };
-  }
+  const { thesis, thesisDate } = parseJsonObject(answers);
+  return {
+    thesis: typeof thesis === "string" ? thesis : null,
+    thesisDate: typeof thesisDate === "string" ? thesisDate : null,
+  };
 }
 
 /** A stored verdict, or null when the column holds neither ship nor skip (damaged data). */
@@ -84,12 +79,9 @@ function asVerdict(value: string): Verdict | null {
   return (VERDICTS as readonly string[]).includes(value) ? (value as Verdict) : null;
 }
 
-/** Every Futurist revision of the given tools (all tools when omitted), as the domain needs them. */
-async function futuristRevisions(
-  db: Db,
-  toolId?: number,
-): Promise<{ revisions: FuturistRevision[]; tools: Map<number, { slug: string; name: string }> }> {
-  let query = db
+/** Futurist revisions joined with their tools, with the columns asFuturistRevision reads. */
+function futuristRevisionQuery(db: Db) {
+  return db
     .selectFrom("review_revisions")
     .innerJoin("tools", "tools.id", "review_revisions.tool_id")
     .select([
@@ -100,10 +92,16 @@ async function futuristRevisions(
       "review_revisions.thesis_date",
       "review_revisions.verdict",
       "review_revisions.published_at",
-      "tools.slug",
-      "tools.name",
     ])
     .where("review_revisions.persona", "=", "futurist");
+}
+
+/** Every Futurist revision of the given tools (all tools when omitted), as the domain needs them. */
+async function futuristRevisions(
+  db: Db,
+  toolId?: number,
+): Promise<{ revisions: FuturistRevision[]; tools: Map<number, { slug: string; name: string }> }> {
+  let query = futuristRevisionQuery(db).select(["tools.slug", "tools.name"]);
   if (toolId !== undefined) query = query.where("review_revisions.tool_id", "=", toolId);
   const rows = await query.execute();
   const tools = new Map<number, { slug: string; name: string }>();
@@ -130,7 +128,7 @@ function asFuturistRevision(r: {
     toolId: r.tool_id,
     revision: r.revision,
     thesis: stated.thesis,
-    // the column is what publishing indexes; the answers carry the same date
+    // the column is what publishing writes for the date; the answers carry the same date
     thesisDate: r.thesis_date ?? stated.thesisDate,
     publishedAt: r.published_at,
     verdict: asVerdict(r.verdict),
@@ -159,24 +157,10 @@ export async function currentThesisStatus(
   db: Db,
   opts: { slug: string; now: number },
 ): Promise<ThesisStatus | null> {
-  const rows = await db
-    .selectFrom("review_revisions")
-    .innerJoin("tools", "tools.id", "review_revisions.tool_id")
+  const rows = await futuristRevisionQuery(db)
     .leftJoin("thesis_resolutions", "thesis_resolutions.revision_id", "review_revisions.id")
-    .select([
-      "review_revisions.id",
-      "review_revisions.tool_id",
-      "review_revisions.revision",
-      "review_revisions.answers",
-      "review_revisions.thesis_date",
-      "review_revisions.verdict",
-      "review_revisions.published_at",
-      "thesis_resolutions.outcome",
-      "thesis_resolutions.note",
-      "thesis_resolutions.resolved_at",
-    ])
+    .select(["thesis_resolutions.outcome", "thesis_resolutions.note", "thesis_resolutions.resolved_at"])
     .where("tools.slug", "=", opts.slug)
-    .where("review_revisions.persona", "=", "futurist")
     .execute();
   // the latest revision is the published review, so only a still-current prediction is its thesis
   const current = predictionsFrom(rows.map(asFuturistRevision)).findLast((p) => p.current);
@@ -304,14 +288,6 @@ export async function predictionsToResolve(db: Db, opts: { now: number }): Promi
     .sort((a, b) => Number(a.outcome !== null) - Number(b.outcome !== null) || byDateThenTool(a, b));
 }
 
-/** One past-due thesis for the admin page, or undefined when the id names none. */
-export async function findPredictionToResolve(
-  db: Db,
-  opts: { id: number; now: number },
-): Promise<AdminPredictionItem | undefined> {
-  return (await predictionsToResolve(db, opts)).find((p) => p.id === opts.id);
-}
-
 export type ResolveProblem = "unknown" | "not-due";
 
 export type ResolveResult =
@@ -336,9 +312,7 @@ export async function resolvePrediction(
     if (target?.persona !== "futurist") return { ok: false, problem: "unknown" };
     // two admins judging the same tool at once: PostgreSQL orders them on the tool's row;
     // SQLite has a single writer already
-    if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-      await trx.selectFrom("tools").select("id").where("id", "=", target.tool_id).forUpdate().execute();
-    }
+    await lockToolRows(trx, [target.tool_id]);
     const { revisions, tools } = await futuristRevisions(trx, target.tool_id);
     const prediction = predictionsFrom(revisions).find((p) => p.revisionId === input.id);
     // a revision that kept an earlier thesis is not a prediction of its own

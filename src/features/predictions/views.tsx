@@ -1,6 +1,6 @@
 /** Predictions: the methodology page's section on dated theses, and the admin page that judges them. */
 
-import { maskEmail } from "../../domain/email.ts";
+import { actorLabel } from "../../domain/email.ts";
 import { LENSES } from "../../domain/lenses.ts";
 import type { Outcome, PersonaRecord } from "../../domain/predictions.ts";
 import { NOTE_MAX, NOTE_MIN, OUTCOMES, shareLabel } from "../../domain/predictions.ts";
@@ -31,7 +31,7 @@ const OUTCOME_BADGES: Record<Outcome, string> = {
 };
 
 /** The outcome as a badge, or "Awaiting judgement". */
-export function OutcomeBadge(props: { outcome: Outcome | null }) {
+function OutcomeBadge(props: { outcome: Outcome | null }) {
   if (props.outcome === null) return <span class="badge badge-in-progress">Awaiting judgement</span>;
   return <span class={OUTCOME_BADGES[props.outcome]}>{OUTCOME_LABELS[props.outcome]}</span>;
 }
@@ -288,7 +288,7 @@ export function AdminPredictionsPage(props: {
               {futuristSaid(p)}
               {p.current ? "" : " · since replaced by a newer thesis"}
               {p.resolvedAt && p.resolvedBy
-                ? ` · judged ${formatUtcMinute(p.resolvedAt)} UTC by ${p.resolvedBy.includes("@") ? maskEmail(p.resolvedBy) : p.resolvedBy}`
+                ? ` · judged ${formatUtcMinute(p.resolvedAt)} UTC by ${actorLabel(p.resolvedBy)}`
                 : ""}
             </p>
             <ResolveForm p={p} problem={props.problem} />
