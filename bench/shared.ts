@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { loadConfig } from "../src/config.ts";
-import { prepareDatabase } from "../src/db/setup.ts";
+import { prepareDatabase } from "../src/prepare-database.ts";
 
 export const CONNECTIONS = 32;
 export const DURATION = Number(process.env.BENCH_SECONDS ?? 10);

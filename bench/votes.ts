@@ -10,11 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type autocannon from "autocannon";
 import SQLite from "better-sqlite3";
+import type { VoteValue } from "../src/domain/community.ts";
 import { summarizeCommunity } from "../src/domain/community.ts";
+import { SESSION_COOKIE } from "../src/features/accounts/index.ts";
 import { createSignInLink, redeemSignInLink } from "../src/features/accounts/service.ts";
-import { csrfTokenFor } from "../src/features/accounts/tokens.ts";
-import { setVote, type VoteValue } from "../src/features/community/service.ts";
-import { SESSION_COOKIE } from "../src/http/viewer.ts";
+import { setVote } from "../src/features/community/service.ts";
+import { csrfTokenFor } from "../src/http/tokens.ts";
 import { CONNECTIONS, DURATION, measure, openBenchDatabase, startApp, stop } from "./shared.ts";
 
 const ACCOUNTS = 256;

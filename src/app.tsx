@@ -1,31 +1,32 @@
 /** Composes middleware and every feature's routes into one Hono app. */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/types.ts";
-import { accountRoutes } from "./features/accounts/routes.tsx";
-import { bookmarkRoutes } from "./features/bookmarks/routes.tsx";
-import { catalogRoutes } from "./features/catalog/routes.tsx";
-import { catalogAdminRoutes } from "./features/catalog-admin/routes.tsx";
-import { communityRoutes } from "./features/community/routes.tsx";
-import { compareRoutes } from "./features/compare/routes.tsx";
-import { draftingRoutes } from "./features/drafting/routes.tsx";
-import { homeRoutes } from "./features/home/routes.tsx";
-import { moderationRoutes } from "./features/moderation/routes.tsx";
-import { newsletterAdminRoutes } from "./features/newsletter/admin-routes.tsx";
-import { newsletterArchiveRoutes } from "./features/newsletter/archive-routes.tsx";
-import { newsletterSubscribeRoutes } from "./features/newsletter/subscribe-routes.tsx";
-import { panelRoutes } from "./features/panel/routes.tsx";
-import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/routes.tsx";
+import { accountRoutes, viewerMiddleware } from "./features/accounts/index.ts";
+import { adoptBrowserBookmarks, bookmarkRoutes, viewerBookmarks } from "./features/bookmarks/index.ts";
+import { catalogRoutes } from "./features/catalog/index.ts";
+import { catalogAdminRoutes } from "./features/catalog-admin/index.ts";
+import { communityRoutes, votesOf } from "./features/community/index.ts";
+import { compareRoutes } from "./features/compare/index.ts";
+import { homeRoutes } from "./features/home/index.ts";
+import { moderationRoutes } from "./features/moderation/index.ts";
+import {
+  newsletterAdminRoutes,
+  newsletterArchiveRoutes,
+  newsletterSubscribeRoutes,
+} from "./features/newsletter/index.ts";
+import { draftingRoutes, panelRoutes } from "./features/panel/index.ts";
+import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/index.ts";
 import { csrfProtection } from "./http/csrf.ts";
-import type { Deps } from "./http/deps.ts";
+import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { badRequest, HttpError, notFound } from "./http/errors.ts";
 import { sendPage } from "./http/page.tsx";
 import { etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
 import { problemJson, wantsProblemJson } from "./http/problem.ts";
 import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
-import { viewerMiddleware } from "./http/viewer.ts";
+import type { Viewer } from "./http/viewer.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { assets } from "./ui/assets.ts";
 import { ErrorPage } from "./ui/error-page.tsx";
@@ -47,6 +48,15 @@ const MAX_FORM_BYTES = 16 * 1024;
 const MAX_EDITORIAL_FORM_BYTES = 64 * 1024;
 const EDITORIAL_PATHS = /^\/(?:panel|admin\/tools)(?:\/|$)/;
 
+/** What every page shows of its reader: their votes (signed in) and bookmarks. */
+async function readerState(c: Context, viewer: Viewer, db: Db): Promise<ReaderState> {
+  const [votes, bookmarks] = await Promise.all([
+    viewer.user ? votesOf(db, viewer.user.id) : new Map(),
+    viewerBookmarks(c, db),
+  ]);
+  return { votes, bookmarks };
+}
+
 /** Builds the app; the returned cache must be invalidated after every write. */
 export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   const deps: Deps = {
@@ -61,6 +71,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
         outboxDir: opts.config.outboxDir,
       }),
     rateLimits: opts.rateLimits ?? new MemoryRateLimitStore(),
+    readerState: (c, viewer) => readerState(c, viewer, opts.db),
   };
   // theses fall due at midnight UTC without a write, so the cached pages go stale then
   if (deps.cache.enabled) clearPagesAtMidnight(deps.cache);
@@ -143,6 +154,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     c.res = new Response(method === "HEAD" ? null : body, { status: 200, headers: out });
   });
 
+  app.use(provideDeps(deps));
   app.use(viewerMiddleware(deps));
   const tooLarge = () => {
     throw new HttpError(413, "That form is too large", "Forms on this site are small; send less text.");
@@ -165,7 +177,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", homeRoutes(deps));
   app.route("/", catalogRoutes(deps));
   app.route("/", compareRoutes(deps));
-  app.route("/", accountRoutes(deps));
+  app.route("/", accountRoutes(deps, { onSignIn: (c, userId) => adoptBrowserBookmarks(c, deps.db, userId) }));
   app.route("/", communityRoutes(deps));
   app.route("/", bookmarkRoutes(deps));
   app.route("/", moderationRoutes(deps));

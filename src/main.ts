@@ -1,10 +1,10 @@
 /** Process entry: config → database → migrate → app → listen. */
 import { createApp } from "./app.tsx";
 import { loadConfig } from "./config.ts";
-import { prepareDatabase } from "./db/setup.ts";
-import { startNewsletterJobs } from "./features/newsletter/scheduler.ts";
+import { startNewsletterJobs } from "./features/newsletter/index.ts";
 import { watchChangeStamp } from "./http/change-stamp.ts";
 import { createSharedState } from "./http/shared-state.ts";
+import { prepareDatabase } from "./prepare-database.ts";
 import { startServer } from "./server.ts";
 
 async function main() {

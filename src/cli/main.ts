@@ -1,9 +1,9 @@
 /** Operator commands: npm run cli -- <command>. */
 import { migrateToLatest } from "../db/migrate.ts";
-import { loadStarterCatalog } from "../db/seed/catalog.ts";
-import { seedStarterCatalog } from "../db/seed/seed.ts";
-import { CLI_ACTOR } from "../features/audit/log.ts";
-import { grantRoleAudited } from "../features/moderation/service.ts";
+import { CLI_ACTOR } from "../features/audit/index.ts";
+import { grantRoleAudited } from "../features/moderation/index.ts";
+import { loadStarterCatalog } from "../seed/catalog.ts";
+import { seedStarterCatalog } from "../seed/seed.ts";
 import { withDatabase } from "./db.ts";
 import { parseGrantArgs } from "./grant.ts";
 

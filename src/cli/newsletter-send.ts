@@ -6,9 +6,15 @@
 import type { Config } from "../config.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { Db } from "../db/types.ts";
-import { DeliveryAbortedError, type DeliveryProgress } from "../features/newsletter/delivery.ts";
-import { createProgressWriter, type ProgressWriter } from "../features/newsletter/progress.ts";
-import { createBulkMailer, resumeSends, sendNewIssue } from "../features/newsletter/send.ts";
+import {
+  createBulkMailer,
+  createProgressWriter,
+  DeliveryAbortedError,
+  type DeliveryProgress,
+  type ProgressWriter,
+  resumeSends,
+  sendNewIssue,
+} from "../features/newsletter/index.ts";
 import { bumpChangeStamp } from "../http/change-stamp.ts";
 import { redactUrl } from "../http/redis-client.ts";
 import { createSharedState } from "../http/shared-state.ts";

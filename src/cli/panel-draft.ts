@@ -11,23 +11,21 @@ import type { DatabaseHandle, OpenOptions } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { PERSONAS, type Persona } from "../domain/catalog-schema.ts";
 import { LENSES } from "../domain/lenses.ts";
-import { CLI_ACTOR } from "../features/audit/log.ts";
+import { CLI_ACTOR } from "../features/audit/index.ts";
 import {
   anySignal,
   createLlmClient,
-  type LlmClientOptions,
-  messageScrubber,
-  redactEndpoint,
-} from "../features/drafting/client.ts";
-import {
   type DraftingDeps,
   draftAllMissing,
   draftPanel,
+  type LlmClientOptions,
+  messageScrubber,
   type PersonaOutcome,
   parsePersonaNames,
+  redactEndpoint,
   type ToolDraftReport,
   tally,
-} from "../features/drafting/service.ts";
+} from "../features/panel/index.ts";
 import { plural } from "../ui/labels.ts";
 import { withDatabase } from "./db.ts";
 import { createProgressBar, type ProgressOutput } from "./progress-bar.ts";

@@ -9,22 +9,20 @@ import { basename } from "node:path";
 import type { Config } from "../config.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { Db } from "../db/types.ts";
-import { type Actor, CLI_ACTOR } from "../features/audit/log.ts";
+import { type Actor, CLI_ACTOR } from "../features/audit/index.ts";
 import {
   batchProblems,
+  checkAgainstCatalog,
   formatProblems,
   type ImportProblem,
   importFormatOf,
   parseImportText,
+  planChangedAnything,
   planCounts,
   planLines,
-  validateRows,
-} from "../features/catalog-admin/import.ts";
-import {
-  checkAgainstCatalog,
-  planChangedAnything,
   saveToolProfiles,
-} from "../features/catalog-admin/service.ts";
+  validateRows,
+} from "../features/catalog-admin/index.ts";
 import { bumpChangeStamp, CHANGE_POLL_MS } from "../http/change-stamp.ts";
 import { createSharedState } from "../http/shared-state.ts";
 import { withDatabase } from "./db.ts";

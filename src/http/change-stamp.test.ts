@@ -16,7 +16,7 @@ import { loadConfig } from "../config.ts";
 import { type DatabaseHandle, openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { Db } from "../db/types.ts";
-import { loadProfile } from "../features/catalog-admin/service.ts";
+import { loadProfile } from "../features/catalog-admin/index.ts";
 import { startServer } from "../server.ts";
 import { bumpChangeStamp, type ChangeWatcher, readChangeStamp, watchChangeStamp } from "./change-stamp.ts";
 

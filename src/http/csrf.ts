@@ -7,9 +7,9 @@
  *    token; they change nothing but the visitor's own browser state, and layer 1 guards them.
  */
 import type { MiddlewareHandler } from "hono";
-import { sameToken } from "../features/accounts/tokens.ts";
 import { HttpError } from "./errors.ts";
 import { parseForm } from "./form.ts";
+import { sameToken } from "./tokens.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 

@@ -1,9 +1,21 @@
-/** What every feature's routes receive: database, config, page cache, mailer and rate limits. */
+/** What every feature's routes receive: database, config, page cache, mailer, rate limits and the reader-state loader. */
+import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/types.ts";
+import type { VoteValue } from "../domain/community.ts";
+import type { ToolRef } from "../domain/tool.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { PageCache } from "./page-cache.ts";
 import type { RateLimitStore } from "./rate-limit.ts";
+import type { Viewer } from "./viewer.ts";
+
+/** What pages show of a reader beyond who they are. */
+export interface ReaderState {
+  /** The reader's community votes, by tool slug. */
+  votes: ReadonlyMap<string, VoteValue>;
+  /** Bookmarked tools, newest first: the account's, or the browser's when signed out. */
+  bookmarks: readonly ToolRef[];
+}
 
 export interface Deps {
   db: Db;
@@ -11,4 +23,17 @@ export interface Deps {
   cache: PageCache;
   mailer: Mailer;
   rateLimits: RateLimitStore;
+  /**
+   * Loads what every rendered page shows of its reader. The app composes it from the features
+   * that own votes and bookmarks, so this shared layer knows neither.
+   */
+  readerState: (c: Context, viewer: Viewer) => Promise<ReaderState>;
+}
+
+/** Puts the deps on every request, for the code that renders pages. */
+export function provideDeps(deps: Deps): MiddlewareHandler {
+  return async (c, next) => {
+    c.set("deps", deps);
+    await next();
+  };
 }

@@ -6,6 +6,24 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
+/** Families of pages that list many tools, named so a write can say which ones it touches. */
+export type PageList = "home" | "catalog" | "categories" | "comparisons" | "methodology" | "newsletter";
+
+/**
+ * What a write makes stale: the pages of some tools (by slug, or all of them) and some lists.
+ * Today invalidate() still clears every page; the scope says what a finer cache would drop.
+ */
+export interface PageScope {
+  tools: readonly string[] | "all";
+  lists: readonly PageList[];
+}
+
+/** Every page: for writes whose reach is the whole site (an import, a newsletter issue). */
+export const EVERY_PAGE: PageScope = {
+  tools: "all",
+  lists: ["home", "catalog", "categories", "comparisons", "methodology", "newsletter"],
+};
+
 export interface CachedPage {
   status: number;
   body: Buffer;
@@ -64,8 +82,11 @@ export class PageCache {
     return this.generation;
   }
 
-  /** Forgets every page; called after every committed write. Also tells onInvalidate. */
-  invalidate(): void {
+  /**
+   * Forgets the pages a committed write made stale (today: every page, whatever the scope).
+   * Also tells onInvalidate.
+   */
+  invalidate(_scope: PageScope = EVERY_PAGE): void {
     this.clearLocal();
     this.onInvalidate?.();
   }

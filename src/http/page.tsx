@@ -1,23 +1,15 @@
 /** Sends rendered pages and fragments, with the viewer's votes and bookmarks in context. */
 import type { Context } from "hono";
-import { getCookie } from "hono/cookie";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { bookmarksOf, parseBrowserBookmarks } from "../features/bookmarks/service.ts";
-import { findToolRefs, type ToolRef } from "../features/catalog/service.ts";
-import { votesOf } from "../features/community/service.ts";
 import { ANONYMOUS, type PageViewer, ViewerContext } from "../ui/viewer-context.ts";
 import { safeReturnPath } from "./return-path.ts";
 import { SIGNED_OUT } from "./viewer.ts";
-
-export const BOOKMARK_COOKIE = "sos_bookmarks";
 
 declare module "hono" {
   interface ContextVariableMap {
     /** The page just rendered, so the cache middleware need not read the body back. */
     pageHtml: string;
-    /** The viewer's bookmarks as this request already loaded them (or just changed them, newer than the cookie). */
-    bookmarkRefs: ToolRef[];
   }
 }
 
@@ -27,23 +19,14 @@ function pagePath(c: Context): string {
   return url.pathname + url.search;
 }
 
-/** The viewer with what pages show of them: votes and bookmarks. */
+/** The viewer with what pages show of them (votes, bookmarks), loaded by the app's readerState. */
 async function loadPageViewer(c: Context): Promise<PageViewer> {
   const viewer = c.get("viewer") ?? SIGNED_OUT;
   const deps = c.get("deps");
   const path = pagePath(c);
   if (!deps) return { ...ANONYMOUS, path };
-  const loaded = c.get("bookmarkRefs");
-  if (viewer.user) {
-    const [votes, bookmarks] = await Promise.all([
-      votesOf(deps.db, viewer.user.id),
-      loaded ?? bookmarksOf(deps.db, viewer.user.id),
-    ]);
-    return { user: viewer.user, csrfToken: viewer.csrfToken, votes, bookmarks, path };
-  }
-  const bookmarks =
-    loaded ?? (await findToolRefs(deps.db, parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE))));
-  return { ...ANONYMOUS, bookmarks, path };
+  const state = await deps.readerState(c, viewer);
+  return { ...ANONYMOUS, user: viewer.user, csrfToken: viewer.csrfToken, ...state, path };
 }
 
 /** Renders a JSX page to the response. */

@@ -1,14 +1,10 @@
-/** Who is asking: the session cookie read once per request into a Viewer. */
-import type { Context, MiddlewareHandler } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+/** Who is asking, as the accounts feature's middleware set it on the request, and the guards that check it. */
+import type { Context } from "hono";
 import type { Config } from "../config.ts";
+import type { SessionUser } from "../domain/account.ts";
 import { can, type Permission } from "../domain/permissions.ts";
-import { findSessionUser, SESSION_TTL_MS, type SessionUser } from "../features/accounts/service.ts";
-import { csrfTokenFor } from "../features/accounts/tokens.ts";
 import type { Deps } from "./deps.ts";
 import { forbidden, HttpError } from "./errors.ts";
-
-export const SESSION_COOKIE = "sos_session";
 
 export interface Viewer {
   user: SessionUser | null;
@@ -29,38 +25,6 @@ export const SIGNED_OUT: Viewer = { user: null, csrfToken: "" };
 export function secureCookies(config: Pick<Config, "siteUrl">): boolean {
   const url = new URL(config.siteUrl);
   return url.protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
-}
-
-/** Loads the viewer for every request; an unknown or expired cookie is cleared. */
-export function viewerMiddleware(deps: Deps): MiddlewareHandler {
-  return async (c, next) => {
-    c.set("deps", deps);
-    const token = getCookie(c, SESSION_COOKIE);
-    let viewer = SIGNED_OUT;
-    if (token) {
-      const user = token.length <= 100 ? await findSessionUser(deps.db, token) : undefined;
-      if (user) viewer = { user, csrfToken: csrfTokenFor(token) };
-      else clearSessionCookie(c, deps.config);
-    }
-    c.set("viewer", viewer);
-    await next();
-  };
-}
-
-/** Sets the session cookie: HttpOnly, SameSite=Lax, Secure, for the session's lifetime. */
-export function setSessionCookie(c: Context, config: Pick<Config, "siteUrl">, token: string): void {
-  setCookie(c, SESSION_COOKIE, token, {
-    path: "/",
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: secureCookies(config),
-    maxAge: Math.floor(SESSION_TTL_MS / 1000),
-  });
-}
-
-/** Clears the session cookie. */
-export function clearSessionCookie(c: Context, config: Pick<Config, "siteUrl">): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: secureCookies(config) });
 }
 
 /** The signed-in user, or a 401 page pointing at the sign-in form. */

@@ -1,7 +1,7 @@
 /** Shared pieces of the pages: verdict badges, tool cards and the newsletter call to action. */
 import { formatScore, type PanelSummary, panelShipLabel, panelVerdictLabel } from "../domain/panel.ts";
+import type { ToolSummary } from "../domain/tool.ts";
 import { BookmarkButton } from "../features/bookmarks/views.tsx";
-import type { ToolSummary } from "../features/catalog/service.ts";
 import { CommunityFigure, VoteControl } from "../features/community/views.tsx";
 import { EmailInput, FormBasics } from "./forms.tsx";
 

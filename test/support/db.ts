@@ -10,7 +10,7 @@ import pg from "pg";
 import { inject } from "vitest";
 import { type DatabaseHandle, type Engine, openDatabase } from "../../src/db/connection.ts";
 import { migrateToLatest } from "../../src/db/migrate.ts";
-import { seedStarterCatalog } from "../../src/db/seed/seed.ts";
+import { seedStarterCatalog } from "../../src/seed/seed.ts";
 
 export interface TestDatabase extends DatabaseHandle {
   /** Closes the connection and removes what the test created. */

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { prepareDatabase } from "../../src/db/setup.ts";
+import { prepareDatabase } from "../../src/prepare-database.ts";
 
 export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "shiporskip-test-"));

@@ -1,7 +1,8 @@
 /** Signing in from tests through the real routes: ask for a link, confirm it, keep the cookie. */
+
+import { SESSION_COOKIE } from "../../src/features/accounts/index.ts";
 import { createSignInLink } from "../../src/features/accounts/service.ts";
-import { csrfTokenFor } from "../../src/features/accounts/tokens.ts";
-import { SESSION_COOKIE } from "../../src/http/viewer.ts";
+import { csrfTokenFor } from "../../src/http/tokens.ts";
 import type { TestApp } from "./app.ts";
 
 export interface TestSession {

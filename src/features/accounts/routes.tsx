@@ -2,20 +2,19 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Context, Hono } from "hono";
-import { deleteCookie, getCookie } from "hono/cookie";
 import { normalizeEmail } from "../../domain/email.ts";
 import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError, notFound } from "../../http/errors.ts";
 import { parseForm } from "../../http/form.ts";
 import { devOutboxDir, sendMailOrFail } from "../../http/mail.ts";
-import { BOOKMARK_COOKIE, sendPage } from "../../http/page.tsx";
+import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { SIGN_IN_PER_ADDRESS, SIGN_IN_PER_CLIENT, SIGN_IN_PER_INBOX } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
-import { clearSessionCookie, requireUser, setSessionCookie } from "../../http/viewer.ts";
+import { isTokenShaped } from "../../http/tokens.ts";
+import { requireUser } from "../../http/viewer.ts";
 import { readEml } from "../../mail/eml.ts";
-import { mergeBookmarks, parseBrowserBookmarks } from "../bookmarks/service.ts";
 import { signInMail } from "./mail.ts";
 import {
   createSignInLink,
@@ -26,7 +25,7 @@ import {
   listSessions,
   redeemSignInLink,
 } from "./service.ts";
-import { isTokenShaped } from "./tokens.ts";
+import { clearSessionCookie, setSessionCookie } from "./session.ts";
 import {
   AccountPage,
   ConfirmPage,
@@ -51,7 +50,13 @@ function linkProblem(problem: LinkProblem): HttpError {
 }
 
 /** The account routes. */
-export function accountRoutes(deps: Deps) {
+/** What other features do when accounts change, handed in by the app. */
+export interface AccountHooks {
+  /** Runs after a sign-in link is redeemed, before the session cookie is set (bookmarks move in). */
+  onSignIn?: (c: Context, userId: number) => Promise<void>;
+}
+
+export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
   const app = new Hono();
   const { db, config } = deps;
   const outboxDir = devOutboxDir(deps);
@@ -107,11 +112,7 @@ export function accountRoutes(deps: Deps) {
       adminEmails: config.adminEmails,
     });
     if (!result.ok) throw linkProblem(result.problem);
-    const browserBookmarks = parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE));
-    if (browserBookmarks.length > 0) {
-      await mergeBookmarks(db, { userId: result.user.id, slugs: browserBookmarks });
-      deleteCookie(c, BOOKMARK_COOKIE, { path: "/" });
-    }
+    await hooks.onSignIn?.(c, result.user.id);
     // a browser holds one session: the one it had before ends here
     const previous = c.get("viewer").user;
     if (previous) await endSession(db, { userId: previous.id, sessionId: previous.sessionId });

@@ -2,24 +2,15 @@
 
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
+import type { Account, SessionUser } from "../../domain/account.ts";
 import { isRole, type Role } from "../../domain/permissions.ts";
-import { accountSubject, recordAudit } from "../audit/log.ts";
-import { hashToken, newToken } from "./tokens.ts";
+import { hashToken, newToken } from "../../http/tokens.ts";
+import { accountSubject, recordAudit } from "../audit/index.ts";
 
 export const LINK_TTL_MS = 15 * 60_000;
 export const SESSION_TTL_MS = 30 * 24 * 3600_000;
 /** Sessions record when they were last seen at most this often, to spare a write per request. */
 const TOUCH_EVERY_MS = 10 * 60_000;
-
-export interface Account {
-  id: number;
-  email: string;
-  role: Role;
-}
-
-export interface SessionUser extends Account {
-  sessionId: number;
-}
 
 export interface SessionInfo {
   id: number;

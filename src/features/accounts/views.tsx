@@ -1,11 +1,13 @@
 /** Sign-in, confirmation, account and development-outbox pages. */
+
+import type { SessionUser } from "../../domain/account.ts";
 import { maskEmail } from "../../domain/email.ts";
 import { can, PERMISSIONS } from "../../domain/permissions.ts";
 import type { EmlSummary } from "../../mail/eml.ts";
 import { EmailInput, FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import type { SessionInfo, SessionUser } from "./service.ts";
+import type { SessionInfo } from "./service.ts";
 
 export interface SignInPageProps {
   next: string;

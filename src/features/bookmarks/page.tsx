@@ -2,7 +2,7 @@
 import { ToolCard } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
 import { useViewer } from "../../ui/viewer-context.ts";
-import type { ToolSummary } from "../catalog/service.ts";
+import type { ToolSummary } from "../tools/index.ts";
 
 /** /bookmarks: the bookmarked tools as cards, with a note on where they are kept. */
 export function BookmarksPage(props: { tools: ToolSummary[] }) {

@@ -5,14 +5,15 @@ import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { isEnhanced, readFields } from "../../http/form.ts";
-import { BOOKMARK_COOKIE, sendFragment, sendPage } from "../../http/page.tsx";
+import { sendFragment, sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
 import { requireUser, secureCookies } from "../../http/viewer.ts";
-import { findToolRefs, getTools } from "../catalog/service.ts";
+import { findToolRefs, getTools } from "../tools/index.ts";
 import { BookmarksPage } from "./page.tsx";
-import { bookmarksOf, parseBrowserBookmarks, setBookmark, toggleBrowserBookmark } from "./service.ts";
+import { BOOKMARK_COOKIE, viewerBookmarks } from "./reader.ts";
+import { parseBrowserBookmarks, setBookmark, toggleBrowserBookmark } from "./service.ts";
 import { BookmarkButton, BookmarksPanel } from "./views.tsx";
 
 const YEAR_SECONDS = 365 * 24 * 3600;
@@ -65,10 +66,7 @@ export function bookmarkRoutes(deps: Deps) {
   });
 
   app.get("/bookmarks", async (c) => {
-    const viewer = c.get("viewer");
-    const refs = viewer.user
-      ? await bookmarksOf(db, viewer.user.id)
-      : await findToolRefs(db, parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE)));
+    const refs = await viewerBookmarks(c, db);
     // the page viewer reuses these instead of reading the bookmarks again
     c.set("bookmarkRefs", refs);
     const slugs = refs.map((b) => b.slug);

@@ -2,7 +2,7 @@
 
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import { findToolRefs, type ToolRef } from "../catalog/service.ts";
+import { findToolRefs, type ToolRef } from "../tools/index.ts";
 
 /** At most this many bookmarks are kept in a signed-out browser. */
 const MAX_BROWSER_BOOKMARKS = 50;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { form, signIn, type TestSession } from "../../../test/support/session.ts";
-import { CLI_ACTOR } from "../audit/log.ts";
-import { grantRoleAudited } from "../moderation/service.ts";
+import { CLI_ACTOR } from "../audit/index.ts";
+import { grantRoleAudited } from "../moderation/index.ts";
 
 reportSkippedPostgres("catalog admin");
 

@@ -1,5 +1,6 @@
 /** Admin catalog pages: /admin/tools, adding a tool and editing one (permission tool:edit). */
 import { type Context, Hono } from "hono";
+import type { SessionUser } from "../../domain/account.ts";
 import { utcDay } from "../../domain/predictions.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
@@ -8,8 +9,7 @@ import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { CATALOG_EDITS_PER_ADMIN } from "../../http/rate-rules.ts";
 import { requireUser, requireUserForPage } from "../../http/viewer.ts";
-import type { SessionUser } from "../accounts/service.ts";
-import { findToolRefs } from "../catalog/service.ts";
+import { findToolRefs } from "../tools/index.ts";
 import {
   blankFormValues,
   draftFromValues,

@@ -11,8 +11,8 @@ import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { ToolProfileInput } from "../../domain/catalog-schema.ts";
 import type { PanelVerdict } from "../../domain/panel.ts";
-import { type Actor, recordAudit } from "../audit/log.ts";
-import { competitorsFor, deploymentsFor, findToolRefs, pricingOf } from "../catalog/service.ts";
+import { type Actor, recordAudit } from "../audit/index.ts";
+import { competitorsFor, deploymentsFor, findToolRefs, pricingOf, toolRowOf } from "../tools/index.ts";
 import {
   type BatchIssue,
   catalogIssues,
@@ -214,27 +214,6 @@ export interface SaveOptions {
   onChanged?: (trx: Db) => Promise<void>;
 }
 
-/** The tools table's profile columns for a profile. */
-function toolColumns(p: ToolProfileInput, categoryId: number) {
-  return {
-    slug: p.slug,
-    name: p.name,
-    vendor: p.vendor,
-    category_id: categoryId,
-    best_for: p.bestFor,
-    description: p.description,
-    homepage: p.homepage,
-    added_at: p.addedAt,
-    pricing_model: p.pricing.model,
-    pricing_entry: p.pricing.entry,
-    pricing_free_tier: p.pricing.freeTier ? 1 : 0,
-    pricing_license: p.pricing.license,
-    pricing_units: JSON.stringify(p.pricing.units),
-    pricing_detail: p.pricing.detail,
-    pricing_as_of: p.pricing.asOf,
-  };
-}
-
 /**
  * THE way tool profiles are written: checks them against the catalog, compares each with what
  * is stored, and (unless a dry run) creates or updates every changed one, its deployments and
@@ -389,7 +368,7 @@ async function saveOnce(
     for (const [i, p] of profiles.entries()) {
       const item = plan[i]!;
       if (item.action === "unchanged") continue;
-      const columns = toolColumns(p, ids.categories.get(p.category)!);
+      const columns = toolRowOf(p, ids.categories.get(p.category)!);
       let toolId: number;
       if (item.action === "add") {
         const row = await trx

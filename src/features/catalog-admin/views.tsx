@@ -11,7 +11,7 @@ import { pricingModelName } from "../../domain/pricing-read.ts";
 import { FormBasics } from "../../ui/forms.tsx";
 import { DEPLOYMENT_LABELS, formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import { CLI_ACTOR } from "../audit/log.ts";
+import { CLI_ACTOR } from "../audit/index.ts";
 import type { ToolFormValues } from "./form-values.ts";
 import type { ProfileField } from "./profile.ts";
 import type { AdminToolRow, ToolFormOptions } from "./service.ts";

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { DEPLOYMENTS, PRICING_MODELS } from "../../domain/catalog-schema.ts";
 import { badRequest } from "../../http/errors.ts";
-import { SORTS, type ToolFilters } from "./service.ts";
+import { SORTS, type ToolFilters } from "./listing.ts";
 
 export const PER_PAGE = 12;
 export const MAX_QUERY_LENGTH = 200;

@@ -4,16 +4,11 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
-import { currentThesisStatus } from "../predictions/service.ts";
+import { verdictHistory } from "../panel/index.ts";
+import { currentThesisStatus } from "../predictions/index.ts";
+import { getTool } from "../tools/index.ts";
+import { listCategories, listToolNames, listTools, toolsByScore } from "./listing.ts";
 import { parseToolQuery } from "./query.ts";
-import {
-  getTool,
-  listCategories,
-  listToolNames,
-  listTools,
-  toolsByScore,
-  verdictHistory,
-} from "./service.ts";
 import { CategoriesPage, CategoryPage, ToolPageView, ToolsPage } from "./views.tsx";
 
 /** 404 for an unknown tool slug, suggesting the closest tools by name. */

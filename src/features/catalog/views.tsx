@@ -9,20 +9,13 @@ import { type PanelPoint, scoreY, timelineGeometry } from "../../domain/verdict-
 import { Monogram, NewsletterCta, PersonaVerdict, ToolCard, VerdictBadge } from "../../ui/components.tsx";
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import { BookmarkButton, BookmarksPanel } from "../bookmarks/views.tsx";
-import { CommunityFigure, VoteControl } from "../community/views.tsx";
-import type { ThesisStatus } from "../predictions/service.ts";
-import { OUTCOME_LABELS } from "../predictions/views.tsx";
+import { BookmarkButton, BookmarksPanel } from "../bookmarks/index.ts";
+import { CommunityFigure, VoteControl } from "../community/index.ts";
+import type { VerdictHistory } from "../panel/index.ts";
+import { OUTCOME_LABELS, type ThesisStatus } from "../predictions/index.ts";
+import type { Category, ToolDetail, ToolSummary } from "../tools/index.ts";
+import { SORTS, type ToolFilters, type ToolPage } from "./listing.ts";
 import { MAX_QUERY_LENGTH, toolsUrl } from "./query.ts";
-import {
-  type Category,
-  SORTS,
-  type ToolDetail,
-  type ToolFilters,
-  type ToolPage,
-  type ToolSummary,
-  type VerdictHistory,
-} from "./service.ts";
 
 function Select(props: {
   name: string;

@@ -1,5 +1,6 @@
 /** Community votes on tools and head-to-head picks on comparisons. */
 import { type Context, Hono } from "hono";
+import { VOTE_VALUES, type VoteValue } from "../../domain/community.ts";
 import { candidateSlugs, comparePath, parsePair } from "../../domain/compare-path.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../http/errors.ts";
@@ -9,8 +10,8 @@ import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { votesPerAccount, WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
 import { requireUser } from "../../http/viewer.ts";
-import { findToolRefs } from "../catalog/service.ts";
-import { pickSplit, setPick, setVote, VOTE_VALUES, type VoteValue } from "./service.ts";
+import { findToolRefs } from "../tools/index.ts";
+import { pickSplit, setPick, setVote } from "./service.ts";
 import { CommunityFigure, HeadToHead, VoteControl } from "./views.tsx";
 
 /** Signed-out readers are sent to sign in, and come back to the page they were on. */

@@ -6,11 +6,8 @@
 import { lockToolRows } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import { type CommunitySummary, summarizeCommunity } from "../../domain/community.ts";
-import type { ToolRef } from "../catalog/service.ts";
-
-export const VOTE_VALUES = ["ship", "skip"] as const;
-export type VoteValue = (typeof VOTE_VALUES)[number];
+import { type CommunitySummary, summarizeCommunity, type VoteValue } from "../../domain/community.ts";
+import type { ToolRef } from "../tools/index.ts";
 
 export interface PickSplit {
   /** Picks for each tool of the pair, by slug. */

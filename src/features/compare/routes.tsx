@@ -7,8 +7,9 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
-import { getToolsWithRefs, listToolNames } from "../catalog/service.ts";
-import { pickSplit } from "../community/service.ts";
+import { listToolNames } from "../catalog/index.ts";
+import { pickSplit } from "../community/index.ts";
+import { getToolsWithRefs } from "../tools/index.ts";
 import { featuredPairs } from "./service.ts";
 import { CompareIndex, ComparePage } from "./views.tsx";
 

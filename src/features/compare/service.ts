@@ -2,7 +2,8 @@
 
 import type { Db } from "../../db/types.ts";
 import { comparePath } from "../../domain/compare-path.ts";
-import { type ToolSummary, toolsByScore } from "../catalog/service.ts";
+import { toolsByScore } from "../catalog/index.ts";
+import type { ToolSummary } from "../tools/index.ts";
 
 export const REFERENCE_PAIR = ["gemini-2-5-flash-native-audio-output", "smolvlm2-2b"] as const;
 

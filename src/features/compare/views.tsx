@@ -6,10 +6,9 @@ import { panelVerdictLine } from "../../domain/panel.ts";
 import type { ReviewerSplit } from "../../domain/reviewer-split.ts";
 import { NewsletterCta, PersonaVerdict, ToolCard } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
-import { BookmarksPanel } from "../bookmarks/views.tsx";
-import type { ToolDetail } from "../catalog/service.ts";
-import type { PickSplit } from "../community/service.ts";
-import { CommunityFigure, HeadToHead } from "../community/views.tsx";
+import { BookmarksPanel } from "../bookmarks/index.ts";
+import { CommunityFigure, HeadToHead, type PickSplit } from "../community/index.ts";
+import type { ToolDetail } from "../tools/index.ts";
 import type { FeaturedPair } from "./service.ts";
 
 export interface ComparePageProps {

@@ -2,9 +2,9 @@
 import { Hono } from "hono";
 import type { Deps } from "../../http/deps.ts";
 import { sendPage } from "../../http/page.tsx";
-import { latestVerdicts, listCategories } from "../catalog/service.ts";
-import { homePairs } from "../compare/service.ts";
-import { predictionsOverview } from "../predictions/service.ts";
+import { latestVerdicts, listCategories } from "../catalog/index.ts";
+import { homePairs } from "../compare/index.ts";
+import { predictionsOverview } from "../predictions/index.ts";
 import { HomePage, MethodologyPage } from "./views.tsx";
 
 /** The home and methodology routes. */

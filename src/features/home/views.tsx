@@ -4,12 +4,10 @@ import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
 import { NewsletterCta, ToolCard } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
-import { MAX_QUERY_LENGTH } from "../catalog/query.ts";
-import type { Category, ToolSummary } from "../catalog/service.ts";
-import type { FeaturedPair } from "../compare/service.ts";
-import { PairList } from "../compare/views.tsx";
-import type { PredictionsOverview } from "../predictions/service.ts";
-import { PredictionsSection } from "../predictions/views.tsx";
+import { MAX_QUERY_LENGTH } from "../catalog/index.ts";
+import { type FeaturedPair, PairList } from "../compare/index.ts";
+import { type PredictionsOverview, PredictionsSection } from "../predictions/index.ts";
+import type { Category, ToolSummary } from "../tools/index.ts";
 
 /** / : latest verdicts, featured comparisons, categories, newsletter. */
 export function HomePage(props: {

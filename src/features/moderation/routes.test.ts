@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { confirmLink, form, signIn, type TestSession } from "../../../test/support/session.ts";
-import { createSignInLink, ensureUser } from "../accounts/service.ts";
-import { CLI_ACTOR, recordAudit } from "../audit/log.ts";
-import { findToolRefs } from "../catalog/service.ts";
-import { setVote } from "../community/service.ts";
+import { createSignInLink, ensureUser } from "../accounts/index.ts";
+import { CLI_ACTOR, recordAudit } from "../audit/index.ts";
+import { setVote } from "../community/index.ts";
+import { findToolRefs } from "../tools/index.ts";
 import { grantRoleAudited, voteHistory } from "./service.ts";
 
 reportSkippedPostgres("moderation");

@@ -1,6 +1,7 @@
 /** Moderation pages and actions for admins: votes per tool, accounts, blocking, the audit log. */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import type { SessionUser } from "../../domain/account.ts";
 import { can, type Permission } from "../../domain/permissions.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../http/errors.ts";
@@ -9,7 +10,6 @@ import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { MODERATION_PER_ADMIN } from "../../http/rate-rules.ts";
 import { requireUser, requireUserForPage } from "../../http/viewer.ts";
-import type { SessionUser } from "../accounts/service.ts";
 import {
   blockAccount,
   findAccount,

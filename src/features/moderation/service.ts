@@ -7,10 +7,10 @@ import { parseJsonObject } from "../../db/json.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { Role } from "../../domain/permissions.ts";
-import { endAllSessions, grantRole } from "../accounts/service.ts";
-import { type Actor, accountSubject, recordAudit } from "../audit/log.ts";
-import { findToolRefs, type ToolRef } from "../catalog/service.ts";
-import { removeVotesOf } from "../community/service.ts";
+import { endAllSessions, grantRole } from "../accounts/index.ts";
+import { type Actor, accountSubject, recordAudit } from "../audit/index.ts";
+import { removeVotesOf } from "../community/index.ts";
+import { findToolRefs, type ToolRef } from "../tools/index.ts";
 
 export interface AuditEntry {
   id: number;

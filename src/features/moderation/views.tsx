@@ -3,7 +3,7 @@ import { actorLabel, maskEmail } from "../../domain/email.ts";
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import type { ToolRef } from "../catalog/service.ts";
+import type { ToolRef } from "../tools/index.ts";
 import type { AccountDetail, AuditEntry, ToolVoteRow, VoteDay, Voter } from "./service.ts";
 
 function AdminNav(props: { current: "overview" | "audit" | "other"; canReadAudit: boolean }) {

@@ -5,7 +5,7 @@
  */
 import type { Db } from "../../db/types.ts";
 import type { Mailer } from "../../mail/mailer.ts";
-import { type Actor, recordAudit } from "../audit/log.ts";
+import { type Actor, recordAudit } from "../audit/index.ts";
 import { type DeliveryProgress, deliveryProgressOf } from "./delivery.ts";
 import { type IssuePreview, previewIssue } from "./issues.ts";
 import { describeSchedule, nextRun, parseSchedule } from "./schedule.ts";

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { signIn } from "../../../test/support/session.ts";
 import type { Db } from "../../db/types.ts";
-import { toolsByScore } from "../catalog/service.ts";
+import { toolsByScore } from "../catalog/index.ts";
 import {
   buildIssueContent,
   type CatalogTool,

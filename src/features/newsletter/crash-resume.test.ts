@@ -16,7 +16,7 @@ import { type SmtpSink, startSmtpSink } from "../../../test/support/smtp-sink.ts
 import { insertSubscribers } from "../../../test/support/subscribers.ts";
 import { type DatabaseHandle, type Engine, openDatabase } from "../../db/connection.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
-import { seedStarterCatalog } from "../../db/seed/seed.ts";
+import { seedStarterCatalog } from "../../seed/seed.ts";
 import { deliveryProgress } from "./delivery.ts";
 import { unsubscribeUrl } from "./links.ts";
 

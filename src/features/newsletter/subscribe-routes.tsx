@@ -9,8 +9,8 @@ import { devOutboxDir, sendMailOrFail } from "../../http/mail.ts";
 import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { NEWSLETTER_PER_ADDRESS, NEWSLETTER_PER_CLIENT } from "../../http/rate-rules.ts";
-import { isTokenShaped } from "../accounts/tokens.ts";
-import { listCategories } from "../catalog/service.ts";
+import { isTokenShaped } from "../../http/tokens.ts";
+import { listCategories } from "../catalog/index.ts";
 import { confirmUrl, preferencesUrl, unsubscribeUrl } from "./links.ts";
 import { alreadySubscribedMail, confirmationMail } from "./subscribe-mail.ts";
 import {

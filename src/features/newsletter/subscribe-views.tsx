@@ -2,8 +2,8 @@
 import { maskEmail } from "../../domain/email.ts";
 import { EmailInput, FormBasics } from "../../ui/forms.tsx";
 import { Layout } from "../../ui/layout.tsx";
-import { OutboxNote } from "../accounts/views.tsx";
-import type { CategoryRef } from "../catalog/service.ts";
+import { OutboxNote } from "../accounts/index.ts";
+import type { CategoryRef } from "../tools/index.ts";
 import type { SubscriberStatus } from "./subscriptions.ts";
 
 const ARCHIVE_PATH = "/newsletter/issues";

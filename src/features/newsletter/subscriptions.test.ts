@@ -8,8 +8,8 @@ import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { form, signIn } from "../../../test/support/session.ts";
 import { normalizeEmail } from "../../domain/email.ts";
+import { hashToken } from "../../http/tokens.ts";
 import type { OutgoingMail } from "../../mail/mailer.ts";
-import { hashToken } from "../accounts/tokens.ts";
 import {
   CONFIRM_TTL_MS,
   confirmedRecipientsCount,

@@ -6,7 +6,7 @@
 
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import { hashToken, newToken } from "../accounts/tokens.ts";
+import { hashToken, newToken } from "../../http/tokens.ts";
 
 /** Unconfirmed subscriptions expire after this long. */
 export const CONFIRM_TTL_MS = 7 * 24 * 3600_000;

@@ -3,10 +3,11 @@ import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { form, signIn, type TestSession } from "../../../test/support/session.ts";
 import type { Persona } from "../../domain/catalog-schema.ts";
-import { CLI_ACTOR } from "../audit/log.ts";
-import { findToolRefs, recomputePanel } from "../catalog/service.ts";
-import { grantRoleAudited } from "../moderation/service.ts";
+import { CLI_ACTOR } from "../audit/index.ts";
+import { grantRoleAudited } from "../moderation/index.ts";
+import { findToolRefs } from "../tools/index.ts";
 import { listDrafts, saveDraft } from "./store.ts";
+import { recomputePanel } from "./verdicts.ts";
 
 reportSkippedPostgres("panel workflow");
 

@@ -1,5 +1,6 @@
 /** The panel's pages: /panel queue, persona review forms, drafts and publishing. */
 import { type Context, Hono } from "hono";
+import type { SessionUser } from "../../domain/account.ts";
 import { isPersona, PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
 import { can } from "../../domain/permissions.ts";
 import type { ThesisStatement } from "../../domain/predictions.ts";
@@ -10,7 +11,6 @@ import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { PANEL_WRITES_PER_ACCOUNT } from "../../http/rate-rules.ts";
 import { requireUser, requireUserForPage } from "../../http/viewer.ts";
-import type { SessionUser } from "../accounts/service.ts";
 import {
   bylineSchema,
   checkDraft,

@@ -16,8 +16,8 @@ import {
   isStale,
   type PanelClassification,
 } from "../../domain/panel-queue.ts";
-import { type Actor, recordAudit } from "../audit/log.ts";
-import { findToolRefs, recomputePanel, type ToolRef } from "../catalog/service.ts";
+import { type Actor, recordAudit } from "../audit/index.ts";
+import { findToolRefs, type ToolRef } from "../tools/index.ts";
 import {
   type DraftFields,
   type DraftRecord,
@@ -28,6 +28,7 @@ import {
   publishRevision,
   saveDraft,
 } from "./store.ts";
+import { recomputePanel } from "./verdicts.ts";
 
 /** A draft as the queue and the forms describe it. */
 export interface DraftSummary {

@@ -7,8 +7,8 @@ import { PANEL_STATE_LABELS, type PanelState } from "../../domain/panel-queue.ts
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatDate, formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import type { ToolRef } from "../catalog/service.ts";
-import { ModelDraftControl } from "../drafting/views.tsx";
+import type { ToolRef } from "../tools/index.ts";
+import { ModelDraftControl } from "./drafting/views.tsx";
 import {
   ANSWER_MAX,
   answerField,

@@ -3,9 +3,9 @@ import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { signIn, type TestSession } from "../../../test/support/session.ts";
 import type { Persona, ReviewInput } from "../../domain/catalog-schema.ts";
-import { CLI_ACTOR } from "../audit/log.ts";
-import { grantRoleAudited } from "../moderation/service.ts";
-import { publishRevision } from "../panel/store.ts";
+import { CLI_ACTOR } from "../audit/index.ts";
+import { grantRoleAudited } from "../moderation/index.ts";
+import { publishRevision } from "../panel/index.ts";
 
 reportSkippedPostgres("predictions");
 

@@ -19,7 +19,7 @@ import {
   trackRecords,
   type VerdictRevision,
 } from "../../domain/predictions.ts";
-import { type Actor, recordAudit } from "../audit/log.ts";
+import { type Actor, recordAudit } from "../audit/index.ts";
 
 /** A past-due thesis as the public methodology page shows it. */
 export interface PredictionItem {

@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { signIn, type TestSession } from "../../../test/support/session.ts";
 import type { ReviewInput } from "../../domain/catalog-schema.ts";
-import { publishRevision } from "../panel/store.ts";
+import { publishRevision } from "../panel/index.ts";
 
 reportSkippedPostgres("thesis status on tool pages");
 

@@ -1,13 +1,13 @@
 /** Model drafting from the panel: POST /panel/tools/:slug/draft asks the model and reports each persona's outcome. */
 import { Hono } from "hono";
-import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
-import type { Deps } from "../../http/deps.ts";
-import { badRequest, HttpError, notFound } from "../../http/errors.ts";
-import { readFields } from "../../http/form.ts";
-import { sendPage } from "../../http/page.tsx";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
-import { MODEL_DRAFTS_PER_PANELIST } from "../../http/rate-rules.ts";
-import { requireUser } from "../../http/viewer.ts";
+import { PERSONAS, type Persona } from "../../../domain/catalog-schema.ts";
+import type { Deps } from "../../../http/deps.ts";
+import { badRequest, HttpError, notFound } from "../../../http/errors.ts";
+import { readFields } from "../../../http/form.ts";
+import { sendPage } from "../../../http/page.tsx";
+import { enforceRateLimit } from "../../../http/rate-limit.ts";
+import { MODEL_DRAFTS_PER_PANELIST } from "../../../http/rate-rules.ts";
+import { requireUser } from "../../../http/viewer.ts";
 import { anySignal, type LlmClient } from "./client.ts";
 import { DraftingStopped, draftPanel, parsePersonaNames, tally } from "./service.ts";
 import { DraftReportPage, HOW_TO_TURN_ON } from "./views.tsx";

@@ -1,13 +1,14 @@
 import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../../test/support/app.ts";
-import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
-import { type FakeLlm, startFakeLlm } from "../../../test/support/fake-llm.ts";
-import { form, signIn, type TestSession } from "../../../test/support/session.ts";
-import { viewerMiddleware } from "../../http/viewer.ts";
-import { ANONYMOUS, ViewerContext } from "../../ui/viewer-context.ts";
-import { CLI_ACTOR } from "../audit/log.ts";
-import { grantRoleAudited } from "../moderation/service.ts";
+import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
+import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
+import { type FakeLlm, startFakeLlm } from "../../../../test/support/fake-llm.ts";
+import { form, signIn, type TestSession } from "../../../../test/support/session.ts";
+import { provideDeps } from "../../../http/deps.ts";
+import { ANONYMOUS, ViewerContext } from "../../../ui/viewer-context.ts";
+import { viewerMiddleware } from "../../accounts/index.ts";
+import { CLI_ACTOR } from "../../audit/index.ts";
+import { grantRoleAudited } from "../../moderation/index.ts";
 import { deadlineMessage, draftingRoutes, WEB_DRAFT_DEADLINE_MS } from "./routes.tsx";
 import { draftsOf, removePanel } from "./testing.ts";
 import { HOW_TO_TURN_ON, ModelDraftControl } from "./views.tsx";
@@ -168,6 +169,7 @@ describe.each(testEngines())("POST /panel/tools/:slug/draft on %s", (engine) => 
   /** The drafting routes alone, as the app mounts them, with a deadline of `deadlineMs`. */
   function draftingApp(deadlineMs?: number) {
     const app = new Hono();
+    app.use(provideDeps(on.deps));
     app.use(viewerMiddleware(on.deps));
     app.route("/", draftingRoutes(on.deps, { deadlineMs }));
     return (path: string, init: RequestInit = {}) =>

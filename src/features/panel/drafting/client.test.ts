@@ -2,8 +2,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ZodType } from "zod";
-import { type FakeLlm, sampleThesisDate, startFakeLlm } from "../../../test/support/fake-llm.ts";
-import { PERSONAS, type ReviewInput, reviewSchemas } from "../../domain/catalog-schema.ts";
+import { type FakeLlm, sampleThesisDate, startFakeLlm } from "../../../../test/support/fake-llm.ts";
+import { PERSONAS, type ReviewInput, reviewSchemas } from "../../../domain/catalog-schema.ts";
 import {
   createLlmClient,
   type LlmClientOptions,

@@ -1,7 +1,7 @@
 /** Opens, migrates and (when empty) seeds the database named by the config. */
-import type { Config } from "../config.ts";
-import { type DatabaseHandle, openDatabase } from "./connection.ts";
-import { migrateToLatest } from "./migrate.ts";
+import type { Config } from "./config.ts";
+import { type DatabaseHandle, openDatabase } from "./db/connection.ts";
+import { migrateToLatest } from "./db/migrate.ts";
 import { seedStarterCatalog } from "./seed/seed.ts";
 
 /** Returns a ready database: schema up to date and the starter catalog loaded on first run. */

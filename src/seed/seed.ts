@@ -1,9 +1,13 @@
-/** Loads the starter catalog into an empty database; does nothing when tools already exist. */
-import { SAMPLE_PANEL } from "../../domain/byline.ts";
-import { PERSONAS } from "../../domain/catalog-schema.ts";
-import { recomputePanel } from "../../features/catalog/service.ts";
-import { publishRevision } from "../../features/panel/store.ts";
-import type { Db } from "../types.ts";
+/**
+ * Loads the starter catalog into an empty database; does nothing when tools already exist.
+ * It writes through the tool model and the panel's publish path, like any other writer.
+ */
+
+import type { Db } from "../db/types.ts";
+import { SAMPLE_PANEL } from "../domain/byline.ts";
+import { PERSONAS } from "../domain/catalog-schema.ts";
+import { publishRevision, recomputePanel } from "../features/panel/index.ts";
+import { toolRowOf } from "../features/tools/index.ts";
 import { loadStarterCatalog, type StarterCatalog } from "./catalog.ts";
 
 /** Seeds categories, tools, competitors and the sample panel's reviews in one transaction. */
@@ -33,25 +37,7 @@ export async function seedStarterCatalog(
     for (const t of catalog.tools) {
       const row = await trx
         .insertInto("tools")
-        .values({
-          slug: t.slug,
-          name: t.name,
-          vendor: t.vendor,
-          category_id: categoryIds.get(t.category) as number,
-          best_for: t.bestFor,
-          description: t.description,
-          homepage: t.homepage,
-          added_at: t.addedAt,
-          pricing_model: t.pricing.model,
-          pricing_entry: t.pricing.entry,
-          pricing_free_tier: t.pricing.freeTier ? 1 : 0,
-          pricing_license: t.pricing.license,
-          pricing_units: JSON.stringify(t.pricing.units),
-          pricing_detail: t.pricing.detail,
-          pricing_as_of: t.pricing.asOf,
-          created_at: now,
-          updated_at: now,
-        })
+        .values({ ...toolRowOf(t, categoryIds.get(t.category) as number), created_at: now, updated_at: now })
         .returning("id")
         .executeTakeFirstOrThrow();
       toolIds.set(t.slug, row.id);

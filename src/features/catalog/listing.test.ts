@@ -6,17 +6,12 @@ import {
   type TestDatabase,
   testEngines,
 } from "../../../test/support/db.ts";
-import { loadStarterCatalog } from "../../db/seed/catalog.ts";
-import { seedStarterCatalog } from "../../db/seed/seed.ts";
 import { summarizePanel } from "../../domain/panel.ts";
-import {
-  getTool,
-  listCategories,
-  listToolNames,
-  listTools,
-  recomputePanel,
-  type ToolFilters,
-} from "./service.ts";
+import { loadStarterCatalog } from "../../seed/catalog.ts";
+import { seedStarterCatalog } from "../../seed/seed.ts";
+import { recomputePanel } from "../panel/index.ts";
+import { getTool } from "../tools/index.ts";
+import { listCategories, listToolNames, listTools, type ToolFilters } from "./listing.ts";
 
 reportSkippedPostgres("catalog service");
 const catalog = loadStarterCatalog();

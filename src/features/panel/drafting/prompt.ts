@@ -6,12 +6,12 @@
  * The answer's shape is not described in words here: the request carries the review's JSON
  * schema, and the answer is checked against the same zod schema the form uses.
  */
-import type { Persona } from "../../domain/catalog-schema.ts";
-import { LENSES } from "../../domain/lenses.ts";
-import { isPastDue, THESIS_HORIZON_YEARS } from "../../domain/predictions.ts";
-import { pricingModelName } from "../../domain/pricing-read.ts";
-import { DEPLOYMENT_LABELS } from "../../ui/labels.ts";
-import type { Review, ToolDetail } from "../catalog/service.ts";
+import type { Persona } from "../../../domain/catalog-schema.ts";
+import { LENSES } from "../../../domain/lenses.ts";
+import { isPastDue, THESIS_HORIZON_YEARS } from "../../../domain/predictions.ts";
+import { pricingModelName } from "../../../domain/pricing-read.ts";
+import { DEPLOYMENT_LABELS } from "../../../ui/labels.ts";
+import type { Review, ToolDetail } from "../../tools/index.ts";
 import type { ChatMessage } from "./client.ts";
 
 /** The parts of a tool the prompt shows the model: its profile, not its panel. */

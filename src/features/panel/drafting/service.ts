@@ -15,20 +15,20 @@
  */
 import { sql } from "kysely";
 import type { z } from "zod";
-import type { LlmConfig } from "../../config.ts";
-import { lockToolRows } from "../../db/locks.ts";
-import type { Db } from "../../db/types.ts";
+import type { LlmConfig } from "../../../config.ts";
+import { lockToolRows } from "../../../db/locks.ts";
+import type { Db } from "../../../db/types.ts";
 import {
   isPersona,
   PERSONAS,
   type Persona,
   type ReviewInput,
   reviewSchemas,
-} from "../../domain/catalog-schema.ts";
-import { LENSES } from "../../domain/lenses.ts";
-import { isNewThesis, type ThesisStatement, thesisDateProblem } from "../../domain/predictions.ts";
-import { type Actor, recordAudit } from "../audit/log.ts";
-import { getToolsWithRefs, type Review, type ToolDetail, type ToolRef } from "../catalog/service.ts";
+} from "../../../domain/catalog-schema.ts";
+import { LENSES } from "../../../domain/lenses.ts";
+import { isNewThesis, type ThesisStatement, thesisDateProblem } from "../../../domain/predictions.ts";
+import { type Actor, recordAudit } from "../../audit/index.ts";
+import { getToolsWithRefs, type Review, type ToolDetail, type ToolRef } from "../../tools/index.ts";
 import {
   type DraftFields,
   findDraft,
@@ -36,7 +36,7 @@ import {
   listDrafts,
   type Provenance,
   saveDraft,
-} from "../panel/store.ts";
+} from "../store.ts";
 import {
   anySignal,
   createLlmClient,

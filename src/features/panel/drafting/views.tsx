@@ -1,9 +1,9 @@
 /** The "Draft with model" control shown on a tool's panel page, and the page reporting a drafting run. */
-import type { Persona } from "../../domain/catalog-schema.ts";
-import { LENSES } from "../../domain/lenses.ts";
-import { FormBasics } from "../../ui/forms.tsx";
-import { plural } from "../../ui/labels.ts";
-import { Layout } from "../../ui/layout.tsx";
+import type { Persona } from "../../../domain/catalog-schema.ts";
+import { LENSES } from "../../../domain/lenses.ts";
+import { FormBasics } from "../../../ui/forms.tsx";
+import { plural } from "../../../ui/labels.ts";
+import { Layout } from "../../../ui/layout.tsx";
 import { type PersonaOutcome, type ToolDraftReport, tally } from "./service.ts";
 
 export interface ModelDraftControlProps {

@@ -18,8 +18,8 @@
  * "[redacted]".
  */
 import { z } from "zod";
-import type { LlmConfig } from "../../config.ts";
-import { plural } from "../../ui/labels.ts";
+import type { LlmConfig } from "../../../config.ts";
+import { plural } from "../../../ui/labels.ts";
 
 export interface ChatMessage {
   role: "system" | "user" | "assistant";

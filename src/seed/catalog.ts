@@ -2,12 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import {
-  type CategoryInput,
-  categorySchema,
-  type ToolInput,
-  toolSchema,
-} from "../../domain/catalog-schema.ts";
+import { type CategoryInput, categorySchema, type ToolInput, toolSchema } from "../domain/catalog-schema.ts";
 
 const here = import.meta.dirname;
 

@@ -4,19 +4,19 @@ import {
   reportSkippedPostgres,
   type TestDatabase,
   testEngines,
-} from "../../../test/support/db.ts";
+} from "../../../../test/support/db.ts";
 import {
   type FakeLlm,
   sampleReview,
   sampleThesisDate,
   startFakeLlm,
-} from "../../../test/support/fake-llm.ts";
-import type { LlmConfig } from "../../config.ts";
-import { PERSONAS, type Persona, reviewSchemas } from "../../domain/catalog-schema.ts";
-import { ensureUser } from "../accounts/service.ts";
-import { CLI_ACTOR } from "../audit/log.ts";
-import { getTool } from "../catalog/service.ts";
-import { saveDraft } from "../panel/store.ts";
+} from "../../../../test/support/fake-llm.ts";
+import type { LlmConfig } from "../../../config.ts";
+import { PERSONAS, type Persona, reviewSchemas } from "../../../domain/catalog-schema.ts";
+import { ensureUser } from "../../accounts/index.ts";
+import { CLI_ACTOR } from "../../audit/index.ts";
+import { getTool } from "../../tools/index.ts";
+import { saveDraft } from "../store.ts";
 import { createLlmClient, strictJsonSchema } from "./client.ts";
 import { buildReviewPrompt, personaQuestions } from "./prompt.ts";
 import {

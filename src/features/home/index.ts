@@ -1,0 +1,2 @@
+/** What the home feature offers the rest of the app. */
+export { homeRoutes } from "./routes.tsx";

@@ -1,0 +1,88 @@
+/**
+ * Write routes declare, once, who may write, how fast, and which pages the write makes stale;
+ * the `write` middleware does all three, so a handler cannot forget any of them. A route test
+ * (src/app.test.ts) fails when a POST, PUT or DELETE route is mounted without a declaration.
+ * See docs/decisions/012-declared-writes.md.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { SessionUser } from "../domain/account.ts";
+import type { Permission } from "../domain/permissions.ts";
+import { clientAddress, clientNetwork } from "./client-address.ts";
+import type { Deps } from "./deps.ts";
+import type { PageScope } from "./page-cache.ts";
+import { enforceRateLimit, type RateRule } from "./rate-limit.ts";
+import { requireUser } from "./viewer.ts";
+
+/** One write route's rules. */
+export interface WriteDeclaration {
+  /**
+   * The named permission a writer needs (signed in), or "anyone" for forms that signed-out
+   * readers use (signing in, subscribing, bookmarking in the browser).
+   */
+  permission: Permission | "anyone";
+  /**
+   * The rate rule counted before the handler runs: per account when signed in, per client
+   * network when not. `{ inHandler: [...] }` names the rules a handler applies itself because
+   * their key is a validated field (the email address of a sign-in or a subscription).
+   */
+  rate: RateRule | ((deps: Deps) => RateRule) | { inHandler: readonly RateRule[] };
+  /**
+   * The pages a successful write makes stale, or "nothing" for writes no cached page shows
+   * (sessions, drafts). A handler whose write turned out to change nothing calls `unchanged(c)`.
+   */
+  invalidates: PageScope | ((c: Context) => PageScope) | "nothing";
+  /**
+   * What a signed-out writer gets instead of the 401 page (say, a redirect to sign in and come
+   * back); only for a declared permission.
+   */
+  signedOut?: (c: Context) => Response | Promise<Response>;
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** The signed-in writer, set by `write` for declared permissions. */
+    writer: SessionUser;
+    /** Set by `unchanged(c)`: the write was refused politely or changed nothing. */
+    writeUnchanged: boolean;
+  }
+}
+
+const DECLARED = Symbol("write declaration");
+
+/** The write middleware for one route: authorize, rate-limit, run the handler, invalidate. */
+export function write(deps: Deps, decl: WriteDeclaration): MiddlewareHandler {
+  const handler: MiddlewareHandler = async (c, next) => {
+    if (decl.permission !== "anyone") {
+      if (!c.get("viewer").user && decl.signedOut) {
+        c.res = await decl.signedOut(c);
+        return;
+      }
+      c.set("writer", requireUser(c, decl.permission));
+    }
+    if (!("inHandler" in decl.rate)) {
+      const rule = typeof decl.rate === "function" ? decl.rate(deps) : decl.rate;
+      const user = c.get("viewer").user;
+      const key = user ? `user:${user.id}` : `net:${clientNetwork(clientAddress(c, deps.config.trustProxy))}`;
+      await enforceRateLimit(c, deps.rateLimits, rule, key);
+    }
+    await next();
+    if (decl.invalidates === "nothing" || c.get("writeUnchanged") || c.res.status >= 400) return;
+    deps.cache.invalidate(typeof decl.invalidates === "function" ? decl.invalidates(c) : decl.invalidates);
+  };
+  return Object.assign(handler, { [DECLARED]: decl });
+}
+
+/** Marks this request's write as having changed nothing, so no page is made stale. */
+export function unchanged(c: Context): void {
+  c.set("writeUnchanged", true);
+}
+
+/** The declaration behind a route handler, if it is a `write` middleware (for the route test). */
+export function declarationOf(handler: unknown): WriteDeclaration | undefined {
+  return (handler as { [DECLARED]?: WriteDeclaration } | null)?.[DECLARED];
+}
+
+/** The signed-in writer a declared permission let through. */
+export function writer(c: Context): SessionUser {
+  return c.get("writer");
+}
