@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../test/support/app.ts";
 import { signIn } from "../test/support/session.ts";
+import { declarationOf } from "./http/write.ts";
 import { stylesheet } from "./ui/assets.ts";
 
 let t: TestApp;
@@ -188,5 +189,19 @@ describe("form size limits", () => {
       .where("persona", "=", "founder")
       .executeTakeFirstOrThrow();
     expect(JSON.parse(draft.fields).answers.moat).toBe(longAnswer);
+  });
+});
+
+describe("write routes", () => {
+  it("every POST, PUT and DELETE route declares its permission, rate rule and invalidation", () => {
+    const writes = t.app.routes.filter((r) => ["POST", "PUT", "DELETE"].includes(r.method));
+    expect(writes.length).toBeGreaterThan(20);
+    const declared = new Set(
+      writes.filter((r) => declarationOf(r.handler)).map((r) => `${r.method} ${r.path}`),
+    );
+    const undeclared = [...new Set(writes.map((r) => `${r.method} ${r.path}`))].filter(
+      (k) => !declared.has(k),
+    );
+    expect(undeclared, "mount these with write(deps, {...}) from src/http/write.ts").toEqual([]);
   });
 });

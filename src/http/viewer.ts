@@ -1,5 +1,5 @@
 /** Who is asking, as the accounts feature's middleware set it on the request, and the guards that check it. */
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import type { SessionUser } from "../domain/account.ts";
 import { can, type Permission } from "../domain/permissions.ts";
@@ -16,6 +16,8 @@ declare module "hono" {
   interface ContextVariableMap {
     viewer: Viewer;
     deps: Deps;
+    /** The signed-in account a guard let through: see signedInPage and http/write.ts. */
+    user: SessionUser;
   }
 }
 
@@ -42,13 +44,23 @@ export function requireUser(c: Context, permission?: Permission): SessionUser {
 }
 
 /**
- * For pages (GET): the signed-in user, or a redirect to sign in and come back; accounts
- * without the permission get requireUser's 403.
+ * Guards a page (GET) that needs an account: signed out, a redirect to sign in and come back;
+ * without the permission, requireUser's 403. The account is then `signedInUser(c)`.
  */
-export function requireUserForPage(c: Context, permission?: Permission): SessionUser | Response {
-  if (!c.get("viewer").user) {
-    const url = new URL(c.req.url);
-    return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
-  }
-  return requireUser(c, permission);
+export function signedInPage(permission?: Permission): MiddlewareHandler {
+  return async (c, next) => {
+    if (!c.get("viewer").user) {
+      const url = new URL(c.req.url);
+      return c.redirect(`/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
+    }
+    c.set("user", requireUser(c, permission));
+    await next();
+  };
+}
+
+/** The account a guard (signedInPage, or a write declaration with a permission) let through. */
+export function signedInUser(c: Context): SessionUser {
+  const user = c.get("user");
+  if (!user) throw new Error(`${c.req.method} ${c.req.path} reads the signed-in user without a guard`);
+  return user;
 }

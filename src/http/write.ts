@@ -5,7 +5,6 @@
  * See docs/decisions/012-declared-writes.md.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { SessionUser } from "../domain/account.ts";
 import type { Permission } from "../domain/permissions.ts";
 import { clientAddress, clientNetwork } from "./client-address.ts";
 import type { Deps } from "./deps.ts";
@@ -16,10 +15,11 @@ import { requireUser } from "./viewer.ts";
 /** One write route's rules. */
 export interface WriteDeclaration {
   /**
-   * The named permission a writer needs (signed in), or "anyone" for forms that signed-out
-   * readers use (signing in, subscribing, bookmarking in the browser).
+   * The named permission a writer needs, "signed-in" for an account's own settings, or
+   * "anyone" for forms that signed-out readers use (signing in, subscribing, bookmarking in
+   * the browser). A guarded handler reads the account with `signedInUser(c)`.
    */
-  permission: Permission | "anyone";
+  permission: Permission | "signed-in" | "anyone";
   /**
    * The rate rule counted before the handler runs: per account when signed in, per client
    * network when not. `{ inHandler: [...] }` names the rules a handler applies itself because
@@ -32,16 +32,15 @@ export interface WriteDeclaration {
    */
   invalidates: PageScope | ((c: Context) => PageScope) | "nothing";
   /**
-   * What a signed-out writer gets instead of the 401 page (say, a redirect to sign in and come
-   * back); only for a declared permission.
+   * For a declared permission, what a signed-out writer gets instead of the 401 page: a
+   * response (say, a redirect to sign in and come back), or "continue" for writes a signed-out
+   * reader may make in their own browser (bookmarks in a cookie).
    */
-  signedOut?: (c: Context) => Response | Promise<Response>;
+  signedOut?: ((c: Context) => Response | Promise<Response>) | "continue";
 }
 
 declare module "hono" {
   interface ContextVariableMap {
-    /** The signed-in writer, set by `write` for declared permissions. */
-    writer: SessionUser;
     /** Set by `unchanged(c)`: the write was refused politely or changed nothing. */
     writeUnchanged: boolean;
   }
@@ -53,11 +52,14 @@ const DECLARED = Symbol("write declaration");
 export function write(deps: Deps, decl: WriteDeclaration): MiddlewareHandler {
   const handler: MiddlewareHandler = async (c, next) => {
     if (decl.permission !== "anyone") {
-      if (!c.get("viewer").user && decl.signedOut) {
+      const signedOut = !c.get("viewer").user;
+      if (signedOut && typeof decl.signedOut === "function") {
         c.res = await decl.signedOut(c);
         return;
       }
-      c.set("writer", requireUser(c, decl.permission));
+      if (!signedOut || decl.signedOut !== "continue") {
+        c.set("user", requireUser(c, decl.permission === "signed-in" ? undefined : decl.permission));
+      }
     }
     if (!("inHandler" in decl.rate)) {
       const rule = typeof decl.rate === "function" ? decl.rate(deps) : decl.rate;
@@ -80,9 +82,4 @@ export function unchanged(c: Context): void {
 /** The declaration behind a route handler, if it is a `write` middleware (for the route test). */
 export function declarationOf(handler: unknown): WriteDeclaration | undefined {
   return (handler as { [DECLARED]?: WriteDeclaration } | null)?.[DECLARED];
-}
-
-/** The signed-in writer a declared permission let through. */
-export function writer(c: Context): SessionUser {
-  return c.get("writer");
 }

@@ -13,6 +13,8 @@ export interface TestApp {
   requestFrom: (address: string, path: string, init?: RequestInit) => Promise<Response>;
   db: TestDatabase;
   deps: ReturnType<typeof createApp>["deps"];
+  /** The Hono app itself, for tests that read its route table. */
+  app: ReturnType<typeof createApp>["app"];
   /** Messages the app sent, newest last (the mailer is replaced by a recorder). */
   mail: OutgoingMail[];
   dispose(): Promise<void>;
@@ -41,6 +43,7 @@ export async function createTestApp(
       app.request(path, init, { incoming: { socket: { remoteAddress: address } } }),
     db,
     deps,
+    app,
     mail,
     dispose: db.dispose,
   };

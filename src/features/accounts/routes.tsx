@@ -10,10 +10,16 @@ import { parseForm } from "../../http/form.ts";
 import { devOutboxDir, sendMailOrFail } from "../../http/mail.ts";
 import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
-import { SIGN_IN_PER_ADDRESS, SIGN_IN_PER_CLIENT, SIGN_IN_PER_INBOX } from "../../http/rate-rules.ts";
+import {
+  SIGN_IN_PER_ADDRESS,
+  SIGN_IN_PER_CLIENT,
+  SIGN_IN_PER_INBOX,
+  WRITES_PER_VIEWER,
+} from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
 import { isTokenShaped } from "../../http/tokens.ts";
-import { requireUser } from "../../http/viewer.ts";
+import { requireUser, signedInUser } from "../../http/viewer.ts";
+import { write } from "../../http/write.ts";
 import { readEml } from "../../mail/eml.ts";
 import { signInMail } from "./mail.ts";
 import {
@@ -68,7 +74,25 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return sendPage(c, <SignInPage next={next} reason={c.req.query("reason")} outboxDir={outboxDir} />);
   });
 
-  app.post("/sign-in", async (c) => {
+  // sessions and links show on no cached page: these writes invalidate nothing
+  const signingIn = write(deps, {
+    permission: "anyone",
+    // keyed on the validated address as well as the client, so the handler applies them
+    rate: { inHandler: [SIGN_IN_PER_INBOX, SIGN_IN_PER_CLIENT, SIGN_IN_PER_ADDRESS] },
+    invalidates: "nothing",
+  });
+  const sessionChange = write(deps, {
+    permission: "anyone",
+    rate: WRITES_PER_VIEWER,
+    invalidates: "nothing",
+  });
+  const ownSessions = write(deps, {
+    permission: "signed-in",
+    rate: WRITES_PER_VIEWER,
+    invalidates: "nothing",
+  });
+
+  app.post("/sign-in", signingIn, async (c) => {
     const body = await parseForm(c);
     const next = safeReturnPath(body.return_to);
     const parsed = normalizeEmail(body.email);
@@ -102,7 +126,7 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return sendPage(c, <ConfirmPage token={token} email={link.email} />);
   });
 
-  app.post("/sign-in/confirm", async (c) => {
+  app.post("/sign-in/confirm", sessionChange, async (c) => {
     const body = await parseForm(c);
     const token = typeof body.token === "string" ? body.token : "";
     if (!isTokenShaped(token)) throw linkProblem("unknown");
@@ -120,7 +144,7 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return c.redirect(safeReturnPath(result.returnTo), 303);
   });
 
-  app.post("/sign-out", async (c) => {
+  app.post("/sign-out", sessionChange, async (c) => {
     const user = c.get("viewer").user;
     if (user) await endSession(db, { userId: user.id, sessionId: user.sessionId });
     clearSessionCookie(c, config);
@@ -133,8 +157,8 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return sendPage(c, <AccountPage user={user} sessions={await listSessions(db, user.id)} />);
   });
 
-  app.post("/account/sessions/:id/end", async (c) => {
-    const user = requireUser(c);
+  app.post("/account/sessions/:id/end", ownSessions, async (c) => {
+    const user = signedInUser(c);
     const id = Number(c.req.param("id"));
     if (!Number.isSafeInteger(id)) throw notFound("There is no such session.");
     await endSession(db, { userId: user.id, sessionId: id });
@@ -145,8 +169,8 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return c.redirect("/account", 303);
   });
 
-  app.post("/account/sign-out-everywhere", async (c) => {
-    const user = requireUser(c);
+  app.post("/account/sign-out-everywhere", ownSessions, async (c) => {
+    const user = signedInUser(c);
     await endAllSessions(db, user.id);
     clearSessionCookie(c, config);
     return c.redirect("/", 303);

@@ -1,15 +1,14 @@
 /** Bookmarking tools (in the account, or in a browser cookie when signed out) and /bookmarks. */
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { isEnhanced, readFields } from "../../http/form.ts";
 import { sendFragment, sendPage } from "../../http/page.tsx";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
-import { requireUser, secureCookies } from "../../http/viewer.ts";
+import { secureCookies, signedInUser } from "../../http/viewer.ts";
+import { write } from "../../http/write.ts";
 import { findToolRefs, getTools } from "../tools/index.ts";
 import { BookmarksPage } from "./page.tsx";
 import { BOOKMARK_COOKIE, viewerBookmarks } from "./reader.ts";
@@ -23,7 +22,15 @@ export function bookmarkRoutes(deps: Deps) {
   const app = new Hono();
   const { db, config } = deps;
 
-  app.on(["POST", "PUT", "DELETE"], "/tools/:slug/bookmark", async (c) => {
+  const bookmarking = write(deps, {
+    permission: "bookmark:edit",
+    signedOut: "continue",
+    rate: WRITES_PER_VIEWER,
+    // anonymous pages never show bookmarks, so no cached page goes stale
+    invalidates: "nothing",
+  });
+
+  app.on(["POST", "PUT", "DELETE"], "/tools/:slug/bookmark", bookmarking, async (c) => {
     const slug = c.req.param("slug");
     const fields = await readFields(c);
     const returnTo = safeReturnPath(fields.return_to, `/tools/${slug}`);
@@ -34,14 +41,8 @@ export function bookmarkRoutes(deps: Deps) {
       throw badRequest("Say whether to bookmark the tool: bookmarked=yes or bookmarked=no.");
     }
     const on = wanted === "yes";
-    const viewer = c.get("viewer");
-    const who = viewer.user
-      ? `user:${viewer.user.id}`
-      : `client:${clientNetwork(clientAddress(c, config.trustProxy))}`;
-    await enforceRateLimit(c, deps.rateLimits, WRITES_PER_VIEWER, who);
-    if (viewer.user) {
-      const user = requireUser(c, "bookmark:edit");
-      await setBookmark(db, { userId: user.id, toolId: tool.id, on });
+    if (c.get("viewer").user) {
+      await setBookmark(db, { userId: signedInUser(c).id, toolId: tool.id, on });
     } else {
       const next = toggleBrowserBookmark(parseBrowserBookmarks(getCookie(c, BOOKMARK_COOKIE)), tool.slug, on);
       setCookie(c, BOOKMARK_COOKIE, next.join("."), {
@@ -54,7 +55,6 @@ export function bookmarkRoutes(deps: Deps) {
       // the fragment below shows the list as the browser will send it next time
       if (isEnhanced(c)) c.set("bookmarkRefs", await findToolRefs(db, next));
     }
-    // anonymous pages never show bookmarks, so the page cache stays as it is
     if (!isEnhanced(c)) return c.redirect(returnTo, 303);
     return sendFragment(
       c,

@@ -6,9 +6,9 @@ import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { parseForm } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { CATALOG_EDITS_PER_ADMIN } from "../../http/rate-rules.ts";
-import { requireUser, requireUserForPage } from "../../http/viewer.ts";
+import { signedInPage, signedInUser } from "../../http/viewer.ts";
+import { unchanged, write } from "../../http/write.ts";
 import { findToolRefs } from "../tools/index.ts";
 import {
   blankFormValues,
@@ -65,9 +65,7 @@ export function catalogAdminRoutes(deps: Deps) {
     ]);
   }
 
-  app.get("/admin/tools", async (c) => {
-    const user = requireUserForPage(c, "tool:edit");
-    if (user instanceof Response) return user;
+  app.get("/admin/tools", signedInPage("tool:edit"), async (c) => {
     const tools = await listAdminTools(db);
     // the last save's result, from the redirect; anything unrecognised shows nothing
     const savedSlug = c.req.query("saved");
@@ -80,9 +78,7 @@ export function catalogAdminRoutes(deps: Deps) {
     return sendPage(c, <CatalogAdminPage tools={tools} notice={notice} />);
   });
 
-  app.get("/admin/tools/new", async (c) => {
-    const user = requireUserForPage(c, "tool:edit");
-    if (user instanceof Response) return user;
+  app.get("/admin/tools/new", signedInPage("tool:edit"), async (c) => {
     const options = await toolFormOptions(db);
     const today = utcDay(Date.now());
     return sendPage(
@@ -91,9 +87,7 @@ export function catalogAdminRoutes(deps: Deps) {
     );
   });
 
-  app.get("/admin/tools/:slug/edit", async (c) => {
-    const user = requireUserForPage(c, "tool:edit");
-    if (user instanceof Response) return user;
+  app.get("/admin/tools/:slug/edit", signedInPage("tool:edit"), async (c) => {
     const slug = c.req.param("slug");
     const stored = await loadStoredTool(db, slug);
     if (!stored) throw await missingTool(slug);
@@ -112,12 +106,11 @@ export function catalogAdminRoutes(deps: Deps) {
     );
   });
 
-  /** Authorizes and rate-limits a save, and reads the posted form, as values and as sent. */
+  /** Reads the posted form, as values and as sent. */
   async function readSave(
     c: Context,
   ): Promise<{ user: SessionUser; values: ToolFormValues; body: Record<string, unknown> }> {
-    const user = requireUser(c, "tool:edit");
-    await enforceRateLimit(c, deps.rateLimits, CATALOG_EDITS_PER_ADMIN, String(user.id));
+    const user = signedInUser(c);
     const body = await parseForm(c, { all: true });
     return { user, values: formValuesFromBody(body), body };
   }
@@ -166,7 +159,7 @@ export function catalogAdminRoutes(deps: Deps) {
           ? await saveToolEdit(db, { actor, reason, profile: parsed.profile, stamp: input.stamp ?? "" })
           : await saveToolProfiles(db, { actor, reason, profiles: [parsed.profile], mode });
       if (result.ok) {
-        if (planChangedAnything(result.plan)) deps.cache.invalidate();
+        if (!planChangedAnything(result.plan)) unchanged(c);
         const item = result.plan[0]!;
         return c.redirect(`/admin/tools?saved=${encodeURIComponent(item.slug)}&result=${item.action}`, 303);
       }
@@ -195,12 +188,19 @@ export function catalogAdminRoutes(deps: Deps) {
     );
   }
 
-  app.post("/admin/tools/new", async (c) => {
+  const saving = write(deps, {
+    permission: "tool:edit",
+    rate: CATALOG_EDITS_PER_ADMIN,
+    // a profile names competitors shown on other tools' pages, and a save may change a slug
+    invalidates: { tools: "all", lists: ["home", "catalog", "categories", "comparisons"] },
+  });
+
+  app.post("/admin/tools/new", saving, async (c) => {
     const { user, values } = await readSave(c);
     return save(c, { user, values, mode: "create" });
   });
 
-  app.post("/admin/tools/:slug/edit", async (c) => {
+  app.post("/admin/tools/:slug/edit", saving, async (c) => {
     const { user, values, body } = await readSave(c);
     const slug = c.req.param("slug");
     const [tool] = await findToolRefs(db, [slug]);

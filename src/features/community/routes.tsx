@@ -6,27 +6,30 @@ import type { Deps } from "../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../http/errors.ts";
 import { isEnhanced, readFields } from "../../http/form.ts";
 import { sendFragment } from "../../http/page.tsx";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { votesPerAccount, WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
-import { requireUser } from "../../http/viewer.ts";
+import { signedInUser } from "../../http/viewer.ts";
+import { write } from "../../http/write.ts";
 import { findToolRefs } from "../tools/index.ts";
 import { pickSplit, setPick, setVote } from "./service.ts";
 import { CommunityFigure, HeadToHead, VoteControl } from "./views.tsx";
 
 /** Signed-out readers are sent to sign in, and come back to the page they were on. */
-function signInFirst(c: Context, returnTo: string, reason: "vote" | "pick"): Response | undefined {
-  if (c.get("viewer").user) return undefined;
-  const to = `/sign-in?next=${encodeURIComponent(returnTo)}&reason=${reason}`;
-  if (isEnhanced(c)) {
-    throw new HttpError(
-      401,
-      "Please sign in",
-      `Sign in to ${reason === "vote" ? "vote" : "pick a winner"}.`,
-      [{ href: to, label: "Sign in" }],
-    );
-  }
-  return c.redirect(to, 303);
+function signInFirst(reason: "vote" | "pick", fallback: (c: Context) => string) {
+  return async (c: Context): Promise<Response> => {
+    const fields = await readFields(c);
+    const returnTo = safeReturnPath(fields.return_to, fallback(c));
+    const to = `/sign-in?next=${encodeURIComponent(returnTo)}&reason=${reason}`;
+    if (isEnhanced(c)) {
+      throw new HttpError(
+        401,
+        "Please sign in",
+        `Sign in to ${reason === "vote" ? "vote" : "pick a winner"}.`,
+        [{ href: to, label: "Sign in" }],
+      );
+    }
+    return c.redirect(to, 303);
+  };
 }
 
 /** The community routes. */
@@ -34,7 +37,20 @@ export function communityRoutes(deps: Deps) {
   const app = new Hono();
   const { db, config } = deps;
 
-  app.on(["POST", "PUT", "DELETE"], "/tools/:slug/vote", async (c) => {
+  const voting = write(deps, {
+    permission: "vote:cast",
+    signedOut: signInFirst("vote", (c) => `/tools/${c.req.param("slug")}`),
+    rate: votesPerAccount(config.voteRateLimit),
+    invalidates: (c) => ({ tools: [c.req.param("slug") ?? ""], lists: ["home", "catalog", "categories"] }),
+  });
+  const picking = write(deps, {
+    permission: "pick:cast",
+    signedOut: signInFirst("pick", (c) => `/compare/${c.req.param("pair")}`),
+    rate: WRITES_PER_VIEWER,
+    invalidates: { tools: [], lists: ["home", "comparisons"] },
+  });
+
+  app.on(["POST", "PUT", "DELETE"], "/tools/:slug/vote", voting, async (c) => {
     const slug = c.req.param("slug");
     const fields = await readFields(c);
     const returnTo = safeReturnPath(fields.return_to, `/tools/${slug}`);
@@ -46,13 +62,8 @@ export function communityRoutes(deps: Deps) {
         { href: `/tools/${slug}`, label: `Back to ${tool.name}` },
       ]);
     }
-    const redirect = signInFirst(c, returnTo, "vote");
-    if (redirect) return redirect;
-    const user = requireUser(c, "vote:cast");
-    await enforceRateLimit(c, deps.rateLimits, votesPerAccount(config.voteRateLimit), String(user.id));
     const value = raw === "none" ? null : (raw as VoteValue);
-    const community = await setVote(db, { userId: user.id, toolId: tool.id, value });
-    deps.cache.invalidate();
+    const community = await setVote(db, { userId: signedInUser(c).id, toolId: tool.id, value });
     if (!isEnhanced(c)) return c.redirect(returnTo, 303);
     return sendFragment(
       c,
@@ -63,7 +74,7 @@ export function communityRoutes(deps: Deps) {
     );
   });
 
-  app.on(["POST", "PUT", "DELETE"], "/compare/:pair/pick", async (c) => {
+  app.on(["POST", "PUT", "DELETE"], "/compare/:pair/pick", picking, async (c) => {
     const raw = c.req.param("pair");
     const fields = await readFields(c);
     const found = await findToolRefs(db, candidateSlugs(raw));
@@ -80,12 +91,8 @@ export function communityRoutes(deps: Deps) {
         { href: path, label: `Back to ${a.name} vs ${b.name}` },
       ]);
     }
-    const redirect = signInFirst(c, returnTo, "pick");
-    if (redirect) return redirect;
-    const user = requireUser(c, "pick:cast");
-    await enforceRateLimit(c, deps.rateLimits, WRITES_PER_VIEWER, `user:${user.id}`);
+    const user = signedInUser(c);
     await setPick(db, { userId: user.id, a, b, winner });
-    deps.cache.invalidate();
     if (!isEnhanced(c)) return c.redirect(returnTo, 303);
     const [first, second] = a.slug < b.slug ? [a, b] : [b, a];
     const split = await pickSplit(db, first, second, user.id);

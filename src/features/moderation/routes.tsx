@@ -7,9 +7,9 @@ import type { Deps } from "../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../http/errors.ts";
 import { readFields } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { MODERATION_PER_ADMIN } from "../../http/rate-rules.ts";
-import { requireUser, requireUserForPage } from "../../http/viewer.ts";
+import { signedInPage, signedInUser } from "../../http/viewer.ts";
+import { unchanged, type WriteDeclaration, write } from "../../http/write.ts";
 import {
   blockAccount,
   findAccount,
@@ -89,16 +89,14 @@ export function moderationRoutes(deps: Deps) {
   const app = new Hono();
   const { db } = deps;
 
-  app.get("/admin/moderation", async (c) => {
-    const user = requireUserForPage(c, "vote:moderate");
-    if (user instanceof Response) return user;
+  app.get("/admin/moderation", signedInPage("vote:moderate"), async (c) => {
+    const user = signedInUser(c);
     const tools = await toolVoteOverview(db);
     return sendPage(c, <ModerationOverviewPage tools={tools} canReadAudit={can(user.role, "audit:read")} />);
   });
 
-  app.get("/admin/moderation/tools/:slug", async (c) => {
-    const user = requireUserForPage(c, "vote:moderate");
-    if (user instanceof Response) return user;
+  app.get("/admin/moderation/tools/:slug", signedInPage("vote:moderate"), async (c) => {
+    const user = signedInUser(c);
     const slug = c.req.param("slug");
     const history = await voteHistory(db, slug);
     if (!history) {
@@ -118,9 +116,8 @@ export function moderationRoutes(deps: Deps) {
     );
   });
 
-  app.get("/admin/accounts/:id", async (c) => {
-    const user = requireUserForPage(c, "vote:moderate");
-    if (user instanceof Response) return user;
+  app.get("/admin/accounts/:id", signedInPage("vote:moderate"), async (c) => {
+    const user = signedInUser(c);
     const id = accountId(c);
     const account = await findAccount(db, id);
     if (!account) throw notFound("There is no account with that number.");
@@ -136,15 +133,13 @@ export function moderationRoutes(deps: Deps) {
     );
   });
 
-  /** Authorizes, rate-limits and reads the reason; a bad reason re-renders the form with a 400. */
+  /** Reads the account and the reason; a bad reason re-renders the form with a 400. */
   async function moderate(
     c: Context,
     form: AccountForm,
-    permission: Permission,
   ): Promise<{ user: SessionUser; id: number; reason: string } | Response> {
-    const user = requireUser(c, permission);
+    const user = signedInUser(c);
     const id = accountId(c);
-    await enforceRateLimit(c, deps.rateLimits, MODERATION_PER_ADMIN, String(user.id));
     const fields = await readFields(c);
     const parsed = reasonSchema.safeParse(fields.reason ?? "");
     if (parsed.success) return { user, id, reason: parsed.data };
@@ -164,19 +159,30 @@ export function moderationRoutes(deps: Deps) {
     );
   }
 
-  app.post("/admin/accounts/:id/votes/remove", async (c) => {
-    const input = await moderate(c, "remove", "vote:moderate");
+  const moderation = (permission: Permission, invalidates: WriteDeclaration["invalidates"]) =>
+    write(deps, { permission, rate: MODERATION_PER_ADMIN, invalidates });
+  // an account's votes may be on any tool; blocking changes sessions, which no cached page shows
+  const removingVotes = moderation("vote:moderate", {
+    tools: "all",
+    lists: ["home", "catalog", "categories"],
+  });
+  const blocking = moderation("user:block", "nothing");
+
+  app.post("/admin/accounts/:id/votes/remove", removingVotes, async (c) => {
+    const input = await moderate(c, "remove");
     if (input instanceof Response) return input;
     const { user, id, reason } = input;
     const result = await removeAccountVotes(db, { actor: user, userId: id, reason });
     if (!result.ok) throw problemError(result.problem, id);
-    if (result.removed.length === 0) return c.redirect(`/admin/accounts/${id}?done=no-votes`, 303);
-    deps.cache.invalidate();
+    if (result.removed.length === 0) {
+      unchanged(c);
+      return c.redirect(`/admin/accounts/${id}?done=no-votes`, 303);
+    }
     return c.redirect(`/admin/accounts/${id}?done=votes-removed&n=${result.removed.length}`, 303);
   });
 
-  app.post("/admin/accounts/:id/block", async (c) => {
-    const input = await moderate(c, "block", "user:block");
+  app.post("/admin/accounts/:id/block", blocking, async (c) => {
+    const input = await moderate(c, "block");
     if (input instanceof Response) return input;
     const { user, id, reason } = input;
     const result = await blockAccount(db, { actor: user, userId: id, reason });
@@ -184,8 +190,8 @@ export function moderationRoutes(deps: Deps) {
     return c.redirect(`/admin/accounts/${id}?done=blocked&n=${result.sessionsEnded}`, 303);
   });
 
-  app.post("/admin/accounts/:id/unblock", async (c) => {
-    const input = await moderate(c, "unblock", "user:block");
+  app.post("/admin/accounts/:id/unblock", blocking, async (c) => {
+    const input = await moderate(c, "unblock");
     if (input instanceof Response) return input;
     const { user, id, reason } = input;
     const result = await unblockAccount(db, { actor: user, userId: id, reason });
@@ -193,9 +199,7 @@ export function moderationRoutes(deps: Deps) {
     return c.redirect(`/admin/accounts/${id}?done=unblocked`, 303);
   });
 
-  app.get("/admin/audit", async (c) => {
-    const user = requireUserForPage(c, "audit:read");
-    if (user instanceof Response) return user;
+  app.get("/admin/audit", signedInPage("audit:read"), async (c) => {
     const raw = c.req.query("before");
     if (raw !== undefined && !ID.test(raw)) {
       throw badRequest("“before” is the number of an audit entry, such as 120.", [

@@ -7,7 +7,7 @@ import { readFields } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
 import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { NEWSLETTER_SEND_PER_ADMIN } from "../../http/rate-rules.ts";
-import { requireUser, requireUserForPage } from "../../http/viewer.ts";
+import { requireUser, signedInPage, signedInUser } from "../../http/viewer.ts";
 import { issueWithProgress, MAX_INTRO_LENGTH, newsletterOverview, startIssueSend } from "./admin-service.ts";
 import { IssueProgressPage, NewsletterAdminPage } from "./admin-views.tsx";
 import { renderIssueEmail } from "./email.ts";
@@ -62,9 +62,7 @@ export function newsletterAdminRoutes(deps: Deps) {
     );
   }
 
-  app.get("/admin/newsletter", async (c) => {
-    const user = requireUserForPage(c, "newsletter:send");
-    if (user instanceof Response) return user;
+  app.get("/admin/newsletter", signedInPage("newsletter:send"), async (c) => {
     return overviewPage(c, "", { ok: true, intro: "" });
   });
 
@@ -75,9 +73,7 @@ export function newsletterAdminRoutes(deps: Deps) {
     return overviewPage(c, typed, parseIntro(typed));
   });
 
-  app.get("/admin/newsletter/preview.html", async (c) => {
-    const user = requireUserForPage(c, "newsletter:send");
-    if (user instanceof Response) return user;
+  app.get("/admin/newsletter/preview.html", signedInPage("newsletter:send"), async (c) => {
     const result = parseIntro(c.req.query("intro"));
     if (!result.ok) {
       throw new HttpError(400, "That intro cannot be previewed", result.message, [
@@ -126,9 +122,7 @@ export function newsletterAdminRoutes(deps: Deps) {
     return c.redirect(`/admin/newsletter/issues/${issue.number}`, 303);
   });
 
-  app.get("/admin/newsletter/issues/:number", async (c) => {
-    const user = requireUserForPage(c, "newsletter:send");
-    if (user instanceof Response) return user;
+  app.get("/admin/newsletter/issues/:number", signedInPage("newsletter:send"), async (c) => {
     const raw = c.req.param("number");
     const number = parseIssueNumber(raw);
     const issue = number === undefined ? undefined : await issueWithProgress(db, number);

@@ -8,9 +8,9 @@ import type { Deps } from "../../http/deps.ts";
 import { badRequest, type HttpError, notFound } from "../../http/errors.ts";
 import { readFields } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { PANEL_WRITES_PER_ACCOUNT } from "../../http/rate-rules.ts";
-import { requireUser, requireUserForPage } from "../../http/viewer.ts";
+import { signedInPage, signedInUser } from "../../http/viewer.ts";
+import { write } from "../../http/write.ts";
 import {
   bylineSchema,
   checkDraft,
@@ -103,15 +103,29 @@ export function panelRoutes(deps: Deps) {
     );
   }
 
-  app.get("/panel", async (c) => {
-    const user = requireUserForPage(c, "review:write");
-    if (user instanceof Response) return user;
+  app.get("/panel", signedInPage("review:write"), async (c) => {
+    const user = signedInUser(c);
     return queuePage(c, user, {}, 200);
   });
 
-  app.post("/panel/byline", async (c) => {
-    const user = requireUser(c, "review:write");
-    await enforceRateLimit(c, deps.rateLimits, PANEL_WRITES_PER_ACCOUNT, String(user.id));
+  // bylines and drafts show only on the panel's own pages, which are never cached
+  const drafting = write(deps, {
+    permission: "review:write",
+    rate: PANEL_WRITES_PER_ACCOUNT,
+    invalidates: "nothing",
+  });
+  const publishing = write(deps, {
+    permission: "review:publish",
+    rate: PANEL_WRITES_PER_ACCOUNT,
+    // the tool page, lists, comparisons and /methodology's predictions show the panel's figures
+    invalidates: (c) => ({
+      tools: [c.req.param("slug") ?? ""],
+      lists: ["home", "catalog", "categories", "comparisons", "methodology"],
+    }),
+  });
+
+  app.post("/panel/byline", drafting, async (c) => {
+    const user = signedInUser(c);
     const fields = await readFields(c);
     const typed = (fields.display_name ?? "").slice(0, 200);
     const parsed = bylineSchema.safeParse(typed);
@@ -195,9 +209,7 @@ export function panelRoutes(deps: Deps) {
     });
   }
 
-  app.get("/panel/tools/:slug", async (c) => {
-    const user = requireUserForPage(c, "review:write");
-    if (user instanceof Response) return user;
+  app.get("/panel/tools/:slug", signedInPage("review:write"), async (c) => {
     const slug = c.req.param("slug");
     const tool = await panelToolStatus(db, slug, queueOptions());
     if (!tool) throw unknownTool(slug);
@@ -212,9 +224,8 @@ export function panelRoutes(deps: Deps) {
     );
   });
 
-  app.get("/panel/tools/:slug/:persona", async (c) => {
-    const user = requireUserForPage(c, "review:write");
-    if (user instanceof Response) return user;
+  app.get("/panel/tools/:slug/:persona", signedInPage("review:write"), async (c) => {
+    const user = signedInUser(c);
     const { persona, state } = await loadForm(c);
     const byline = await getByline(db, user.id);
     return formPage(c, {
@@ -227,10 +238,9 @@ export function panelRoutes(deps: Deps) {
     });
   });
 
-  /** Authorizes, rate-limits and reads a persona form post. */
-  async function readPost(c: Context, permission: "review:write" | "review:publish") {
-    const user = requireUser(c, permission);
-    await enforceRateLimit(c, deps.rateLimits, PANEL_WRITES_PER_ACCOUNT, String(user.id));
+  /** Reads a persona form post and the writer's byline. */
+  async function readPost(c: Context) {
+    const user = signedInUser(c);
     const fields = await readFields(c);
     const { persona, state } = await loadForm(c);
     const byline = await getByline(db, user.id);
@@ -238,8 +248,8 @@ export function panelRoutes(deps: Deps) {
     return { user, fields, persona, state, byline, writer };
   }
 
-  app.post("/panel/tools/:slug/:persona/save", async (c) => {
-    const { user, fields, persona, state, byline, writer } = await readPost(c, "review:write");
+  app.post("/panel/tools/:slug/:persona/save", drafting, async (c) => {
+    const { user, fields, persona, state, byline, writer } = await readPost(c);
     const values = readValues(persona, fields);
     const expect = readExpectation(fields);
     const checked = checkDraft(persona, values);
@@ -276,8 +286,8 @@ export function panelRoutes(deps: Deps) {
     return c.redirect(`/panel/tools/${state.tool.slug}/${persona}?done=saved`, 303);
   });
 
-  app.post("/panel/tools/:slug/:persona/publish", async (c) => {
-    const { user, fields, persona, state, byline, writer } = await readPost(c, "review:publish");
+  app.post("/panel/tools/:slug/:persona/publish", publishing, async (c) => {
+    const { user, fields, persona, state, byline, writer } = await readPost(c);
     const values = readValues(persona, fields);
     const expect = readExpectation(fields);
     const checked = checkReview(persona, values, persona === "futurist" ? futuristContext(state) : undefined);
@@ -314,16 +324,14 @@ export function panelRoutes(deps: Deps) {
         action: "publish",
       });
     }
-    // the tool page, lists, comparisons and badges show the panel's figures: fresh at once
-    deps.cache.invalidate();
     return c.redirect(
       `/panel/tools/${state.tool.slug}?done=published&persona=${persona}&revision=${result.revision}`,
       303,
     );
   });
 
-  app.post("/panel/tools/:slug/:persona/discard", async (c) => {
-    const { user, fields, persona, state, byline } = await readPost(c, "review:write");
+  app.post("/panel/tools/:slug/:persona/discard", drafting, async (c) => {
+    const { user, fields, persona, state, byline } = await readPost(c);
     const { draftStamp } = readExpectation(fields);
     const result = await discardFormDraft(db, { tool: state.tool, persona, draftStamp });
     if (!result.ok) {

@@ -7,9 +7,9 @@ import { badRequest, HttpError, notFound } from "../../http/errors.ts";
 import { readFields } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
 import type { PageCache } from "../../http/page-cache.ts";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { PREDICTIONS_PER_ADMIN } from "../../http/rate-rules.ts";
-import { requireUser, requireUserForPage } from "../../http/viewer.ts";
+import { signedInPage, signedInUser } from "../../http/viewer.ts";
+import { unchanged, write } from "../../http/write.ts";
 import { type AdminPredictionItem, predictionsToResolve, resolvePrediction } from "./service.ts";
 import { AdminPredictionsPage, type ResolveNotice, type ResolveProblem } from "./views.tsx";
 
@@ -63,16 +63,20 @@ export function predictionRoutes(deps: Deps) {
   const app = new Hono();
   const { db } = deps;
 
-  app.get("/admin/predictions", async (c) => {
-    const user = requireUserForPage(c, "prediction:resolve");
-    if (user instanceof Response) return user;
+  app.get("/admin/predictions", signedInPage("prediction:resolve"), async (c) => {
     const items = await predictionsToResolve(db, { now: Date.now() });
     return sendPage(c, <AdminPredictionsPage items={items} notice={noticeFrom(c, items)} />);
   });
 
-  app.post("/admin/predictions", async (c) => {
-    const user = requireUser(c, "prediction:resolve");
-    await enforceRateLimit(c, deps.rateLimits, PREDICTIONS_PER_ADMIN, String(user.id));
+  const judging = write(deps, {
+    permission: "prediction:resolve",
+    rate: PREDICTIONS_PER_ADMIN,
+    // outcomes show on /methodology and on the judged tool's page
+    invalidates: { tools: "all", lists: ["methodology"] },
+  });
+
+  app.post("/admin/predictions", judging, async (c) => {
+    const user = signedInUser(c);
     const fields = await readFields(c);
     const now = Date.now();
     const rawId = fields.prediction ?? "";
@@ -120,7 +124,7 @@ export function predictionRoutes(deps: Deps) {
         BACK,
       );
     }
-    if (result.changed) deps.cache.invalidate();
+    if (!result.changed) unchanged(c);
     const done = result.changed ? "saved" : "unchanged";
     return c.redirect(`/admin/predictions?done=${done}&p=${id}#p${id}`, 303);
   });

@@ -5,9 +5,9 @@ import type { Deps } from "../../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../../http/errors.ts";
 import { readFields } from "../../../http/form.ts";
 import { sendPage } from "../../../http/page.tsx";
-import { enforceRateLimit } from "../../../http/rate-limit.ts";
 import { MODEL_DRAFTS_PER_PANELIST } from "../../../http/rate-rules.ts";
-import { requireUser } from "../../../http/viewer.ts";
+import { signedInUser } from "../../../http/viewer.ts";
+import { write } from "../../../http/write.ts";
 import { anySignal, type LlmClient } from "./client.ts";
 import { DraftingStopped, draftPanel, parsePersonaNames, tally } from "./service.ts";
 import { DraftReportPage, HOW_TO_TURN_ON } from "./views.tsx";
@@ -43,8 +43,16 @@ export function draftingRoutes(deps: Deps, opts: { client?: LlmClient; deadlineM
   const deadlineMs = opts.deadlineMs ?? WEB_DRAFT_DEADLINE_MS;
   const app = new Hono();
 
-  app.post("/panel/tools/:slug/draft", async (c) => {
-    const user = requireUser(c, "review:write");
+  const drafting = write(deps, {
+    permission: "review:write",
+    // each press costs model calls, perhaps money: counted before asking, whatever the outcome
+    rate: MODEL_DRAFTS_PER_PANELIST,
+    // drafts show only on the panel's own pages, which are never cached
+    invalidates: "nothing",
+  });
+
+  app.post("/panel/tools/:slug/draft", drafting, async (c) => {
+    const user = signedInUser(c);
     const slug = c.req.param("slug");
     const back = [
       { href: `/panel/tools/${encodeURIComponent(slug)}`, label: "Back to the tool's panel page" },
@@ -52,8 +60,6 @@ export function draftingRoutes(deps: Deps, opts: { client?: LlmClient; deadlineM
     const llm = deps.config.llm;
     if (!llm) throw new HttpError(409, "Drafting with a model is off", HOW_TO_TURN_ON, back);
     const personas = parsePersonas((await readFields(c)).personas);
-    // each press costs model calls, perhaps money: counted before asking, whatever the outcome
-    await enforceRateLimit(c, deps.rateLimits, MODEL_DRAFTS_PER_PANELIST, String(user.id));
     // stop when the browser goes away (no one will read the answer, and calls may cost money)
     // or when the deadline passes
     const deadline = new AbortController();
