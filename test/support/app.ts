@@ -12,6 +12,8 @@ export interface TestApp {
   /** A request as if from a client at this socket address. */
   requestFrom: (address: string, path: string, init?: RequestInit) => Promise<Response>;
   db: TestDatabase;
+  /** The app itself, for a test that adds a route of its own. */
+  app: ReturnType<typeof createApp>["app"];
   deps: ReturnType<typeof createApp>["deps"];
   /** Messages the app sent, newest last (the mailer is replaced by a recorder). */
   mail: OutgoingMail[];
@@ -40,6 +42,7 @@ export async function createTestApp(
     requestFrom: async (address, path, init) =>
       app.request(path, init, { incoming: { socket: { remoteAddress: address } } }),
     db,
+    app,
     deps,
     mail,
     dispose: db.dispose,
