@@ -1,5 +1,6 @@
+import { HTTPException } from "hono/http-exception";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../test/support/app.ts";
 import { signIn } from "../test/support/session.ts";
 import { declarationOf } from "./http/write.ts";
@@ -84,6 +85,39 @@ describe("errors", () => {
     const html = await res.text();
     expect(html).toContain("There is no page at this address");
     expect(res.headers.get("content-security-policy")).toBeTruthy();
+  });
+
+  it("answers a plain HTTPException from a route with its 4xx on the error page, not a logged 500", async () => {
+    // a fresh app: routes can only be added before the first request
+    const own = await createTestApp();
+    own.app.get("/test/unsupported", () => {
+      throw new HTTPException(415, { message: "Send the form as ordinary form fields." });
+    });
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await own.request("/test/unsupported");
+      expect(res.status).toBe(415);
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      const html = await res.text();
+      expect(html.startsWith("<!doctype html>")).toBe(true);
+      expect(html).toContain("Error 415");
+      expect(html).toContain("Unsupported Media Type");
+      expect(html).toContain("Send the form as ordinary form fields.");
+
+      const json = await own.request("/test/unsupported", { headers: { accept: "application/json" } });
+      expect(json.status).toBe(415);
+      expect(json.headers.get("content-type")).toBe("application/problem+json");
+      expect(await json.json()).toMatchObject({
+        status: 415,
+        detail: "Send the form as ordinary form fields.",
+      });
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+      await own.dispose();
+    }
   });
 
   it("answers a database failure with a calm 500 page and no stack trace", async () => {

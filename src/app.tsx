@@ -1,6 +1,7 @@
 /** Composes middleware and every feature's routes into one Hono app. */
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/types.ts";
 import { accountRoutes, viewerMiddleware } from "./features/accounts/index.ts";
@@ -20,7 +21,7 @@ import { draftingRoutes, panelRoutes } from "./features/panel/index.ts";
 import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/index.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
-import { badRequest, HttpError, notFound } from "./http/errors.ts";
+import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
 import { sendPage } from "./http/page.tsx";
 import { etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
 import { problemJson, wantsProblemJson } from "./http/problem.ts";
@@ -201,10 +202,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   });
 
   app.onError((err, c) => {
-    let error: HttpError;
-    if (err instanceof HttpError) {
-      error = err;
-    } else {
+    // an HTTPException's 4xx is a refusal to show as it is; anything else is a failure of ours
+    let error = err instanceof HTTPException ? asHttpError(err) : null;
+    if (!error) {
       console.error(`${c.req.method} ${c.req.path} failed:`, err);
       error = new HttpError(
         500,

@@ -1,14 +1,18 @@
 /** One typed HTTP error; the central handler turns it into a helpful page or problem JSON. */
+import { STATUS_CODES } from "node:http";
+import { HTTPException } from "hono/http-exception";
+import type { ClientErrorStatusCode } from "hono/utils/http-status";
 
 export interface Suggestion {
   href: string;
   label: string;
 }
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500;
+export type ErrorStatus = ClientErrorStatusCode | 500;
 
-export class HttpError extends Error {
-  readonly status: ErrorStatus;
+/** Hono's HTTPException with what the error page needs: a title, suggestions and extra headers. */
+export class HttpError extends HTTPException {
+  override readonly status: ErrorStatus;
   readonly title: string;
   readonly suggestions: Suggestion[];
   /** Extra response headers, such as Retry-After on a 429. */
@@ -21,7 +25,7 @@ export class HttpError extends Error {
     suggestions: Suggestion[] = [],
     headers: Record<string, string> = {},
   ) {
-    super(detail);
+    super(status, { message: detail });
     this.status = status;
     this.title = title;
     this.suggestions = suggestions;
@@ -46,4 +50,29 @@ export function notFound(detail: string, suggestions: Suggestion[] = []): HttpEr
 /** 403: signed in, but this account may not do that. */
 export function forbidden(detail: string): HttpError {
   return new HttpError(403, "Not allowed", detail, [{ href: "/", label: "Go to the home page" }]);
+}
+
+/** Headers of a prepared response that describe its body, which the error page replaces. */
+const BODY_HEADERS = new Set(["content-type", "content-length", "content-encoding"]);
+
+/**
+ * The HttpError to show for an HTTPException: an HttpError as it is; a plain one (thrown by a Hono
+ * middleware, say) with its 4xx and the headers of its prepared response (WWW-Authenticate,
+ * Retry-After); null for a plain one of any other status, which is a failure of ours.
+ */
+export function asHttpError(err: HTTPException): HttpError | null {
+  if (err instanceof HttpError) return err;
+  if (err.status < 400 || err.status >= 500) return null;
+  const headers: Record<string, string> = {};
+  err.res?.headers.forEach((v, k) => {
+    if (!BODY_HEADERS.has(k)) headers[k] = v;
+  });
+  return new HttpError(
+    err.status as ClientErrorStatusCode,
+    STATUS_CODES[err.status] ?? "That request could not be handled",
+    err.message ||
+      "The request could not be handled as it was sent. Check the address or the form and try again.",
+    [],
+    headers,
+  );
 }

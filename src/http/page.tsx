@@ -36,7 +36,7 @@ export async function sendPage(
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const viewer = await loadPageViewer(c);
-  const html = `<!doctype html>${String(<ViewerContext.Provider value={viewer}>{page}</ViewerContext.Provider>)}`;
+  const html = `<!doctype html>${await (<ViewerContext.Provider value={viewer}>{page}</ViewerContext.Provider>).toString()}`;
   c.set("pageHtml", html);
   return c.html(html, status);
 }
@@ -45,7 +45,8 @@ export async function sendPage(
 export async function sendFragment(c: Context, fragment: Child): Promise<Response> {
   const viewer = await loadPageViewer(c);
   viewer.path = safeReturnPath(c.req.header("x-page-path"), viewer.path);
-  return c.html(String(<ViewerContext.Provider value={viewer}>{fragment}</ViewerContext.Provider>), 200, {
+  const html = await (<ViewerContext.Provider value={viewer}>{fragment}</ViewerContext.Provider>).toString();
+  return c.html(html, 200, {
     "cache-control": "no-store",
   });
 }

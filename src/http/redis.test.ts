@@ -257,6 +257,7 @@ describe.skipIf(!url)("two app instances over Redis", () => {
       requestFrom: async (address, path, init) =>
         a.app.request(path, init, { incoming: { socket: { remoteAddress: address } } }),
       db,
+      app: a.app,
       deps: a.deps,
       mail: mailA,
       dispose: db.dispose,

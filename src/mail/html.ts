@@ -1,43 +1,19 @@
 /**
- * HTML for mail: escaping, a tagged template that escapes every value it is given, and the
- * plain look of the site's one-off messages (a sign-in link, a subscription notice).
+ * HTML for mail, written with hono/html (which escapes every interpolated value), and the plain
+ * look of the site's one-off messages (a sign-in link, a subscription notice).
  */
+import type { html } from "hono/html";
 
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
+/** What hono/html builds: markup at once, or a promise when a value in it was one. */
+export type Markup = ReturnType<typeof html>;
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
-}
-
-/** Markup already escaped; `html` passes it through unchanged. */
-export class SafeHtml {
-  constructor(readonly value: string) {}
-  toString(): string {
-    return this.value;
-  }
-}
-
-type HtmlValue = SafeHtml | string | number | null | undefined | false | readonly HtmlValue[];
-
-function renderValue(v: HtmlValue): string {
-  if (v === null || v === undefined || v === false) return "";
-  if (v instanceof SafeHtml) return v.value;
-  if (Array.isArray(v)) return v.map(renderValue).join("");
-  return escapeHtml(String(v));
-}
-
-/** A tagged template that escapes every interpolated value, so catalog text can never become markup. */
-export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
-  let out = strings[0] ?? "";
-  for (let i = 0; i < values.length; i++) out += renderValue(values[i] as HtmlValue) + (strings[i + 1] ?? "");
-  return new SafeHtml(out);
+/**
+ * Mail markup as a string. Mail is built from plain values only, so its markup is never a
+ * promise; should one slip in, failing beats sending "[object Promise]".
+ */
+export function markupText(markup: Markup): string {
+  if (markup instanceof Promise) throw new TypeError("Mail markup must not hold a promise");
+  return markup.toString();
 }
 
 /** The one button of a one-off message. */
@@ -47,8 +23,8 @@ export const NOTICE_BUTTON_STYLE =
 export const NOTICE_MUTED = "#55524b";
 
 /** A one-off message's HTML document around its body. */
-export function noticeHtml(body: SafeHtml): string {
+export function noticeHtml(body: Markup): string {
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#1b1a17">
-${body}
+${markupText(body)}
 </body></html>`;
 }

@@ -12,9 +12,9 @@ export interface TestApp {
   /** A request as if from a client at this socket address. */
   requestFrom: (address: string, path: string, init?: RequestInit) => Promise<Response>;
   db: TestDatabase;
-  deps: ReturnType<typeof createApp>["deps"];
-  /** The Hono app itself, for tests that read its route table. */
+  /** The Hono app itself, for tests that read its route table or add a route of their own. */
   app: ReturnType<typeof createApp>["app"];
+  deps: ReturnType<typeof createApp>["deps"];
   /** Messages the app sent, newest last (the mailer is replaced by a recorder). */
   mail: OutgoingMail[];
   dispose(): Promise<void>;
@@ -42,8 +42,8 @@ export async function createTestApp(
     requestFrom: async (address, path, init) =>
       app.request(path, init, { incoming: { socket: { remoteAddress: address } } }),
     db,
-    deps,
     app,
+    deps,
     mail,
     dispose: db.dispose,
   };

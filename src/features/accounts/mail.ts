@@ -1,5 +1,6 @@
 /** The sign-in email, in plain text and simple HTML. */
-import { html, NOTICE_BUTTON_STYLE, NOTICE_MUTED, noticeHtml } from "../../mail/html.ts";
+import { html } from "hono/html";
+import { NOTICE_BUTTON_STYLE, NOTICE_MUTED, noticeHtml } from "../../mail/html.ts";
 import type { OutgoingMail } from "../../mail/mailer.ts";
 
 /** The message carrying a sign-in link. */

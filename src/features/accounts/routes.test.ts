@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { confirmLink, cookieFrom, form, signIn } from "../../../test/support/session.ts";
+import { createMailer } from "../../mail/mailer.ts";
 import { createSignInLink, LINK_TTL_MS } from "./service.ts";
 
 reportSkippedPostgres("sign-in, sessions and CSRF");
@@ -343,5 +344,40 @@ describe("development outbox", () => {
     expect(await (await prod.request("/sign-in")).text()).not.toContain("/dev/outbox");
     expect((await prod.requestFrom("127.0.0.1", "/dev/outbox")).status).toBe(404);
     await prod.dispose();
+  });
+
+  it("lists and shows a message the outbox wrote, its subject decoded and both its parts", async () => {
+    const t = await createTestApp("sqlite", { NODE_ENV: "development" });
+    const outbox = createMailer({ from: "site@example.com", outboxDir: t.deps.config.outboxDir });
+    const subject = "Café ☕ — your sign-in link";
+    await outbox.send({
+      to: "zoë@example.com",
+      subject,
+      text: "Open http://localhost:3000/sign-in/confirm?token=abc",
+      html: '<p style="color:#123456">Open the link</p>',
+    });
+    const list = await (await t.requestFrom("127.0.0.1", "/dev/outbox")).text();
+    expect(list).toContain(subject);
+    expect(list).not.toContain("=?UTF-8?");
+    const name = /href="\/dev\/outbox\/([\w.-]+\.eml)"/.exec(list)?.[1];
+
+    const page = await t.requestFrom("127.0.0.1", `/dev/outbox/${name}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`<h1>${subject}</h1>`);
+    expect(html).toContain(
+      '<a href="http://localhost:3000/sign-in/confirm?token=abc">http://localhost:3000/sign-in/confirm?token=abc</a>',
+    );
+    expect(html).toContain(`<a href="/dev/outbox/${name}/html">View the HTML part</a>`);
+
+    const part = await t.requestFrom("127.0.0.1", `/dev/outbox/${name}/html`);
+    expect(part.status).toBe(200);
+    expect(await part.text()).toBe('<p style="color:#123456">Open the link</p>');
+    expect(part.headers.get("content-security-policy")).toContain("style-src 'unsafe-inline'");
+    expect(part.headers.get("content-security-policy")).not.toContain("script-src");
+    expect(part.headers.get("cache-control")).toBe("no-store");
+    expect((await t.requestFrom("203.0.113.9", `/dev/outbox/${name}/html`)).status).toBe(404);
+    expect((await t.requestFrom("127.0.0.1", "/dev/outbox/missing.eml/html")).status).toBe(404);
+    await t.dispose();
   });
 });

@@ -42,6 +42,10 @@ import {
   SignInPage,
 } from "./views.tsx";
 
+/** For mail HTML shown on its own: inline styles and images, nothing that runs or sends. */
+const OUTBOX_HTML_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const LINK_PROBLEMS: Record<LinkProblem, string> = {
   unknown: "This sign-in link is not valid. It may have been copied incompletely. Ask for a new one.",
   expired: "This sign-in link has expired: links work for 15 minutes. Ask for a new one.",
@@ -189,22 +193,39 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     c.header("cache-control", "no-store");
   };
 
-  app.get("/dev/outbox", (c) => {
+  app.get("/dev/outbox", async (c) => {
     outboxGuard(c);
-    const entries: OutboxEntry[] = listOutbox(config.outboxDir).map((name) => {
-      const { headers } = readEml(readFileSync(join(config.outboxDir, name), "utf8"));
-      return { name, to: headers.to ?? "", subject: headers.subject ?? "", date: headers.date ?? "" };
-    });
+    const entries: OutboxEntry[] = await Promise.all(
+      listOutbox(config.outboxDir).map(async (name) => {
+        const { headers } = await readEml(readFileSync(join(config.outboxDir, name)));
+        return { name, to: headers.to ?? "", subject: headers.subject ?? "", date: headers.date ?? "" };
+      }),
+    );
     return sendPage(c, <OutboxPage entries={entries} dir={config.outboxDir} />);
   });
 
-  app.get("/dev/outbox/:name", (c) => {
+  /** One outbox message, read after the guard and only by a name the outbox lists. */
+  const outboxMessage = (c: Context) => {
     outboxGuard(c);
-    const name = c.req.param("name");
+    const name = c.req.param("name") ?? "";
     if (!listOutbox(config.outboxDir).includes(name))
       throw notFound("There is no such message in the outbox.");
-    const message = readEml(readFileSync(join(config.outboxDir, name), "utf8"));
-    return sendPage(c, <OutboxMessagePage name={name} message={message} />);
+    return readEml(readFileSync(join(config.outboxDir, name)));
+  };
+
+  app.get("/dev/outbox/:name", async (c) => {
+    const message = await outboxMessage(c);
+    return sendPage(c, <OutboxMessagePage name={c.req.param("name")} message={message} />);
+  });
+
+  // the message's HTML part as a mail client would show it: its inline styles, no scripts
+  app.get("/dev/outbox/:name/html", async (c) => {
+    const { html } = await outboxMessage(c);
+    if (html === null) throw notFound("This message has no HTML part.");
+    return c.body(html, 200, {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": OUTBOX_HTML_CSP,
+    });
   });
 
   return app;

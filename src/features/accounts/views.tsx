@@ -271,6 +271,11 @@ export function OutboxMessagePage(props: { name: string; message: EmlSummary }) 
         <dd>{headers.date}</dd>
       </dl>
       <pre class="mail">{parts.map((p, i) => (i % 2 === 1 ? <a href={p}>{p}</a> : p))}</pre>
+      {props.message.html === null ? null : (
+        <p>
+          <a href={`/dev/outbox/${props.name}/html`}>View the HTML part</a>
+        </p>
+      )}
     </Layout>
   );
 }

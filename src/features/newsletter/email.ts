@@ -2,8 +2,10 @@
  * An issue as email: HTML built for mail clients (one table layout, inline styles, no scripts,
  * no images, no stylesheet) and a plain-text part with the same content and links.
  */
+
+import { html, raw } from "hono/html";
 import { formatScore } from "../../domain/panel.ts";
-import { html, SafeHtml } from "../../mail/html.ts";
+import { type Markup, markupText } from "../../mail/html.ts";
 import { isEmptyContent, issueSummaryLine } from "./content.ts";
 import { preferencesUrl, unsubscribeUrl } from "./links.ts";
 import type {
@@ -141,57 +143,57 @@ const BADGE_COLORS: Record<string, { bg: string; fg: string }> = {
 };
 const BADGE_PENDING = { bg: "#eaeef2", fg: "#424a53" };
 
-function badge(label: string): SafeHtml {
+function badge(label: string): Markup {
   const c = BADGE_COLORS[label] ?? BADGE_PENDING;
   return html`<span style="display:inline-block;padding:2px 8px;border-radius:10px;background-color:${c.bg};color:${c.fg};font-size:13px;font-weight:bold;line-height:18px">${label}</span>`;
 }
 
-function link(href: string, text: string, style = ""): SafeHtml {
+function link(href: string, text: string, style = ""): Markup {
   return html`<a href="${href}" style="color:${LINK};text-decoration:underline;${style}">${text}</a>`;
 }
 
-function row(content: SafeHtml, style = ""): SafeHtml {
+function row(content: Markup, style = ""): Markup {
   return html`<tr><td style="padding:0 24px;${style}">${content}</td></tr>`;
 }
 
-function heading(text: string, level: 2 | 3 = 2): SafeHtml {
+function heading(text: string, level: 2 | 3 = 2): Markup {
   const size = level === 2 ? "20px" : "17px";
-  const tag = new SafeHtml(`h${level}`);
+  const tag = raw(`h${level}`);
   return row(
     html`<${tag} style="margin:28px 0 8px;font-family:${FONT};font-size:${size};line-height:1.3;color:${INK}">${text}</${tag}>`,
   );
 }
 
-function item(body: SafeHtml): SafeHtml {
+function item(body: Markup): Markup {
   return row(
     html`<div style="padding:12px 0;border-top:1px solid ${RULE};font-family:${FONT};font-size:16px;line-height:1.5;color:${INK}">${body}</div>`,
   );
 }
 
-function small(text: string | SafeHtml): SafeHtml {
+function small(text: string | Markup): Markup {
   return html`<span style="font-size:14px;color:${MUTED}">${text}</span>`;
 }
 
-function verdictHtml(v: IssueVerdict, siteUrl: string): SafeHtml {
+function verdictHtml(v: IssueVerdict, siteUrl: string): Markup {
   return item(
     html`${link(`${siteUrl}/tools/${v.slug}`, v.name, "font-weight:bold")} ${badge(v.verdictLabel)}<br>${small(verdictFacts(v))}<br>Best for: ${v.bestFor}`,
   );
 }
 
-function comparisonHtml(c: IssueComparison, siteUrl: string): SafeHtml {
+function comparisonHtml(c: IssueComparison, siteUrl: string): Markup {
   return item(
     html`${link(`${siteUrl}${c.path}`, `${c.a.name} vs ${c.b.name}`, "font-weight:bold")}<br>${small(comparisonFacts(c))}`,
   );
 }
 
-function moverHtml(m: IssueMover, siteUrl: string): SafeHtml {
+function moverHtml(m: IssueMover, siteUrl: string): Markup {
   return item(
     html`${link(`${siteUrl}/tools/${m.slug}`, m.name, "font-weight:bold")}: ${moverMove(m)}<br>${small(`${m.category.name} · ${moverVotes(m)}`)}`,
   );
 }
 
-function partsHtml(p: IssueParts, siteUrl: string, level: 2 | 3): SafeHtml[] {
-  const out: SafeHtml[] = [];
+function partsHtml(p: IssueParts, siteUrl: string, level: 2 | 3): Markup[] {
+  const out: Markup[] = [];
   if (p.verdicts.length > 0) {
     out.push(heading(SECTION_TITLES.verdicts, level), ...p.verdicts.map((v) => verdictHtml(v, siteUrl)));
   }
@@ -210,7 +212,7 @@ function partsHtml(p: IssueParts, siteUrl: string, level: 2 | 3): SafeHtml[] {
   return out;
 }
 
-function paragraph(body: SafeHtml | string, style = ""): SafeHtml {
+function paragraph(body: Markup | string, style = ""): Markup {
   return row(
     html`<p style="margin:0 0 14px;font-family:${FONT};font-size:16px;line-height:1.55;color:${INK};${style}">${body}</p>`,
   );
@@ -245,7 +247,7 @@ export interface RenderIssueInput {
 
 function htmlPart(input: RenderIssueInput, split: ReturnType<typeof splitByFollowed>): string {
   const { issue, recipient, siteUrl } = input;
-  const body: SafeHtml[] = [];
+  const body: Markup[] = [];
   body.push(
     row(
       html`<p style="margin:24px 0 4px;font-family:${FONT};font-size:13px;letter-spacing:1px;text-transform:uppercase;color:${MUTED}">${link(siteUrl, "Ship or Skip", `color:${MUTED};text-decoration:none`)} · Issue #${issue.number} · ${formatPeriod(issue.content.periodStart, issue.content.periodEnd)}</p>`,
@@ -296,7 +298,7 @@ function htmlPart(input: RenderIssueInput, split: ReturnType<typeof splitByFollo
   );
 
   return `<!DOCTYPE html>
-${html`<html lang="en">
+${markupText(html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -313,7 +315,7 @@ ${body}
 </td></tr>
 </table>
 </body>
-</html>`}`;
+</html>`)}`;
 }
 
 // ---------------------------------------------------------------------------------------------

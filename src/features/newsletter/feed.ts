@@ -1,6 +1,7 @@
 /** The newsletter archive as an Atom 1.0 feed (RFC 4287), one entry per sent issue. */
 
-import { html, type SafeHtml } from "../../mail/html.ts";
+import { html } from "hono/html";
+import { type Markup, markupText } from "../../mail/html.ts";
 import { isEmptyContent, issueSummaryLine } from "./content.ts";
 import {
   comparisonFacts,
@@ -55,14 +56,14 @@ export function escapeXml(text: string): string {
   return dropNonXml(text).replace(/[&<>"']/g, (c) => XML_ESCAPES[c] as string);
 }
 
-function comparisonItem(c: IssueComparison, siteUrl: string): SafeHtml {
+function comparisonItem(c: IssueComparison, siteUrl: string): Markup {
   return html`<li><a href="${siteUrl}${c.path}">${c.a.name} vs ${c.b.name}</a> (${comparisonFacts(c)})</li>`;
 }
 
 /** An issue as a plain HTML fragment for feed readers: semantic markup, absolute links, no styles. */
 function issueFragmentHtml(issue: Pick<Issue, "intro" | "content">, siteUrl: string): string {
   const p: IssueParts = issue.content;
-  const parts: SafeHtml[] = introParagraphs(issue.intro).map(
+  const parts: Markup[] = introParagraphs(issue.intro).map(
     (lines) => html`<p>${lines.map((l, i) => (i === 0 ? html`${l}` : html`<br>${l}`))}</p>`,
   );
   if (isEmptyContent(issue.content)) {
@@ -96,7 +97,7 @@ function issueFragmentHtml(issue: Pick<Issue, "intro" | "content">, siteUrl: str
       html`<h2>${SECTION_TITLES.mostCompared}</h2><ul>${comparisonItem(p.mostCompared, siteUrl)}</ul>`,
     );
   }
-  return parts.join("\n");
+  return parts.map(markupText).join("\n");
 }
 
 /** The entry's summary: the intro's first paragraph, or a count of what the issue holds. */
