@@ -1,8 +1,8 @@
 /** The viewer as pages see it, passed down through a JSX context instead of every prop list. */
 import { createContext, useContext } from "hono/jsx";
+import type { VoteValue } from "../domain/community.ts";
 import type { SessionUser } from "../features/accounts/service.ts";
 import type { ToolRef } from "../features/catalog/service.ts";
-import type { VoteValue } from "../features/community/service.ts";
 
 export interface PageViewer {
   user: SessionUser | null;

@@ -6,11 +6,10 @@
 import { lockToolRows } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import { type CommunitySummary, summarizeCommunity } from "../../domain/community.ts";
+import { type CommunitySummary, summarizeCommunity, type VoteValue } from "../../domain/community.ts";
 import type { ToolRef } from "../catalog/service.ts";
 
-export const VOTE_VALUES = ["ship", "skip"] as const;
-export type VoteValue = (typeof VOTE_VALUES)[number];
+export { VOTE_VALUES, type VoteValue } from "../../domain/community.ts";
 
 export interface PickSplit {
   /** Picks for each tool of the pair, by slug. */
@@ -98,7 +97,7 @@ export async function votesOf(db: Db, userId: number): Promise<Map<string, VoteV
     .select(["tools.slug", "votes.value"])
     .where("votes.user_id", "=", userId)
     .execute();
-  return new Map(rows.map((r) => [r.slug, r.value as VoteValue]));
+  return new Map(rows.map((r) => [r.slug, r.value]));
 }
 
 function pairKey(a: ToolRef, b: ToolRef): { low: number; high: number } {

@@ -10,9 +10,9 @@ import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { Persona, ReviewInput } from "../../domain/catalog-schema.ts";
 import { questionKeys } from "../../domain/lenses.ts";
+import type { Provenance } from "../../domain/panel.ts";
 
-/** Where a review came from: a panelist's own words, or a model's draft a panelist edited. */
-export type Provenance = "panelist" | "model";
+export type { Provenance } from "../../domain/panel.ts";
 
 export interface PublishInput {
   toolId: number;
@@ -64,7 +64,7 @@ export async function publishRevision(trx: Db, input: PublishInput): Promise<num
     .execute();
 
   const current = {
-    status: "published",
+    status: "published" as const,
     score: review.score,
     verdict: review.verdict,
     summary: review.summary,
@@ -180,9 +180,9 @@ type DraftRow = Selectable<ReviewDraftsTable>;
 function toDraft(r: DraftRow): DraftRecord {
   return {
     toolId: r.tool_id,
-    persona: r.persona as Persona,
+    persona: r.persona,
     fields: JSON.parse(r.fields) as DraftFields,
-    provenance: r.provenance as Provenance,
+    provenance: r.provenance,
     modelName: r.model_name,
     authorId: r.author_id,
     author: r.author,

@@ -7,7 +7,7 @@ import { parseJsonObject } from "../../db/json.ts";
 import { lockToolRows } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import { PERSONAS, type Persona, VERDICTS, type Verdict } from "../../domain/catalog-schema.ts";
+import { PERSONAS, VERDICTS, type Verdict } from "../../domain/catalog-schema.ts";
 import {
   type FuturistRevision,
   isOutcome,
@@ -237,7 +237,7 @@ async function verdictRevisions(db: Db, toolIds: number[]): Promise<VerdictRevis
     if (verdict === null) continue;
     out.push({
       toolId: r.tool_id,
-      persona: r.persona as Persona,
+      persona: r.persona,
       revision: r.revision,
       verdict,
       publishedAt: r.published_at,
