@@ -5,10 +5,12 @@
  * the cache invalidation that their context needs.
  */
 import type { Selectable } from "kysely";
+import { z } from "zod";
+import { readJson } from "../../db/json.ts";
 import type { ReviewDraftsTable } from "../../db/schema.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import type { Persona, ReviewInput } from "../../domain/catalog-schema.ts";
+import { type Persona, type ReviewInput, VERDICTS } from "../../domain/catalog-schema.ts";
 import { questionKeys } from "../../domain/lenses.ts";
 import type { Provenance } from "../../domain/panel.ts";
 
@@ -141,6 +143,14 @@ export interface DraftFields {
   answers?: Record<string, string>;
 }
 
+/** The shape of a stored draft's `fields`, checked whenever a draft is read. */
+const draftFieldsSchema: z.ZodType<DraftFields> = z.object({
+  score: z.number().optional(),
+  verdict: z.enum(VERDICTS).optional(),
+  summary: z.string().optional(),
+  answers: z.record(z.string(), z.string()).optional(),
+});
+
 export interface SaveDraftInput {
   toolId: number;
   persona: Persona;
@@ -181,7 +191,7 @@ function toDraft(r: DraftRow): DraftRecord {
   return {
     toolId: r.tool_id,
     persona: r.persona,
-    fields: JSON.parse(r.fields) as DraftFields,
+    fields: readJson(draftFieldsSchema, r.fields, { table: "review_drafts", column: "fields", row: r.id }),
     provenance: r.provenance,
     modelName: r.model_name,
     authorId: r.author_id,
