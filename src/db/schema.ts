@@ -1,5 +1,15 @@
-/** Table types for Kysely. Dates are ISO-8601 text and booleans 0/1 integers on both engines. */
+/**
+ * Table types for Kysely. Dates are ISO-8601 text and booleans 0/1 integers on both engines.
+ * Columns that hold a closed set are typed with the domain's union; src/db/schema.test.ts
+ * checks these declarations against the migrated database.
+ */
 import type { Generated } from "kysely";
+import type { Deployment, Persona, PricingModel, Verdict } from "../domain/catalog-schema.ts";
+import type { VoteValue } from "../domain/community.ts";
+import type { DeliveryStatus, IssueStatus, SubscriberStatus } from "../domain/newsletter-status.ts";
+import type { PanelVerdict, Provenance, ReviewStatus } from "../domain/panel.ts";
+import type { Role } from "../domain/permissions.ts";
+import type { Outcome } from "../domain/predictions.ts";
 
 export interface CategoriesTable {
   id: Generated<number>;
@@ -18,7 +28,7 @@ export interface ToolsTable {
   description: string;
   homepage: string;
   added_at: string;
-  pricing_model: string;
+  pricing_model: PricingModel;
   pricing_entry: string;
   pricing_free_tier: number;
   pricing_license: string;
@@ -31,7 +41,7 @@ export interface ToolsTable {
   panel_skip: Generated<number>;
   panel_published: Generated<number>;
   panel_score: number | null;
-  panel_verdict: Generated<string>;
+  panel_verdict: Generated<PanelVerdict>;
   community_ship: Generated<number>;
   community_skip: Generated<number>;
   /** Wilson lower bound of the ship share, recomputed with the counts. */
@@ -42,7 +52,7 @@ export interface ToolsTable {
 
 export interface ToolDeploymentsTable {
   tool_id: number;
-  deployment: string;
+  deployment: Deployment;
 }
 
 export interface ToolCompetitorsTable {
@@ -55,16 +65,15 @@ export interface ToolCompetitorsTable {
 export interface ReviewsTable {
   id: Generated<number>;
   tool_id: number;
-  persona: string;
-  status: string;
+  persona: Persona;
+  status: ReviewStatus;
   score: number;
-  verdict: string;
+  verdict: Verdict;
   summary: string;
   /** The Futurist's thesis date, kept as a column so theses can be resolved by date. */
   thesis_date: string | null;
   author: string;
-  /** "panelist" or "model". */
-  provenance: string;
+  provenance: Provenance;
   model_name: string | null;
   published_at: string | null;
   created_at: string;
@@ -82,7 +91,7 @@ export interface UsersTable {
   id: Generated<number>;
   /** Normalized: trimmed and lowercased. */
   email: string;
-  role: Generated<string>;
+  role: Generated<Role>;
   blocked_at: string | null;
   blocked_reason: string | null;
   created_at: string;
@@ -114,8 +123,8 @@ export interface SessionsTable {
 export interface VotesTable {
   user_id: number;
   tool_id: number;
-  /** "ship" or "skip"; a withdrawn vote is a deleted row. */
-  value: string;
+  /** A withdrawn vote is a deleted row. */
+  value: VoteValue;
   created_at: string;
   updated_at: string;
 }
@@ -151,8 +160,7 @@ export interface AuditLogTable {
 export interface SubscribersTable {
   id: Generated<number>;
   email: string;
-  /** pending | confirmed | unsubscribed | bounced */
-  status: string;
+  status: SubscriberStatus;
   confirm_token_hash: string | null;
   confirm_expires_at: string | null;
   unsubscribe_token: string;
@@ -178,8 +186,7 @@ export interface NewsletterIssuesTable {
   content: string;
   period_start: string;
   period_end: string;
-  /** sending | sent */
-  status: string;
+  status: IssueStatus;
   scheduled_for: string | null;
   created_by: string;
   created_at: string;
@@ -189,8 +196,7 @@ export interface NewsletterIssuesTable {
 export interface DeliveriesTable {
   issue_id: number;
   subscriber_id: number;
-  /** pending | sending | sent | failed | bounced */
-  status: string;
+  status: DeliveryStatus;
   attempts: Generated<number>;
   next_attempt_at: string;
   last_error: string | null;
@@ -202,11 +208,11 @@ export interface DeliveriesTable {
 export interface ReviewRevisionsTable {
   id: Generated<number>;
   tool_id: number;
-  persona: string;
+  persona: Persona;
   /** 1, 2, 3… per tool and persona. */
   revision: number;
   score: number;
-  verdict: string;
+  verdict: Verdict;
   summary: string;
   /** JSON object of the answers, as the persona's review schema has them. */
   answers: string;
@@ -214,8 +220,8 @@ export interface ReviewRevisionsTable {
   /** The byline: the panelist who published (and edited) this revision. */
   author: string;
   author_id: number | null;
-  /** "panelist", or "model" when it was drafted by a model and edited by the author. */
-  provenance: string;
+  /** "model" when it was drafted by a model and edited by the author. */
+  provenance: Provenance;
   model_name: string | null;
   published_at: string;
 }
@@ -224,11 +230,10 @@ export interface ReviewRevisionsTable {
 export interface ReviewDraftsTable {
   id: Generated<number>;
   tool_id: number;
-  persona: string;
+  persona: Persona;
   /** JSON of the form's values so far; may be incomplete. */
   fields: string;
-  /** "panelist" or "model". */
-  provenance: string;
+  provenance: Provenance;
   model_name: string | null;
   author_id: number | null;
   /** Who last saved it: a byline, or the model's name. */
@@ -242,8 +247,7 @@ export interface ReviewDraftsTable {
 /** An admin's judgement of a Futurist thesis whose date has passed. */
 export interface ThesisResolutionsTable {
   revision_id: number;
-  /** held | failed | unclear */
-  outcome: string;
+  outcome: Outcome;
   note: string;
   resolved_by: string;
   resolved_at: string;

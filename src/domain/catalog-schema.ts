@@ -123,6 +123,12 @@ export const reviewSchemas = {
 } as const;
 export type ReviewInput<P extends Persona = Persona> = z.infer<(typeof reviewSchemas)[P]>;
 
+/**
+ * A published revision's answers as stored (review_revisions.answers): text by answer key. Looser
+ * than the persona schemas on purpose, so a revision written under older rules still reads.
+ */
+export const storedAnswersSchema = z.record(z.string(), z.string());
+
 export const panelSchema = z.strictObject(reviewSchemas);
 export type PanelInput = z.infer<typeof panelSchema>;
 

@@ -1,6 +1,6 @@
 /** Community vote figures and their ranking by the Wilson lower bound (PRODUCT.md). */
 
-/** A reader's community vote on a tool. */
+/** A reader's vote on a tool; a withdrawn vote is no value at all. */
 export const VOTE_VALUES = ["ship", "skip"] as const;
 export type VoteValue = (typeof VOTE_VALUES)[number];
 

@@ -6,6 +6,12 @@ export const PANEL_SIZE = 4;
 
 export type PanelVerdict = "ship" | "skip" | "split" | "in-progress";
 
+/** Where a review came from: a panelist's own words, or a model's draft a panelist edited. */
+export type Provenance = "panelist" | "model";
+
+/** A persona review's state in the current-review table; only published ones are shown. */
+export type ReviewStatus = "draft" | "published";
+
 export interface PanelVote {
   score: number;
   verdict: Verdict;

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../src/db/types.ts";
+import type { SubscriberStatus } from "../../src/domain/newsletter-status.ts";
 import type { IssueContent } from "../../src/features/newsletter/types.ts";
 
 export interface InsertedSubscriber {
@@ -15,7 +16,7 @@ export interface InsertedSubscriber {
 /** Inserts `count` subscribers named `${prefix}${i}@example.com` with one status, 500 per statement. */
 export async function insertSubscribers(
   db: Db,
-  opts: { count: number; status?: string; prefix?: string },
+  opts: { count: number; status?: SubscriberStatus; prefix?: string },
 ): Promise<InsertedSubscriber[]> {
   const status = opts.status ?? "confirmed";
   const prefix = opts.prefix ?? status;

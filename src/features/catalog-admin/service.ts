@@ -58,7 +58,7 @@ export async function listAdminTools(db: Db): Promise<AdminToolRow[]> {
     name: r.name,
     vendor: r.vendor,
     categoryName: r.category_name,
-    panelVerdict: r.panel_verdict as PanelVerdict,
+    panelVerdict: r.panel_verdict,
     panelPublished: r.panel_published,
     updatedAt: r.updated_at,
   }));

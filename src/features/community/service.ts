@@ -95,7 +95,7 @@ export async function votesOf(db: Db, userId: number): Promise<Map<string, VoteV
     .select(["tools.slug", "votes.value"])
     .where("votes.user_id", "=", userId)
     .execute();
-  return new Map(rows.map((r) => [r.slug, r.value as VoteValue]));
+  return new Map(rows.map((r) => [r.slug, r.value]));
 }
 
 function pairKey(a: ToolRef, b: ToolRef): { low: number; high: number } {

@@ -3,7 +3,7 @@
  * the append-only audit log every moderation step writes to in the same transaction.
  */
 import { sql } from "kysely";
-import { parseJsonObject } from "../../db/json.ts";
+import { jsonObjectSchema, readJson } from "../../db/json.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { Role } from "../../domain/permissions.ts";
@@ -184,7 +184,7 @@ export async function listAudit(
     action: r.action,
     subject: r.subject,
     reason: r.reason,
-    detail: parseJsonObject(r.detail),
+    detail: readJson(jsonObjectSchema, r.detail, { table: "audit_log", column: "detail", row: r.id }),
   }));
   const last = entries.at(-1);
   return { entries, nextBefore: rows.length > opts.limit && last ? last.id : null };

@@ -27,7 +27,7 @@ describe.each(testEngines())("newsletter admin on %s", (engine) => {
       .values([
         ...SUBSCRIBERS.map((email, i) => ({
           email,
-          status: "confirmed",
+          status: "confirmed" as const,
           unsubscribe_token: `confirmed-${i}`,
           created_at: now,
           confirmed_at: now,

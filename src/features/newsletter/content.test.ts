@@ -4,6 +4,9 @@ import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { signIn } from "../../../test/support/session.ts";
 import type { Db } from "../../db/types.ts";
+import type { Persona } from "../../domain/catalog-schema.ts";
+import type { VoteValue } from "../../domain/community.ts";
+import type { ReviewStatus } from "../../domain/panel.ts";
 import { toolsByScore } from "../catalog/index.ts";
 import {
   buildIssueContent,
@@ -239,7 +242,7 @@ describe.each(testEngines())("issue content from the database on %s", (engine) =
   const id = (slug: string) => ids.get(slug) as number;
 
   const at = (day: number, hour = 12) => `2027-03-${String(day).padStart(2, "0")}T${hour}:00:00.000Z`;
-  const vote = (user: number, slug: string, value: string, created: string, updated = created) =>
+  const vote = (user: number, slug: string, value: VoteValue, created: string, updated = created) =>
     db
       .insertInto("votes")
       .values({ user_id: user, tool_id: id(slug), value, created_at: created, updated_at: updated })
@@ -258,7 +261,11 @@ describe.each(testEngines())("issue content from the database on %s", (engine) =
       })
       .execute();
   };
-  const publish = (slug: string, publishedAt: string, opts: { persona?: string; status?: string } = {}) => {
+  const publish = (
+    slug: string,
+    publishedAt: string,
+    opts: { persona?: Persona; status?: ReviewStatus } = {},
+  ) => {
     let q = db
       .updateTable("reviews")
       .set({ published_at: publishedAt, ...(opts.status ? { status: opts.status } : {}) })

@@ -318,7 +318,7 @@ export async function buildIssueContent(db: Db, period: IssuePeriod): Promise<Is
       skip: r.panel_skip,
       published: r.panel_published,
       score: r.panel_score,
-      verdict: r.panel_verdict as PanelVerdict,
+      verdict: r.panel_verdict,
     },
   }));
 

@@ -11,13 +11,12 @@ import { isPostgres } from "../../db/locks.ts";
 import type { Database } from "../../db/schema.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
+import type { DeliveryStatus } from "../../domain/newsletter-status.ts";
 import type { Mailer } from "../../mail/mailer.ts";
 import { markIssueSent, NEWSLETTER_NAME } from "./issues.ts";
 import { unsubscribeUrl } from "./links.ts";
 import { followedCategories } from "./subscriptions.ts";
 import type { Recipient, RenderedIssue } from "./types.ts";
-
-export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "bounced";
 
 /** How far an issue's send has come: rows per status. */
 export interface DeliveryProgress {
@@ -225,13 +224,13 @@ export async function deliveryProgressOf(
     const p = out.get(r.issue_id)!;
     const n = Number(r.n);
     p.total += n;
-    switch (r.status as DeliveryStatus) {
+    switch (r.status) {
       case "pending":
       case "sending":
       case "sent":
       case "failed":
       case "bounced":
-        p[r.status as DeliveryStatus] += n;
+        p[r.status] += n;
     }
   }
   return out;

@@ -2,11 +2,12 @@
 
 import type { Selectable } from "kysely";
 import { isUniqueViolation } from "../../db/errors.ts";
+import { readJson } from "../../db/json.ts";
 import type { NewsletterIssuesTable } from "../../db/schema.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { buildIssueContent, type IssuePeriod, issueHeadline } from "./content.ts";
-import type { Issue, IssueContent } from "./types.ts";
+import { type Issue, type IssueContent, issueContentSchema } from "./types.ts";
 
 /** The first issue looks back this far; every later one starts where the previous one ended. */
 const FIRST_PERIOD_MS = 7 * 24 * 60 * 60 * 1000;
@@ -29,7 +30,11 @@ function toIssue(row: IssueRow): Issue {
     number: row.number,
     subject: row.subject,
     intro: row.intro,
-    content: JSON.parse(row.content) as IssueContent,
+    content: readJson(issueContentSchema, row.content, {
+      table: "newsletter_issues",
+      column: "content",
+      row: row.id,
+    }),
     status: row.status === "sent" ? "sent" : "sending",
     createdAt: row.created_at,
     sentAt: row.sent_at,

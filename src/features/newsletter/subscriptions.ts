@@ -6,6 +6,7 @@
 
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
+import type { SubscriberStatus } from "../../domain/newsletter-status.ts";
 import { hashToken, newToken } from "../../http/tokens.ts";
 
 /** Unconfirmed subscriptions expire after this long. */
@@ -14,7 +15,7 @@ export const CONFIRM_TTL_MS = 7 * 24 * 3600_000;
 /** More categories than the catalog could ever hold is a tampered form, not a choice. */
 const MAX_CATEGORIES = 50;
 
-export type SubscriberStatus = "pending" | "confirmed" | "unsubscribed" | "bounced";
+export type { SubscriberStatus } from "../../domain/newsletter-status.ts";
 
 /** What `subscribe` decided: which message to send, or why the request was refused. */
 export type SubscribeResult =
@@ -59,7 +60,7 @@ export async function subscribe(
     }
     const token = newToken();
     const pending = {
-      status: "pending",
+      status: "pending" as const,
       confirm_token_hash: hashToken(token),
       confirm_expires_at: iso(now + CONFIRM_TTL_MS),
     };

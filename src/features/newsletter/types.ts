@@ -1,4 +1,5 @@
 /** The shapes the newsletter's parts agree on: an issue's content, an issue, a recipient. */
+import { z } from "zod";
 
 export interface NamedRef {
   slug: string;
@@ -79,3 +80,42 @@ export interface RenderedIssue {
   html: string;
   text: string;
 }
+
+const namedRefSchema = z.object({ slug: z.string(), name: z.string() });
+
+const issueComparisonSchema = z.object({
+  path: z.string(),
+  a: namedRefSchema,
+  b: namedRefSchema,
+  category: namedRefSchema,
+  picks: z.number(),
+});
+
+/** An issue's stored content (newsletter_issues.content), checked whenever an issue is read. */
+export const issueContentSchema: z.ZodType<IssueContent> = z.object({
+  periodStart: z.string(),
+  periodEnd: z.string(),
+  verdicts: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string(),
+      category: namedRefSchema,
+      bestFor: z.string(),
+      verdictLabel: z.string(),
+      panelShipLabel: z.string(),
+      score: z.number().nullable(),
+    }),
+  ),
+  comparisons: z.array(issueComparisonSchema),
+  movers: z.array(
+    z.object({
+      slug: z.string(),
+      name: z.string(),
+      category: namedRefSchema,
+      shipPercentBefore: z.number().nullable(),
+      shipPercentNow: z.number().nullable(),
+      votesInPeriod: z.number(),
+    }),
+  ),
+  mostCompared: issueComparisonSchema.nullable(),
+});

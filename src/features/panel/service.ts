@@ -5,11 +5,17 @@
  */
 
 import { isUniqueViolation } from "../../db/errors.ts";
-import { parseJsonObject } from "../../db/json.ts";
+import { readJson } from "../../db/json.ts";
 import { lockToolRows } from "../../db/locks.ts";
 import type { Db } from "../../db/types.ts";
 import { reviewByline } from "../../domain/byline.ts";
-import { PERSONAS, type Persona, type ReviewInput } from "../../domain/catalog-schema.ts";
+import {
+  PERSONAS,
+  type Persona,
+  type ReviewInput,
+  storedAnswersSchema,
+} from "../../domain/catalog-schema.ts";
+import type { Provenance } from "../../domain/panel.ts";
 import {
   classifyPanel,
   compareQueueEntries,
@@ -24,7 +30,6 @@ import {
   deleteDraft,
   findDraft,
   listDrafts,
-  type Provenance,
   publishRevision,
   saveDraft,
 } from "./store.ts";
@@ -242,6 +247,7 @@ async function currentRevision(db: Db, toolId: number, persona: Persona): Promis
   const row = await db
     .selectFrom("review_revisions")
     .select([
+      "id",
       "revision",
       "score",
       "verdict",
@@ -263,7 +269,11 @@ async function currentRevision(db: Db, toolId: number, persona: Persona): Promis
     score: row.score,
     verdict: row.verdict === "skip" ? "skip" : "ship",
     summary: row.summary,
-    answers: parseJsonObject(row.answers),
+    answers: readJson(storedAnswersSchema, row.answers, {
+      table: "review_revisions",
+      column: "answers",
+      row: row.id,
+    }),
     author: row.author,
     provenance: row.provenance === "model" ? "model" : "panelist",
     modelName: row.model_name,

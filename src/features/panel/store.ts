@@ -5,14 +5,14 @@
  * the cache invalidation that their context needs.
  */
 import type { Selectable } from "kysely";
+import { z } from "zod";
+import { readJson } from "../../db/json.ts";
 import type { ReviewDraftsTable } from "../../db/schema.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import type { Persona, ReviewInput } from "../../domain/catalog-schema.ts";
+import { type Persona, type ReviewInput, VERDICTS } from "../../domain/catalog-schema.ts";
 import { questionKeys } from "../../domain/lenses.ts";
-
-/** Where a review came from: a panelist's own words, or a model's draft a panelist edited. */
-export type Provenance = "panelist" | "model";
+import type { Provenance } from "../../domain/panel.ts";
 
 export interface PublishInput {
   toolId: number;
@@ -64,7 +64,7 @@ export async function publishRevision(trx: Db, input: PublishInput): Promise<num
     .execute();
 
   const current = {
-    status: "published",
+    status: "published" as const,
     score: review.score,
     verdict: review.verdict,
     summary: review.summary,
@@ -141,6 +141,14 @@ export interface DraftFields {
   answers?: Record<string, string>;
 }
 
+/** The shape of a stored draft's `fields`, checked whenever a draft is read. */
+const draftFieldsSchema: z.ZodType<DraftFields> = z.object({
+  score: z.number().optional(),
+  verdict: z.enum(VERDICTS).optional(),
+  summary: z.string().optional(),
+  answers: z.record(z.string(), z.string()).optional(),
+});
+
 export interface SaveDraftInput {
   toolId: number;
   persona: Persona;
@@ -180,9 +188,9 @@ type DraftRow = Selectable<ReviewDraftsTable>;
 function toDraft(r: DraftRow): DraftRecord {
   return {
     toolId: r.tool_id,
-    persona: r.persona as Persona,
-    fields: JSON.parse(r.fields) as DraftFields,
-    provenance: r.provenance as Provenance,
+    persona: r.persona,
+    fields: readJson(draftFieldsSchema, r.fields, { table: "review_drafts", column: "fields", row: r.id }),
+    provenance: r.provenance,
     modelName: r.model_name,
     authorId: r.author_id,
     author: r.author,

@@ -13,7 +13,7 @@ export async function recomputePanel(db: Db, toolId: number): Promise<PanelSumma
     .where("status", "=", "published")
     .where("persona", "in", [...PERSONAS])
     .execute();
-  const panel = summarizePanel(rows.map((r) => ({ score: r.score, verdict: r.verdict as Verdict })));
+  const panel = summarizePanel(rows.map((r) => ({ score: r.score, verdict: r.verdict })));
   await db
     .updateTable("tools")
     .set({
@@ -67,10 +67,10 @@ export async function verdictHistory(db: Db, slug: string): Promise<VerdictHisto
     .where("review_revisions.persona", "in", [...PERSONAS])
     .execute();
   const revisions: HistoryRevision[] = rows.map((r) => ({
-    persona: r.persona as Persona,
+    persona: r.persona,
     revision: r.revision,
     score: r.score,
-    verdict: r.verdict as Verdict,
+    verdict: r.verdict,
     author: r.author,
     provenance: r.provenance === "model" ? "model" : "panelist",
     modelName: r.model_name,

@@ -3,11 +3,11 @@
  * by admins, and the panel's track records. Reads take three queries whatever the catalog's
  * size: the Futurist revisions, the resolutions, and the verdicts on tools with a resolution.
  */
-import { parseJsonObject } from "../../db/json.ts";
+import { readJson } from "../../db/json.ts";
 import { lockToolRows } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
-import { PERSONAS, type Persona, VERDICTS, type Verdict } from "../../domain/catalog-schema.ts";
+import { PERSONAS, storedAnswersSchema, VERDICTS, type Verdict } from "../../domain/catalog-schema.ts";
 import {
   type FuturistRevision,
   isOutcome,
@@ -66,12 +66,13 @@ interface Loaded {
 }
 
 /** The thesis text of a revision's stored answers; null when the JSON holds none. */
-function thesisOf(answers: string): { thesis: string | null; thesisDate: string | null } {
-  const { thesis, thesisDate } = parseJsonObject(answers);
-  return {
-    thesis: typeof thesis === "string" ? thesis : null,
-    thesisDate: typeof thesisDate === "string" ? thesisDate : null,
-  };
+function thesisOf(answers: string, id: number): { thesis: string | null; thesisDate: string | null } {
+  const { thesis, thesisDate } = readJson(storedAnswersSchema, answers, {
+    table: "review_revisions",
+    column: "answers",
+    row: id,
+  });
+  return { thesis: thesis ?? null, thesisDate: thesisDate ?? null };
 }
 
 /** A stored verdict, or null when the column holds neither ship nor skip (damaged data). */
@@ -122,7 +123,7 @@ function asFuturistRevision(r: {
   published_at: string;
   verdict: string;
 }): FuturistRevision {
-  const stated = thesisOf(r.answers);
+  const stated = thesisOf(r.answers, r.id);
   return {
     id: r.id,
     toolId: r.tool_id,
@@ -237,7 +238,7 @@ async function verdictRevisions(db: Db, toolIds: number[]): Promise<VerdictRevis
     if (verdict === null) continue;
     out.push({
       toolId: r.tool_id,
-      persona: r.persona as Persona,
+      persona: r.persona,
       revision: r.revision,
       verdict,
       publishedAt: r.published_at,

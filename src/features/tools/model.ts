@@ -3,14 +3,16 @@
  * slug, the one mapping from a tools row to a summary or a detail, and the one mapping from
  * a profile to a tools row (used by the seed and catalog admin).
  */
+import { z } from "zod";
+import { readJson } from "../../db/json.ts";
 import type { Db } from "../../db/types.ts";
-import type {
-  Deployment,
-  Persona,
-  PricingModel,
-  Timing,
-  ToolProfileInput,
-  Verdict,
+import {
+  type Deployment,
+  type Persona,
+  type PricingModel,
+  type Timing,
+  type ToolProfileInput,
+  unitPriceSchema,
 } from "../../domain/catalog-schema.ts";
 import { sharePercent, summarizeCommunity } from "../../domain/community.ts";
 import type { PanelVerdict } from "../../domain/panel.ts";
@@ -76,7 +78,7 @@ export async function deploymentsFor(db: Db, ids: number[]): Promise<Map<number,
     .execute();
   for (const r of rows) {
     const list = map.get(r.tool_id) ?? [];
-    list.push(r.deployment as Deployment);
+    list.push(r.deployment);
     map.set(r.tool_id, list);
   }
   return map;
@@ -91,7 +93,7 @@ function toSummary(row: SummaryRow, deployment: Deployment[]): ToolSummary {
     bestFor: row.best_for,
     description: row.description,
     addedAt: row.added_at,
-    pricingModel: row.pricing_model as PricingModel,
+    pricingModel: row.pricing_model,
     entryPrice: row.pricing_entry,
     deployment,
     panel: {
@@ -100,7 +102,7 @@ function toSummary(row: SummaryRow, deployment: Deployment[]): ToolSummary {
       published: row.panel_published,
       shipPercent: sharePercent(row.panel_ship, row.panel_published),
       score: row.panel_score,
-      verdict: row.panel_verdict as PanelVerdict,
+      verdict: row.panel_verdict,
     },
     community: summarizeCommunity(row.community_ship, row.community_skip),
   };
@@ -128,7 +130,8 @@ export async function getTools(db: Db, slugs: string[]): Promise<Map<string, Too
 
 /** The pricing columns of a tools row, as the structured pricing they store. */
 export function pricingOf(row: {
-  pricing_model: string;
+  slug: string;
+  pricing_model: PricingModel;
   pricing_entry: string;
   pricing_free_tier: number;
   pricing_license: string;
@@ -137,11 +140,15 @@ export function pricingOf(row: {
   pricing_as_of: string;
 }): Pricing {
   return {
-    model: row.pricing_model as PricingModel,
+    model: row.pricing_model,
     entry: row.pricing_entry,
     freeTier: row.pricing_free_tier === 1,
     license: row.pricing_license,
-    units: JSON.parse(row.pricing_units),
+    units: readJson(z.array(unitPriceSchema), row.pricing_units, {
+      table: "tools",
+      column: "pricing_units",
+      row: row.slug,
+    }),
     detail: row.pricing_detail,
     asOf: row.pricing_as_of,
   };
@@ -233,19 +240,19 @@ async function publishedReviews(
   for (const r of rows) {
     const forTool = out.get(r.tool_id) ?? {};
     out.set(r.tool_id, forTool);
-    const persona = r.persona as Persona;
+    const persona = r.persona;
     let review = forTool[persona];
     if (!review) {
       review = {
         persona,
         score: r.score,
-        verdict: r.verdict as Verdict,
+        verdict: r.verdict,
         summary: r.summary,
         answers: [],
         thesisDate: r.thesis_date,
         timing: null,
         author: r.author,
-        provenance: r.provenance as "panelist" | "model",
+        provenance: r.provenance,
         modelName: r.model_name,
         publishedAt: r.published_at,
       };

@@ -26,17 +26,11 @@ import {
   reviewSchemas,
 } from "../../../domain/catalog-schema.ts";
 import { LENSES } from "../../../domain/lenses.ts";
+import type { Provenance } from "../../../domain/panel.ts";
 import { isNewThesis, type ThesisStatement, thesisDateProblem } from "../../../domain/predictions.ts";
 import { type Actor, recordAudit } from "../../audit/index.ts";
 import { getToolsWithRefs, type Review, type ToolDetail, type ToolRef } from "../../tools/index.ts";
-import {
-  type DraftFields,
-  findDraft,
-  latestRevision,
-  listDrafts,
-  type Provenance,
-  saveDraft,
-} from "../store.ts";
+import { type DraftFields, findDraft, latestRevision, listDrafts, saveDraft } from "../store.ts";
 import {
   anySignal,
   createLlmClient,
