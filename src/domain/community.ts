@@ -1,4 +1,4 @@
-/** Community vote figures and their ranking by the Wilson lower bound (PRODUCT.md). */
+/** Community vote figures and their ranking by the Wilson lower bound (docs/product.md). */
 
 export interface CommunitySummary {
   ship: number;
