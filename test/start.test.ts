@@ -31,10 +31,12 @@ describe("npm start", () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
+    // the server's settings come from this test alone: SQLite in the temp folder, outbox mail, no Redis
     const {
       DATABASE_URL: _d,
-      SMTP_URL: _s,
+      SMTP_URL: _m,
       REDIS_URL: _r,
+      SITE_URL: _u,
       NEWSLETTER_SCHEDULE: _n,
       ...inherited
     } = process.env;
