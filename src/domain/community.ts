@@ -1,4 +1,4 @@
-/** Community vote figures and their ranking by the Wilson lower bound (PRODUCT.md). */
+/** Community vote figures and their ranking by the Wilson lower bound (docs/product.md). */
 
 /** A reader's vote on a tool; a withdrawn vote is no value at all. */
 export const VOTE_VALUES = ["ship", "skip"] as const;

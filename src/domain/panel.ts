@@ -1,4 +1,4 @@
-/** The panel's numbers, defined once: verdict, ship percentage and score (PRODUCT.md). */
+/** The panel's numbers, defined once: verdict, ship percentage and score (docs/product.md). */
 import type { Verdict } from "./catalog-schema.ts";
 import { sharePercent } from "./community.ts";
 

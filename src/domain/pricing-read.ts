@@ -1,4 +1,4 @@
-/** The pricing read: two tools' structured pricing compared in plain words (PRODUCT.md). */
+/** The pricing read: two tools' structured pricing compared in plain words (docs/product.md). */
 import type { PricingModel } from "./catalog-schema.ts";
 
 export interface UnitPrice {

@@ -1,4 +1,4 @@
-/** The reviewer split: how each persona's view differs between two tools (PRODUCT.md). */
+/** The reviewer split: how each persona's view differs between two tools (docs/product.md). */
 import { PERSONAS, type Persona, type Verdict } from "./catalog-schema.ts";
 
 export interface PersonaView {
