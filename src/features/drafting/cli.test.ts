@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { draftsOf, failingDb, removePanel } from "../../../test/support/drafting.ts";
 import { type FakeLlm, startFakeLlm } from "../../../test/support/fake-llm.ts";
 import { parsePanelDraftArgs, runPanelDraft } from "../../cli/panel-draft.ts";
 import { createProgressBar, formatBar } from "../../cli/progress-bar.ts";
 import { type DatabaseHandle, type OpenOptions, openDatabase } from "../../db/connection.ts";
 import type { Db } from "../../db/types.ts";
-import { draftsOf, failingDb, removePanel } from "./testing.ts";
 
 const run = promisify(execFile);
 

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
+import { draftsOf, removePanel } from "../../../test/support/drafting.ts";
 import { type FakeLlm, startFakeLlm } from "../../../test/support/fake-llm.ts";
 import { form, signIn, type TestSession } from "../../../test/support/session.ts";
 import { viewerMiddleware } from "../../http/viewer.ts";
@@ -9,7 +10,6 @@ import { ANONYMOUS, ViewerContext } from "../../ui/viewer-context.ts";
 import { CLI_ACTOR } from "../audit/log.ts";
 import { grantRoleAudited } from "../moderation/service.ts";
 import { deadlineMessage, draftingRoutes, WEB_DRAFT_DEADLINE_MS } from "./routes.tsx";
-import { draftsOf, removePanel } from "./testing.ts";
 import { HOW_TO_TURN_ON, ModelDraftControl } from "./views.tsx";
 
 reportSkippedPostgres("model drafting routes");

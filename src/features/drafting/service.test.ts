@@ -5,6 +5,7 @@ import {
   type TestDatabase,
   testEngines,
 } from "../../../test/support/db.ts";
+import { draftsOf, failingDb, removePanel } from "../../../test/support/drafting.ts";
 import {
   type FakeLlm,
   sampleReview,
@@ -28,7 +29,6 @@ import {
   planPersonas,
   type ToolDraftReport,
 } from "./service.ts";
-import { draftsOf, failingDb, removePanel } from "./testing.ts";
 
 reportSkippedPostgres("model drafting");
 
