@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { draftsOf, removePanel } from "../../../test/support/drafting.ts";
@@ -207,7 +207,10 @@ describe.each(testEngines())("POST /panel/tools/:slug/draft on %s", (engine) => 
     const browser = new AbortController();
     const started = Date.now();
     const pending = draftingApp()("/panel/tools/llama-cpp/draft", { signal: browser.signal });
-    while (fake.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await vi.waitFor(() => expect(fake.requests.length).toBeGreaterThanOrEqual(2), {
+      timeout: 1_500,
+      interval: 5,
+    });
     browser.abort();
     const res = await pending;
     expect(Date.now() - started).toBeLessThan(1_500);
