@@ -42,6 +42,7 @@ function countReads(db: Db) {
 describe.each(testEngines())("change stamp on %s", (engine) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
+    vi.useRealTimers();
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     vi.restoreAllMocks();
   });
@@ -100,16 +101,23 @@ describe.each(testEngines())("change stamp on %s", (engine) => {
 
   it("does not call onChange while nothing bumps, and stops reading once stopped", async () => {
     const { db } = await database();
+    // The watcher's rounds run on a fake timer (vi.waitFor moves it on while it waits), so after
+    // stop() the test can move time past several rounds at once instead of sleeping through them.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const onChange = vi.fn();
     const reads = countReads(db);
     const watcher = watch(db, onChange);
-    await vi.waitFor(() => expect(reads.mock.calls.length).toBeGreaterThan(5), { timeout: 5000 });
+    await vi.waitFor(() => expect(reads.mock.calls.length).toBeGreaterThan(5), {
+      timeout: 5000,
+      interval: 10,
+    });
     expect(onChange).not.toHaveBeenCalled();
 
     await watcher.stop();
     const afterStop = reads.mock.calls.length;
     await bumpChangeStamp(db);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // a round due now would start its read at once, so none having started means none is scheduled
+    await vi.advanceTimersByTimeAsync(100);
     expect(reads.mock.calls.length).toBe(afterStop);
     expect(onChange).not.toHaveBeenCalled();
   });

@@ -31,9 +31,15 @@ export interface RateLimitStore {
 export class MemoryRateLimitStore implements RateLimitStore {
   private windows = new Map<string, WindowCount>();
   private hits = 0;
+  private readonly now: () => number;
+
+  /** `now` is the clock windows are measured by (epoch milliseconds); tests pass their own. */
+  constructor(opts: { now?: () => number } = {}) {
+    this.now = opts.now ?? Date.now;
+  }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
-    const now = Date.now();
+    const now = this.now();
     if (++this.hits % 1000 === 0) this.sweep(now);
     let w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
@@ -49,15 +55,19 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 }
 
-/** Counts a hit against a rule; sets RateLimit-* headers, or throws a 429 when over the limit. */
+/**
+ * Counts a hit against a rule; sets RateLimit-* headers, or throws a 429 when over the limit.
+ * `now` (epoch milliseconds) should be read on the store's clock.
+ */
 export async function enforceRateLimit(
   c: Context,
   store: RateLimitStore,
   rule: RateRule,
   key: string,
+  now: () => number = Date.now,
 ): Promise<void> {
   const { count, resetAt } = await store.hit(`${rule.name}:${key}`, rule.windowMs);
-  const resetSeconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+  const resetSeconds = Math.max(1, Math.ceil((resetAt - now()) / 1000));
   const headers: Record<string, string> = {
     "RateLimit-Limit": String(rule.limit),
     "RateLimit-Remaining": String(Math.max(0, rule.limit - count)),

@@ -29,17 +29,21 @@ const DEFAULT_RATE_LIMIT_PREFIX = "sos:rl:";
 
 /** Counters in Redis, shared by every instance; counts in process while Redis is unreachable. */
 export class RedisRateLimitStore implements RateLimitStore {
-  private fallback = new MemoryRateLimitStore();
+  private fallback: MemoryRateLimitStore;
   private failing = false;
   private readonly prefix: string;
   private readonly warn: Warn;
+  private readonly now: () => number;
 
+  /** `now` turns Redis's remaining window time into `resetAt` (epoch milliseconds); tests pass their own. */
   constructor(
     private readonly redis: RedisClient,
-    opts: { prefix?: string; warn?: Warn } = {},
+    opts: { prefix?: string; warn?: Warn; now?: () => number } = {},
   ) {
     this.prefix = opts.prefix ?? DEFAULT_RATE_LIMIT_PREFIX;
     this.warn = opts.warn ?? console.warn;
+    this.now = opts.now ?? Date.now;
+    this.fallback = new MemoryRateLimitStore({ now: this.now });
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
@@ -56,11 +60,11 @@ export class RedisRateLimitStore implements RateLimitStore {
     if (this.failing) {
       this.failing = false;
       // Counts from the outage would otherwise come back stale at the next outage.
-      this.fallback = new MemoryRateLimitStore();
+      this.fallback = new MemoryRateLimitStore({ now: this.now });
       this.warn("Rate limits are shared through Redis again.");
     }
     const [count, ttl] = reply as [number, number];
-    return { count: Number(count), resetAt: Date.now() + Number(ttl) };
+    return { count: Number(count), resetAt: this.now() + Number(ttl) };
   }
 
   private async run(key: string, windowMs: number): Promise<unknown> {

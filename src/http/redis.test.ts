@@ -28,14 +28,8 @@ const page = (text: string): CachedPage => ({
   headers: {},
 });
 
-/** Polls until the condition holds; fails after timeoutMs instead of sleeping a guessed time. */
-async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** How long to wait for another connection's message to arrive before failing. */
+const ARRIVES = { timeout: 2000, interval: 5 };
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -77,11 +71,14 @@ describe.skipIf(!url)("RedisRateLimitStore", () => {
   let b: RedisClient;
   let storeA: RedisRateLimitStore;
   let storeB: RedisRateLimitStore;
+  // Both instances read this clock; Redis keeps its own for expiry.
+  let clock = Date.parse("2026-06-01T10:00:00Z");
+  const now = () => clock;
 
   beforeAll(async () => {
     [a, b] = await Promise.all([connected("test-a"), connected("test-b")]);
-    storeA = new RedisRateLimitStore(a, { prefix });
-    storeB = new RedisRateLimitStore(b, { prefix });
+    storeA = new RedisRateLimitStore(a, { prefix, now });
+    storeB = new RedisRateLimitStore(b, { prefix, now });
   });
   afterAll(async () => {
     await Promise.all([a, b].map((c) => c && closeRedisClient(c)));
@@ -94,7 +91,8 @@ describe.skipIf(!url)("RedisRateLimitStore", () => {
     const third = await storeA.hit("shared", 60_000);
     expect([first.count, second.count, third.count]).toEqual([1, 2, 3]);
     expect(Math.abs(third.resetAt - first.resetAt)).toBeLessThan(200);
-    expect(first.resetAt - Date.now()).toBeGreaterThan(58_000);
+    expect(first.resetAt - clock).toBeGreaterThan(58_000);
+    expect(first.resetAt - clock).toBeLessThanOrEqual(60_000);
     expect(await a.get(`${prefix}shared`)).toBe("3");
     expect(await a.pTTL(`${prefix}shared`)).toBeGreaterThan(58_000);
   });
@@ -103,7 +101,13 @@ describe.skipIf(!url)("RedisRateLimitStore", () => {
     await storeA.hit("short", 300);
     const second = await storeB.hit("short", 300);
     expect(second.count).toBe(2);
-    await new Promise((r) => setTimeout(r, Math.max(0, second.resetAt - Date.now()) + 50));
+    expect(await a.pTTL(`${prefix}short`)).toBeGreaterThan(0);
+    expect(await a.pTTL(`${prefix}short`)).toBeLessThanOrEqual(300);
+    // The window ends: our clock passes its end, and Redis expires the key (brought forward to
+    // 1 ms, so the test need not sit out the rest of the window).
+    clock = second.resetAt + 50;
+    await a.pExpire(`${prefix}short`, 1);
+    await vi.waitFor(async () => expect(await a.exists(`${prefix}short`)).toBe(0), ARRIVES);
     const fresh = await storeA.hit("short", 300);
     expect(fresh.count).toBe(1);
     expect(fresh.resetAt).toBeGreaterThan(second.resetAt);
@@ -139,7 +143,7 @@ describe.skipIf(!url)("Redis unreachable", () => {
       expect(counts).toEqual([1, 2, 3]);
       expect(warn).toHaveBeenCalledTimes(1);
       expect(warn.mock.calls[0]?.[0]).toMatch(/counted per instance/);
-      await waitFor(() => clientWarn.mock.calls.length > 0);
+      await vi.waitFor(() => expect(clientWarn).toHaveBeenCalled(), ARRIVES);
       expect(clientWarn).toHaveBeenCalledTimes(1);
     } finally {
       await closeRedisClient(client);
@@ -185,13 +189,13 @@ describe.skipIf(!url)("page-cache invalidation over Redis", () => {
     two.cache.set("/tools", page("two"), two.cache.currentGeneration);
     one.cache.invalidate();
     expect(one.cache.get("/tools")).toBeUndefined();
-    await waitFor(() => two.cache.get("/tools") === undefined);
+    await vi.waitFor(() => expect(two.cache.get("/tools")).toBeUndefined(), ARRIVES);
   });
 
   it("does not store a render that began before another instance's write", async () => {
     const generation = two.cache.currentGeneration;
     one.cache.invalidate();
-    await waitFor(() => two.cache.currentGeneration !== generation);
+    await vi.waitFor(() => expect(two.cache.currentGeneration).not.toBe(generation), ARRIVES);
     two.cache.set("/stale", page("stale"), generation);
     expect(two.cache.get("/stale")).toBeUndefined();
   });
@@ -292,7 +296,7 @@ describe.skipIf(!url)("two app instances over Redis", () => {
 
     const vote = await voter.post("/tools/cursor/vote", { value: "ship" });
     expect(vote.status).toBe(303);
-    await waitFor(() => stateB.cache.get("/tools/cursor") === undefined);
+    await vi.waitFor(() => expect(stateB.cache.get("/tools/cursor")).toBeUndefined(), ARRIVES);
 
     const after = await fetch(`${urlB}/tools/cursor`);
     expect(after.status).toBe(200);

@@ -3,13 +3,13 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from "vitest";
+import { draftsOf, failingDb, removePanel } from "../../../../test/support/drafting.ts";
 import { type FakeLlm, startFakeLlm } from "../../../../test/support/fake-llm.ts";
 import { parsePanelDraftArgs, runPanelDraft } from "../../../cli/panel-draft.ts";
 import { createProgressBar, formatBar } from "../../../cli/progress-bar.ts";
 import { type DatabaseHandle, type OpenOptions, openDatabase } from "../../../db/connection.ts";
 import type { Db } from "../../../db/types.ts";
-import { draftsOf, failingDb, removePanel } from "./testing.ts";
 
 const run = promisify(execFile);
 
@@ -283,10 +283,8 @@ describe("npm run cli -- panel:draft", () => {
           q.includes('"review_revisions"') &&
           q.includes('"GroupByNode"') &&
           q.includes(`"value":${midjourney!.id}`),
-        before: async () => {
-          for (let i = 0; i < 100 && fake.requests.length === 0; i++)
-            await new Promise((r) => setTimeout(r, 5));
-        },
+        before: () =>
+          vi.waitFor(() => expect(fake.requests.length).toBeGreaterThan(0), { timeout: 500, interval: 5 }),
       }),
     );
     const started = Date.now();

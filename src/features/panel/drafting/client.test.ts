@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ZodType } from "zod";
 import { type FakeLlm, sampleThesisDate, startFakeLlm } from "../../../../test/support/fake-llm.ts";
 import { PERSONAS, type ReviewInput, reviewSchemas } from "../../../domain/catalog-schema.ts";
@@ -370,7 +370,9 @@ describe("the Chat Completions client against an OpenAI-compatible server", () =
       messages: [{ role: "user", content: "Review." }],
       signal: stop.signal,
     });
-    setTimeout(() => stop.abort(), 50);
+    // abort once the model has the request, as a caller giving up mid-answer would
+    await vi.waitFor(() => expect(fake.requests.length).toBeGreaterThan(0), { interval: 5 });
+    stop.abort();
     const err = await failure(pending);
     expect(err.kind).toBe("aborted");
     expect(fake.requests).toHaveLength(1);

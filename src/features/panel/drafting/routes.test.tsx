@@ -1,7 +1,8 @@
 import { Hono } from "hono";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
+import { draftsOf, removePanel } from "../../../../test/support/drafting.ts";
 import { type FakeLlm, startFakeLlm } from "../../../../test/support/fake-llm.ts";
 import { form, signIn, type TestSession } from "../../../../test/support/session.ts";
 import { provideDeps } from "../../../http/deps.ts";
@@ -10,7 +11,6 @@ import { viewerMiddleware } from "../../accounts/index.ts";
 import { CLI_ACTOR } from "../../audit/index.ts";
 import { grantRoleAudited } from "../../moderation/index.ts";
 import { deadlineMessage, draftingRoutes, WEB_DRAFT_DEADLINE_MS } from "./routes.tsx";
-import { draftsOf, removePanel } from "./testing.ts";
 import { HOW_TO_TURN_ON, ModelDraftControl } from "./views.tsx";
 
 reportSkippedPostgres("model drafting routes");
@@ -209,7 +209,10 @@ describe.each(testEngines())("POST /panel/tools/:slug/draft on %s", (engine) => 
     const browser = new AbortController();
     const started = Date.now();
     const pending = draftingApp()("/panel/tools/llama-cpp/draft", { signal: browser.signal });
-    while (fake.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await vi.waitFor(() => expect(fake.requests.length).toBeGreaterThanOrEqual(2), {
+      timeout: 1_500,
+      interval: 5,
+    });
     browser.abort();
     const res = await pending;
     expect(Date.now() - started).toBeLessThan(1_500);

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   createTestDatabase,
   reportSkippedPostgres,
   type TestDatabase,
   testEngines,
 } from "../../../../test/support/db.ts";
+import { draftsOf, failingDb, removePanel } from "../../../../test/support/drafting.ts";
 import {
   type FakeLlm,
   sampleReview,
@@ -28,7 +29,6 @@ import {
   planPersonas,
   type ToolDraftReport,
 } from "./service.ts";
-import { draftsOf, failingDb, removePanel } from "./testing.ts";
 
 reportSkippedPostgres("model drafting");
 
@@ -273,7 +273,10 @@ describe.each(testEngines())("model drafting on %s", (engine) => {
     fake.scriptFor("founder", { kind: "good", delayMs: 400 });
     const pending = draft("vllm");
     // the model has been asked, and is still writing
-    while (!fake.requests.some((r) => r.persona === "founder")) await new Promise((r) => setTimeout(r, 5));
+    await vi.waitFor(() => expect(fake.requests.map((r) => r.persona)).toContain("founder"), {
+      timeout: 5_000,
+      interval: 5,
+    });
     await saveDraft(db(), {
       toolId,
       persona: "founder",
@@ -571,10 +574,8 @@ describe.each(testEngines())("model drafting on %s", (engine) => {
     const flaky = failingDb(db(), {
       when: (q) =>
         q.includes('"review_revisions"') && q.includes('"GroupByNode"') && q.includes(`"value":${vllm!.id}`),
-      before: async () => {
-        for (let i = 0; i < 100 && fake.requests.length === 0; i++)
-          await new Promise((r) => setTimeout(r, 5));
-      },
+      before: () =>
+        vi.waitFor(() => expect(fake.requests.length).toBeGreaterThan(0), { timeout: 500, interval: 5 }),
     });
     const done: ToolDraftReport[] = [];
     const started = Date.now();

@@ -1,10 +1,10 @@
 /** Test helpers for the drafting suites: tools with missing panels, reading drafts back, a failing database. */
 import type { QueryId, RootOperationNode } from "kysely";
-import type { Db } from "../../../db/types.ts";
-import type { Persona } from "../../../domain/catalog-schema.ts";
-import { findToolRefs } from "../../tools/index.ts";
-import { type DraftRecord, listDrafts } from "../store.ts";
-import { recomputePanel } from "../verdicts.ts";
+import type { Db } from "../../src/db/types.ts";
+import type { Persona } from "../../src/domain/catalog-schema.ts";
+import { recomputePanel } from "../../src/features/panel/index.ts";
+import { type DraftRecord, listDrafts } from "../../src/features/panel/store.ts";
+import { findToolRefs } from "../../src/features/tools/index.ts";
 
 /** Unpublishes some (default: all) of a tool's persona reviews, as if the panel had never written them. */
 export async function removePanel(db: Db, slug: string, personas?: Persona[]): Promise<number> {
