@@ -4,11 +4,11 @@
  * page. Services never render; the views get plain objects.
  */
 import type { Db } from "../../db/types.ts";
+import { describeSchedule, nextRun, parseSchedule } from "../../domain/schedule.ts";
 import type { Mailer } from "../../mail/mailer.ts";
 import { type Actor, recordAudit } from "../audit/log.ts";
 import { type DeliveryProgress, deliveryProgressOf } from "./delivery.ts";
 import { type IssuePreview, previewIssue } from "./issues.ts";
-import { describeSchedule, nextRun, parseSchedule } from "./schedule.ts";
 import { type NewsletterSendDeps, sendNewIssue } from "./send.ts";
 import { confirmedRecipientsCount } from "./subscriptions.ts";
 import type { Issue } from "./types.ts";

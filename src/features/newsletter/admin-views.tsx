@@ -1,3 +1,4 @@
+import { SCHEDULE_EXAMPLE } from "../../domain/schedule.ts";
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
@@ -8,7 +9,6 @@ import type { DeliveryProgress } from "./delivery.ts";
 import { formatPeriod } from "./email.ts";
 import type { IssuePreview } from "./issues.ts";
 import { issuePath } from "./links.ts";
-import { SCHEDULE_EXAMPLE } from "./schedule.ts";
 
 /** Where the preview's email document lives, with the intro to show. */
 function previewHtmlPath(intro: string): string {

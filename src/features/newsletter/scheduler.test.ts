@@ -8,9 +8,9 @@ import {
   type TestDatabase,
   testEngines,
 } from "../../../test/support/db.ts";
+import { parseSchedule } from "../../domain/schedule.ts";
 import type { OutgoingMail } from "../../mail/mailer.ts";
 import { createIssue } from "./issues.ts";
-import { parseSchedule } from "./schedule.ts";
 import { MAX_TIMER_MS, type Scheduler, type SetTimer, startScheduler } from "./scheduler.ts";
 
 reportSkippedPostgres("newsletter scheduler");

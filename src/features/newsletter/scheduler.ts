@@ -14,8 +14,14 @@
  * anyway, because every issue starts where the previous one ended.
  */
 import type { Db } from "../../db/types.ts";
+import {
+  currentSlot,
+  describeSchedule,
+  nextRun,
+  parseSchedule,
+  type Schedule,
+} from "../../domain/schedule.ts";
 import type { Mailer } from "../../mail/mailer.ts";
-import { currentSlot, describeSchedule, nextRun, parseSchedule, type Schedule } from "./schedule.ts";
 import { type NewsletterSendDeps, resumeSends, sendNewIssue } from "./send.ts";
 
 /** The longest single timer: a sleep is cut into pieces no longer than this. */
