@@ -7,13 +7,12 @@ import type { Config } from "../config.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { Db } from "../db/types.ts";
 import { DeliveryAbortedError, type DeliveryProgress } from "../features/newsletter/delivery.ts";
-import { createProgressWriter, type ProgressWriter } from "../features/newsletter/progress.ts";
 import { createBulkMailer, resumeSends, sendNewIssue } from "../features/newsletter/send.ts";
 import { bumpChangeStamp } from "../http/change-stamp.ts";
 import { redactUrl } from "../http/redis-client.ts";
 import { createSharedState } from "../http/shared-state.ts";
 import { withDatabase } from "./db.ts";
-import { formatDuration } from "./progress-bar.ts";
+import { createProgressWriter, formatDuration, type ProgressWriter } from "./progress-bar.ts";
 
 /** Runs the command against the configured database; `usage` is shown after an unknown argument. */
 export async function runNewsletterSend(args: string[], usage: string): Promise<number> {

@@ -1,7 +1,7 @@
-/** The CLI progress line and writer: what it says, and how often it writes on a terminal and off one. */
+/** The newsletter send's progress line and writer: what it says, and how often it writes on a terminal and off one. */
 import { describe, expect, it } from "vitest";
-import type { DeliveryProgress } from "./delivery.ts";
-import { createProgressWriter, formatDuration, formatProgress, percentDone } from "./progress.ts";
+import type { DeliveryProgress } from "../features/newsletter/delivery.ts";
+import { createProgressWriter, formatDuration, formatProgress, percentDone } from "./progress-bar.ts";
 
 const at = (sent: number, extra: Partial<DeliveryProgress> = {}): DeliveryProgress => ({
   issueId: 1,
