@@ -3,10 +3,10 @@
  * period, read in four queries however busy the week was, then shaped by pure functions.
  */
 import { sql } from "kysely";
-import type { Db } from "../../db/types.ts";
-import { sharePercent } from "../../domain/community.ts";
-import { comparePath } from "../../domain/compare-path.ts";
-import { type PanelVerdict, panelShipLabel, panelVerdictLabel } from "../../domain/panel.ts";
+import type { Db } from "../../../db/types.ts";
+import { sharePercent } from "../../../domain/community.ts";
+import { comparePath } from "../../../domain/compare-path.ts";
+import { type PanelVerdict, panelShipLabel, panelVerdictLabel } from "../../../domain/panel.ts";
 import type { IssueComparison, IssueContent, IssueMover, IssueVerdict, NamedRef } from "./types.ts";
 
 /** A half-open period [since, until) of ISO-8601 instants. */

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../../test/support/app.ts";
-import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
-import { signIn, type TestSession } from "../../../test/support/session.ts";
-import { EMAIL_PREVIEW_CSP } from "./admin-routes.tsx";
-import { MAX_INTRO_LENGTH } from "./admin-service.ts";
-import { type DeliveryProgress, deliveryProgress } from "./delivery.ts";
-import { previewIssue } from "./issues.ts";
+import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
+import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
+import { signIn, type TestSession } from "../../../../test/support/session.ts";
+import { type DeliveryProgress, deliveryProgress } from "../delivery/run.ts";
+import { previewIssue } from "../issues/store.ts";
+import { EMAIL_PREVIEW_CSP } from "./routes.tsx";
+import { MAX_INTRO_LENGTH } from "./service.ts";
 
 reportSkippedPostgres("newsletter admin");
 

@@ -1,8 +1,8 @@
 /** The public newsletter archive: the list of sent issues and one issue as a web page. */
-import { formatScore } from "../../domain/panel.ts";
-import { formatDate } from "../../ui/labels.ts";
-import { Layout } from "../../ui/layout.tsx";
-import { isEmptyContent, issueSummaryLine } from "./content.ts";
+import { formatScore } from "../../../domain/panel.ts";
+import { formatDate } from "../../../ui/labels.ts";
+import { Layout } from "../../../ui/layout.tsx";
+import { isEmptyContent, issueSummaryLine } from "../issues/content.ts";
 import {
   comparisonFacts,
   formatPeriod,
@@ -10,11 +10,11 @@ import {
   moverMove,
   moverVotes,
   SECTION_TITLES,
-} from "./email.ts";
+} from "../issues/email.ts";
+import { issuePath } from "../issues/links.ts";
+import { NEWSLETTER_NAME } from "../issues/store.ts";
+import type { Issue, IssueComparison, IssueContent, IssueVerdict } from "../issues/types.ts";
 import { FEED_PATH } from "./feed.ts";
-import { NEWSLETTER_NAME } from "./issues.ts";
-import { issuePath } from "./links.ts";
-import type { Issue, IssueComparison, IssueContent, IssueVerdict } from "./types.ts";
 
 /** The badge class of a verdict label ("Ship" → badge-ship; "Panel in progress (2/4)" → badge-in-progress). */
 function badgeClass(label: string): string {

@@ -1,13 +1,13 @@
 /** The public newsletter archive: /newsletter/issues, /newsletter/issues/:number and the Atom feed. */
 import { Hono } from "hono";
-import type { Deps } from "../../http/deps.ts";
-import { notFound } from "../../http/errors.ts";
-import { sendPage } from "../../http/page.tsx";
-import { etagFor, etagMatches } from "../../http/page-cache.ts";
-import { IssueListPage, IssuePage } from "./archive-views.tsx";
+import type { Deps } from "../../../http/deps.ts";
+import { notFound } from "../../../http/errors.ts";
+import { sendPage } from "../../../http/page.tsx";
+import { etagFor, etagMatches } from "../../../http/page-cache.ts";
+import { parseIssueNumber } from "../issues/links.ts";
+import { getIssue, listSentIssues } from "../issues/store.ts";
 import { ATOM_CONTENT_TYPE, atomFeed, FEED_ENTRIES, FEED_PATH } from "./feed.ts";
-import { getIssue, listSentIssues } from "./issues.ts";
-import { parseIssueNumber } from "./links.ts";
+import { IssueListPage, IssuePage } from "./views.tsx";
 
 /** A weekly issue every week for twenty years fits on the archive page. */
 const ARCHIVE_LIMIT = 1040;

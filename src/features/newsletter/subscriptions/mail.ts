@@ -1,6 +1,6 @@
 /** The two messages a subscription request sends: the confirmation link, or "already subscribed". */
-import { html, NOTICE_BUTTON_STYLE, NOTICE_MUTED, noticeHtml } from "../../mail/html.ts";
-import type { OutgoingMail } from "../../mail/mailer.ts";
+import { html, NOTICE_BUTTON_STYLE, NOTICE_MUTED, noticeHtml } from "../../../mail/html.ts";
+import type { OutgoingMail } from "../../../mail/mailer.ts";
 
 /** The double opt-in message: nothing is sent to the address until its owner presses the button behind this link. */
 export function confirmationMail(opts: { to: string; confirmUrl: string }): OutgoingMail {

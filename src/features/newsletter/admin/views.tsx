@@ -1,14 +1,14 @@
-import { SCHEDULE_EXAMPLE } from "../../domain/schedule.ts";
-import { FormBasics } from "../../ui/forms.tsx";
-import { formatUtcMinute, plural } from "../../ui/labels.ts";
-import { Layout } from "../../ui/layout.tsx";
-import type { IssueRow, NewsletterOverview, ScheduleInfo } from "./admin-service.ts";
-import { MAX_INTRO_LENGTH } from "./admin-service.ts";
-import { IssueSections } from "./archive-views.tsx";
-import type { DeliveryProgress } from "./delivery.ts";
-import { formatPeriod } from "./email.ts";
-import type { IssuePreview } from "./issues.ts";
-import { issuePath } from "./links.ts";
+import { SCHEDULE_EXAMPLE } from "../../../domain/schedule.ts";
+import { FormBasics } from "../../../ui/forms.tsx";
+import { formatUtcMinute, plural } from "../../../ui/labels.ts";
+import { Layout } from "../../../ui/layout.tsx";
+import { IssueSections } from "../archive/views.tsx";
+import type { DeliveryProgress } from "../delivery/run.ts";
+import { formatPeriod } from "../issues/email.ts";
+import { issuePath } from "../issues/links.ts";
+import type { IssuePreview } from "../issues/store.ts";
+import type { IssueRow, NewsletterOverview, ScheduleInfo } from "./service.ts";
+import { MAX_INTRO_LENGTH } from "./service.ts";
 
 /** Where the preview's email document lives, with the intro to show. */
 function previewHtmlPath(intro: string): string {

@@ -10,10 +10,12 @@ import {
   reportSkippedPostgres,
   type TestDatabase,
   testEngines,
-} from "../../../test/support/db.ts";
-import { type SinkOptions, type SmtpSink, startSmtpSink } from "../../../test/support/smtp-sink.ts";
-import { insertIssue, insertSubscribers } from "../../../test/support/subscribers.ts";
-import { createMailer, type Mailer } from "../../mail/mailer.ts";
+} from "../../../../test/support/db.ts";
+import { type SinkOptions, type SmtpSink, startSmtpSink } from "../../../../test/support/smtp-sink.ts";
+import { insertIssue, insertSubscribers } from "../../../../test/support/subscribers.ts";
+import { createMailer, type Mailer } from "../../../mail/mailer.ts";
+import { unsubscribeUrl } from "../issues/links.ts";
+import type { Recipient } from "../issues/types.ts";
 import {
   classifySendError,
   DeliveryAbortedError,
@@ -25,9 +27,7 @@ import {
   type RunOptions,
   resumeUnfinished,
   runDeliveries,
-} from "./delivery.ts";
-import { unsubscribeUrl } from "./links.ts";
-import type { Recipient } from "./types.ts";
+} from "./run.ts";
 
 const SITE = "http://localhost:3000";
 const FROM = "Ship or Skip <no-reply@localhost>";

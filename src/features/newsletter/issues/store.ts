@@ -1,10 +1,10 @@
 /** Newsletter issues: created with their content frozen, previewed, read back and marked sent. */
 
 import type { Selectable } from "kysely";
-import { isUniqueViolation } from "../../db/errors.ts";
-import type { NewsletterIssuesTable } from "../../db/schema.ts";
-import { iso } from "../../db/time.ts";
-import type { Db } from "../../db/types.ts";
+import { isUniqueViolation } from "../../../db/errors.ts";
+import type { NewsletterIssuesTable } from "../../../db/schema.ts";
+import { iso } from "../../../db/time.ts";
+import type { Db } from "../../../db/types.ts";
 import { buildIssueContent, type IssuePeriod, issueHeadline } from "./content.ts";
 import type { Issue, IssueContent } from "./types.ts";
 

@@ -1,11 +1,11 @@
 import { Readable } from "node:stream";
 import FeedParser from "feedparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../../test/support/app.ts";
-import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
+import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
+import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
+import { createIssue, markIssueSent } from "../issues/store.ts";
+import type { Issue } from "../issues/types.ts";
 import { atomFeed, escapeXml } from "./feed.ts";
-import { createIssue, markIssueSent } from "./issues.ts";
-import type { Issue } from "./types.ts";
 
 reportSkippedPostgres("newsletter archive and feed");
 

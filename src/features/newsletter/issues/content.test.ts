@@ -1,10 +1,10 @@
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../../test/support/app.ts";
-import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
-import { signIn } from "../../../test/support/session.ts";
-import type { Db } from "../../db/types.ts";
-import { toolsByScore } from "../catalog/service.ts";
+import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
+import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
+import { signIn } from "../../../../test/support/session.ts";
+import type { Db } from "../../../db/types.ts";
+import { toolsByScore } from "../../catalog/service.ts";
 import {
   buildIssueContent,
   type CatalogTool,
@@ -20,7 +20,7 @@ import {
   toVerdict,
   type VoteActivity,
 } from "./content.ts";
-import { createIssue, getIssue, listSentIssues, markIssueSent, previewIssue } from "./issues.ts";
+import { createIssue, getIssue, listSentIssues, markIssueSent, previewIssue } from "./store.ts";
 import type { IssueContent } from "./types.ts";
 
 reportSkippedPostgres("newsletter issue content");

@@ -4,9 +4,9 @@
  * message the inbox's owner gets.
  */
 
-import { iso } from "../../db/time.ts";
-import type { Db } from "../../db/types.ts";
-import { hashToken, newToken } from "../accounts/tokens.ts";
+import { iso } from "../../../db/time.ts";
+import type { Db } from "../../../db/types.ts";
+import { hashToken, newToken } from "../../accounts/tokens.ts";
 
 /** Unconfirmed subscriptions expire after this long. */
 export const CONFIRM_TTL_MS = 7 * 24 * 3600_000;

@@ -7,10 +7,10 @@ import {
   reportSkippedPostgres,
   type TestDatabase,
   testEngines,
-} from "../../../test/support/db.ts";
-import { parseSchedule } from "../../domain/schedule.ts";
-import type { OutgoingMail } from "../../mail/mailer.ts";
-import { createIssue } from "./issues.ts";
+} from "../../../../test/support/db.ts";
+import { parseSchedule } from "../../../domain/schedule.ts";
+import type { OutgoingMail } from "../../../mail/mailer.ts";
+import { createIssue } from "../issues/store.ts";
 import { MAX_TIMER_MS, type Scheduler, type SetTimer, startScheduler } from "./scheduler.ts";
 
 reportSkippedPostgres("newsletter scheduler");

@@ -4,9 +4,9 @@
  */
 import { type ParsedMail, simpleParser } from "mailparser";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../../test/support/app.ts";
-import { form } from "../../../test/support/session.ts";
-import { type SmtpSink, startSmtpSink } from "../../../test/support/smtp-sink.ts";
+import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
+import { form } from "../../../../test/support/session.ts";
+import { type SmtpSink, startSmtpSink } from "../../../../test/support/smtp-sink.ts";
 
 let smtp: SmtpSink;
 let t: TestApp;

@@ -1,10 +1,10 @@
 /** Newsletter pages: subscribe, check your email, confirm, unsubscribe and preferences. */
-import { maskEmail } from "../../domain/email.ts";
-import { EmailInput, FormBasics } from "../../ui/forms.tsx";
-import { Layout } from "../../ui/layout.tsx";
-import { OutboxNote } from "../accounts/views.tsx";
-import type { CategoryRef } from "../catalog/service.ts";
-import type { SubscriberStatus } from "./subscriptions.ts";
+import { maskEmail } from "../../../domain/email.ts";
+import { EmailInput, FormBasics } from "../../../ui/forms.tsx";
+import { Layout } from "../../../ui/layout.tsx";
+import { OutboxNote } from "../../accounts/views.tsx";
+import type { CategoryRef } from "../../catalog/service.ts";
+import type { SubscriberStatus } from "./service.ts";
 
 const ARCHIVE_PATH = "/newsletter/issues";
 

@@ -3,9 +3,12 @@
  * through a pooled SMTP transport (or the outbox without SMTP_URL). Also finishes sends that a
  * crash or a restart interrupted. Used by `newsletter:send`, the admin page and the schedule.
  */
-import type { Config } from "../../config.ts";
-import type { Db } from "../../db/types.ts";
-import { createMailer, type Mailer } from "../../mail/mailer.ts";
+import type { Config } from "../../../config.ts";
+import type { Db } from "../../../db/types.ts";
+import { createMailer, type Mailer } from "../../../mail/mailer.ts";
+import { renderIssueEmail } from "../issues/email.ts";
+import { createIssue, getIssue } from "../issues/store.ts";
+import type { Issue } from "../issues/types.ts";
 import {
   type DeliveryContext,
   type DeliveryProgress,
@@ -16,10 +19,7 @@ import {
   resumeUnfinished,
   runDeliveries,
   type UnfinishedIssue,
-} from "./delivery.ts";
-import { renderIssueEmail } from "./email.ts";
-import { createIssue, getIssue } from "./issues.ts";
-import type { Issue } from "./types.ts";
+} from "./run.ts";
 
 /** SMTP connections a bulk send keeps open; a few is what relays welcome from one client. */
 const BULK_CONNECTIONS = 4;

@@ -13,15 +13,15 @@
  * sending several back to back would flood inboxes; the next slot covers the whole period
  * anyway, because every issue starts where the previous one ended.
  */
-import type { Db } from "../../db/types.ts";
+import type { Db } from "../../../db/types.ts";
 import {
   currentSlot,
   describeSchedule,
   nextRun,
   parseSchedule,
   type Schedule,
-} from "../../domain/schedule.ts";
-import type { Mailer } from "../../mail/mailer.ts";
+} from "../../../domain/schedule.ts";
+import type { Mailer } from "../../../mail/mailer.ts";
 import { type NewsletterSendDeps, resumeSends, sendNewIssue } from "./send.ts";
 
 /** The longest single timer: a sleep is cut into pieces no longer than this. */

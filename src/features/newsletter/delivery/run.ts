@@ -7,15 +7,15 @@
  * again with the same Message-ID). Why it is built this way: docs/decisions/006.
  */
 import { type ExpressionBuilder, sql } from "kysely";
-import { isPostgres } from "../../db/locks.ts";
-import type { Database } from "../../db/schema.ts";
-import { iso } from "../../db/time.ts";
-import type { Db } from "../../db/types.ts";
-import type { Mailer } from "../../mail/mailer.ts";
-import { markIssueSent, NEWSLETTER_NAME } from "./issues.ts";
-import { unsubscribeUrl } from "./links.ts";
-import { followedCategories } from "./subscriptions.ts";
-import type { Recipient, RenderedIssue } from "./types.ts";
+import { isPostgres } from "../../../db/locks.ts";
+import type { Database } from "../../../db/schema.ts";
+import { iso } from "../../../db/time.ts";
+import type { Db } from "../../../db/types.ts";
+import type { Mailer } from "../../../mail/mailer.ts";
+import { unsubscribeUrl } from "../issues/links.ts";
+import { markIssueSent, NEWSLETTER_NAME } from "../issues/store.ts";
+import type { Recipient, RenderedIssue } from "../issues/types.ts";
+import { followedCategories } from "../subscriptions/service.ts";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "bounced";
 

@@ -2,8 +2,8 @@
  * An issue as email: HTML built for mail clients (one table layout, inline styles, no scripts,
  * no images, no stylesheet) and a plain-text part with the same content and links.
  */
-import { formatScore } from "../../domain/panel.ts";
-import { html, SafeHtml } from "../../mail/html.ts";
+import { formatScore } from "../../../domain/panel.ts";
+import { html, SafeHtml } from "../../../mail/html.ts";
 import { isEmptyContent, issueSummaryLine } from "./content.ts";
 import { preferencesUrl, unsubscribeUrl } from "./links.ts";
 import type {

@@ -1,18 +1,18 @@
 /** The admin's newsletter pages: preview the next issue, write its intro, send it, follow its delivery. */
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import type { Deps } from "../../http/deps.ts";
-import { HttpError, notFound } from "../../http/errors.ts";
-import { readFields } from "../../http/form.ts";
-import { sendPage } from "../../http/page.tsx";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
-import { NEWSLETTER_SEND_PER_ADMIN } from "../../http/rate-rules.ts";
-import { requireUser, requireUserForPage } from "../../http/viewer.ts";
-import { issueWithProgress, MAX_INTRO_LENGTH, newsletterOverview, startIssueSend } from "./admin-service.ts";
-import { IssueProgressPage, NewsletterAdminPage } from "./admin-views.tsx";
-import { renderIssueEmail } from "./email.ts";
-import { nextIssueNumber, previewIssue } from "./issues.ts";
-import { parseIssueNumber } from "./links.ts";
+import type { Deps } from "../../../http/deps.ts";
+import { HttpError, notFound } from "../../../http/errors.ts";
+import { readFields } from "../../../http/form.ts";
+import { sendPage } from "../../../http/page.tsx";
+import { enforceRateLimit } from "../../../http/rate-limit.ts";
+import { NEWSLETTER_SEND_PER_ADMIN } from "../../../http/rate-rules.ts";
+import { requireUser, requireUserForPage } from "../../../http/viewer.ts";
+import { renderIssueEmail } from "../issues/email.ts";
+import { parseIssueNumber } from "../issues/links.ts";
+import { nextIssueNumber, previewIssue } from "../issues/store.ts";
+import { issueWithProgress, MAX_INTRO_LENGTH, newsletterOverview, startIssueSend } from "./service.ts";
+import { IssueProgressPage, NewsletterAdminPage } from "./views.tsx";
 
 /**
  * The email preview is a document of its own, so it gets a policy of its own: mail HTML

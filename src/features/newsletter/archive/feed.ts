@@ -1,7 +1,7 @@
 /** The newsletter archive as an Atom 1.0 feed (RFC 4287), one entry per sent issue. */
 
-import { html, type SafeHtml } from "../../mail/html.ts";
-import { isEmptyContent, issueSummaryLine } from "./content.ts";
+import { html, type SafeHtml } from "../../../mail/html.ts";
+import { isEmptyContent, issueSummaryLine } from "../issues/content.ts";
 import {
   comparisonFacts,
   type IssueParts,
@@ -10,10 +10,10 @@ import {
   moverVotes,
   SECTION_TITLES,
   verdictFacts,
-} from "./email.ts";
-import { NEWSLETTER_NAME } from "./issues.ts";
-import { issuePath } from "./links.ts";
-import type { Issue, IssueComparison } from "./types.ts";
+} from "../issues/email.ts";
+import { issuePath } from "../issues/links.ts";
+import { NEWSLETTER_NAME } from "../issues/store.ts";
+import type { Issue, IssueComparison } from "../issues/types.ts";
 
 /** How many of the latest issues the feed carries. */
 export const FEED_ENTRIES = 20;

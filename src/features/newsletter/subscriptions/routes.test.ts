@@ -4,12 +4,12 @@
  * preferences and rate limits.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../../../test/support/app.ts";
-import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
-import { form, signIn } from "../../../test/support/session.ts";
-import { normalizeEmail } from "../../domain/email.ts";
-import type { OutgoingMail } from "../../mail/mailer.ts";
-import { hashToken } from "../accounts/tokens.ts";
+import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
+import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
+import { form, signIn } from "../../../../test/support/session.ts";
+import { normalizeEmail } from "../../../domain/email.ts";
+import type { OutgoingMail } from "../../../mail/mailer.ts";
+import { hashToken } from "../../accounts/tokens.ts";
 import {
   CONFIRM_TTL_MS,
   confirmedRecipientsCount,
@@ -17,7 +17,7 @@ import {
   getPreferences,
   subscribe,
   unsubscribe,
-} from "./subscriptions.ts";
+} from "./service.ts";
 
 reportSkippedPostgres("newsletter subscriptions");
 

@@ -3,15 +3,15 @@
  * issues with their delivery progress), one issue's progress, and starting a send from the
  * page. Services never render; the views get plain objects.
  */
-import type { Db } from "../../db/types.ts";
-import { describeSchedule, nextRun, parseSchedule } from "../../domain/schedule.ts";
-import type { Mailer } from "../../mail/mailer.ts";
-import { type Actor, recordAudit } from "../audit/log.ts";
-import { type DeliveryProgress, deliveryProgressOf } from "./delivery.ts";
-import { type IssuePreview, previewIssue } from "./issues.ts";
-import { type NewsletterSendDeps, sendNewIssue } from "./send.ts";
-import { confirmedRecipientsCount } from "./subscriptions.ts";
-import type { Issue } from "./types.ts";
+import type { Db } from "../../../db/types.ts";
+import { describeSchedule, nextRun, parseSchedule } from "../../../domain/schedule.ts";
+import type { Mailer } from "../../../mail/mailer.ts";
+import { type Actor, recordAudit } from "../../audit/log.ts";
+import { type DeliveryProgress, deliveryProgressOf } from "../delivery/run.ts";
+import { type NewsletterSendDeps, sendNewIssue } from "../delivery/send.ts";
+import { type IssuePreview, previewIssue } from "../issues/store.ts";
+import type { Issue } from "../issues/types.ts";
+import { confirmedRecipientsCount } from "../subscriptions/service.ts";
 
 /** The longest intro an admin may write. */
 export const MAX_INTRO_LENGTH = 2000;

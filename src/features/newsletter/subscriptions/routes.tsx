@@ -1,26 +1,18 @@
 /** Subscribing (double opt-in), confirming, unsubscribing (RFC 8058 one-click too) and preferences. */
 import { type Context, Hono } from "hono";
-import { EMAIL_MAX_LENGTH, normalizeEmail } from "../../domain/email.ts";
-import { clientAddress, clientNetwork } from "../../http/client-address.ts";
-import type { Deps } from "../../http/deps.ts";
-import { HttpError } from "../../http/errors.ts";
-import { parseForm } from "../../http/form.ts";
-import { devOutboxDir, sendMailOrFail } from "../../http/mail.ts";
-import { sendPage } from "../../http/page.tsx";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
-import { NEWSLETTER_PER_ADDRESS, NEWSLETTER_PER_CLIENT } from "../../http/rate-rules.ts";
-import { isTokenShaped } from "../accounts/tokens.ts";
-import { listCategories } from "../catalog/service.ts";
-import { confirmUrl, preferencesUrl, unsubscribeUrl } from "./links.ts";
-import { alreadySubscribedMail, confirmationMail } from "./subscribe-mail.ts";
-import {
-  CheckEmailPage,
-  ConfirmSubscriptionPage,
-  PreferencesPage,
-  SubscribePage,
-  UnsubscribedPage,
-  UnsubscribePage,
-} from "./subscribe-views.tsx";
+import { EMAIL_MAX_LENGTH, normalizeEmail } from "../../../domain/email.ts";
+import { clientAddress, clientNetwork } from "../../../http/client-address.ts";
+import type { Deps } from "../../../http/deps.ts";
+import { HttpError } from "../../../http/errors.ts";
+import { parseForm } from "../../../http/form.ts";
+import { devOutboxDir, sendMailOrFail } from "../../../http/mail.ts";
+import { sendPage } from "../../../http/page.tsx";
+import { enforceRateLimit } from "../../../http/rate-limit.ts";
+import { NEWSLETTER_PER_ADDRESS, NEWSLETTER_PER_CLIENT } from "../../../http/rate-rules.ts";
+import { isTokenShaped } from "../../accounts/tokens.ts";
+import { listCategories } from "../../catalog/service.ts";
+import { confirmUrl, preferencesUrl, unsubscribeUrl } from "../issues/links.ts";
+import { alreadySubscribedMail, confirmationMail } from "./mail.ts";
 import {
   type ConfirmProblem,
   confirmSubscription,
@@ -29,7 +21,15 @@ import {
   setPreferences,
   subscribe,
   unsubscribe,
-} from "./subscriptions.ts";
+} from "./service.ts";
+import {
+  CheckEmailPage,
+  ConfirmSubscriptionPage,
+  PreferencesPage,
+  SubscribePage,
+  UnsubscribedPage,
+  UnsubscribePage,
+} from "./views.tsx";
 
 const CONFIRM_PROBLEMS: Record<ConfirmProblem, [title: string, detail: string]> = {
   unknown: [
