@@ -2,7 +2,7 @@
 import { createApp } from "./app.tsx";
 import { loadConfig } from "./config.ts";
 import { prepareDatabase } from "./db/setup.ts";
-import { startNewsletterJobs } from "./features/newsletter/delivery/scheduler.ts";
+import { startNewsletterJobs } from "./features/newsletter/delivery/index.ts";
 import { watchChangeStamp } from "./http/change-stamp.ts";
 import { createSharedState } from "./http/shared-state.ts";
 import { startServer } from "./server.ts";

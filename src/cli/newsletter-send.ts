@@ -6,8 +6,13 @@
 import type { Config } from "../config.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { Db } from "../db/types.ts";
-import { DeliveryAbortedError, type DeliveryProgress } from "../features/newsletter/delivery/run.ts";
-import { createBulkMailer, resumeSends, sendNewIssue } from "../features/newsletter/delivery/send.ts";
+import {
+  createBulkMailer,
+  DeliveryAbortedError,
+  type DeliveryProgress,
+  resumeSends,
+  sendNewIssue,
+} from "../features/newsletter/delivery/index.ts";
 import { bumpChangeStamp } from "../http/change-stamp.ts";
 import { redactUrl } from "../http/redis-client.ts";
 import { createSharedState } from "../http/shared-state.ts";

@@ -1,6 +1,6 @@
 /** The newsletter send's progress line and writer: what it says, and how often it writes on a terminal and off one. */
 import { describe, expect, it } from "vitest";
-import type { DeliveryProgress } from "../features/newsletter/delivery/run.ts";
+import type { DeliveryProgress } from "../features/newsletter/delivery/index.ts";
 import { createProgressWriter, formatDuration, formatProgress, percentDone } from "./progress-bar.ts";
 
 const at = (sent: number, extra: Partial<DeliveryProgress> = {}): DeliveryProgress => ({

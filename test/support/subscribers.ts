@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../src/db/types.ts";
-import type { IssueContent } from "../../src/features/newsletter/issues/types.ts";
+import type { IssueContent } from "../../src/features/newsletter/issues/index.ts";
 
 export interface InsertedSubscriber {
   id: number;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
 import { signIn, type TestSession } from "../../../../test/support/session.ts";
-import { type DeliveryProgress, deliveryProgress } from "../delivery/run.ts";
-import { previewIssue } from "../issues/store.ts";
+import { type DeliveryProgress, deliveryProgress } from "../delivery/index.ts";
+import { previewIssue } from "../issues/index.ts";
 import { EMAIL_PREVIEW_CSP } from "./routes.tsx";
 import { MAX_INTRO_LENGTH } from "./service.ts";
 

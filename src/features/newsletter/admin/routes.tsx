@@ -8,9 +8,7 @@ import { sendPage } from "../../../http/page.tsx";
 import { enforceRateLimit } from "../../../http/rate-limit.ts";
 import { NEWSLETTER_SEND_PER_ADMIN } from "../../../http/rate-rules.ts";
 import { requireUser, requireUserForPage } from "../../../http/viewer.ts";
-import { renderIssueEmail } from "../issues/email.ts";
-import { parseIssueNumber } from "../issues/links.ts";
-import { nextIssueNumber, previewIssue } from "../issues/store.ts";
+import { nextIssueNumber, parseIssueNumber, previewIssue, renderIssueEmail } from "../issues/index.ts";
 import { issueWithProgress, MAX_INTRO_LENGTH, newsletterOverview, startIssueSend } from "./service.ts";
 import { IssueProgressPage, NewsletterAdminPage } from "./views.tsx";
 

@@ -7,11 +7,13 @@ import type { Db } from "../../../db/types.ts";
 import { describeSchedule, nextRun, parseSchedule } from "../../../domain/schedule.ts";
 import type { Mailer } from "../../../mail/mailer.ts";
 import { type Actor, recordAudit } from "../../audit/log.ts";
-import { type DeliveryProgress, deliveryProgressOf } from "../delivery/run.ts";
-import { type NewsletterSendDeps, sendNewIssue } from "../delivery/send.ts";
-import { type IssuePreview, previewIssue } from "../issues/store.ts";
-import type { Issue } from "../issues/types.ts";
-import { confirmedRecipientsCount } from "../subscriptions/service.ts";
+import {
+  type DeliveryProgress,
+  deliveryProgressOf,
+  type NewsletterSendDeps,
+  sendNewIssue,
+} from "../delivery/index.ts";
+import { confirmedRecipientsCount, type Issue, type IssuePreview, previewIssue } from "../issues/index.ts";
 
 /** The longest intro an admin may write. */
 export const MAX_INTRO_LENGTH = 2000;

@@ -2,11 +2,8 @@ import { SCHEDULE_EXAMPLE } from "../../../domain/schedule.ts";
 import { FormBasics } from "../../../ui/forms.tsx";
 import { formatUtcMinute, plural } from "../../../ui/labels.ts";
 import { Layout } from "../../../ui/layout.tsx";
-import { IssueSections } from "../archive/views.tsx";
-import type { DeliveryProgress } from "../delivery/run.ts";
-import { formatPeriod } from "../issues/email.ts";
-import { issuePath } from "../issues/links.ts";
-import type { IssuePreview } from "../issues/store.ts";
+import type { DeliveryProgress } from "../delivery/index.ts";
+import { formatPeriod, type IssuePreview, IssueSections, issuePath } from "../issues/index.ts";
 import type { IssueRow, NewsletterOverview, ScheduleInfo } from "./service.ts";
 import { MAX_INTRO_LENGTH } from "./service.ts";
 

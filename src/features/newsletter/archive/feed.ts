@@ -1,19 +1,21 @@
 /** The newsletter archive as an Atom 1.0 feed (RFC 4287), one entry per sent issue. */
 
 import { html, type SafeHtml } from "../../../mail/html.ts";
-import { isEmptyContent, issueSummaryLine } from "../issues/content.ts";
 import {
   comparisonFacts,
+  type Issue,
+  type IssueComparison,
   type IssueParts,
   introParagraphs,
+  isEmptyContent,
+  issuePath,
+  issueSummaryLine,
   moverMove,
   moverVotes,
+  NEWSLETTER_NAME,
   SECTION_TITLES,
   verdictFacts,
-} from "../issues/email.ts";
-import { issuePath } from "../issues/links.ts";
-import { NEWSLETTER_NAME } from "../issues/store.ts";
-import type { Issue, IssueComparison } from "../issues/types.ts";
+} from "../issues/index.ts";
 
 /** How many of the latest issues the feed carries. */
 export const FEED_ENTRIES = 20;

@@ -3,8 +3,7 @@ import FeedParser from "feedparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
-import { createIssue, markIssueSent } from "../issues/store.ts";
-import type { Issue } from "../issues/types.ts";
+import { createIssue, type Issue, markIssueSent } from "../issues/index.ts";
 import { atomFeed, escapeXml } from "./feed.ts";
 
 reportSkippedPostgres("newsletter archive and feed");

@@ -4,8 +4,7 @@ import type { Deps } from "../../../http/deps.ts";
 import { notFound } from "../../../http/errors.ts";
 import { sendPage } from "../../../http/page.tsx";
 import { etagFor, etagMatches } from "../../../http/page-cache.ts";
-import { parseIssueNumber } from "../issues/links.ts";
-import { getIssue, listSentIssues } from "../issues/store.ts";
+import { getIssue, listSentIssues, parseIssueNumber } from "../issues/index.ts";
 import { ATOM_CONTENT_TYPE, atomFeed, FEED_ENTRIES, FEED_PATH } from "./feed.ts";
 import { IssueListPage, IssuePage } from "./views.tsx";
 

@@ -17,7 +17,7 @@ import { insertSubscribers } from "../../../../test/support/subscribers.ts";
 import { type DatabaseHandle, type Engine, openDatabase } from "../../../db/connection.ts";
 import { migrateToLatest } from "../../../db/migrate.ts";
 import { seedStarterCatalog } from "../../../db/seed/seed.ts";
-import { unsubscribeUrl } from "../issues/links.ts";
+import { unsubscribeUrl } from "../issues/index.ts";
 import { deliveryProgress } from "./run.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..", "..");

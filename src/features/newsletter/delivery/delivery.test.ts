@@ -14,8 +14,7 @@ import {
 import { type SinkOptions, type SmtpSink, startSmtpSink } from "../../../../test/support/smtp-sink.ts";
 import { insertIssue, insertSubscribers } from "../../../../test/support/subscribers.ts";
 import { createMailer, type Mailer } from "../../../mail/mailer.ts";
-import { unsubscribeUrl } from "../issues/links.ts";
-import type { Recipient } from "../issues/types.ts";
+import { type Recipient, unsubscribeUrl } from "../issues/index.ts";
 import {
   classifySendError,
   DeliveryAbortedError,

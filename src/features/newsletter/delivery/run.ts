@@ -12,10 +12,14 @@ import type { Database } from "../../../db/schema.ts";
 import { iso } from "../../../db/time.ts";
 import type { Db } from "../../../db/types.ts";
 import type { Mailer } from "../../../mail/mailer.ts";
-import { unsubscribeUrl } from "../issues/links.ts";
-import { markIssueSent, NEWSLETTER_NAME } from "../issues/store.ts";
-import type { Recipient, RenderedIssue } from "../issues/types.ts";
-import { followedCategories } from "../subscriptions/service.ts";
+import {
+  followedCategories,
+  markIssueSent,
+  NEWSLETTER_NAME,
+  type Recipient,
+  type RenderedIssue,
+  unsubscribeUrl,
+} from "../issues/index.ts";
 
 export type DeliveryStatus = "pending" | "sending" | "sent" | "failed" | "bounced";
 

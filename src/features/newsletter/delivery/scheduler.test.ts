@@ -10,7 +10,7 @@ import {
 } from "../../../../test/support/db.ts";
 import { parseSchedule } from "../../../domain/schedule.ts";
 import type { OutgoingMail } from "../../../mail/mailer.ts";
-import { createIssue } from "../issues/store.ts";
+import { createIssue } from "../issues/index.ts";
 import { MAX_TIMER_MS, type Scheduler, type SetTimer, startScheduler } from "./scheduler.ts";
 
 reportSkippedPostgres("newsletter scheduler");

@@ -6,9 +6,7 @@
 import type { Config } from "../../../config.ts";
 import type { Db } from "../../../db/types.ts";
 import { createMailer, type Mailer } from "../../../mail/mailer.ts";
-import { renderIssueEmail } from "../issues/email.ts";
-import { createIssue, getIssue } from "../issues/store.ts";
-import type { Issue } from "../issues/types.ts";
+import { createIssue, getIssue, type Issue, renderIssueEmail } from "../issues/index.ts";
 import {
   type DeliveryContext,
   type DeliveryProgress,

@@ -10,14 +10,8 @@ import { form, signIn } from "../../../../test/support/session.ts";
 import { normalizeEmail } from "../../../domain/email.ts";
 import type { OutgoingMail } from "../../../mail/mailer.ts";
 import { hashToken } from "../../accounts/tokens.ts";
-import {
-  CONFIRM_TTL_MS,
-  confirmedRecipientsCount,
-  confirmSubscription,
-  getPreferences,
-  subscribe,
-  unsubscribe,
-} from "./service.ts";
+import { confirmedRecipientsCount } from "../issues/index.ts";
+import { CONFIRM_TTL_MS, confirmSubscription, getPreferences, subscribe, unsubscribe } from "./service.ts";
 
 reportSkippedPostgres("newsletter subscriptions");
 

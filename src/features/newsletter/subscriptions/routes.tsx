@@ -11,7 +11,7 @@ import { enforceRateLimit } from "../../../http/rate-limit.ts";
 import { NEWSLETTER_PER_ADDRESS, NEWSLETTER_PER_CLIENT } from "../../../http/rate-rules.ts";
 import { isTokenShaped } from "../../accounts/tokens.ts";
 import { listCategories } from "../../catalog/service.ts";
-import { confirmUrl, preferencesUrl, unsubscribeUrl } from "../issues/links.ts";
+import { confirmUrl, preferencesUrl, unsubscribeUrl } from "../issues/index.ts";
 import { alreadySubscribedMail, confirmationMail } from "./mail.ts";
 import {
   type ConfirmProblem,

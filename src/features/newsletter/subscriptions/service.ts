@@ -7,6 +7,7 @@
 import { iso } from "../../../db/time.ts";
 import type { Db } from "../../../db/types.ts";
 import { hashToken, newToken } from "../../accounts/tokens.ts";
+import { followedCategories } from "../issues/index.ts";
 
 /** Unconfirmed subscriptions expire after this long. */
 export const CONFIRM_TTL_MS = 7 * 24 * 3600_000;
@@ -226,28 +227,6 @@ export async function getPreferences(
   };
 }
 
-/** The category slugs each subscriber follows, in name order; one query however many subscribers. */
-export async function followedCategories(
-  db: Db,
-  subscriberIds: readonly number[],
-): Promise<Map<number, string[]>> {
-  const follows = new Map<number, string[]>();
-  if (subscriberIds.length === 0) return follows;
-  const rows = await db
-    .selectFrom("subscriber_categories")
-    .innerJoin("categories", "categories.id", "subscriber_categories.category_id")
-    .select(["subscriber_categories.subscriber_id", "categories.slug"])
-    .where("subscriber_categories.subscriber_id", "in", subscriberIds)
-    .orderBy("categories.name")
-    .execute();
-  for (const r of rows) {
-    const list = follows.get(r.subscriber_id) ?? [];
-    list.push(r.slug);
-    follows.set(r.subscriber_id, list);
-  }
-  return follows;
-}
-
 /** Replaces the categories a subscriber follows; unknown slugs refuse the whole change. */
 export async function setPreferences(
   db: Db,
@@ -270,16 +249,6 @@ export async function setPreferences(
     await replaceCategories(trx, row.id, resolved.ids);
     return { ok: true as const };
   });
-}
-
-/** How many addresses an issue would go to now. */
-export async function confirmedRecipientsCount(db: Db): Promise<number> {
-  const row = await db
-    .selectFrom("subscribers")
-    .select((eb) => eb.fn.countAll().as("n"))
-    .where("status", "=", "confirmed")
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 async function resolveCategories(
