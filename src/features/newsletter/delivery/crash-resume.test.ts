@@ -18,7 +18,7 @@ import { type DatabaseHandle, type Engine, openDatabase } from "../../../db/conn
 import { migrateToLatest } from "../../../db/migrate.ts";
 import { seedStarterCatalog } from "../../../db/seed/seed.ts";
 import { unsubscribeUrl } from "../issues/index.ts";
-import { deliveryProgress } from "./run.ts";
+import { deliveryProgress } from "./queue.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..", "..");
 const SITE = "http://localhost:3000";

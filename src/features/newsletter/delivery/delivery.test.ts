@@ -15,13 +15,10 @@ import { type SinkOptions, type SmtpSink, startSmtpSink } from "../../../../test
 import { insertIssue, insertSubscribers } from "../../../../test/support/subscribers.ts";
 import { createMailer, type Mailer } from "../../../mail/mailer.ts";
 import { type Recipient, unsubscribeUrl } from "../issues/index.ts";
+import { deliveryMessageId, deliveryProgress, enqueueIssue } from "./queue.ts";
 import {
-  classifySendError,
   DeliveryAbortedError,
   type DeliveryContext,
-  deliveryMessageId,
-  deliveryProgress,
-  enqueueIssue,
   exponentialBackoff,
   type RunOptions,
   resumeUnfinished,
@@ -51,42 +48,6 @@ function rawHeader(mail: ParsedMail, name: string): string | undefined {
     .slice(name.length + 1)
     .trim();
 }
-
-describe("classifySendError", () => {
-  const err = (fields: Record<string, unknown>) => Object.assign(new Error("x"), fields);
-
-  it("bounces a 5xx at RCPT TO and rejects a 5xx after DATA without blaming the address", () => {
-    expect(
-      classifySendError(err({ responseCode: 550, command: "RCPT TO", response: "550 no such user" })),
-    ).toEqual({
-      kind: "bounce",
-      reason: "550 no such user",
-    });
-    expect(classifySendError(err({ responseCode: 554, command: "DATA", response: "554 spam" })).kind).toBe(
-      "reject",
-    );
-  });
-
-  it("retries 4xx replies, dropped connections and 503, and aborts on a refused login or sender", () => {
-    expect(classifySendError(err({ responseCode: 451, command: "RCPT TO" }))).toMatchObject({
-      kind: "retry",
-      connection: false,
-    });
-    expect(classifySendError(err({ responseCode: 421, command: "MAIL FROM" }))).toMatchObject({
-      kind: "retry",
-      connection: true,
-    });
-    expect(classifySendError(err({ code: "ECONNECTION" }))).toMatchObject({
-      kind: "retry",
-      connection: true,
-    });
-    expect(classifySendError(err({ responseCode: 503, command: "RCPT TO" })).kind).toBe("retry");
-    expect(classifySendError(err({ code: "EAUTH", responseCode: 535, command: "AUTH PLAIN" })).kind).toBe(
-      "abort",
-    );
-    expect(classifySendError(err({ responseCode: 550, command: "MAIL FROM" })).kind).toBe("abort");
-  });
-});
 
 describe("exponentialBackoff", () => {
   it("doubles from the base and stops at the cap", () => {

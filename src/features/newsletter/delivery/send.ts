@@ -7,16 +7,13 @@ import type { Config } from "../../../config.ts";
 import type { Db } from "../../../db/types.ts";
 import { createMailer, type Mailer } from "../../../mail/mailer.ts";
 import { createIssue, getIssue, type Issue, renderIssueEmail } from "../issues/index.ts";
+import { type DeliveryProgress, deliveryProgress, enqueueIssue, type UnfinishedIssue } from "./queue.ts";
 import {
   type DeliveryContext,
-  type DeliveryProgress,
-  deliveryProgress,
-  enqueueIssue,
   type RunOptions,
   type RunResult,
   resumeUnfinished,
   runDeliveries,
-  type UnfinishedIssue,
 } from "./run.ts";
 
 /** SMTP connections a bulk send keeps open; a few is what relays welcome from one client. */
