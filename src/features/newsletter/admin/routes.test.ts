@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
 import { signIn, type TestSession } from "../../../../test/support/session.ts";
@@ -55,17 +55,21 @@ describe.each(testEngines())("newsletter admin on %s", (engine) => {
       .select("id")
       .where("number", "=", number)
       .executeTakeFirstOrThrow();
-    for (let i = 0; i < 200; i++) {
-      const p = await deliveryProgress(db(), id);
-      const issue = await db()
-        .selectFrom("newsletter_issues")
-        .select("status")
-        .where("id", "=", id)
-        .executeTakeFirstOrThrow();
-      if (p.pending + p.sending === 0 && issue.status === "sent") return p;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`issue #${number} was not delivered in time`);
+    return vi.waitFor(
+      async () => {
+        const p = await deliveryProgress(db(), id);
+        const issue = await db()
+          .selectFrom("newsletter_issues")
+          .select("status")
+          .where("id", "=", id)
+          .executeTakeFirstOrThrow();
+        if (p.pending + p.sending > 0 || issue.status !== "sent") {
+          throw new Error(`issue #${number} is not delivered yet`);
+        }
+        return p;
+      },
+      { timeout: 10_000, interval: 25 },
+    );
   }
 
   const issueCount = async () =>

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
 import pg from "pg";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
 import { type SmtpSink, startSmtpSink } from "../../../../test/support/smtp-sink.ts";
 import { insertSubscribers } from "../../../../test/support/subscribers.ts";
@@ -91,14 +91,6 @@ function cli(args: string[], env: Record<string, string>) {
   return { child, exited, output: () => output };
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe.each(testEngines())("newsletter:send killed and resumed on %s", (engine) => {
   let cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -129,10 +121,16 @@ describe.each(testEngines())("newsletter:send killed and resumed on %s", (engine
           // as sent, then kill. This message, and any other arriving now, is never answered:
           // a real MTA discards a message it has not acknowledged, so it must come again.
           acceptedAtKill = sink.accepted.length;
-          void waitUntil(
-            "the acknowledged messages are recorded",
-            async () => (await sent()) >= acceptedAtKill,
-          ).then(() => sender!.kill("SIGKILL"));
+          void vi
+            .waitFor(
+              async () => {
+                if ((await sent()) < acceptedAtKill) {
+                  throw new Error("the acknowledged messages are not all recorded as sent yet");
+                }
+              },
+              { timeout: 20_000, interval: 10 },
+            )
+            .then(() => sender!.kill("SIGKILL"));
         }
         return new Promise<undefined>(() => {});
       },

@@ -17,6 +17,7 @@ import { createMailer, type Mailer } from "../../../mail/mailer.ts";
 import { type Recipient, unsubscribeUrl } from "../issues/index.ts";
 import { deliveryMessageId, deliveryProgress, enqueueIssue } from "./queue.ts";
 import {
+  type Clock,
   DeliveryAbortedError,
   type DeliveryContext,
   exponentialBackoff,
@@ -37,6 +38,22 @@ function render(recipient: Recipient) {
     subject: "Weekly AI Tool Verdicts #1",
     text: `Hello ${recipient.email}\nFollowing: ${recipient.followedCategories.join(",") || "none"}\nUnsubscribe: ${link}\n`,
     html: `<p>Hello ${recipient.email}</p><p><a href="${link}">Unsubscribe</a></p>`,
+  };
+}
+
+/**
+ * A clock that moves only when the run sleeps: waiting for a backoff or another sender's lease
+ * takes no real time, and times measured on it do not depend on the machine's speed.
+ */
+function manualClock(start = Date.now()): Clock {
+  let t = start;
+  return {
+    now: () => t,
+    sleep: async (ms) => {
+      t += ms;
+      // still give the event loop a turn, as a real sleep would
+      await new Promise((resolve) => setImmediate(resolve));
+    },
   };
 }
 
@@ -243,15 +260,18 @@ describe.each(testEngines())("newsletter delivery on %s", (engine) => {
     const subs = await insertSubscribers(t.db, { count: 5 });
     const greylisted = subs[3]!.email;
     const issue = await insertIssue(t.db);
+    const clock = manualClock();
     const { sink, mailer } = await server({
       onRcpt: (address, attempt) =>
         address === greylisted && attempt === 1
           ? { code: 451, message: "4.7.1 Greylisted, try later" }
           : undefined,
+      now: clock.now,
     });
     await enqueueIssue(t.db, issue.id, { siteUrl: SITE });
     const backoffs: number[] = [];
     const result = await run(context(mailer), issue.id, {
+      clock,
       backoff: (attempt) => {
         backoffs.push(attempt);
         return 300;
@@ -383,9 +403,10 @@ describe.each(testEngines())("newsletter delivery on %s", (engine) => {
   it("waits for a live sender's lease, takes over an ended one, and resumes unfinished issues", async () => {
     const subs = await insertSubscribers(t.db, { count: 10 });
     const issue = await insertIssue(t.db);
-    const { sink, mailer } = await server();
+    const clock = manualClock();
+    const { sink, mailer } = await server({ now: clock.now });
     await enqueueIssue(t.db, issue.id, { siteUrl: SITE });
-    const now = Date.now();
+    const now = clock.now();
     const setSending = (ids: number[], until: number) =>
       t.db
         .updateTable("deliveries")
@@ -397,7 +418,7 @@ describe.each(testEngines())("newsletter delivery on %s", (engine) => {
     await setSending([subs[0]!.id, subs[1]!.id], now - 1000);
     await setSending([subs[5]!.id, subs[6]!.id], now + 600);
 
-    const started = Date.now();
+    const started = clock.now();
     const results = await resumeUnfinished(
       {
         db: t.db,
@@ -405,11 +426,11 @@ describe.each(testEngines())("newsletter delivery on %s", (engine) => {
         siteUrl: SITE,
         renderer: async () => render,
       },
-      { pollMs: 20 },
+      { pollMs: 20, clock },
     );
     expect(results.map((r) => r.issue.number)).toEqual([issue.number]);
     expect(results[0]!.result.finished).toBe(true);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(550);
     const atFor = (s: (typeof subs)[number]) => sink.accepted.find((m) => m.rcptTo[0] === s.email)!.at;
     // the held rows went out only after their lease ended; everything else went out at once
     expect(atFor(subs[5]!) - started).toBeGreaterThanOrEqual(550);
@@ -431,16 +452,17 @@ describe.each(testEngines())("newsletter delivery on %s", (engine) => {
 
     const issue = await insertIssue(t.db);
     await enqueueIssue(t.db, issue.id, { siteUrl: SITE });
+    const clock = manualClock();
     await t.db
       .updateTable("deliveries")
-      .set({ status: "sending", next_attempt_at: new Date(Date.now() + 60_000).toISOString() })
+      .set({ status: "sending", next_attempt_at: new Date(clock.now() + 60_000).toISOString() })
       .where("issue_id", "=", issue.id)
       .where("subscriber_id", "=", subs[0]!.id)
       .execute();
-    const started = Date.now();
-    const again = await run(context(mailer), issue.id, { reclaimNow: true });
+    const started = clock.now();
+    const again = await run(context(mailer), issue.id, { reclaimNow: true, clock });
     expect(again.finished).toBe(true);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(clock.now() - started).toBeLessThan(5000);
     expect(sink.accepted.filter((m) => m.rcptTo[0] === subs[0]!.email)).toHaveLength(2);
     expect(unqueued.id).not.toBe(issue.id);
   });
