@@ -125,7 +125,7 @@ export async function startIssueSend(
   const sendDeps: NewsletterSendDeps = {
     db: deps.db,
     config: deps.config,
-    // SMTP gets send.ts's own pooled connections; the outbox (or a test's recorder) is used as is
+    // SMTP gets delivery's own pooled connections; the outbox (or a test's recorder) is used as is
     transport: deps.mailer.kind === "smtp" ? undefined : deps.mailer,
     onFinished: deps.onFinished,
   };
