@@ -183,7 +183,7 @@ class Sender {
     this.listId = `${NEWSLETTER_NAME} <newsletter.${new URL(ctx.siteUrl).hostname}>`;
   }
 
-  /** Sends until nothing is due for anyone, and returns the issue's counts; throws what stopped it. */
+  /** Sends until no row is left pending or sending (or the run is stopped) and returns the issue's counts; throws what stopped it. */
   async run(): Promise<DeliveryProgress> {
     const { db } = this.ctx;
     const { issueId, clock, leaseMs } = this.settings;
