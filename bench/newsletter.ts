@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deliveryProgress } from "../src/features/newsletter/delivery.ts";
+import { deliveryProgress } from "../src/features/newsletter/delivery/index.ts";
 import { startSmtpSink } from "../test/support/smtp-sink.ts";
 import { insertSubscribers } from "../test/support/subscribers.ts";
 import { childEnv, openBenchDatabase, root } from "./shared.ts";

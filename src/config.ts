@@ -1,7 +1,7 @@
 /** One schema over the environment: read once at boot, fails fast with a clear message. */
 import { join } from "node:path";
 import { z } from "zod";
-import { parseSchedule } from "./features/newsletter/schedule.ts";
+import { parseSchedule } from "./domain/schedule.ts";
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

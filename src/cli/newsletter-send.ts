@@ -8,10 +8,8 @@ import { migrateToLatest } from "../db/migrate.ts";
 import type { Db } from "../db/types.ts";
 import {
   createBulkMailer,
-  createProgressWriter,
   DeliveryAbortedError,
   type DeliveryProgress,
-  type ProgressWriter,
   resumeSends,
   sendNewIssue,
 } from "../features/newsletter/index.ts";
@@ -19,7 +17,7 @@ import { bumpChangeStamp } from "../http/change-stamp.ts";
 import { redactUrl } from "../http/redis-client.ts";
 import { createSharedState } from "../http/shared-state.ts";
 import { withDatabase } from "./db.ts";
-import { formatDuration } from "./progress-bar.ts";
+import { createProgressWriter, formatDuration, type ProgressWriter } from "./progress-bar.ts";
 
 /** Runs the command against the configured database; `usage` is shown after an unknown argument. */
 export async function runNewsletterSend(args: string[], usage: string): Promise<number> {

@@ -38,6 +38,8 @@ export interface SinkOptions {
   }) => Refusal | undefined | Promise<Refusal | undefined>;
   /** Keep raw bodies (default true); the bench turns it off. */
   keepBodies?: boolean;
+  /** The clock the `at` times are read from (default Date.now): a test's injected clock. */
+  now?: () => number;
 }
 
 export interface SmtpSink {
@@ -62,6 +64,7 @@ function messageIdOf(raw: Buffer): string | null {
 
 /** Starts a sink on a free loopback port. */
 export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
+  const now = opts.now ?? Date.now;
   const accepted: Accepted[] = [];
   const rcpts: { address: string; at: number }[] = [];
   const attempts = new Map<string, number>();
@@ -74,7 +77,7 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
     closeTimeout: 1000,
     onRcptTo(address, _session, callback) {
       const addr = address.address.toLowerCase();
-      rcpts.push({ address: addr, at: Date.now() });
+      rcpts.push({ address: addr, at: now() });
       const attempt = (attempts.get(addr) ?? 0) + 1;
       attempts.set(addr, attempt);
       const refused = opts.onRcpt?.(addr, attempt);
@@ -95,7 +98,7 @@ export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
               rcptTo,
               raw: opts.keepBodies === false ? null : raw,
               messageId: messageIdOf(raw),
-              at: Date.now(),
+              at: now(),
             });
             callback();
           },

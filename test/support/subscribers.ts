@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../src/db/types.ts";
 import type { SubscriberStatus } from "../../src/domain/newsletter-status.ts";
-import type { IssueContent } from "../../src/features/newsletter/types.ts";
+import type { IssueContent } from "../../src/features/newsletter/issues/index.ts";
 
 export interface InsertedSubscriber {
   id: number;

@@ -15,7 +15,6 @@ import {
   unitPriceSchema,
 } from "../../domain/catalog-schema.ts";
 import { sharePercent, summarizeCommunity } from "../../domain/community.ts";
-import type { PanelVerdict } from "../../domain/panel.ts";
 import type { Pricing } from "../../domain/pricing-read.ts";
 import type { Competitor, Review, ToolDetail, ToolRef, ToolSummary, ToolWithRef } from "../../domain/tool.ts";
 

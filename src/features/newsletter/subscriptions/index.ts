@@ -1,0 +1,2 @@
+/** Subscribing to the newsletter (double opt-in), unsubscribing and preferences: the app mounts these routes. */
+export { newsletterSubscribeRoutes } from "./routes.tsx";
