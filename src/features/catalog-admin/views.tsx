@@ -8,6 +8,7 @@ import {
 } from "../../domain/catalog-schema.ts";
 import { panelVerdictLabel } from "../../domain/panel.ts";
 import { pricingModelName } from "../../domain/pricing-read.ts";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { FormBasics } from "../../ui/forms.tsx";
 import { DEPLOYMENT_LABELS, formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
@@ -36,27 +37,7 @@ export interface SaveNotice {
   name: string;
 }
 
-function Breadcrumb(props: { current?: string }) {
-  return (
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <ol>
-        <li>
-          <a href="/account">Account</a>
-        </li>
-        {props.current ? (
-          <>
-            <li>
-              <a href="/admin/tools">Catalog</a>
-            </li>
-            <li aria-current="page">{props.current}</li>
-          </>
-        ) : (
-          <li aria-current="page">Catalog</li>
-        )}
-      </ol>
-    </nav>
-  );
-}
+const ACCOUNT_CRUMB = { href: "/account", label: "Account" };
 
 function NoticeLine(props: { notice: SaveNotice }) {
   const { notice } = props;
@@ -78,7 +59,7 @@ function NoticeLine(props: { notice: SaveNotice }) {
 export function CatalogAdminPage(props: { tools: AdminToolRow[]; notice?: SaveNotice }) {
   return (
     <Layout title="Catalog" section="account">
-      <Breadcrumb />
+      <Breadcrumb trail={[ACCOUNT_CRUMB]} current="Catalog" />
       <div class="section-head">
         <h1>Catalog</h1>
         <a class="button" href="/admin/tools/new">
@@ -388,7 +369,10 @@ export function ToolFormPage(props: {
     .map((t) => ({ value: t.slug, label: t.name }));
   return (
     <Layout title={title} section="account">
-      <Breadcrumb current={editing ? (props.storedName ?? v.name) : "Add a tool"} />
+      <Breadcrumb
+        trail={[ACCOUNT_CRUMB, { href: "/admin/tools", label: "Catalog" }]}
+        current={editing ? (props.storedName ?? v.name) : "Add a tool"}
+      />
       <h1>{title}</h1>
       {editing ? (
         <p class="lede">

@@ -6,6 +6,7 @@ import { LENSES, questionLabel, TIMING_LABELS } from "../../domain/lenses.ts";
 import { formatScore, panelShipLabel, panelVerdictLabel, panelVerdictLine } from "../../domain/panel.ts";
 import { formatUsd, pricingModelName } from "../../domain/pricing-read.ts";
 import { type PanelPoint, scoreY, timelineGeometry } from "../../domain/verdict-history.ts";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { Monogram, NewsletterCta, PersonaVerdict, ToolCard, VerdictBadge } from "../../ui/components.tsx";
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
@@ -358,17 +359,13 @@ export function ToolPageView(props: {
       canonical={props.canonical}
       description={`${tool.name}: ${tool.bestFor}. Panel verdict, pricing and community vote.`}
     >
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/tools">Tools</a>
-          </li>
-          <li>
-            <a href={`/categories/${tool.category.slug}`}>{tool.category.name}</a>
-          </li>
-          <li aria-current="page">{tool.name}</li>
-        </ol>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { href: "/tools", label: "Tools" },
+          { href: `/categories/${tool.category.slug}`, label: tool.category.name },
+        ]}
+        current={tool.name}
+      />
       <div class="card-head mb-2">
         <Monogram name={tool.name} />
         <div>
@@ -551,14 +548,7 @@ export function CategoryPage(props: { category: Category; tools: ToolSummary[]; 
       canonical={props.canonical}
       description={category.description}
     >
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/categories">Categories</a>
-          </li>
-          <li aria-current="page">{category.name}</li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ href: "/categories", label: "Categories" }]} current={category.name} />
       <h1>{category.name}</h1>
       <p class="lede">{category.description}</p>
       {first && second ? (

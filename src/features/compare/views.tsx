@@ -4,6 +4,7 @@ import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
 import { panelVerdictLine } from "../../domain/panel.ts";
 import type { ReviewerSplit } from "../../domain/reviewer-split.ts";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { NewsletterCta, PersonaVerdict, ToolCard } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
 import { BookmarksPanel } from "../bookmarks/views.tsx";
@@ -41,16 +42,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
       canonical={canonical}
       description={`${a.name} vs ${b.name}: which one should you ship with? Panel verdict, pricing read, reviewer split and community vote side by side.`}
     >
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/compare">Compare</a>
-          </li>
-          <li aria-current="page">
-            {a.name} vs {b.name}
-          </li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ href: "/compare", label: "Compare" }]} current={`${a.name} vs ${b.name}`} />
       <p class="eyebrow">AI tool comparison</p>
       <h1>
         {a.name} vs {b.name}

@@ -1,10 +1,13 @@
 /** Moderation pages: votes per tool, one tool's votes over time, one account, the audit log. */
 import { actorLabel, maskEmail } from "../../domain/email.ts";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import type { ToolRef } from "../catalog/service.ts";
 import type { AccountDetail, AuditEntry, ToolVoteRow, VoteDay, Voter } from "./service.ts";
+
+const MODERATION_TRAIL = [{ href: "/admin/moderation", label: "Moderation" }];
 
 function AdminNav(props: { current: "overview" | "audit" | "other"; canReadAudit: boolean }) {
   return (
@@ -113,14 +116,7 @@ export function ToolVotesPage(props: {
   const total = days.at(-1)?.runningTotal ?? 0;
   return (
     <Layout title={`Votes on ${tool.name}`}>
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/admin/moderation">Moderation</a>
-          </li>
-          <li aria-current="page">{tool.name}</li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={MODERATION_TRAIL} current={tool.name} />
       <h1>Votes on {tool.name}</h1>
       <AdminNav current="other" canReadAudit={props.canReadAudit} />
       <p class="lede">
@@ -370,14 +366,7 @@ export function AccountAdminPage(props: {
   const base = `/admin/accounts/${a.id}`;
   return (
     <Layout title={`Account #${a.id}`}>
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/admin/moderation">Moderation</a>
-          </li>
-          <li aria-current="page">Account #{a.id}</li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={MODERATION_TRAIL} current={`Account #${a.id}`} />
       <h1>Account #{a.id}</h1>
       <AdminNav current="other" canReadAudit={props.canReadAudit} />
       {props.notice ? (
@@ -512,14 +501,7 @@ export function AuditLogPage(props: {
 }) {
   return (
     <Layout title="Audit log">
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/admin/moderation">Moderation</a>
-          </li>
-          <li aria-current="page">Audit log</li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={MODERATION_TRAIL} current="Audit log" />
       <h1 id="audit-heading">Audit log</h1>
       <AdminNav current="audit" canReadAudit />
       <p class="lede">Every moderation step, newest first. Entries cannot be edited or deleted.</p>

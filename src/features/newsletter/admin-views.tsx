@@ -1,3 +1,4 @@
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
@@ -36,27 +37,7 @@ function inZone(d: Date, timeZone: string): string {
   }).format(d);
 }
 
-function Breadcrumb(props: { current?: string }) {
-  return (
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <ol>
-        <li>
-          <a href="/admin/moderation">Admin</a>
-        </li>
-        {props.current ? (
-          <>
-            <li>
-              <a href="/admin/newsletter">Newsletter</a>
-            </li>
-            <li aria-current="page">{props.current}</li>
-          </>
-        ) : (
-          <li aria-current="page">Newsletter</li>
-        )}
-      </ol>
-    </nav>
-  );
-}
+const ADMIN_CRUMB = { href: "/admin/moderation", label: "Admin" };
 
 function ScheduleLine(props: { schedule: ScheduleInfo | null }) {
   const s = props.schedule;
@@ -136,7 +117,7 @@ export function NewsletterAdminPage(props: {
   const describedBy = problem ? "intro-hint intro-error" : "intro-hint";
   return (
     <Layout title="Newsletter">
-      <Breadcrumb />
+      <Breadcrumb trail={[ADMIN_CRUMB]} current="Newsletter" />
       <h1>Newsletter</h1>
       {problem ? (
         <p class="callout notice-error" role="alert">
@@ -261,7 +242,10 @@ export function IssueProgressPage(props: { issue: IssueRow }) {
   const waiting = p.pending + p.sending;
   return (
     <Layout title={`Issue #${issue.number}`}>
-      <Breadcrumb current={`Issue #${issue.number}`} />
+      <Breadcrumb
+        trail={[ADMIN_CRUMB, { href: "/admin/newsletter", label: "Newsletter" }]}
+        current={`Issue #${issue.number}`}
+      />
       <h1>
         Issue #{issue.number}: {statusLabel(issue).toLowerCase()}
       </h1>

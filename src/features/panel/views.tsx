@@ -4,6 +4,7 @@ import { capitalizeFirst, reviewByline } from "../../domain/byline.ts";
 import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
 import { LENSES, TIMING_LABELS } from "../../domain/lenses.ts";
 import { PANEL_STATE_LABELS, type PanelState } from "../../domain/panel-queue.ts";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatDate, formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
@@ -46,26 +47,7 @@ function draftByline(d: Pick<DraftSummary, "author" | "authorId" | "provenance" 
 
 const personaPath = (slug: string, persona: Persona) => `/panel/tools/${slug}/${persona}`;
 
-function Breadcrumb(props: { tool?: { slug: string; name: string }; persona?: Persona }) {
-  const { tool, persona } = props;
-  return (
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <ol>
-        <li>{tool ? <a href="/panel">Panel</a> : <span aria-current="page">Panel</span>}</li>
-        {tool ? (
-          <li>
-            {persona ? (
-              <a href={`/panel/tools/${tool.slug}`}>{tool.name}</a>
-            ) : (
-              <span aria-current="page">{tool.name}</span>
-            )}
-          </li>
-        ) : null}
-        {tool && persona ? <li aria-current="page">{LENSES[persona].name}</li> : null}
-      </ol>
-    </nav>
-  );
-}
+const PANEL_CRUMB = { href: "/panel", label: "Panel" };
 
 /** One persona's state in a few words, for the queue's cells and the tool page. */
 function PersonaState(props: { status: PersonaStatus }) {
@@ -216,7 +198,7 @@ export function PanelQueuePage(props: {
   const of = (state: PanelState) => queue.entries.filter((e) => e.panel.state === state);
   return (
     <Layout title="The panel's queue" section="panel">
-      <Breadcrumb />
+      <Breadcrumb current="Panel" />
       <h1>The panel's queue</h1>
       <p class="lede">
         {queue.entries.length === 0
@@ -308,7 +290,7 @@ export function PanelToolPage(props: {
   const { tool, notice } = props;
   return (
     <Layout title={`${tool.name} · panel`} section="panel">
-      <Breadcrumb tool={tool} />
+      <Breadcrumb trail={[PANEL_CRUMB]} current={tool.name} />
       <h1>{tool.name}: the panel</h1>
       {notice?.kind === "published" ? (
         <p class="callout notice" role="status">
@@ -471,7 +453,10 @@ export function PersonaFormPage(props: {
   );
   return (
     <Layout title={`${lens.name} review of ${tool.name}`} section="panel">
-      <Breadcrumb tool={tool} persona={persona} />
+      <Breadcrumb
+        trail={[PANEL_CRUMB, { href: `/panel/tools/${tool.slug}`, label: tool.name }]}
+        current={lens.name}
+      />
       <h1>
         {lens.name} review of {tool.name}
       </h1>
