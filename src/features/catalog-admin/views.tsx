@@ -9,7 +9,15 @@ import {
 import { panelVerdictLabel } from "../../domain/panel.ts";
 import { pricingModelName } from "../../domain/pricing-read.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
-import { FormBasics } from "../../ui/forms.tsx";
+import {
+  AreaField,
+  FieldError,
+  type FieldErrors,
+  FormBasics,
+  fieldId,
+  SelectField,
+  TextField,
+} from "../../ui/forms.tsx";
 import { DEPLOYMENT_LABELS, formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import { CLI_ACTOR } from "../audit/log.ts";
@@ -27,8 +35,7 @@ export interface ConflictNotice {
   differences: { field: ProfileField; theirs: unknown }[];
 }
 
-/** Field name → the message shown next to it. */
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors } from "../../ui/forms.tsx";
 
 /** What the list page says about the last save. */
 export interface SaveNotice {
@@ -115,132 +122,6 @@ export function CatalogAdminPage(props: { tools: AdminToolRow[]; notice?: SaveNo
   );
 }
 
-/** The id of a field's input, from its form name: "pricing.units.2.usd" → "f-pricing-units-2-usd". */
-const idOf = (name: string) => `f-${name.replace(/\./g, "-")}`;
-
-/** The hint and error ids an input is described by. */
-function describedBy(name: string, hint: boolean, error: boolean): string | undefined {
-  const ids = [hint ? `${idOf(name)}-hint` : "", error ? `${idOf(name)}-error` : ""].filter(Boolean);
-  return ids.length ? ids.join(" ") : undefined;
-}
-
-function FieldError(props: { name: string; error?: string }) {
-  return props.error ? (
-    <p class="field-error" id={`${idOf(props.name)}-error`}>
-      {props.error}
-    </p>
-  ) : null;
-}
-
-function Hint(props: { name: string; hint?: string }) {
-  return props.hint ? (
-    <p class="field-hint muted small" id={`${idOf(props.name)}-hint`}>
-      {props.hint}
-    </p>
-  ) : null;
-}
-
-interface TextFieldProps {
-  name: string;
-  label: string;
-  value: string;
-  errors: FieldErrors;
-  hint?: string;
-  type?: "text" | "url" | "date";
-  maxlength?: number;
-  required?: boolean;
-  readonly?: boolean;
-  inputmode?: "decimal";
-}
-
-function TextField(props: TextFieldProps) {
-  const error = props.errors[props.name];
-  return (
-    <div class="field">
-      <label for={idOf(props.name)}>{props.label}</label>
-      <Hint name={props.name} hint={props.hint} />
-      <input
-        id={idOf(props.name)}
-        name={props.name}
-        type={props.type ?? "text"}
-        value={props.value}
-        maxlength={props.maxlength}
-        required={props.required}
-        readonly={props.readonly}
-        inputmode={props.inputmode}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy(props.name, Boolean(props.hint), Boolean(error))}
-      />
-      <FieldError name={props.name} error={error} />
-    </div>
-  );
-}
-
-function AreaField(props: Omit<TextFieldProps, "type" | "readonly" | "inputmode"> & { rows: number }) {
-  const error = props.errors[props.name];
-  return (
-    <div class="field">
-      <label for={idOf(props.name)}>{props.label}</label>
-      <Hint name={props.name} hint={props.hint} />
-      <textarea
-        id={idOf(props.name)}
-        name={props.name}
-        rows={props.rows}
-        maxlength={props.maxlength}
-        required={props.required}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy(props.name, Boolean(props.hint), Boolean(error))}
-      >
-        {props.value}
-      </textarea>
-      <FieldError name={props.name} error={error} />
-    </div>
-  );
-}
-
-function SelectField(props: {
-  name: string;
-  label: string;
-  value: string;
-  errors: FieldErrors;
-  options: { value: string; label: string }[];
-  empty: string;
-  hint?: string;
-  required?: boolean;
-}) {
-  const error = props.errors[props.name];
-  const known = props.value === "" || props.options.some((o) => o.value === props.value);
-  return (
-    <div class="field">
-      <label for={idOf(props.name)}>{props.label}</label>
-      <Hint name={props.name} hint={props.hint} />
-      <select
-        id={idOf(props.name)}
-        name={props.name}
-        required={props.required}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy(props.name, Boolean(props.hint), Boolean(error))}
-      >
-        <option value="" selected={props.value === ""}>
-          {props.empty}
-        </option>
-        {props.options.map((o) => (
-          <option value={o.value} selected={o.value === props.value}>
-            {o.label}
-          </option>
-        ))}
-        {/* a value the list no longer has stays visible, so a refused form loses nothing */}
-        {known ? null : (
-          <option value={props.value} selected>
-            {props.value}
-          </option>
-        )}
-      </select>
-      <FieldError name={props.name} error={error} />
-    </div>
-  );
-}
-
 /** Labels of the form's fields, for the error summary's links. */
 function labelFor(name: string): string {
   const row = /^(pricing\.units|competitors)\.(\d)\.(\w+)$/.exec(name);
@@ -272,10 +153,10 @@ function labelFor(name: string): string {
 
 /** Where a summary link jumps to: the field's input (the checkboxes' first box for deployment). */
 function anchorFor(name: string): string {
-  if (name === "deployment") return `#${idOf(`deployment.${DEPLOYMENTS[0]}`)}`;
-  if (name === "pricing.units") return `#${idOf("pricing.units.0.label")}`;
-  if (name === "competitors") return `#${idOf("competitors.0.slug")}`;
-  return `#${idOf(name)}`;
+  if (name === "deployment") return `#${fieldId(`deployment.${DEPLOYMENTS[0]}`)}`;
+  if (name === "pricing.units") return `#${fieldId("pricing.units.0.label")}`;
+  if (name === "competitors") return `#${fieldId("competitors.0.slug")}`;
+  return `#${fieldId(name)}`;
 }
 
 type Pricing = ToolProfileInput["pricing"];
@@ -463,7 +344,7 @@ export function ToolFormPage(props: {
           />
           <fieldset
             class="checks"
-            aria-describedby={errors.deployment ? `${idOf("deployment")}-error` : undefined}
+            aria-describedby={errors.deployment ? `${fieldId("deployment")}-error` : undefined}
           >
             <legend>Deployment</legend>
             <ul class="checks-list">
@@ -471,12 +352,12 @@ export function ToolFormPage(props: {
                 <li>
                   <input
                     type="checkbox"
-                    id={idOf(`deployment.${d}`)}
+                    id={fieldId(`deployment.${d}`)}
                     name="deployment"
                     value={d}
                     checked={v.deployment.includes(d)}
                   />
-                  <label for={idOf(`deployment.${d}`)}>{DEPLOYMENT_LABELS[d]}</label>
+                  <label for={fieldId(`deployment.${d}`)}>{DEPLOYMENT_LABELS[d]}</label>
                 </li>
               ))}
             </ul>
@@ -516,12 +397,12 @@ export function ToolFormPage(props: {
           <div class="checks checks-one">
             <input
               type="checkbox"
-              id={idOf("pricing.freeTier")}
+              id={fieldId("pricing.freeTier")}
               name="pricing.freeTier"
               value="yes"
               checked={v.pricing.freeTier}
             />
-            <label for={idOf("pricing.freeTier")}>Has a free tier</label>
+            <label for={fieldId("pricing.freeTier")}>Has a free tier</label>
           </div>
           <TextField
             name="pricing.license"

@@ -5,7 +5,15 @@ import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
 import { LENSES, TIMING_LABELS } from "../../domain/lenses.ts";
 import { PANEL_STATE_LABELS, type PanelState } from "../../domain/panel-queue.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
-import { FormBasics } from "../../ui/forms.tsx";
+import {
+  AreaField,
+  FieldError,
+  FormBasics,
+  fieldDescribedBy,
+  fieldId,
+  SelectField,
+  TextField,
+} from "../../ui/forms.tsx";
 import { formatDate, formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import type { ToolRef } from "../catalog/service.ts";
@@ -363,19 +371,6 @@ export function conflictMessage(conflict: Conflict, action: "publish" | "save" |
   return `${nothing} ${conflict.author} saved this draft at ${formatUtcMinute(conflict.updatedAt ?? "")} UTC, after you opened it. Your text is kept below; ${action === "discard" ? "discard again" : `${action} again`} to replace their version, or open the form afresh to read it.`;
 }
 
-function ErrorText(props: { id: string; error: string | undefined }) {
-  return props.error ? (
-    <p id={`${props.id}-error`} class="field-error">
-      {props.error}
-    </p>
-  ) : null;
-}
-
-function describedBy(id: string, error: string | undefined, hint?: boolean): string | undefined {
-  const ids = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean);
-  return ids.length > 0 ? ids.join(" ") : undefined;
-}
-
 /** Where the form's text came from, and what to check before publishing. */
 function SourceNote(props: { state: PersonaFormState; persona: Persona }) {
   const { draft, current } = props.state;
@@ -430,27 +425,6 @@ export function PersonaFormPage(props: {
   const tool: ToolRef = state.tool;
   const base = personaPath(tool.slug, persona);
   const errorCount = Object.keys(errors).length;
-  const textArea = (id: string, name: string, label: string, value: string, max: number, hint?: string) => (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <textarea
-        id={id}
-        name={name}
-        rows={4}
-        maxlength={max}
-        aria-invalid={errors[name] ? "true" : undefined}
-        aria-describedby={describedBy(id, errors[name], hint !== undefined)}
-      >
-        {value}
-      </textarea>
-      {hint ? (
-        <p id={`${id}-hint`} class="muted small field-hint">
-          {hint}
-        </p>
-      ) : null}
-      <ErrorText id={id} error={errors[name]} />
-    </div>
-  );
   return (
     <Layout title={`${lens.name} review of ${tool.name}`} section="panel">
       <Breadcrumb
@@ -502,72 +476,51 @@ export function PersonaFormPage(props: {
         <input type="hidden" name="draft_stamp" value={expect.draftStamp} />
         <fieldset>
           <legend>The four lenses</legend>
-          {lens.questions.map((q) =>
-            textArea(
-              `f-${answerField(q.key)}`,
-              answerField(q.key),
-              q.label,
-              values.answers[q.key] ?? "",
-              ANSWER_MAX,
-            ),
-          )}
+          {lens.questions.map((q) => (
+            <AreaField
+              name={answerField(q.key)}
+              label={q.label}
+              value={values.answers[q.key] ?? ""}
+              errors={errors}
+              rows={4}
+              maxlength={ANSWER_MAX}
+            />
+          ))}
           {persona === "futurist" ? (
             <>
-              <div class="field">
-                <label for={`f-${answerField("thesisDate")}`}>Thesis date: when it can be checked</label>
-                <input
-                  id={`f-${answerField("thesisDate")}`}
-                  name={answerField("thesisDate")}
-                  type="date"
-                  value={values.answers.thesisDate ?? ""}
-                  aria-invalid={errors[answerField("thesisDate")] ? "true" : undefined}
-                  aria-describedby={describedBy(
-                    `f-${answerField("thesisDate")}`,
-                    errors[answerField("thesisDate")],
-                  )}
-                />
-                <ErrorText id={`f-${answerField("thesisDate")}`} error={errors[answerField("thesisDate")]} />
-              </div>
-              <div class="field">
-                <label for={`f-${answerField("timing")}`}>Timing against the trend</label>
-                <select
-                  id={`f-${answerField("timing")}`}
-                  name={answerField("timing")}
-                  aria-invalid={errors[answerField("timing")] ? "true" : undefined}
-                  aria-describedby={describedBy(`f-${answerField("timing")}`, errors[answerField("timing")])}
-                >
-                  <option value="">Choose…</option>
-                  {Object.entries(TIMING_LABELS).map(([value, label]) => (
-                    <option value={value} selected={values.answers.timing === value}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-                <ErrorText id={`f-${answerField("timing")}`} error={errors[answerField("timing")]} />
-              </div>
+              <TextField
+                name={answerField("thesisDate")}
+                label="Thesis date: when it can be checked"
+                type="date"
+                value={values.answers.thesisDate ?? ""}
+                errors={errors}
+              />
+              <SelectField
+                name={answerField("timing")}
+                label="Timing against the trend"
+                value={values.answers.timing ?? ""}
+                errors={errors}
+                empty="Choose…"
+                options={Object.entries(TIMING_LABELS).map(([value, label]) => ({ value, label }))}
+              />
             </>
           ) : null}
         </fieldset>
-        <div class="field">
-          <label for="f-score">Score (0–100)</label>
-          <input
-            id="f-score"
-            name="score"
-            type="number"
-            inputmode="numeric"
-            min={0}
-            max={100}
-            step={1}
-            value={values.score}
-            aria-invalid={errors.score ? "true" : undefined}
-            aria-describedby={describedBy("f-score", errors.score)}
-          />
-          <ErrorText id="f-score" error={errors.score} />
-        </div>
+        <TextField
+          name="score"
+          label="Score (0–100)"
+          type="number"
+          inputmode="numeric"
+          min={0}
+          max={100}
+          step={1}
+          value={values.score}
+          errors={errors}
+        />
         <fieldset
-          id="f-verdict"
+          id={fieldId("verdict")}
           class="panel-verdict"
-          aria-describedby={describedBy("f-verdict", errors.verdict)}
+          aria-describedby={fieldDescribedBy("verdict", false, Boolean(errors.verdict))}
         >
           <legend>Verdict</legend>
           <label>
@@ -576,16 +529,17 @@ export function PersonaFormPage(props: {
           <label>
             <input type="radio" name="verdict" value="skip" checked={values.verdict === "skip"} /> Skip
           </label>
-          <ErrorText id="f-verdict" error={errors.verdict} />
+          <FieldError name="verdict" error={errors.verdict} />
         </fieldset>
-        {textArea(
-          "f-summary",
-          "summary",
-          "Summary",
-          values.summary,
-          SUMMARY_MAX,
-          "One or two sentences: the rationale readers see on the scorecard.",
-        )}
+        <AreaField
+          name="summary"
+          label="Summary"
+          value={values.summary}
+          errors={errors}
+          rows={4}
+          maxlength={SUMMARY_MAX}
+          hint="One or two sentences: the rationale readers see on the scorecard."
+        />
         <div class="card-actions">
           <button type="submit" class="secondary">
             Save draft
