@@ -10,10 +10,10 @@ import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
 import { requireUser, secureCookies } from "../../http/viewer.ts";
+import { BookmarkButton, BookmarksPanel } from "../../ui/tool-controls.tsx";
 import { findToolRefs, getTools } from "../catalog/service.ts";
-import { BookmarksPage } from "./page.tsx";
 import { bookmarksOf, parseBrowserBookmarks, setBookmark, toggleBrowserBookmark } from "./service.ts";
-import { BookmarkButton, BookmarksPanel } from "./views.tsx";
+import { BookmarksPage } from "./views.tsx";
 
 const YEAR_SECONDS = 365 * 24 * 3600;
 

@@ -3,15 +3,14 @@ import { reviewByline, reviewBylineSentence } from "../../domain/byline.ts";
 import { DEPLOYMENTS, PERSONAS, PRICING_MODELS } from "../../domain/catalog-schema.ts";
 import { comparePath } from "../../domain/compare-path.ts";
 import { LENSES, questionLabel, TIMING_LABELS } from "../../domain/lenses.ts";
-import { formatScore, panelShipLabel, panelVerdictLabel, panelVerdictLine } from "../../domain/panel.ts";
+import { formatScore, panelVerdictLabel } from "../../domain/panel.ts";
 import { formatUsd, pricingModelName } from "../../domain/pricing-read.ts";
 import { type PanelPoint, scoreY, timelineGeometry } from "../../domain/verdict-history.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
-import { Monogram, NewsletterCta, PersonaVerdict, ToolCard, VerdictBadge } from "../../ui/components.tsx";
+import { Monogram, NewsletterCta, PersonaVerdict } from "../../ui/components.tsx";
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import { BookmarkButton, BookmarksPanel } from "../bookmarks/views.tsx";
-import { CommunityFigure, VoteControl } from "../community/views.tsx";
+import { BookmarkButton, BookmarksPanel, VoteControl } from "../../ui/tool-controls.tsx";
 import type { ThesisStatus } from "../predictions/service.ts";
 import { OUTCOME_LABELS } from "../predictions/views.tsx";
 import { MAX_QUERY_LENGTH, toolsUrl } from "./query.ts";
@@ -24,6 +23,7 @@ import {
   type ToolSummary,
   type VerdictHistory,
 } from "./service.ts";
+import { ToolCard, ToolFacts } from "./tool-card.tsx";
 
 function Select(props: {
   name: string;
@@ -374,21 +374,7 @@ export function ToolPageView(props: {
         </div>
       </div>
       <p class="lede">Best for: {tool.bestFor}</p>
-      <ul class="facts mb-2">
-        <li>
-          <VerdictBadge panel={tool.panel} />
-        </li>
-        <li>
-          <strong>{panelShipLabel(tool.panel)}</strong> · {panelVerdictLine(tool.panel)}
-        </li>
-        <li>Panel score {formatScore(tool.panel.score)} / 100</li>
-        <li>
-          <CommunityFigure slug={tool.slug} community={tool.community} />
-        </li>
-        <li>
-          Entry: <strong>{tool.entryPrice}</strong>
-        </li>
-      </ul>
+      <ToolFacts tool={tool} full />
       <div class="card-actions mb-2">
         <VoteControl slug={tool.slug} name={tool.name} />
         <BookmarkButton slug={tool.slug} name={tool.name} />

@@ -9,9 +9,10 @@ import { enforceRateLimit } from "../../http/rate-limit.ts";
 import { votesPerAccount, WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
 import { requireUser } from "../../http/viewer.ts";
+import { CommunityFigure, VoteControl } from "../../ui/tool-controls.tsx";
 import { findToolRefs } from "../catalog/service.ts";
 import { pickSplit, setPick, setVote, VOTE_VALUES, type VoteValue } from "./service.ts";
-import { CommunityFigure, HeadToHead, VoteControl } from "./views.tsx";
+import { HeadToHead } from "./views.tsx";
 
 /** Signed-out readers are sent to sign in, and come back to the page they were on. */
 function signInFirst(c: Context, returnTo: string, reason: "vote" | "pick"): Response | undefined {

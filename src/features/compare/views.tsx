@@ -5,12 +5,13 @@ import { LENSES } from "../../domain/lenses.ts";
 import { panelVerdictLine } from "../../domain/panel.ts";
 import type { ReviewerSplit } from "../../domain/reviewer-split.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
-import { NewsletterCta, PersonaVerdict, ToolCard } from "../../ui/components.tsx";
+import { NewsletterCta, PersonaVerdict } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
-import { BookmarksPanel } from "../bookmarks/views.tsx";
+import { BookmarksPanel, CommunityFigure } from "../../ui/tool-controls.tsx";
 import type { ToolDetail } from "../catalog/service.ts";
+import { ToolCard } from "../catalog/tool-card.tsx";
 import type { PickSplit } from "../community/service.ts";
-import { CommunityFigure, HeadToHead } from "../community/views.tsx";
+import { HeadToHead } from "../community/views.tsx";
 import type { FeaturedPair } from "./service.ts";
 
 export interface ComparePageProps {

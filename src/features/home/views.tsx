@@ -2,10 +2,11 @@
 
 import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
-import { NewsletterCta, ToolCard } from "../../ui/components.tsx";
+import { NewsletterCta } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
 import { MAX_QUERY_LENGTH } from "../catalog/query.ts";
 import type { Category, ToolSummary } from "../catalog/service.ts";
+import { ToolCard } from "../catalog/tool-card.tsx";
 import type { FeaturedPair } from "../compare/service.ts";
 import { PairList } from "../compare/views.tsx";
 import type { PredictionsOverview } from "../predictions/service.ts";
