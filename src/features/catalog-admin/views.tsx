@@ -14,6 +14,7 @@ import {
   FieldError,
   type FieldErrors,
   FormBasics,
+  fieldDescribedBy,
   fieldId,
   SelectField,
   TextField,
@@ -225,6 +226,276 @@ function ConflictCallout(props: { conflict: ConflictNotice; slug?: string; optio
   );
 }
 
+/** Above the form: where the tool's page is, or what adding one does. */
+function FormIntro(props: { slug?: string }) {
+  return props.slug ? (
+    <p class="lede">
+      The public page: <a href={`/tools/${props.slug}`}>/tools/{props.slug}</a>. Saving records the changed
+      fields in the audit log.
+    </p>
+  ) : (
+    <p class="lede">
+      A new tool starts with no panel reviews, so it goes into the panel's queue. Its page is public as soon
+      as you save.
+    </p>
+  );
+}
+
+/** The refused save's summary: each field in error, linked to its input. */
+function ErrorSummary(props: { errors: FieldErrors }) {
+  const errorNames = Object.keys(props.errors);
+  return errorNames.length > 0 ? (
+    <div class="callout notice-error" role="alert">
+      <p>
+        Nothing was saved: {errorNames.length === 1 ? "one field needs" : `${errorNames.length} fields need`}{" "}
+        attention.
+      </p>
+      <ul>
+        {errorNames.map((name) => (
+          <li>
+            <a href={anchorFor(name)}>{labelFor(name)}</a>: {props.errors[name]}
+          </li>
+        ))}
+      </ul>
+    </div>
+  ) : null;
+}
+
+interface SectionProps {
+  values: ToolFormValues;
+  errors: FieldErrors;
+  options: ToolFormOptions;
+}
+
+/** Name, vendor, category, description, homepage, deployment and date added. */
+function ToolSection(props: SectionProps & { editing: boolean }) {
+  const { values: v, errors, options, editing } = props;
+  return (
+    <fieldset class="form-section">
+      <legend>The tool</legend>
+      <TextField
+        name="slug"
+        label="Slug"
+        value={v.slug}
+        errors={errors}
+        maxlength={80}
+        required
+        readonly={editing}
+        hint={
+          editing
+            ? "The tool's address. It cannot change: links, comparisons, feeds and badges point at it."
+            : "The tool's address, /tools/<slug>: lowercase letters, digits and single hyphens. It cannot change later."
+        }
+      />
+      <TextField name="name" label="Name" value={v.name} errors={errors} maxlength={80} required />
+      <TextField name="vendor" label="Vendor" value={v.vendor} errors={errors} maxlength={60} required />
+      <SelectField
+        name="category"
+        label="Category"
+        value={v.category}
+        errors={errors}
+        empty="Choose a category"
+        options={options.categories.map((c) => ({ value: c.slug, label: c.name }))}
+        required
+      />
+      <TextField
+        name="bestFor"
+        label="Best for"
+        value={v.bestFor}
+        errors={errors}
+        maxlength={140}
+        required
+        hint="One line: the job it does best."
+      />
+      <AreaField
+        name="description"
+        label="Description"
+        value={v.description}
+        errors={errors}
+        maxlength={1200}
+        rows={6}
+        required
+      />
+      <TextField
+        name="homepage"
+        label="Homepage"
+        type="url"
+        value={v.homepage}
+        errors={errors}
+        required
+        hint="An https:// address."
+      />
+      <fieldset
+        class="checks"
+        aria-describedby={fieldDescribedBy("deployment", false, Boolean(errors.deployment))}
+      >
+        <legend>Deployment</legend>
+        <ul class="checks-list">
+          {DEPLOYMENTS.map((d) => (
+            <li>
+              <input
+                type="checkbox"
+                id={fieldId(`deployment.${d}`)}
+                name="deployment"
+                value={d}
+                checked={v.deployment.includes(d)}
+              />
+              <label for={fieldId(`deployment.${d}`)}>{DEPLOYMENT_LABELS[d]}</label>
+            </li>
+          ))}
+        </ul>
+        <FieldError name="deployment" error={errors.deployment} />
+      </fieldset>
+      <TextField
+        name="addedAt"
+        label="Added to the catalog"
+        type="date"
+        value={v.addedAt}
+        errors={errors}
+        required
+        hint="YYYY-MM-DD; the catalog's “newest” sort uses it."
+      />
+    </fieldset>
+  );
+}
+
+/** Pricing model, entry price, free tier, licence, unit prices and the prose detail. */
+function PricingSection(props: SectionProps) {
+  const { values: v, errors } = props;
+  return (
+    <fieldset class="form-section">
+      <legend>Pricing</legend>
+      <SelectField
+        name="pricing.model"
+        label="Pricing model"
+        value={v.pricing.model}
+        errors={errors}
+        empty="Choose a model"
+        options={PRICING_MODELS.map((m: PricingModel) => ({ value: m, label: pricingModelName(m) }))}
+        required
+      />
+      <TextField
+        name="pricing.entry"
+        label="Entry price"
+        value={v.pricing.entry}
+        errors={errors}
+        maxlength={40}
+        required
+        hint="The cheapest way in, e.g. “Free”, “$20/mo”, “$0.10 / 1M tokens”."
+      />
+      <div class="checks checks-one">
+        <input
+          type="checkbox"
+          id={fieldId("pricing.freeTier")}
+          name="pricing.freeTier"
+          value="yes"
+          checked={v.pricing.freeTier}
+        />
+        <label for={fieldId("pricing.freeTier")}>Has a free tier</label>
+      </div>
+      <TextField
+        name="pricing.license"
+        label="Licence"
+        value={v.pricing.license}
+        errors={errors}
+        maxlength={60}
+        required
+        hint="An SPDX id such as Apache-2.0, or “Proprietary”."
+      />
+      <fieldset class="row-group">
+        <legend>Unit prices (optional)</legend>
+        <p class="muted small m-0">
+          One row per metered item, e.g. “Input tokens”, 3, “1M tokens”. Leave a row empty to skip it; save to
+          get more rows (up to 8).
+        </p>
+        <FieldError name="pricing.units" error={errors["pricing.units"]} />
+        {v.pricing.units.map((u, i) => (
+          <fieldset class="form-row">
+            <legend class="small">Unit price {i + 1}</legend>
+            <TextField
+              name={`pricing.units.${i}.label`}
+              label="Item"
+              value={u.label}
+              errors={errors}
+              maxlength={60}
+            />
+            <TextField
+              name={`pricing.units.${i}.usd`}
+              label="USD"
+              value={u.usd}
+              errors={errors}
+              inputmode="decimal"
+            />
+            <TextField
+              name={`pricing.units.${i}.unit`}
+              label="Per"
+              value={u.unit}
+              errors={errors}
+              maxlength={40}
+            />
+          </fieldset>
+        ))}
+      </fieldset>
+      <AreaField
+        name="pricing.detail"
+        label="Pricing detail"
+        value={v.pricing.detail}
+        errors={errors}
+        maxlength={600}
+        rows={4}
+        required
+        hint="Plain words: plans, limits, what costs extra."
+      />
+      <TextField
+        name="pricing.asOf"
+        label="Prices as of"
+        type="date"
+        value={v.pricing.asOf}
+        errors={errors}
+        required
+      />
+    </fieldset>
+  );
+}
+
+/** Up to eight competitors, each a catalog tool or a name. */
+function CompetitorsSection(props: SectionProps & { slug?: string }) {
+  const { values: v, errors, options } = props;
+  const toolOptions = options.tools
+    .filter((t) => t.slug !== props.slug)
+    .map((t) => ({ value: t.slug, label: t.name }));
+  return (
+    <fieldset class="form-section">
+      <legend>Competitors (up to 8)</legend>
+      <p class="muted small m-0">
+        Pick a catalog tool, or type the name of one that is not in the catalog. A name typed next to a picked
+        tool is shown as its label.
+      </p>
+      <FieldError name="competitors" error={errors.competitors} />
+      {v.competitors.map((comp, i) => (
+        <fieldset class="form-row form-row-pair">
+          <legend class="small">Competitor {i + 1}</legend>
+          <SelectField
+            name={`competitors.${i}.slug`}
+            label="In the catalog"
+            value={comp.slug}
+            errors={errors}
+            empty="Not in the catalog"
+            options={toolOptions}
+          />
+          <TextField
+            name={`competitors.${i}.name`}
+            label="Name"
+            value={comp.name}
+            errors={errors}
+            maxlength={80}
+          />
+        </fieldset>
+      ))}
+    </fieldset>
+  );
+}
+
 /** The add and edit form: every profile field, unit prices and competitors as rows. */
 export function ToolFormPage(props: {
   mode: "new" | "edit";
@@ -240,14 +511,10 @@ export function ToolFormPage(props: {
   errors: FieldErrors;
   options: ToolFormOptions;
 }) {
-  const { values: v, errors, options } = props;
+  const { values: v, options } = props;
   const editing = props.mode === "edit";
   const title = editing ? `Edit ${props.storedName ?? v.name}` : "Add a tool";
   const action = editing ? `/admin/tools/${props.slug}/edit` : "/admin/tools/new";
-  const errorNames = Object.keys(errors);
-  const toolOptions = options.tools
-    .filter((t) => t.slug !== props.slug)
-    .map((t) => ({ value: t.slug, label: t.name }));
   return (
     <Layout title={title} section="account">
       <Breadcrumb
@@ -255,246 +522,18 @@ export function ToolFormPage(props: {
         current={editing ? (props.storedName ?? v.name) : "Add a tool"}
       />
       <h1>{title}</h1>
-      {editing ? (
-        <p class="lede">
-          The public page: <a href={`/tools/${props.slug}`}>/tools/{props.slug}</a>. Saving records the
-          changed fields in the audit log.
-        </p>
-      ) : (
-        <p class="lede">
-          A new tool starts with no panel reviews, so it goes into the panel's queue. Its page is public as
-          soon as you save.
-        </p>
-      )}
+      <FormIntro slug={editing ? props.slug : undefined} />
       {props.conflict ? (
         <ConflictCallout conflict={props.conflict} slug={props.slug} options={options} />
       ) : null}
-      {errorNames.length > 0 ? (
-        <div class="callout notice-error" role="alert">
-          <p>
-            Nothing was saved:{" "}
-            {errorNames.length === 1 ? "one field needs" : `${errorNames.length} fields need`} attention.
-          </p>
-          <ul>
-            {errorNames.map((name) => (
-              <li>
-                <a href={anchorFor(name)}>{labelFor(name)}</a>: {errors[name]}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary errors={props.errors} />
       <form method="post" action={action} class="tool-form">
         <FormBasics returnTo="/admin/tools" />
         {/* what the values rest on: a save refuses to overwrite a tool saved since */}
         {editing ? <input type="hidden" name="tool_stamp" value={props.stamp ?? ""} /> : null}
-        <fieldset class="form-section">
-          <legend>The tool</legend>
-          <TextField
-            name="slug"
-            label="Slug"
-            value={v.slug}
-            errors={errors}
-            maxlength={80}
-            required
-            readonly={editing}
-            hint={
-              editing
-                ? "The tool's address. It cannot change: links, comparisons, feeds and badges point at it."
-                : "The tool's address, /tools/<slug>: lowercase letters, digits and single hyphens. It cannot change later."
-            }
-          />
-          <TextField name="name" label="Name" value={v.name} errors={errors} maxlength={80} required />
-          <TextField name="vendor" label="Vendor" value={v.vendor} errors={errors} maxlength={60} required />
-          <SelectField
-            name="category"
-            label="Category"
-            value={v.category}
-            errors={errors}
-            empty="Choose a category"
-            options={options.categories.map((c) => ({ value: c.slug, label: c.name }))}
-            required
-          />
-          <TextField
-            name="bestFor"
-            label="Best for"
-            value={v.bestFor}
-            errors={errors}
-            maxlength={140}
-            required
-            hint="One line: the job it does best."
-          />
-          <AreaField
-            name="description"
-            label="Description"
-            value={v.description}
-            errors={errors}
-            maxlength={1200}
-            rows={6}
-            required
-          />
-          <TextField
-            name="homepage"
-            label="Homepage"
-            type="url"
-            value={v.homepage}
-            errors={errors}
-            required
-            hint="An https:// address."
-          />
-          <fieldset
-            class="checks"
-            aria-describedby={errors.deployment ? `${fieldId("deployment")}-error` : undefined}
-          >
-            <legend>Deployment</legend>
-            <ul class="checks-list">
-              {DEPLOYMENTS.map((d) => (
-                <li>
-                  <input
-                    type="checkbox"
-                    id={fieldId(`deployment.${d}`)}
-                    name="deployment"
-                    value={d}
-                    checked={v.deployment.includes(d)}
-                  />
-                  <label for={fieldId(`deployment.${d}`)}>{DEPLOYMENT_LABELS[d]}</label>
-                </li>
-              ))}
-            </ul>
-            <FieldError name="deployment" error={errors.deployment} />
-          </fieldset>
-          <TextField
-            name="addedAt"
-            label="Added to the catalog"
-            type="date"
-            value={v.addedAt}
-            errors={errors}
-            required
-            hint="YYYY-MM-DD; the catalog's “newest” sort uses it."
-          />
-        </fieldset>
-
-        <fieldset class="form-section">
-          <legend>Pricing</legend>
-          <SelectField
-            name="pricing.model"
-            label="Pricing model"
-            value={v.pricing.model}
-            errors={errors}
-            empty="Choose a model"
-            options={PRICING_MODELS.map((m: PricingModel) => ({ value: m, label: pricingModelName(m) }))}
-            required
-          />
-          <TextField
-            name="pricing.entry"
-            label="Entry price"
-            value={v.pricing.entry}
-            errors={errors}
-            maxlength={40}
-            required
-            hint="The cheapest way in, e.g. “Free”, “$20/mo”, “$0.10 / 1M tokens”."
-          />
-          <div class="checks checks-one">
-            <input
-              type="checkbox"
-              id={fieldId("pricing.freeTier")}
-              name="pricing.freeTier"
-              value="yes"
-              checked={v.pricing.freeTier}
-            />
-            <label for={fieldId("pricing.freeTier")}>Has a free tier</label>
-          </div>
-          <TextField
-            name="pricing.license"
-            label="Licence"
-            value={v.pricing.license}
-            errors={errors}
-            maxlength={60}
-            required
-            hint="An SPDX id such as Apache-2.0, or “Proprietary”."
-          />
-          <fieldset class="row-group">
-            <legend>Unit prices (optional)</legend>
-            <p class="muted small m-0">
-              One row per metered item, e.g. “Input tokens”, 3, “1M tokens”. Leave a row empty to skip it;
-              save to get more rows (up to 8).
-            </p>
-            <FieldError name="pricing.units" error={errors["pricing.units"]} />
-            {v.pricing.units.map((u, i) => (
-              <fieldset class="form-row">
-                <legend class="small">Unit price {i + 1}</legend>
-                <TextField
-                  name={`pricing.units.${i}.label`}
-                  label="Item"
-                  value={u.label}
-                  errors={errors}
-                  maxlength={60}
-                />
-                <TextField
-                  name={`pricing.units.${i}.usd`}
-                  label="USD"
-                  value={u.usd}
-                  errors={errors}
-                  inputmode="decimal"
-                />
-                <TextField
-                  name={`pricing.units.${i}.unit`}
-                  label="Per"
-                  value={u.unit}
-                  errors={errors}
-                  maxlength={40}
-                />
-              </fieldset>
-            ))}
-          </fieldset>
-          <AreaField
-            name="pricing.detail"
-            label="Pricing detail"
-            value={v.pricing.detail}
-            errors={errors}
-            maxlength={600}
-            rows={4}
-            required
-            hint="Plain words: plans, limits, what costs extra."
-          />
-          <TextField
-            name="pricing.asOf"
-            label="Prices as of"
-            type="date"
-            value={v.pricing.asOf}
-            errors={errors}
-            required
-          />
-        </fieldset>
-
-        <fieldset class="form-section">
-          <legend>Competitors (up to 8)</legend>
-          <p class="muted small m-0">
-            Pick a catalog tool, or type the name of one that is not in the catalog. A name typed next to a
-            picked tool is shown as its label.
-          </p>
-          <FieldError name="competitors" error={errors.competitors} />
-          {v.competitors.map((comp, i) => (
-            <fieldset class="form-row form-row-pair">
-              <legend class="small">Competitor {i + 1}</legend>
-              <SelectField
-                name={`competitors.${i}.slug`}
-                label="In the catalog"
-                value={comp.slug}
-                errors={errors}
-                empty="Not in the catalog"
-                options={toolOptions}
-              />
-              <TextField
-                name={`competitors.${i}.name`}
-                label="Name"
-                value={comp.name}
-                errors={errors}
-                maxlength={80}
-              />
-            </fieldset>
-          ))}
-        </fieldset>
+        <ToolSection {...props} editing={editing} />
+        <PricingSection {...props} />
+        <CompetitorsSection {...props} />
         <p class="form-actions">
           <button type="submit">{editing ? "Save changes" : "Add the tool"}</button>{" "}
           <a href="/admin/tools">Cancel</a>
