@@ -407,6 +407,171 @@ function SourceNote(props: { state: PersonaFormState; persona: Persona }) {
   );
 }
 
+/** What just happened to the form: a saved draft, or a refused write. */
+function FormStatus(props: { saved?: boolean; problem?: string }) {
+  return (
+    <>
+      {props.saved ? (
+        <p class="callout notice" role="status">
+          Draft saved. Nothing is public until you publish.
+        </p>
+      ) : null}
+      {props.problem ? (
+        <p class="callout notice-error" role="alert">
+          {props.problem}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** The refused write's summary: each field's message, linked to the field. */
+function ErrorSummary(props: { errors: FieldErrors }) {
+  const errorCount = Object.keys(props.errors).length;
+  return errorCount > 0 ? (
+    <div class="callout notice-error" role="alert" aria-labelledby="form-errors-heading">
+      <h2 id="form-errors-heading">
+        {plural(errorCount, "field")} {errorCount === 1 ? "needs" : "need"} attention
+      </h2>
+      <p>Nothing was saved or published; your text is kept below.</p>
+      <ul>
+        {Object.entries(props.errors).map(([name, message]) => (
+          <li>
+            <a href={`#f-${name}`}>{message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  ) : null;
+}
+
+interface ReviewFieldsProps {
+  persona: Persona;
+  values: PersonaFormValues;
+  errors: FieldErrors;
+}
+
+/** The persona's lens questions; the Futurist also dates the thesis and times it against the trend. */
+function LensFields({ persona, values, errors }: ReviewFieldsProps) {
+  return (
+    <fieldset>
+      <legend>The four lenses</legend>
+      {LENSES[persona].questions.map((q) => (
+        <AreaField
+          name={answerField(q.key)}
+          label={q.label}
+          value={values.answers[q.key] ?? ""}
+          errors={errors}
+          rows={4}
+          maxlength={ANSWER_MAX}
+        />
+      ))}
+      {persona === "futurist" ? (
+        <>
+          <TextField
+            name={answerField("thesisDate")}
+            label="Thesis date: when it can be checked"
+            type="date"
+            value={values.answers.thesisDate ?? ""}
+            errors={errors}
+          />
+          <SelectField
+            name={answerField("timing")}
+            label="Timing against the trend"
+            value={values.answers.timing ?? ""}
+            errors={errors}
+            empty="Choose…"
+            options={Object.entries(TIMING_LABELS).map(([value, label]) => ({ value, label }))}
+          />
+        </>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** Score, ship or skip, and the summary readers see on the scorecard. */
+function VerdictFields({ values, errors }: Omit<ReviewFieldsProps, "persona">) {
+  return (
+    <>
+      <TextField
+        name="score"
+        label="Score (0–100)"
+        type="number"
+        inputmode="numeric"
+        min={0}
+        max={100}
+        step={1}
+        value={values.score}
+        errors={errors}
+      />
+      <fieldset
+        id={fieldId("verdict")}
+        class="panel-verdict"
+        aria-describedby={fieldDescribedBy("verdict", false, Boolean(errors.verdict))}
+      >
+        <legend>Verdict</legend>
+        <label>
+          <input type="radio" name="verdict" value="ship" checked={values.verdict === "ship"} /> Ship
+        </label>
+        <label>
+          <input type="radio" name="verdict" value="skip" checked={values.verdict === "skip"} /> Skip
+        </label>
+        <FieldError name="verdict" error={errors.verdict} />
+      </fieldset>
+      <AreaField
+        name="summary"
+        label="Summary"
+        value={values.summary}
+        errors={errors}
+        rows={4}
+        maxlength={SUMMARY_MAX}
+        hint="One or two sentences: the rationale readers see on the scorecard."
+      />
+    </>
+  );
+}
+
+/** The review form: what it rests on, the fields, and save or publish. */
+function ReviewForm(props: ReviewFieldsProps & { base: string; expect: Expectation; canPublish: boolean }) {
+  const { base, expect } = props;
+  return (
+    <form class="stack panel-form" action={`${base}/save`} method="post" novalidate>
+      <FormBasics />
+      <input
+        type="hidden"
+        name="base_revision"
+        value={expect.revision === null ? "" : String(expect.revision)}
+      />
+      <input type="hidden" name="draft_stamp" value={expect.draftStamp} />
+      <LensFields {...props} />
+      <VerdictFields {...props} />
+      <div class="card-actions">
+        <button type="submit" class="secondary">
+          Save draft
+        </button>
+        {props.canPublish ? (
+          <button type="submit" formaction={`${base}/publish`}>
+            Publish
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+/** Throws the open draft away, if there is one. */
+function DiscardForm(props: { base: string; draftStamp: string }) {
+  return (
+    <form class="mt-2" action={`${props.base}/discard`} method="post">
+      <FormBasics />
+      <input type="hidden" name="draft_stamp" value={props.draftStamp} />
+      <button type="submit" class="danger">
+        Discard draft
+      </button>
+    </form>
+  );
+}
+
 /** /panel/tools/:slug/:persona: the persona's four lens questions, score, verdict and summary. */
 export function PersonaFormPage(props: {
   persona: Persona;
@@ -420,11 +585,10 @@ export function PersonaFormPage(props: {
   problem?: string;
   saved?: boolean;
 }) {
-  const { persona, state, values, errors, expect } = props;
+  const { persona, state } = props;
   const lens = LENSES[persona];
   const tool: ToolRef = state.tool;
   const base = personaPath(tool.slug, persona);
-  const errorCount = Object.keys(errors).length;
   return (
     <Layout title={`${lens.name} review of ${tool.name}`} section="panel">
       <Breadcrumb
@@ -435,131 +599,16 @@ export function PersonaFormPage(props: {
         {lens.name} review of {tool.name}
       </h1>
       <p class="lede">{lens.focus}</p>
-      {props.saved ? (
-        <p class="callout notice" role="status">
-          Draft saved. Nothing is public until you publish.
-        </p>
-      ) : null}
-      {props.problem ? (
-        <p class="callout notice-error" role="alert">
-          {props.problem}
-        </p>
-      ) : null}
-      {errorCount > 0 ? (
-        <div class="callout notice-error" role="alert" aria-labelledby="form-errors-heading">
-          <h2 id="form-errors-heading">
-            {plural(errorCount, "field")} {errorCount === 1 ? "needs" : "need"} attention
-          </h2>
-          <p>Nothing was saved or published; your text is kept below.</p>
-          <ul>
-            {Object.entries(errors).map(([name, message]) => (
-              <li>
-                <a href={`#f-${name}`}>{message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <FormStatus saved={props.saved} problem={props.problem} />
+      <ErrorSummary errors={props.errors} />
       <SourceNote state={state} persona={persona} />
       {props.byline ? null : (
         <p class="callout notice-error">
           You can save a draft now; to publish, first <a href="/panel#byline-heading">set your byline</a>.
         </p>
       )}
-      <form class="stack panel-form" action={`${base}/save`} method="post" novalidate>
-        <FormBasics />
-        <input
-          type="hidden"
-          name="base_revision"
-          value={expect.revision === null ? "" : String(expect.revision)}
-        />
-        <input type="hidden" name="draft_stamp" value={expect.draftStamp} />
-        <fieldset>
-          <legend>The four lenses</legend>
-          {lens.questions.map((q) => (
-            <AreaField
-              name={answerField(q.key)}
-              label={q.label}
-              value={values.answers[q.key] ?? ""}
-              errors={errors}
-              rows={4}
-              maxlength={ANSWER_MAX}
-            />
-          ))}
-          {persona === "futurist" ? (
-            <>
-              <TextField
-                name={answerField("thesisDate")}
-                label="Thesis date: when it can be checked"
-                type="date"
-                value={values.answers.thesisDate ?? ""}
-                errors={errors}
-              />
-              <SelectField
-                name={answerField("timing")}
-                label="Timing against the trend"
-                value={values.answers.timing ?? ""}
-                errors={errors}
-                empty="Choose…"
-                options={Object.entries(TIMING_LABELS).map(([value, label]) => ({ value, label }))}
-              />
-            </>
-          ) : null}
-        </fieldset>
-        <TextField
-          name="score"
-          label="Score (0–100)"
-          type="number"
-          inputmode="numeric"
-          min={0}
-          max={100}
-          step={1}
-          value={values.score}
-          errors={errors}
-        />
-        <fieldset
-          id={fieldId("verdict")}
-          class="panel-verdict"
-          aria-describedby={fieldDescribedBy("verdict", false, Boolean(errors.verdict))}
-        >
-          <legend>Verdict</legend>
-          <label>
-            <input type="radio" name="verdict" value="ship" checked={values.verdict === "ship"} /> Ship
-          </label>
-          <label>
-            <input type="radio" name="verdict" value="skip" checked={values.verdict === "skip"} /> Skip
-          </label>
-          <FieldError name="verdict" error={errors.verdict} />
-        </fieldset>
-        <AreaField
-          name="summary"
-          label="Summary"
-          value={values.summary}
-          errors={errors}
-          rows={4}
-          maxlength={SUMMARY_MAX}
-          hint="One or two sentences: the rationale readers see on the scorecard."
-        />
-        <div class="card-actions">
-          <button type="submit" class="secondary">
-            Save draft
-          </button>
-          {props.canPublish ? (
-            <button type="submit" formaction={`${base}/publish`}>
-              Publish
-            </button>
-          ) : null}
-        </div>
-      </form>
-      {state.draft ? (
-        <form class="mt-2" action={`${base}/discard`} method="post">
-          <FormBasics />
-          <input type="hidden" name="draft_stamp" value={expect.draftStamp} />
-          <button type="submit" class="danger">
-            Discard draft
-          </button>
-        </form>
-      ) : null}
+      <ReviewForm {...props} base={base} />
+      {state.draft ? <DiscardForm base={base} draftStamp={props.expect.draftStamp} /> : null}
       <p class="mt-2">
         <a href={`/panel/tools/${tool.slug}`}>Back to {tool.name}'s panel</a> ·{" "}
         <a href={`/tools/${tool.slug}`}>The public page</a>
