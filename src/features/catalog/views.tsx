@@ -1,6 +1,6 @@
 /** Catalog pages: the searchable tool list, a tool's page, categories. */
 import { reviewByline, reviewBylineSentence } from "../../domain/byline.ts";
-import { DEPLOYMENTS, PERSONAS, PRICING_MODELS } from "../../domain/catalog-schema.ts";
+import { DEPLOYMENTS, PERSONAS, type Persona, PRICING_MODELS } from "../../domain/catalog-schema.ts";
 import { comparePath } from "../../domain/compare-path.ts";
 import { LENSES, questionLabel, TIMING_LABELS } from "../../domain/lenses.ts";
 import { formatScore, panelVerdictLabel } from "../../domain/panel.ts";
@@ -16,6 +16,7 @@ import { OUTCOME_LABELS } from "../predictions/views.tsx";
 import { MAX_QUERY_LENGTH, toolsUrl } from "./query.ts";
 import {
   type Category,
+  type Review,
   SORTS,
   type ToolDetail,
   type ToolFilters,
@@ -48,6 +49,82 @@ function Select(props: {
   );
 }
 
+/** Search box, the four filters and the sort, sent as a GET to /tools. */
+function FilterForm(props: { filters: ToolFilters; categories: Category[] }) {
+  const f = props.filters;
+  return (
+    <form class="filters" method="get" action="/tools" role="search">
+      <div class="field">
+        <label for="filter-q">Search name, vendor, best-for or description</label>
+        <input id="filter-q" type="search" name="q" value={f.q ?? ""} maxlength={MAX_QUERY_LENGTH} />
+      </div>
+      <Select
+        name="category"
+        label="Category"
+        value={f.category}
+        anyLabel="All categories"
+        options={props.categories.map((c) => ({ value: c.slug, label: c.name }))}
+      />
+      <Select
+        name="pricing"
+        label="Pricing"
+        value={f.pricing}
+        anyLabel="Any pricing"
+        options={PRICING_MODELS.map((m) => ({ value: m, label: pricingModelName(m) }))}
+      />
+      <Select
+        name="verdict"
+        label="Panel verdict"
+        value={f.verdict}
+        anyLabel="Any verdict"
+        options={Object.entries(VERDICT_FILTER_LABELS).map(([value, label]) => ({ value, label }))}
+      />
+      <Select
+        name="deployment"
+        label="Deployment"
+        value={f.deployment}
+        anyLabel="Any deployment"
+        options={DEPLOYMENTS.map((d) => ({ value: d, label: DEPLOYMENT_LABELS[d] }))}
+      />
+      <Select
+        name="sort"
+        label="Sort by"
+        value={f.sort}
+        options={SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
+      />
+      <div class="field">
+        <button type="submit">Show tools</button>
+      </div>
+    </form>
+  );
+}
+
+/** Previous and next page links around "Page n of m". */
+function Pagination(props: { filters: ToolFilters; result: ToolPage }) {
+  const { filters: f, result } = props;
+  return (
+    <nav class="pagination" aria-label="Pages">
+      {result.page > 1 ? (
+        <a href={toolsUrl(f, { page: result.page - 1 })} rel="prev">
+          ← Previous
+        </a>
+      ) : (
+        <span />
+      )}
+      <span class="muted">
+        Page {result.page} of {result.pages}
+      </span>
+      {result.page < result.pages ? (
+        <a href={toolsUrl(f, { page: result.page + 1 })} rel="next">
+          Next →
+        </a>
+      ) : (
+        <span />
+      )}
+    </nav>
+  );
+}
+
 /** /tools: search, filters, sorts and a page of cards. */
 export function ToolsPage(props: {
   filters: ToolFilters;
@@ -67,49 +144,7 @@ export function ToolsPage(props: {
     >
       <h1>AI tools</h1>
       <p class="lede">Every tool with its four-lens panel verdict, pricing read and community vote.</p>
-      <form class="filters" method="get" action="/tools" role="search">
-        <div class="field">
-          <label for="filter-q">Search name, vendor, best-for or description</label>
-          <input id="filter-q" type="search" name="q" value={f.q ?? ""} maxlength={MAX_QUERY_LENGTH} />
-        </div>
-        <Select
-          name="category"
-          label="Category"
-          value={f.category}
-          anyLabel="All categories"
-          options={props.categories.map((c) => ({ value: c.slug, label: c.name }))}
-        />
-        <Select
-          name="pricing"
-          label="Pricing"
-          value={f.pricing}
-          anyLabel="Any pricing"
-          options={PRICING_MODELS.map((m) => ({ value: m, label: pricingModelName(m) }))}
-        />
-        <Select
-          name="verdict"
-          label="Panel verdict"
-          value={f.verdict}
-          anyLabel="Any verdict"
-          options={Object.entries(VERDICT_FILTER_LABELS).map(([value, label]) => ({ value, label }))}
-        />
-        <Select
-          name="deployment"
-          label="Deployment"
-          value={f.deployment}
-          anyLabel="Any deployment"
-          options={DEPLOYMENTS.map((d) => ({ value: d, label: DEPLOYMENT_LABELS[d] }))}
-        />
-        <Select
-          name="sort"
-          label="Sort by"
-          value={f.sort}
-          options={SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
-        />
-        <div class="field">
-          <button type="submit">Show tools</button>
-        </div>
-      </form>
+      <FilterForm filters={f} categories={props.categories} />
       <p aria-live="polite">
         {result.total === 0
           ? "No tools match these filters."
@@ -125,27 +160,7 @@ export function ToolsPage(props: {
           ))}
         </div>
       ) : null}
-      {result.pages > 1 ? (
-        <nav class="pagination" aria-label="Pages">
-          {result.page > 1 ? (
-            <a href={toolsUrl(f, { page: result.page - 1 })} rel="prev">
-              ← Previous
-            </a>
-          ) : (
-            <span />
-          )}
-          <span class="muted">
-            Page {result.page} of {result.pages}
-          </span>
-          {result.page < result.pages ? (
-            <a href={toolsUrl(f, { page: result.page + 1 })} rel="next">
-              Next →
-            </a>
-          ) : (
-            <span />
-          )}
-        </nav>
-      ) : null}
+      {result.pages > 1 ? <Pagination filters={f} result={result} /> : null}
     </Layout>
   );
 }
@@ -340,6 +355,166 @@ function ThesisDate(props: { thesisDate: string; status: ThesisStatus | null }) 
   );
 }
 
+/** The tool's monogram, category, name and what it is best for. */
+function ToolHeader({ tool }: { tool: ToolDetail }) {
+  return (
+    <>
+      <div class="card-head mb-2">
+        <Monogram name={tool.name} />
+        <div>
+          <p class="eyebrow">{tool.category.name}</p>
+          <h1 class="m-0">{tool.name}</h1>
+        </div>
+      </div>
+      <p class="lede">Best for: {tool.bestFor}</p>
+    </>
+  );
+}
+
+/** The description, then vendor, deployment and the official site. */
+function ToolAbout({ tool }: { tool: ToolDetail }) {
+  return (
+    <>
+      <p>{tool.description}</p>
+      <ul class="facts">
+        <li>
+          Vendor: <strong>{tool.vendor}</strong>
+        </li>
+        <li>
+          Deployment: <strong>{tool.deployment.map((d) => DEPLOYMENT_LABELS[d]).join(", ")}</strong>
+        </li>
+        <li>
+          <a href={tool.homepage} rel="noopener noreferrer external">
+            Official site
+          </a>
+        </li>
+      </ul>
+    </>
+  );
+}
+
+/** One persona's review: score and verdict, rationale, every lens answer, and who wrote it when. */
+function LensReview(props: {
+  persona: Persona;
+  review: Review | undefined;
+  thesisStatus: ThesisStatus | null;
+}) {
+  const { persona, review: r } = props;
+  const lens = LENSES[persona];
+  return (
+    <article class="lens" aria-labelledby={`lens-${persona}`}>
+      <div class="section-head">
+        <h3 id={`lens-${persona}`}>{lens.name}</h3>
+        {r ? (
+          <p class="m-0">
+            <span class="score">{r.score}/100</span> <PersonaVerdict verdict={r.verdict} />
+          </p>
+        ) : (
+          <p class="muted m-0">Not yet reviewed</p>
+        )}
+      </div>
+      <p class="muted small m-0">{lens.focus}</p>
+      {r ? (
+        <>
+          <p class="m-0 mt-1">
+            <strong>Rationale:</strong> {r.summary}
+          </p>
+          <dl>
+            {r.answers.map((a) => (
+              <>
+                <dt>{questionLabel(persona, a.question)}</dt>
+                <dd>{a.answer}</dd>
+              </>
+            ))}
+            {r.thesisDate ? (
+              <>
+                <dt>Thesis date</dt>
+                <ThesisDate
+                  thesisDate={r.thesisDate}
+                  status={persona === "futurist" ? props.thesisStatus : null}
+                />
+              </>
+            ) : null}
+            {r.timing ? (
+              <>
+                <dt>Timing against the trend</dt>
+                <dd>{TIMING_LABELS[r.timing]}</dd>
+              </>
+            ) : null}
+          </dl>
+          <p class="muted small m-0 mt-1">
+            {reviewBylineSentence(r)}
+            {r.publishedAt ? `, published ${formatDate(r.publishedAt)}` : ""}.
+          </p>
+        </>
+      ) : null}
+    </article>
+  );
+}
+
+/** The four personas' reviews, in the panel's order. */
+function PanelScorecard(props: { tool: ToolDetail; thesisStatus: ThesisStatus | null }) {
+  return (
+    <section aria-labelledby="scorecard-heading">
+      <h2 id="scorecard-heading">Panel scorecard</h2>
+      <p class="muted">
+        Four personas answer the same four questions, score the tool out of 100 and vote ship or skip.
+      </p>
+      {PERSONAS.map((persona) => (
+        <LensReview
+          persona={persona}
+          review={props.tool.reviews[persona]}
+          thesisStatus={props.thesisStatus}
+        />
+      ))}
+    </section>
+  );
+}
+
+/** The tool's competitors, with a comparison link for each one in the catalog. */
+function CompetitorsSection({ tool }: { tool: ToolDetail }) {
+  return (
+    <section aria-labelledby="competitors-heading">
+      <h2 id="competitors-heading">Competitors</h2>
+      <ul class="list-plain">
+        {tool.competitors.map((c) => (
+          <li>
+            {c.slug ? (
+              <>
+                <a href={`/tools/${c.slug}`}>{c.name}</a> ·{" "}
+                <a href={comparePath(tool.slug, c.slug)}>
+                  Compare {tool.name} with {c.name}
+                </a>
+              </>
+            ) : (
+              <>
+                {c.name} <span class="muted small">(not in the catalog yet)</span>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Comparison links to the other tools of the same category, when there are any. */
+function AlternativesSection(props: { tool: ToolDetail; others: ToolSummary[] }) {
+  const { tool, others } = props;
+  return others.length > 0 ? (
+    <section aria-labelledby="alternatives-heading">
+      <h2 id="alternatives-heading">Compare with other {tool.category.name.toLowerCase()}</h2>
+      <ul class="chips">
+        {others.map((o) => (
+          <li>
+            <a href={comparePath(tool.slug, o.slug)}>vs {o.name}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  ) : null;
+}
+
 /** /tools/:slug: card, full scorecard with every lens answer, pricing, competitors. */
 export function ToolPageView(props: {
   tool: ToolDetail;
@@ -350,7 +525,6 @@ export function ToolPageView(props: {
   canonical: string;
 }) {
   const { tool } = props;
-  const others = props.sameCategory.filter((t) => t.slug !== tool.slug);
   return (
     <Layout
       withNewsletterCta
@@ -366,132 +540,18 @@ export function ToolPageView(props: {
         ]}
         current={tool.name}
       />
-      <div class="card-head mb-2">
-        <Monogram name={tool.name} />
-        <div>
-          <p class="eyebrow">{tool.category.name}</p>
-          <h1 class="m-0">{tool.name}</h1>
-        </div>
-      </div>
-      <p class="lede">Best for: {tool.bestFor}</p>
+      <ToolHeader tool={tool} />
       <ToolFacts tool={tool} full />
       <div class="card-actions mb-2">
         <VoteControl slug={tool.slug} name={tool.name} />
         <BookmarkButton slug={tool.slug} name={tool.name} />
       </div>
-      <p>{tool.description}</p>
-      <ul class="facts">
-        <li>
-          Vendor: <strong>{tool.vendor}</strong>
-        </li>
-        <li>
-          Deployment: <strong>{tool.deployment.map((d) => DEPLOYMENT_LABELS[d]).join(", ")}</strong>
-        </li>
-        <li>
-          <a href={tool.homepage} rel="noopener noreferrer external">
-            Official site
-          </a>
-        </li>
-      </ul>
-
-      <section aria-labelledby="scorecard-heading">
-        <h2 id="scorecard-heading">Panel scorecard</h2>
-        <p class="muted">
-          Four personas answer the same four questions, score the tool out of 100 and vote ship or skip.
-        </p>
-        {PERSONAS.map((persona) => {
-          const r = tool.reviews[persona];
-          const lens = LENSES[persona];
-          return (
-            <article class="lens" aria-labelledby={`lens-${persona}`}>
-              <div class="section-head">
-                <h3 id={`lens-${persona}`}>{lens.name}</h3>
-                {r ? (
-                  <p class="m-0">
-                    <span class="score">{r.score}/100</span> <PersonaVerdict verdict={r.verdict} />
-                  </p>
-                ) : (
-                  <p class="muted m-0">Not yet reviewed</p>
-                )}
-              </div>
-              <p class="muted small m-0">{lens.focus}</p>
-              {r ? (
-                <>
-                  <p class="m-0 mt-1">
-                    <strong>Rationale:</strong> {r.summary}
-                  </p>
-                  <dl>
-                    {r.answers.map((a) => (
-                      <>
-                        <dt>{questionLabel(persona, a.question)}</dt>
-                        <dd>{a.answer}</dd>
-                      </>
-                    ))}
-                    {r.thesisDate ? (
-                      <>
-                        <dt>Thesis date</dt>
-                        <ThesisDate
-                          thesisDate={r.thesisDate}
-                          status={persona === "futurist" ? props.thesisStatus : null}
-                        />
-                      </>
-                    ) : null}
-                    {r.timing ? (
-                      <>
-                        <dt>Timing against the trend</dt>
-                        <dd>{TIMING_LABELS[r.timing]}</dd>
-                      </>
-                    ) : null}
-                  </dl>
-                  <p class="muted small m-0 mt-1">
-                    {reviewBylineSentence(r)}
-                    {r.publishedAt ? `, published ${formatDate(r.publishedAt)}` : ""}.
-                  </p>
-                </>
-              ) : null}
-            </article>
-          );
-        })}
-      </section>
-
+      <ToolAbout tool={tool} />
+      <PanelScorecard tool={tool} thesisStatus={props.thesisStatus} />
       <VerdictHistorySection history={props.history} />
-
       <PricingSection tool={tool} />
-
-      <section aria-labelledby="competitors-heading">
-        <h2 id="competitors-heading">Competitors</h2>
-        <ul class="list-plain">
-          {tool.competitors.map((c) => (
-            <li>
-              {c.slug ? (
-                <>
-                  <a href={`/tools/${c.slug}`}>{c.name}</a> ·{" "}
-                  <a href={comparePath(tool.slug, c.slug)}>
-                    Compare {tool.name} with {c.name}
-                  </a>
-                </>
-              ) : (
-                <>
-                  {c.name} <span class="muted small">(not in the catalog yet)</span>
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      {others.length > 0 ? (
-        <section aria-labelledby="alternatives-heading">
-          <h2 id="alternatives-heading">Compare with other {tool.category.name.toLowerCase()}</h2>
-          <ul class="chips">
-            {others.map((o) => (
-              <li>
-                <a href={comparePath(tool.slug, o.slug)}>vs {o.name}</a>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      <CompetitorsSection tool={tool} />
+      <AlternativesSection tool={tool} others={props.sameCategory.filter((t) => t.slug !== tool.slug)} />
       <p class="mt-3">
         <a href={`/compare?a=${encodeURIComponent(tool.slug)}`}>Compare {tool.name} with any tool →</a>
       </p>
