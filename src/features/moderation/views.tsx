@@ -351,57 +351,38 @@ function AuditTable(props: { entries: AuditEntry[]; labelledBy: string; showSubj
   );
 }
 
-/** /admin/accounts/:id: the account, its votes and history, and the moderation forms. */
-export function AccountAdminPage(props: {
-  account: AccountDetail;
-  /** The moderator looking, who may not block themselves. */
-  viewerId: number;
-  canBlock: boolean;
-  canReadAudit: boolean;
-  notice?: AccountNotice;
-  problem?: FormProblem;
-}) {
-  const { account: a, problem } = props;
-  const self = a.id === props.viewerId;
-  const base = `/admin/accounts/${a.id}`;
+/** The account's email, role, status, and when it joined and last signed in. */
+function AccountFacts({ account: a }: { account: AccountDetail }) {
   return (
-    <Layout title={`Account #${a.id}`}>
-      <Breadcrumb trail={MODERATION_TRAIL} current={`Account #${a.id}`} />
-      <h1>Account #{a.id}</h1>
-      <AdminNav current="other" canReadAudit={props.canReadAudit} />
-      {props.notice ? (
-        <p class="callout notice" role="status">
-          {noticeText(props.notice)}
-        </p>
-      ) : null}
-      {problem ? (
-        <p class="callout notice-error" role="alert">
-          Nothing changed. {problem.message}
-        </p>
-      ) : null}
-      <dl class="pairs">
-        <dt>Email</dt>
-        <dd>{a.email}</dd>
-        <dt>Role</dt>
-        <dd>{a.role}</dd>
-        <dt>Status</dt>
-        <dd>
-          {a.blockedAt ? (
-            <>
-              <strong>Blocked</strong> since {formatUtcMinute(a.blockedAt)} UTC: {a.blockedReason}
-            </>
-          ) : (
-            "Active"
-          )}
-        </dd>
-        <dt>Joined</dt>
-        <dd>{formatUtcMinute(a.createdAt)} UTC</dd>
-        <dt>Last sign-in</dt>
-        <dd>{a.lastSignInAt ? `${formatUtcMinute(a.lastSignInAt)} UTC` : "never"}</dd>
-      </dl>
+    <dl class="pairs">
+      <dt>Email</dt>
+      <dd>{a.email}</dd>
+      <dt>Role</dt>
+      <dd>{a.role}</dd>
+      <dt>Status</dt>
+      <dd>
+        {a.blockedAt ? (
+          <>
+            <strong>Blocked</strong> since {formatUtcMinute(a.blockedAt)} UTC: {a.blockedReason}
+          </>
+        ) : (
+          "Active"
+        )}
+      </dd>
+      <dt>Joined</dt>
+      <dd>{formatUtcMinute(a.createdAt)} UTC</dd>
+      <dt>Last sign-in</dt>
+      <dd>{a.lastSignInAt ? `${formatUtcMinute(a.lastSignInAt)} UTC` : "never"}</dd>
+    </dl>
+  );
+}
 
-      <h2 id="votes-heading">Votes ({a.votes.length})</h2>
-      {a.votes.length === 0 ? (
+/** Every current vote of the account, with when it was cast and last changed. */
+function AccountVotes({ votes }: { votes: AccountDetail["votes"] }) {
+  return (
+    <>
+      <h2 id="votes-heading">Votes ({votes.length})</h2>
+      {votes.length === 0 ? (
         <p>No votes.</p>
       ) : (
         <div class="table-scroll">
@@ -415,7 +396,7 @@ export function AccountAdminPage(props: {
               </tr>
             </thead>
             <tbody>
-              {a.votes.map((v) => (
+              {votes.map((v) => (
                 <tr>
                   <td>
                     <a href={`/admin/moderation/tools/${v.slug}`}>{v.name}</a>
@@ -431,58 +412,104 @@ export function AccountAdminPage(props: {
           </table>
         </div>
       )}
+    </>
+  );
+}
 
-      <div class="moderation-actions">
-        <section aria-labelledby="remove-heading">
-          <h2 id="remove-heading">Remove all votes</h2>
-          {a.votes.length === 0 && problem?.form !== "remove" ? (
-            <p>There are no votes to remove.</p>
+/** Remove every vote of the account, with a reason. */
+function RemoveVotesSection(props: { account: AccountDetail; problem?: FormProblem }) {
+  const { account: a, problem } = props;
+  return (
+    <section aria-labelledby="remove-heading">
+      <h2 id="remove-heading">Remove all votes</h2>
+      {a.votes.length === 0 && problem?.form !== "remove" ? (
+        <p>There are no votes to remove.</p>
+      ) : (
+        <ReasonForm
+          form="remove"
+          action={`/admin/accounts/${a.id}/votes/remove`}
+          button={`Remove all ${plural(a.votes.length, "vote")}`}
+          hint="Every vote of this account goes, and the figures of the tools it voted on are recomputed. The reason is kept in the audit log (3 to 500 characters)."
+          problem={problem}
+          danger
+        />
+      )}
+    </section>
+  );
+}
+
+/** Block or unblock the account; nobody may block themselves. */
+function BlockSection(props: { account: AccountDetail; self: boolean; problem?: FormProblem }) {
+  const { account: a, problem } = props;
+  const base = `/admin/accounts/${a.id}`;
+  return (
+    <section aria-labelledby="block-heading">
+      {a.blockedAt ? (
+        <>
+          <h2 id="block-heading">Lift the block</h2>
+          <ReasonForm
+            form="unblock"
+            action={`${base}/unblock`}
+            button="Unblock account"
+            hint="The account can sign in again. The reason is kept in the audit log (3 to 500 characters)."
+            problem={problem}
+          />
+        </>
+      ) : (
+        <>
+          <h2 id="block-heading">Block account</h2>
+          {props.self ? (
+            <p>This is your own account: you cannot block yourself.</p>
           ) : (
             <ReasonForm
-              form="remove"
-              action={`${base}/votes/remove`}
-              button={`Remove all ${plural(a.votes.length, "vote")}`}
-              hint="Every vote of this account goes, and the figures of the tools it voted on are recomputed. The reason is kept in the audit log (3 to 500 characters)."
+              form="block"
+              action={`${base}/block`}
+              button="Block account"
+              hint="The account is signed out everywhere and cannot sign in. Its votes stay unless you remove them. The reason is kept in the audit log (3 to 500 characters)."
               problem={problem}
               danger
             />
           )}
-        </section>
+        </>
+      )}
+    </section>
+  );
+}
 
+/** /admin/accounts/:id: the account, its votes and history, and the moderation forms. */
+export function AccountAdminPage(props: {
+  account: AccountDetail;
+  /** The moderator looking, who may not block themselves. */
+  viewerId: number;
+  canBlock: boolean;
+  canReadAudit: boolean;
+  notice?: AccountNotice;
+  problem?: FormProblem;
+}) {
+  const { account: a, problem } = props;
+  return (
+    <Layout title={`Account #${a.id}`}>
+      <Breadcrumb trail={MODERATION_TRAIL} current={`Account #${a.id}`} />
+      <h1>Account #{a.id}</h1>
+      <AdminNav current="other" canReadAudit={props.canReadAudit} />
+      {props.notice ? (
+        <p class="callout notice" role="status">
+          {noticeText(props.notice)}
+        </p>
+      ) : null}
+      {problem ? (
+        <p class="callout notice-error" role="alert">
+          Nothing changed. {problem.message}
+        </p>
+      ) : null}
+      <AccountFacts account={a} />
+      <AccountVotes votes={a.votes} />
+      <div class="moderation-actions">
+        <RemoveVotesSection account={a} problem={problem} />
         {props.canBlock ? (
-          <section aria-labelledby="block-heading">
-            {a.blockedAt ? (
-              <>
-                <h2 id="block-heading">Lift the block</h2>
-                <ReasonForm
-                  form="unblock"
-                  action={`${base}/unblock`}
-                  button="Unblock account"
-                  hint="The account can sign in again. The reason is kept in the audit log (3 to 500 characters)."
-                  problem={problem}
-                />
-              </>
-            ) : (
-              <>
-                <h2 id="block-heading">Block account</h2>
-                {self ? (
-                  <p>This is your own account: you cannot block yourself.</p>
-                ) : (
-                  <ReasonForm
-                    form="block"
-                    action={`${base}/block`}
-                    button="Block account"
-                    hint="The account is signed out everywhere and cannot sign in. Its votes stay unless you remove them. The reason is kept in the audit log (3 to 500 characters)."
-                    problem={problem}
-                    danger
-                  />
-                )}
-              </>
-            )}
-          </section>
+          <BlockSection account={a} self={a.id === props.viewerId} problem={problem} />
         ) : null}
       </div>
-
       <h2 id="history-heading">Moderation history</h2>
       {a.history.length === 0 ? (
         <p>Nothing has been recorded about this account.</p>
