@@ -104,25 +104,11 @@ function DayBar(props: { day: VoteDay; max: number }) {
   );
 }
 
-/** /admin/moderation/tools/:slug: votes per day with a running total, and who voted. */
-export function ToolVotesPage(props: {
-  tool: ToolRef;
-  days: VoteDay[];
-  voters: Voter[];
-  canReadAudit: boolean;
-}) {
-  const { tool, days, voters } = props;
+/** Votes by the day they were first cast, with a running total and a bar each. */
+function VotesPerDay({ days }: { days: VoteDay[] }) {
   const max = days.reduce((m, d) => Math.max(m, d.ship + d.skip), 0);
-  const total = days.at(-1)?.runningTotal ?? 0;
   return (
-    <Layout title={`Votes on ${tool.name}`}>
-      <Breadcrumb trail={MODERATION_TRAIL} current={tool.name} />
-      <h1>Votes on {tool.name}</h1>
-      <AdminNav current="other" canReadAudit={props.canReadAudit} />
-      <p class="lede">
-        {plural(total, "current vote")}. <a href={`/tools/${tool.slug}`}>The public page</a> shows the same
-        figures.
-      </p>
+    <>
       <h2 id="days-heading">Votes per day</h2>
       <p class="muted small">
         Each vote counts on the day it was first cast, with its value today; withdrawn and removed votes are
@@ -166,6 +152,15 @@ export function ToolVotesPage(props: {
           </table>
         </div>
       )}
+    </>
+  );
+}
+
+/** Every account with a current vote on the tool, masked, linking to its moderation page. */
+function Voters(props: { tool: ToolRef; voters: Voter[] }) {
+  const { tool, voters } = props;
+  return (
+    <>
       <h2 id="voters-heading">Who voted</h2>
       {voters.length === 0 ? (
         <p>Nobody has voted on {tool.name}.</p>
@@ -199,6 +194,30 @@ export function ToolVotesPage(props: {
           </table>
         </div>
       )}
+    </>
+  );
+}
+
+/** /admin/moderation/tools/:slug: votes per day with a running total, and who voted. */
+export function ToolVotesPage(props: {
+  tool: ToolRef;
+  days: VoteDay[];
+  voters: Voter[];
+  canReadAudit: boolean;
+}) {
+  const { tool, days, voters } = props;
+  const total = days.at(-1)?.runningTotal ?? 0;
+  return (
+    <Layout title={`Votes on ${tool.name}`}>
+      <Breadcrumb trail={MODERATION_TRAIL} current={tool.name} />
+      <h1>Votes on {tool.name}</h1>
+      <AdminNav current="other" canReadAudit={props.canReadAudit} />
+      <p class="lede">
+        {plural(total, "current vote")}. <a href={`/tools/${tool.slug}`}>The public page</a> shows the same
+        figures.
+      </p>
+      <VotesPerDay days={days} />
+      <Voters tool={tool} voters={voters} />
     </Layout>
   );
 }

@@ -195,6 +195,77 @@ function BylineForm(props: { byline: BylineFormState; saved?: boolean }) {
   );
 }
 
+/** The queue's tools whose panel is in one state. */
+const entriesIn = (queue: PanelQueue, state: PanelState) =>
+  queue.entries.filter((e) => e.panel.state === state);
+
+/** Links down the page to each queue, the drafts and the byline, with their counts. */
+function QueueNav({ queue }: { queue: PanelQueue }) {
+  const of = (state: PanelState) => entriesIn(queue, state);
+  return (
+    <nav aria-label="Queue sections">
+      <ul class="chips">
+        <li>
+          <a href="#queue-missing">Missing ({of("missing").length})</a>
+        </li>
+        <li>
+          <a href="#queue-partial">Partial ({of("partial").length})</a>
+        </li>
+        <li>
+          <a href="#queue-stale">Stale ({of("stale").length})</a>
+        </li>
+        <li>
+          <a href="#drafts-heading">Drafts ({queue.drafts.length})</a>
+        </li>
+        <li>
+          <a href="#byline-heading">Your byline</a>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** Drafts in progress, most recently saved first, each a link to resume it. */
+function DraftsSection({ drafts }: { drafts: PanelQueue["drafts"] }) {
+  return (
+    <section aria-labelledby="drafts-heading">
+      <h2 id="drafts-heading">Drafts in progress ({drafts.length})</h2>
+      {drafts.length === 0 ? (
+        <p>No drafts in progress.</p>
+      ) : (
+        <div class="table-scroll">
+          <table>
+            <caption class="skip-link">Drafts in progress, most recently saved first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Tool</th>
+                <th scope="col">Persona</th>
+                <th scope="col">Draft</th>
+                <th scope="col">Last saved (UTC)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {drafts.map((d) => (
+                <tr>
+                  <th scope="row">
+                    <a href={personaPath(d.slug, d.persona)}>
+                      {d.toolName}
+                      <span class="skip-link"> · {LENSES[d.persona].name}: resume</span>
+                    </a>
+                  </th>
+                  <td>{LENSES[d.persona].name}</td>
+                  <td>{draftByline(d.draft)}</td>
+                  <td>{formatUtcMinute(d.draft.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 /** /panel: panels that need work, drafts in progress, and the panelist's byline. */
 export function PanelQueuePage(props: {
   queue: PanelQueue;
@@ -203,7 +274,7 @@ export function PanelQueuePage(props: {
   bylineSaved?: boolean;
 }) {
   const { queue } = props;
-  const of = (state: PanelState) => queue.entries.filter((e) => e.panel.state === state);
+  const of = (state: PanelState) => entriesIn(queue, state);
   return (
     <Layout title="The panel's queue" section="panel">
       <Breadcrumb current="Panel" />
@@ -219,65 +290,11 @@ export function PanelQueuePage(props: {
           Before you can publish, <a href="#byline-heading">set your byline</a>.
         </p>
       )}
-      <nav aria-label="Queue sections">
-        <ul class="chips">
-          <li>
-            <a href="#queue-missing">Missing ({of("missing").length})</a>
-          </li>
-          <li>
-            <a href="#queue-partial">Partial ({of("partial").length})</a>
-          </li>
-          <li>
-            <a href="#queue-stale">Stale ({of("stale").length})</a>
-          </li>
-          <li>
-            <a href="#drafts-heading">Drafts ({queue.drafts.length})</a>
-          </li>
-          <li>
-            <a href="#byline-heading">Your byline</a>
-          </li>
-        </ul>
-      </nav>
+      <QueueNav queue={queue} />
       <QueueTable state="missing" entries={of("missing")} />
       <QueueTable state="partial" entries={of("partial")} />
       <QueueTable state="stale" entries={of("stale")} />
-
-      <section aria-labelledby="drafts-heading">
-        <h2 id="drafts-heading">Drafts in progress ({queue.drafts.length})</h2>
-        {queue.drafts.length === 0 ? (
-          <p>No drafts in progress.</p>
-        ) : (
-          <div class="table-scroll">
-            <table>
-              <caption class="skip-link">Drafts in progress, most recently saved first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Tool</th>
-                  <th scope="col">Persona</th>
-                  <th scope="col">Draft</th>
-                  <th scope="col">Last saved (UTC)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {queue.drafts.map((d) => (
-                  <tr>
-                    <th scope="row">
-                      <a href={personaPath(d.slug, d.persona)}>
-                        {d.toolName}
-                        <span class="skip-link"> · {LENSES[d.persona].name}: resume</span>
-                      </a>
-                    </th>
-                    <td>{LENSES[d.persona].name}</td>
-                    <td>{draftByline(d.draft)}</td>
-                    <td>{formatUtcMinute(d.draft.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-
+      <DraftsSection drafts={queue.drafts} />
       <BylineForm byline={props.byline} saved={props.bylineSaved} />
     </Layout>
   );
