@@ -1,8 +1,5 @@
-/** Shared pieces of the pages: verdict badges, tool cards and the newsletter call to action. */
-import { formatScore, type PanelSummary, panelShipLabel, panelVerdictLabel } from "../domain/panel.ts";
-import type { ToolSummary } from "../domain/tool.ts";
-import { BookmarkButton } from "../features/bookmarks/views.tsx";
-import { CommunityFigure, VoteControl } from "../features/community/views.tsx";
+/** Shared pieces of the pages: verdict badges, the monogram and the newsletter call to action. */
+import { type PanelSummary, panelVerdictLabel } from "../domain/panel.ts";
 import { EmailInput, FormBasics } from "./forms.tsx";
 
 /** Ship / Skip / Split / Panel in progress, as a colored pill. */
@@ -22,58 +19,6 @@ export function Monogram(props: { name: string }) {
     <span class="monogram" aria-hidden="true">
       {letter}
     </span>
-  );
-}
-
-export interface ToolCardProps {
-  tool: ToolSummary;
-  /** Heading level: h2 on the comparison page, h3 in listings. */
-  level?: 2 | 3;
-  /** Show the description paragraph (comparison cards do). */
-  withDescription?: boolean;
-}
-
-/** A tool's card: monogram, category, name, best-for, verdict, panel and community figures, price. */
-export function ToolCard({ tool, level = 3, withDescription = false }: ToolCardProps) {
-  const Heading = level === 2 ? "h2" : "h3";
-  return (
-    <article class="card" aria-label={tool.name}>
-      <div class="card-head">
-        <Monogram name={tool.name} />
-        <div>
-          <p class="eyebrow">
-            <a href={`/categories/${tool.category.slug}`}>{tool.category.name}</a>
-          </p>
-          <Heading>
-            <a href={`/tools/${tool.slug}`}>{tool.name}</a>
-          </Heading>
-        </div>
-      </div>
-      <p class="muted small">by {tool.vendor}</p>
-      <p>
-        <strong>Best for:</strong> {tool.bestFor}
-      </p>
-      <ul class="facts">
-        <li>
-          <VerdictBadge panel={tool.panel} />
-        </li>
-        <li>
-          <strong>{panelShipLabel(tool.panel)}</strong>
-        </li>
-        <li>Panel score {formatScore(tool.panel.score)}</li>
-        <li>
-          <CommunityFigure slug={tool.slug} community={tool.community} />
-        </li>
-        <li>
-          Entry: <strong>{tool.entryPrice}</strong>
-        </li>
-      </ul>
-      {withDescription ? <p>{tool.description}</p> : null}
-      <div class="card-actions">
-        <VoteControl slug={tool.slug} name={tool.name} />
-        <BookmarkButton slug={tool.slug} name={tool.name} />
-      </div>
-    </article>
   );
 }
 

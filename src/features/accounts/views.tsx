@@ -4,6 +4,7 @@ import type { SessionUser } from "../../domain/account.ts";
 import { maskEmail } from "../../domain/email.ts";
 import { can, PERMISSIONS } from "../../domain/permissions.ts";
 import type { EmlSummary } from "../../mail/eml.ts";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { EmailInput, FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
@@ -253,14 +254,7 @@ export function OutboxMessagePage(props: { name: string; message: EmlSummary }) 
   const parts = text.split(/(https?:\/\/[^\s<>"]+)/g);
   return (
     <Layout title={headers.subject ?? "Message"}>
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/dev/outbox">Outbox</a>
-          </li>
-          <li aria-current="page">{props.name}</li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ href: "/dev/outbox", label: "Outbox" }]} current={props.name} />
       <h1>{headers.subject ?? "(no subject)"}</h1>
       <dl class="pairs">
         <dt>To</dt>

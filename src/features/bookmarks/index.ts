@@ -1,4 +1,3 @@
 /** Bookmarks: the routes, and the reader's bookmarks for every page. */
 export { adoptBrowserBookmarks, viewerBookmarks } from "./reader.ts";
 export { bookmarkRoutes } from "./routes.tsx";
-export { BookmarkButton, BookmarksPanel } from "./views.tsx";

@@ -9,11 +9,11 @@ import { WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
 import { secureCookies, signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
+import { BookmarkButton, BookmarksPanel } from "../../ui/tool-controls.tsx";
 import { findToolRefs, getTools } from "../tools/index.ts";
-import { BookmarksPage } from "./page.tsx";
 import { BOOKMARK_COOKIE, viewerBookmarks } from "./reader.ts";
 import { parseBrowserBookmarks, setBookmark, toggleBrowserBookmark } from "./service.ts";
-import { BookmarkButton, BookmarksPanel } from "./views.tsx";
+import { BookmarksPage } from "./views.tsx";
 
 const YEAR_SECONDS = 365 * 24 * 3600;
 

@@ -8,7 +8,17 @@ import {
 } from "../../domain/catalog-schema.ts";
 import { panelVerdictLabel } from "../../domain/panel.ts";
 import { pricingModelName } from "../../domain/pricing-read.ts";
-import { FormBasics } from "../../ui/forms.tsx";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
+import {
+  AreaField,
+  FieldError,
+  type FieldErrors,
+  FormBasics,
+  fieldDescribedBy,
+  fieldId,
+  SelectField,
+  TextField,
+} from "../../ui/forms.tsx";
 import { DEPLOYMENT_LABELS, formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import { CLI_ACTOR } from "../audit/index.ts";
@@ -26,8 +36,7 @@ export interface ConflictNotice {
   differences: { field: ProfileField; theirs: unknown }[];
 }
 
-/** Field name → the message shown next to it. */
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors } from "../../ui/forms.tsx";
 
 /** What the list page says about the last save. */
 export interface SaveNotice {
@@ -36,27 +45,7 @@ export interface SaveNotice {
   name: string;
 }
 
-function Breadcrumb(props: { current?: string }) {
-  return (
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <ol>
-        <li>
-          <a href="/account">Account</a>
-        </li>
-        {props.current ? (
-          <>
-            <li>
-              <a href="/admin/tools">Catalog</a>
-            </li>
-            <li aria-current="page">{props.current}</li>
-          </>
-        ) : (
-          <li aria-current="page">Catalog</li>
-        )}
-      </ol>
-    </nav>
-  );
-}
+const ACCOUNT_CRUMB = { href: "/account", label: "Account" };
 
 function NoticeLine(props: { notice: SaveNotice }) {
   const { notice } = props;
@@ -78,7 +67,7 @@ function NoticeLine(props: { notice: SaveNotice }) {
 export function CatalogAdminPage(props: { tools: AdminToolRow[]; notice?: SaveNotice }) {
   return (
     <Layout title="Catalog" section="account">
-      <Breadcrumb />
+      <Breadcrumb trail={[ACCOUNT_CRUMB]} current="Catalog" />
       <div class="section-head">
         <h1>Catalog</h1>
         <a class="button" href="/admin/tools/new">
@@ -134,132 +123,6 @@ export function CatalogAdminPage(props: { tools: AdminToolRow[]; notice?: SaveNo
   );
 }
 
-/** The id of a field's input, from its form name: "pricing.units.2.usd" → "f-pricing-units-2-usd". */
-const idOf = (name: string) => `f-${name.replace(/\./g, "-")}`;
-
-/** The hint and error ids an input is described by. */
-function describedBy(name: string, hint: boolean, error: boolean): string | undefined {
-  const ids = [hint ? `${idOf(name)}-hint` : "", error ? `${idOf(name)}-error` : ""].filter(Boolean);
-  return ids.length ? ids.join(" ") : undefined;
-}
-
-function FieldError(props: { name: string; error?: string }) {
-  return props.error ? (
-    <p class="field-error" id={`${idOf(props.name)}-error`}>
-      {props.error}
-    </p>
-  ) : null;
-}
-
-function Hint(props: { name: string; hint?: string }) {
-  return props.hint ? (
-    <p class="field-hint muted small" id={`${idOf(props.name)}-hint`}>
-      {props.hint}
-    </p>
-  ) : null;
-}
-
-interface TextFieldProps {
-  name: string;
-  label: string;
-  value: string;
-  errors: FieldErrors;
-  hint?: string;
-  type?: "text" | "url" | "date";
-  maxlength?: number;
-  required?: boolean;
-  readonly?: boolean;
-  inputmode?: "decimal";
-}
-
-function TextField(props: TextFieldProps) {
-  const error = props.errors[props.name];
-  return (
-    <div class="field">
-      <label for={idOf(props.name)}>{props.label}</label>
-      <Hint name={props.name} hint={props.hint} />
-      <input
-        id={idOf(props.name)}
-        name={props.name}
-        type={props.type ?? "text"}
-        value={props.value}
-        maxlength={props.maxlength}
-        required={props.required}
-        readonly={props.readonly}
-        inputmode={props.inputmode}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy(props.name, Boolean(props.hint), Boolean(error))}
-      />
-      <FieldError name={props.name} error={error} />
-    </div>
-  );
-}
-
-function AreaField(props: Omit<TextFieldProps, "type" | "readonly" | "inputmode"> & { rows: number }) {
-  const error = props.errors[props.name];
-  return (
-    <div class="field">
-      <label for={idOf(props.name)}>{props.label}</label>
-      <Hint name={props.name} hint={props.hint} />
-      <textarea
-        id={idOf(props.name)}
-        name={props.name}
-        rows={props.rows}
-        maxlength={props.maxlength}
-        required={props.required}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy(props.name, Boolean(props.hint), Boolean(error))}
-      >
-        {props.value}
-      </textarea>
-      <FieldError name={props.name} error={error} />
-    </div>
-  );
-}
-
-function SelectField(props: {
-  name: string;
-  label: string;
-  value: string;
-  errors: FieldErrors;
-  options: { value: string; label: string }[];
-  empty: string;
-  hint?: string;
-  required?: boolean;
-}) {
-  const error = props.errors[props.name];
-  const known = props.value === "" || props.options.some((o) => o.value === props.value);
-  return (
-    <div class="field">
-      <label for={idOf(props.name)}>{props.label}</label>
-      <Hint name={props.name} hint={props.hint} />
-      <select
-        id={idOf(props.name)}
-        name={props.name}
-        required={props.required}
-        aria-invalid={error ? "true" : undefined}
-        aria-describedby={describedBy(props.name, Boolean(props.hint), Boolean(error))}
-      >
-        <option value="" selected={props.value === ""}>
-          {props.empty}
-        </option>
-        {props.options.map((o) => (
-          <option value={o.value} selected={o.value === props.value}>
-            {o.label}
-          </option>
-        ))}
-        {/* a value the list no longer has stays visible, so a refused form loses nothing */}
-        {known ? null : (
-          <option value={props.value} selected>
-            {props.value}
-          </option>
-        )}
-      </select>
-      <FieldError name={props.name} error={error} />
-    </div>
-  );
-}
-
 /** Labels of the form's fields, for the error summary's links. */
 function labelFor(name: string): string {
   const row = /^(pricing\.units|competitors)\.(\d)\.(\w+)$/.exec(name);
@@ -291,10 +154,10 @@ function labelFor(name: string): string {
 
 /** Where a summary link jumps to: the field's input (the checkboxes' first box for deployment). */
 function anchorFor(name: string): string {
-  if (name === "deployment") return `#${idOf(`deployment.${DEPLOYMENTS[0]}`)}`;
-  if (name === "pricing.units") return `#${idOf("pricing.units.0.label")}`;
-  if (name === "competitors") return `#${idOf("competitors.0.slug")}`;
-  return `#${idOf(name)}`;
+  if (name === "deployment") return `#${fieldId(`deployment.${DEPLOYMENTS[0]}`)}`;
+  if (name === "pricing.units") return `#${fieldId("pricing.units.0.label")}`;
+  if (name === "competitors") return `#${fieldId("competitors.0.slug")}`;
+  return `#${fieldId(name)}`;
 }
 
 type Pricing = ToolProfileInput["pricing"];
@@ -363,6 +226,276 @@ function ConflictCallout(props: { conflict: ConflictNotice; slug?: string; optio
   );
 }
 
+/** Above the form: where the tool's page is, or what adding one does. */
+function FormIntro(props: { slug?: string }) {
+  return props.slug ? (
+    <p class="lede">
+      The public page: <a href={`/tools/${props.slug}`}>/tools/{props.slug}</a>. Saving records the changed
+      fields in the audit log.
+    </p>
+  ) : (
+    <p class="lede">
+      A new tool starts with no panel reviews, so it goes into the panel's queue. Its page is public as soon
+      as you save.
+    </p>
+  );
+}
+
+/** The refused save's summary: each field in error, linked to its input. */
+function ErrorSummary(props: { errors: FieldErrors }) {
+  const errorNames = Object.keys(props.errors);
+  return errorNames.length > 0 ? (
+    <div class="callout notice-error" role="alert">
+      <p>
+        Nothing was saved: {errorNames.length === 1 ? "one field needs" : `${errorNames.length} fields need`}{" "}
+        attention.
+      </p>
+      <ul>
+        {errorNames.map((name) => (
+          <li>
+            <a href={anchorFor(name)}>{labelFor(name)}</a>: {props.errors[name]}
+          </li>
+        ))}
+      </ul>
+    </div>
+  ) : null;
+}
+
+interface SectionProps {
+  values: ToolFormValues;
+  errors: FieldErrors;
+  options: ToolFormOptions;
+}
+
+/** Name, vendor, category, description, homepage, deployment and date added. */
+function ToolSection(props: SectionProps & { editing: boolean }) {
+  const { values: v, errors, options, editing } = props;
+  return (
+    <fieldset class="form-section">
+      <legend>The tool</legend>
+      <TextField
+        name="slug"
+        label="Slug"
+        value={v.slug}
+        errors={errors}
+        maxlength={80}
+        required
+        readonly={editing}
+        hint={
+          editing
+            ? "The tool's address. It cannot change: links, comparisons, feeds and badges point at it."
+            : "The tool's address, /tools/<slug>: lowercase letters, digits and single hyphens. It cannot change later."
+        }
+      />
+      <TextField name="name" label="Name" value={v.name} errors={errors} maxlength={80} required />
+      <TextField name="vendor" label="Vendor" value={v.vendor} errors={errors} maxlength={60} required />
+      <SelectField
+        name="category"
+        label="Category"
+        value={v.category}
+        errors={errors}
+        empty="Choose a category"
+        options={options.categories.map((c) => ({ value: c.slug, label: c.name }))}
+        required
+      />
+      <TextField
+        name="bestFor"
+        label="Best for"
+        value={v.bestFor}
+        errors={errors}
+        maxlength={140}
+        required
+        hint="One line: the job it does best."
+      />
+      <AreaField
+        name="description"
+        label="Description"
+        value={v.description}
+        errors={errors}
+        maxlength={1200}
+        rows={6}
+        required
+      />
+      <TextField
+        name="homepage"
+        label="Homepage"
+        type="url"
+        value={v.homepage}
+        errors={errors}
+        required
+        hint="An https:// address."
+      />
+      <fieldset
+        class="checks"
+        aria-describedby={fieldDescribedBy("deployment", false, Boolean(errors.deployment))}
+      >
+        <legend>Deployment</legend>
+        <ul class="checks-list">
+          {DEPLOYMENTS.map((d) => (
+            <li>
+              <input
+                type="checkbox"
+                id={fieldId(`deployment.${d}`)}
+                name="deployment"
+                value={d}
+                checked={v.deployment.includes(d)}
+              />
+              <label for={fieldId(`deployment.${d}`)}>{DEPLOYMENT_LABELS[d]}</label>
+            </li>
+          ))}
+        </ul>
+        <FieldError name="deployment" error={errors.deployment} />
+      </fieldset>
+      <TextField
+        name="addedAt"
+        label="Added to the catalog"
+        type="date"
+        value={v.addedAt}
+        errors={errors}
+        required
+        hint="YYYY-MM-DD; the catalog's “newest” sort uses it."
+      />
+    </fieldset>
+  );
+}
+
+/** Pricing model, entry price, free tier, licence, unit prices and the prose detail. */
+function PricingSection(props: SectionProps) {
+  const { values: v, errors } = props;
+  return (
+    <fieldset class="form-section">
+      <legend>Pricing</legend>
+      <SelectField
+        name="pricing.model"
+        label="Pricing model"
+        value={v.pricing.model}
+        errors={errors}
+        empty="Choose a model"
+        options={PRICING_MODELS.map((m: PricingModel) => ({ value: m, label: pricingModelName(m) }))}
+        required
+      />
+      <TextField
+        name="pricing.entry"
+        label="Entry price"
+        value={v.pricing.entry}
+        errors={errors}
+        maxlength={40}
+        required
+        hint="The cheapest way in, e.g. “Free”, “$20/mo”, “$0.10 / 1M tokens”."
+      />
+      <div class="checks checks-one">
+        <input
+          type="checkbox"
+          id={fieldId("pricing.freeTier")}
+          name="pricing.freeTier"
+          value="yes"
+          checked={v.pricing.freeTier}
+        />
+        <label for={fieldId("pricing.freeTier")}>Has a free tier</label>
+      </div>
+      <TextField
+        name="pricing.license"
+        label="Licence"
+        value={v.pricing.license}
+        errors={errors}
+        maxlength={60}
+        required
+        hint="An SPDX id such as Apache-2.0, or “Proprietary”."
+      />
+      <fieldset class="row-group">
+        <legend>Unit prices (optional)</legend>
+        <p class="muted small m-0">
+          One row per metered item, e.g. “Input tokens”, 3, “1M tokens”. Leave a row empty to skip it; save to
+          get more rows (up to 8).
+        </p>
+        <FieldError name="pricing.units" error={errors["pricing.units"]} />
+        {v.pricing.units.map((u, i) => (
+          <fieldset class="form-row">
+            <legend class="small">Unit price {i + 1}</legend>
+            <TextField
+              name={`pricing.units.${i}.label`}
+              label="Item"
+              value={u.label}
+              errors={errors}
+              maxlength={60}
+            />
+            <TextField
+              name={`pricing.units.${i}.usd`}
+              label="USD"
+              value={u.usd}
+              errors={errors}
+              inputmode="decimal"
+            />
+            <TextField
+              name={`pricing.units.${i}.unit`}
+              label="Per"
+              value={u.unit}
+              errors={errors}
+              maxlength={40}
+            />
+          </fieldset>
+        ))}
+      </fieldset>
+      <AreaField
+        name="pricing.detail"
+        label="Pricing detail"
+        value={v.pricing.detail}
+        errors={errors}
+        maxlength={600}
+        rows={4}
+        required
+        hint="Plain words: plans, limits, what costs extra."
+      />
+      <TextField
+        name="pricing.asOf"
+        label="Prices as of"
+        type="date"
+        value={v.pricing.asOf}
+        errors={errors}
+        required
+      />
+    </fieldset>
+  );
+}
+
+/** Up to eight competitors, each a catalog tool or a name. */
+function CompetitorsSection(props: SectionProps & { slug?: string }) {
+  const { values: v, errors, options } = props;
+  const toolOptions = options.tools
+    .filter((t) => t.slug !== props.slug)
+    .map((t) => ({ value: t.slug, label: t.name }));
+  return (
+    <fieldset class="form-section">
+      <legend>Competitors (up to 8)</legend>
+      <p class="muted small m-0">
+        Pick a catalog tool, or type the name of one that is not in the catalog. A name typed next to a picked
+        tool is shown as its label.
+      </p>
+      <FieldError name="competitors" error={errors.competitors} />
+      {v.competitors.map((comp, i) => (
+        <fieldset class="form-row form-row-pair">
+          <legend class="small">Competitor {i + 1}</legend>
+          <SelectField
+            name={`competitors.${i}.slug`}
+            label="In the catalog"
+            value={comp.slug}
+            errors={errors}
+            empty="Not in the catalog"
+            options={toolOptions}
+          />
+          <TextField
+            name={`competitors.${i}.name`}
+            label="Name"
+            value={comp.name}
+            errors={errors}
+            maxlength={80}
+          />
+        </fieldset>
+      ))}
+    </fieldset>
+  );
+}
+
 /** The add and edit form: every profile field, unit prices and competitors as rows. */
 export function ToolFormPage(props: {
   mode: "new" | "edit";
@@ -378,258 +511,29 @@ export function ToolFormPage(props: {
   errors: FieldErrors;
   options: ToolFormOptions;
 }) {
-  const { values: v, errors, options } = props;
+  const { values: v, options } = props;
   const editing = props.mode === "edit";
   const title = editing ? `Edit ${props.storedName ?? v.name}` : "Add a tool";
   const action = editing ? `/admin/tools/${props.slug}/edit` : "/admin/tools/new";
-  const errorNames = Object.keys(errors);
-  const toolOptions = options.tools
-    .filter((t) => t.slug !== props.slug)
-    .map((t) => ({ value: t.slug, label: t.name }));
   return (
     <Layout title={title} section="account">
-      <Breadcrumb current={editing ? (props.storedName ?? v.name) : "Add a tool"} />
+      <Breadcrumb
+        trail={[ACCOUNT_CRUMB, { href: "/admin/tools", label: "Catalog" }]}
+        current={editing ? (props.storedName ?? v.name) : "Add a tool"}
+      />
       <h1>{title}</h1>
-      {editing ? (
-        <p class="lede">
-          The public page: <a href={`/tools/${props.slug}`}>/tools/{props.slug}</a>. Saving records the
-          changed fields in the audit log.
-        </p>
-      ) : (
-        <p class="lede">
-          A new tool starts with no panel reviews, so it goes into the panel's queue. Its page is public as
-          soon as you save.
-        </p>
-      )}
+      <FormIntro slug={editing ? props.slug : undefined} />
       {props.conflict ? (
         <ConflictCallout conflict={props.conflict} slug={props.slug} options={options} />
       ) : null}
-      {errorNames.length > 0 ? (
-        <div class="callout notice-error" role="alert">
-          <p>
-            Nothing was saved:{" "}
-            {errorNames.length === 1 ? "one field needs" : `${errorNames.length} fields need`} attention.
-          </p>
-          <ul>
-            {errorNames.map((name) => (
-              <li>
-                <a href={anchorFor(name)}>{labelFor(name)}</a>: {errors[name]}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary errors={props.errors} />
       <form method="post" action={action} class="tool-form">
         <FormBasics returnTo="/admin/tools" />
         {/* what the values rest on: a save refuses to overwrite a tool saved since */}
         {editing ? <input type="hidden" name="tool_stamp" value={props.stamp ?? ""} /> : null}
-        <fieldset class="form-section">
-          <legend>The tool</legend>
-          <TextField
-            name="slug"
-            label="Slug"
-            value={v.slug}
-            errors={errors}
-            maxlength={80}
-            required
-            readonly={editing}
-            hint={
-              editing
-                ? "The tool's address. It cannot change: links, comparisons, feeds and badges point at it."
-                : "The tool's address, /tools/<slug>: lowercase letters, digits and single hyphens. It cannot change later."
-            }
-          />
-          <TextField name="name" label="Name" value={v.name} errors={errors} maxlength={80} required />
-          <TextField name="vendor" label="Vendor" value={v.vendor} errors={errors} maxlength={60} required />
-          <SelectField
-            name="category"
-            label="Category"
-            value={v.category}
-            errors={errors}
-            empty="Choose a category"
-            options={options.categories.map((c) => ({ value: c.slug, label: c.name }))}
-            required
-          />
-          <TextField
-            name="bestFor"
-            label="Best for"
-            value={v.bestFor}
-            errors={errors}
-            maxlength={140}
-            required
-            hint="One line: the job it does best."
-          />
-          <AreaField
-            name="description"
-            label="Description"
-            value={v.description}
-            errors={errors}
-            maxlength={1200}
-            rows={6}
-            required
-          />
-          <TextField
-            name="homepage"
-            label="Homepage"
-            type="url"
-            value={v.homepage}
-            errors={errors}
-            required
-            hint="An https:// address."
-          />
-          <fieldset
-            class="checks"
-            aria-describedby={errors.deployment ? `${idOf("deployment")}-error` : undefined}
-          >
-            <legend>Deployment</legend>
-            <ul class="checks-list">
-              {DEPLOYMENTS.map((d) => (
-                <li>
-                  <input
-                    type="checkbox"
-                    id={idOf(`deployment.${d}`)}
-                    name="deployment"
-                    value={d}
-                    checked={v.deployment.includes(d)}
-                  />
-                  <label for={idOf(`deployment.${d}`)}>{DEPLOYMENT_LABELS[d]}</label>
-                </li>
-              ))}
-            </ul>
-            <FieldError name="deployment" error={errors.deployment} />
-          </fieldset>
-          <TextField
-            name="addedAt"
-            label="Added to the catalog"
-            type="date"
-            value={v.addedAt}
-            errors={errors}
-            required
-            hint="YYYY-MM-DD; the catalog's “newest” sort uses it."
-          />
-        </fieldset>
-
-        <fieldset class="form-section">
-          <legend>Pricing</legend>
-          <SelectField
-            name="pricing.model"
-            label="Pricing model"
-            value={v.pricing.model}
-            errors={errors}
-            empty="Choose a model"
-            options={PRICING_MODELS.map((m: PricingModel) => ({ value: m, label: pricingModelName(m) }))}
-            required
-          />
-          <TextField
-            name="pricing.entry"
-            label="Entry price"
-            value={v.pricing.entry}
-            errors={errors}
-            maxlength={40}
-            required
-            hint="The cheapest way in, e.g. “Free”, “$20/mo”, “$0.10 / 1M tokens”."
-          />
-          <div class="checks checks-one">
-            <input
-              type="checkbox"
-              id={idOf("pricing.freeTier")}
-              name="pricing.freeTier"
-              value="yes"
-              checked={v.pricing.freeTier}
-            />
-            <label for={idOf("pricing.freeTier")}>Has a free tier</label>
-          </div>
-          <TextField
-            name="pricing.license"
-            label="Licence"
-            value={v.pricing.license}
-            errors={errors}
-            maxlength={60}
-            required
-            hint="An SPDX id such as Apache-2.0, or “Proprietary”."
-          />
-          <fieldset class="row-group">
-            <legend>Unit prices (optional)</legend>
-            <p class="muted small m-0">
-              One row per metered item, e.g. “Input tokens”, 3, “1M tokens”. Leave a row empty to skip it;
-              save to get more rows (up to 8).
-            </p>
-            <FieldError name="pricing.units" error={errors["pricing.units"]} />
-            {v.pricing.units.map((u, i) => (
-              <fieldset class="form-row">
-                <legend class="small">Unit price {i + 1}</legend>
-                <TextField
-                  name={`pricing.units.${i}.label`}
-                  label="Item"
-                  value={u.label}
-                  errors={errors}
-                  maxlength={60}
-                />
-                <TextField
-                  name={`pricing.units.${i}.usd`}
-                  label="USD"
-                  value={u.usd}
-                  errors={errors}
-                  inputmode="decimal"
-                />
-                <TextField
-                  name={`pricing.units.${i}.unit`}
-                  label="Per"
-                  value={u.unit}
-                  errors={errors}
-                  maxlength={40}
-                />
-              </fieldset>
-            ))}
-          </fieldset>
-          <AreaField
-            name="pricing.detail"
-            label="Pricing detail"
-            value={v.pricing.detail}
-            errors={errors}
-            maxlength={600}
-            rows={4}
-            required
-            hint="Plain words: plans, limits, what costs extra."
-          />
-          <TextField
-            name="pricing.asOf"
-            label="Prices as of"
-            type="date"
-            value={v.pricing.asOf}
-            errors={errors}
-            required
-          />
-        </fieldset>
-
-        <fieldset class="form-section">
-          <legend>Competitors (up to 8)</legend>
-          <p class="muted small m-0">
-            Pick a catalog tool, or type the name of one that is not in the catalog. A name typed next to a
-            picked tool is shown as its label.
-          </p>
-          <FieldError name="competitors" error={errors.competitors} />
-          {v.competitors.map((comp, i) => (
-            <fieldset class="form-row form-row-pair">
-              <legend class="small">Competitor {i + 1}</legend>
-              <SelectField
-                name={`competitors.${i}.slug`}
-                label="In the catalog"
-                value={comp.slug}
-                errors={errors}
-                empty="Not in the catalog"
-                options={toolOptions}
-              />
-              <TextField
-                name={`competitors.${i}.name`}
-                label="Name"
-                value={comp.name}
-                errors={errors}
-                maxlength={80}
-              />
-            </fieldset>
-          ))}
-        </fieldset>
+        <ToolSection {...props} editing={editing} />
+        <PricingSection {...props} />
+        <CompetitorsSection {...props} />
         <p class="form-actions">
           <button type="submit">{editing ? "Save changes" : "Add the tool"}</button>{" "}
           <a href="/admin/tools">Cancel</a>

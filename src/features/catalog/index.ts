@@ -3,3 +3,4 @@
 export { latestVerdicts, listCategories, listToolNames, SORTS, type Sort, toolsByScore } from "./listing.ts";
 export { MAX_QUERY_LENGTH } from "./query.ts";
 export { catalogRoutes } from "./routes.tsx";
+export { ToolCard } from "./tool-card.tsx";

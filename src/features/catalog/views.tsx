@@ -1,21 +1,22 @@
 /** Catalog pages: the searchable tool list, a tool's page, categories. */
 import { reviewByline, reviewBylineSentence } from "../../domain/byline.ts";
-import { DEPLOYMENTS, PERSONAS, PRICING_MODELS } from "../../domain/catalog-schema.ts";
+import { DEPLOYMENTS, PERSONAS, type Persona, PRICING_MODELS } from "../../domain/catalog-schema.ts";
 import { comparePath } from "../../domain/compare-path.ts";
 import { LENSES, questionLabel, TIMING_LABELS } from "../../domain/lenses.ts";
-import { formatScore, panelShipLabel, panelVerdictLabel, panelVerdictLine } from "../../domain/panel.ts";
+import { formatScore, panelVerdictLabel } from "../../domain/panel.ts";
 import { formatUsd, pricingModelName } from "../../domain/pricing-read.ts";
 import { type PanelPoint, scoreY, timelineGeometry } from "../../domain/verdict-history.ts";
-import { Monogram, NewsletterCta, PersonaVerdict, ToolCard, VerdictBadge } from "../../ui/components.tsx";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
+import { Monogram, NewsletterCta, PersonaVerdict } from "../../ui/components.tsx";
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import { BookmarkButton, BookmarksPanel } from "../bookmarks/index.ts";
-import { CommunityFigure, VoteControl } from "../community/index.ts";
+import { BookmarkButton, BookmarksPanel, VoteControl } from "../../ui/tool-controls.tsx";
 import type { VerdictHistory } from "../panel/index.ts";
 import { OUTCOME_LABELS, type ThesisStatus } from "../predictions/index.ts";
-import type { Category, ToolDetail, ToolSummary } from "../tools/index.ts";
+import type { Category, Review, ToolDetail, ToolSummary } from "../tools/index.ts";
 import { SORTS, type ToolFilters, type ToolPage } from "./listing.ts";
 import { MAX_QUERY_LENGTH, toolsUrl } from "./query.ts";
+import { ToolCard, ToolFacts } from "./tool-card.tsx";
 
 function Select(props: {
   name: string;
@@ -40,6 +41,82 @@ function Select(props: {
   );
 }
 
+/** Search box, the four filters and the sort, sent as a GET to /tools. */
+function FilterForm(props: { filters: ToolFilters; categories: Category[] }) {
+  const f = props.filters;
+  return (
+    <form class="filters" method="get" action="/tools" role="search">
+      <div class="field">
+        <label for="filter-q">Search name, vendor, best-for or description</label>
+        <input id="filter-q" type="search" name="q" value={f.q ?? ""} maxlength={MAX_QUERY_LENGTH} />
+      </div>
+      <Select
+        name="category"
+        label="Category"
+        value={f.category}
+        anyLabel="All categories"
+        options={props.categories.map((c) => ({ value: c.slug, label: c.name }))}
+      />
+      <Select
+        name="pricing"
+        label="Pricing"
+        value={f.pricing}
+        anyLabel="Any pricing"
+        options={PRICING_MODELS.map((m) => ({ value: m, label: pricingModelName(m) }))}
+      />
+      <Select
+        name="verdict"
+        label="Panel verdict"
+        value={f.verdict}
+        anyLabel="Any verdict"
+        options={Object.entries(VERDICT_FILTER_LABELS).map(([value, label]) => ({ value, label }))}
+      />
+      <Select
+        name="deployment"
+        label="Deployment"
+        value={f.deployment}
+        anyLabel="Any deployment"
+        options={DEPLOYMENTS.map((d) => ({ value: d, label: DEPLOYMENT_LABELS[d] }))}
+      />
+      <Select
+        name="sort"
+        label="Sort by"
+        value={f.sort}
+        options={SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
+      />
+      <div class="field">
+        <button type="submit">Show tools</button>
+      </div>
+    </form>
+  );
+}
+
+/** Previous and next page links around "Page n of m". */
+function Pagination(props: { filters: ToolFilters; result: ToolPage }) {
+  const { filters: f, result } = props;
+  return (
+    <nav class="pagination" aria-label="Pages">
+      {result.page > 1 ? (
+        <a href={toolsUrl(f, { page: result.page - 1 })} rel="prev">
+          ← Previous
+        </a>
+      ) : (
+        <span />
+      )}
+      <span class="muted">
+        Page {result.page} of {result.pages}
+      </span>
+      {result.page < result.pages ? (
+        <a href={toolsUrl(f, { page: result.page + 1 })} rel="next">
+          Next →
+        </a>
+      ) : (
+        <span />
+      )}
+    </nav>
+  );
+}
+
 /** /tools: search, filters, sorts and a page of cards. */
 export function ToolsPage(props: {
   filters: ToolFilters;
@@ -59,49 +136,7 @@ export function ToolsPage(props: {
     >
       <h1>AI tools</h1>
       <p class="lede">Every tool with its four-lens panel verdict, pricing read and community vote.</p>
-      <form class="filters" method="get" action="/tools" role="search">
-        <div class="field">
-          <label for="filter-q">Search name, vendor, best-for or description</label>
-          <input id="filter-q" type="search" name="q" value={f.q ?? ""} maxlength={MAX_QUERY_LENGTH} />
-        </div>
-        <Select
-          name="category"
-          label="Category"
-          value={f.category}
-          anyLabel="All categories"
-          options={props.categories.map((c) => ({ value: c.slug, label: c.name }))}
-        />
-        <Select
-          name="pricing"
-          label="Pricing"
-          value={f.pricing}
-          anyLabel="Any pricing"
-          options={PRICING_MODELS.map((m) => ({ value: m, label: pricingModelName(m) }))}
-        />
-        <Select
-          name="verdict"
-          label="Panel verdict"
-          value={f.verdict}
-          anyLabel="Any verdict"
-          options={Object.entries(VERDICT_FILTER_LABELS).map(([value, label]) => ({ value, label }))}
-        />
-        <Select
-          name="deployment"
-          label="Deployment"
-          value={f.deployment}
-          anyLabel="Any deployment"
-          options={DEPLOYMENTS.map((d) => ({ value: d, label: DEPLOYMENT_LABELS[d] }))}
-        />
-        <Select
-          name="sort"
-          label="Sort by"
-          value={f.sort}
-          options={SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
-        />
-        <div class="field">
-          <button type="submit">Show tools</button>
-        </div>
-      </form>
+      <FilterForm filters={f} categories={props.categories} />
       <p aria-live="polite">
         {result.total === 0
           ? "No tools match these filters."
@@ -117,27 +152,7 @@ export function ToolsPage(props: {
           ))}
         </div>
       ) : null}
-      {result.pages > 1 ? (
-        <nav class="pagination" aria-label="Pages">
-          {result.page > 1 ? (
-            <a href={toolsUrl(f, { page: result.page - 1 })} rel="prev">
-              ← Previous
-            </a>
-          ) : (
-            <span />
-          )}
-          <span class="muted">
-            Page {result.page} of {result.pages}
-          </span>
-          {result.page < result.pages ? (
-            <a href={toolsUrl(f, { page: result.page + 1 })} rel="next">
-              Next →
-            </a>
-          ) : (
-            <span />
-          )}
-        </nav>
-      ) : null}
+      {result.pages > 1 ? <Pagination filters={f} result={result} /> : null}
     </Layout>
   );
 }
@@ -332,36 +347,10 @@ function ThesisDate(props: { thesisDate: string; status: ThesisStatus | null }) 
   );
 }
 
-/** /tools/:slug: card, full scorecard with every lens answer, pricing, competitors. */
-export function ToolPageView(props: {
-  tool: ToolDetail;
-  sameCategory: ToolSummary[];
-  history: VerdictHistory;
-  /** Where the Futurist's current thesis stands; null when it states none. */
-  thesisStatus: ThesisStatus | null;
-  canonical: string;
-}) {
-  const { tool } = props;
-  const others = props.sameCategory.filter((t) => t.slug !== tool.slug);
+/** The tool's monogram, category, name and what it is best for. */
+function ToolHeader({ tool }: { tool: ToolDetail }) {
   return (
-    <Layout
-      withNewsletterCta
-      title={`${tool.name}: ship or skip?`}
-      section="tools"
-      canonical={props.canonical}
-      description={`${tool.name}: ${tool.bestFor}. Panel verdict, pricing and community vote.`}
-    >
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/tools">Tools</a>
-          </li>
-          <li>
-            <a href={`/categories/${tool.category.slug}`}>{tool.category.name}</a>
-          </li>
-          <li aria-current="page">{tool.name}</li>
-        </ol>
-      </nav>
+    <>
       <div class="card-head mb-2">
         <Monogram name={tool.name} />
         <div>
@@ -370,25 +359,14 @@ export function ToolPageView(props: {
         </div>
       </div>
       <p class="lede">Best for: {tool.bestFor}</p>
-      <ul class="facts mb-2">
-        <li>
-          <VerdictBadge panel={tool.panel} />
-        </li>
-        <li>
-          <strong>{panelShipLabel(tool.panel)}</strong> · {panelVerdictLine(tool.panel)}
-        </li>
-        <li>Panel score {formatScore(tool.panel.score)} / 100</li>
-        <li>
-          <CommunityFigure slug={tool.slug} community={tool.community} />
-        </li>
-        <li>
-          Entry: <strong>{tool.entryPrice}</strong>
-        </li>
-      </ul>
-      <div class="card-actions mb-2">
-        <VoteControl slug={tool.slug} name={tool.name} />
-        <BookmarkButton slug={tool.slug} name={tool.name} />
-      </div>
+    </>
+  );
+}
+
+/** The description, then vendor, deployment and the official site. */
+function ToolAbout({ tool }: { tool: ToolDetail }) {
+  return (
+    <>
       <p>{tool.description}</p>
       <ul class="facts">
         <li>
@@ -403,105 +381,169 @@ export function ToolPageView(props: {
           </a>
         </li>
       </ul>
+    </>
+  );
+}
 
-      <section aria-labelledby="scorecard-heading">
-        <h2 id="scorecard-heading">Panel scorecard</h2>
-        <p class="muted">
-          Four personas answer the same four questions, score the tool out of 100 and vote ship or skip.
-        </p>
-        {PERSONAS.map((persona) => {
-          const r = tool.reviews[persona];
-          const lens = LENSES[persona];
-          return (
-            <article class="lens" aria-labelledby={`lens-${persona}`}>
-              <div class="section-head">
-                <h3 id={`lens-${persona}`}>{lens.name}</h3>
-                {r ? (
-                  <p class="m-0">
-                    <span class="score">{r.score}/100</span> <PersonaVerdict verdict={r.verdict} />
-                  </p>
-                ) : (
-                  <p class="muted m-0">Not yet reviewed</p>
-                )}
-              </div>
-              <p class="muted small m-0">{lens.focus}</p>
-              {r ? (
-                <>
-                  <p class="m-0 mt-1">
-                    <strong>Rationale:</strong> {r.summary}
-                  </p>
-                  <dl>
-                    {r.answers.map((a) => (
-                      <>
-                        <dt>{questionLabel(persona, a.question)}</dt>
-                        <dd>{a.answer}</dd>
-                      </>
-                    ))}
-                    {r.thesisDate ? (
-                      <>
-                        <dt>Thesis date</dt>
-                        <ThesisDate
-                          thesisDate={r.thesisDate}
-                          status={persona === "futurist" ? props.thesisStatus : null}
-                        />
-                      </>
-                    ) : null}
-                    {r.timing ? (
-                      <>
-                        <dt>Timing against the trend</dt>
-                        <dd>{TIMING_LABELS[r.timing]}</dd>
-                      </>
-                    ) : null}
-                  </dl>
-                  <p class="muted small m-0 mt-1">
-                    {reviewBylineSentence(r)}
-                    {r.publishedAt ? `, published ${formatDate(r.publishedAt)}` : ""}.
-                  </p>
-                </>
-              ) : null}
-            </article>
-          );
-        })}
-      </section>
-
-      <VerdictHistorySection history={props.history} />
-
-      <PricingSection tool={tool} />
-
-      <section aria-labelledby="competitors-heading">
-        <h2 id="competitors-heading">Competitors</h2>
-        <ul class="list-plain">
-          {tool.competitors.map((c) => (
-            <li>
-              {c.slug ? (
-                <>
-                  <a href={`/tools/${c.slug}`}>{c.name}</a> ·{" "}
-                  <a href={comparePath(tool.slug, c.slug)}>
-                    Compare {tool.name} with {c.name}
-                  </a>
-                </>
-              ) : (
-                <>
-                  {c.name} <span class="muted small">(not in the catalog yet)</span>
-                </>
-              )}
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      {others.length > 0 ? (
-        <section aria-labelledby="alternatives-heading">
-          <h2 id="alternatives-heading">Compare with other {tool.category.name.toLowerCase()}</h2>
-          <ul class="chips">
-            {others.map((o) => (
-              <li>
-                <a href={comparePath(tool.slug, o.slug)}>vs {o.name}</a>
-              </li>
+/** One persona's review: score and verdict, rationale, every lens answer, and who wrote it when. */
+function LensReview(props: {
+  persona: Persona;
+  review: Review | undefined;
+  thesisStatus: ThesisStatus | null;
+}) {
+  const { persona, review: r } = props;
+  const lens = LENSES[persona];
+  return (
+    <article class="lens" aria-labelledby={`lens-${persona}`}>
+      <div class="section-head">
+        <h3 id={`lens-${persona}`}>{lens.name}</h3>
+        {r ? (
+          <p class="m-0">
+            <span class="score">{r.score}/100</span> <PersonaVerdict verdict={r.verdict} />
+          </p>
+        ) : (
+          <p class="muted m-0">Not yet reviewed</p>
+        )}
+      </div>
+      <p class="muted small m-0">{lens.focus}</p>
+      {r ? (
+        <>
+          <p class="m-0 mt-1">
+            <strong>Rationale:</strong> {r.summary}
+          </p>
+          <dl>
+            {r.answers.map((a) => (
+              <>
+                <dt>{questionLabel(persona, a.question)}</dt>
+                <dd>{a.answer}</dd>
+              </>
             ))}
-          </ul>
-        </section>
+            {r.thesisDate ? (
+              <>
+                <dt>Thesis date</dt>
+                <ThesisDate
+                  thesisDate={r.thesisDate}
+                  status={persona === "futurist" ? props.thesisStatus : null}
+                />
+              </>
+            ) : null}
+            {r.timing ? (
+              <>
+                <dt>Timing against the trend</dt>
+                <dd>{TIMING_LABELS[r.timing]}</dd>
+              </>
+            ) : null}
+          </dl>
+          <p class="muted small m-0 mt-1">
+            {reviewBylineSentence(r)}
+            {r.publishedAt ? `, published ${formatDate(r.publishedAt)}` : ""}.
+          </p>
+        </>
       ) : null}
+    </article>
+  );
+}
+
+/** The four personas' reviews, in the panel's order. */
+function PanelScorecard(props: { tool: ToolDetail; thesisStatus: ThesisStatus | null }) {
+  return (
+    <section aria-labelledby="scorecard-heading">
+      <h2 id="scorecard-heading">Panel scorecard</h2>
+      <p class="muted">
+        Four personas answer the same four questions, score the tool out of 100 and vote ship or skip.
+      </p>
+      {PERSONAS.map((persona) => (
+        <LensReview
+          persona={persona}
+          review={props.tool.reviews[persona]}
+          thesisStatus={props.thesisStatus}
+        />
+      ))}
+    </section>
+  );
+}
+
+/** The tool's competitors, with a comparison link for each one in the catalog. */
+function CompetitorsSection({ tool }: { tool: ToolDetail }) {
+  return (
+    <section aria-labelledby="competitors-heading">
+      <h2 id="competitors-heading">Competitors</h2>
+      <ul class="list-plain">
+        {tool.competitors.map((c) => (
+          <li>
+            {c.slug ? (
+              <>
+                <a href={`/tools/${c.slug}`}>{c.name}</a> ·{" "}
+                <a href={comparePath(tool.slug, c.slug)}>
+                  Compare {tool.name} with {c.name}
+                </a>
+              </>
+            ) : (
+              <>
+                {c.name} <span class="muted small">(not in the catalog yet)</span>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Comparison links to the other tools of the same category, when there are any. */
+function AlternativesSection(props: { tool: ToolDetail; others: ToolSummary[] }) {
+  const { tool, others } = props;
+  return others.length > 0 ? (
+    <section aria-labelledby="alternatives-heading">
+      <h2 id="alternatives-heading">Compare with other {tool.category.name.toLowerCase()}</h2>
+      <ul class="chips">
+        {others.map((o) => (
+          <li>
+            <a href={comparePath(tool.slug, o.slug)}>vs {o.name}</a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  ) : null;
+}
+
+/** /tools/:slug: card, full scorecard with every lens answer, pricing, competitors. */
+export function ToolPageView(props: {
+  tool: ToolDetail;
+  sameCategory: ToolSummary[];
+  history: VerdictHistory;
+  /** Where the Futurist's current thesis stands; null when it states none. */
+  thesisStatus: ThesisStatus | null;
+  canonical: string;
+}) {
+  const { tool } = props;
+  return (
+    <Layout
+      withNewsletterCta
+      title={`${tool.name}: ship or skip?`}
+      section="tools"
+      canonical={props.canonical}
+      description={`${tool.name}: ${tool.bestFor}. Panel verdict, pricing and community vote.`}
+    >
+      <Breadcrumb
+        trail={[
+          { href: "/tools", label: "Tools" },
+          { href: `/categories/${tool.category.slug}`, label: tool.category.name },
+        ]}
+        current={tool.name}
+      />
+      <ToolHeader tool={tool} />
+      <ToolFacts tool={tool} full />
+      <div class="card-actions mb-2">
+        <VoteControl slug={tool.slug} name={tool.name} />
+        <BookmarkButton slug={tool.slug} name={tool.name} />
+      </div>
+      <ToolAbout tool={tool} />
+      <PanelScorecard tool={tool} thesisStatus={props.thesisStatus} />
+      <VerdictHistorySection history={props.history} />
+      <PricingSection tool={tool} />
+      <CompetitorsSection tool={tool} />
+      <AlternativesSection tool={tool} others={props.sameCategory.filter((t) => t.slug !== tool.slug)} />
       <p class="mt-3">
         <a href={`/compare?a=${encodeURIComponent(tool.slug)}`}>Compare {tool.name} with any tool →</a>
       </p>
@@ -544,14 +586,7 @@ export function CategoryPage(props: { category: Category; tools: ToolSummary[]; 
       canonical={props.canonical}
       description={category.description}
     >
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/categories">Categories</a>
-          </li>
-          <li aria-current="page">{category.name}</li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={[{ href: "/categories", label: "Categories" }]} current={category.name} />
       <h1>{category.name}</h1>
       <p class="lede">{category.description}</p>
       {first && second ? (

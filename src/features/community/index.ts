@@ -1,4 +1,4 @@
 /** Community votes and head-to-head picks. */
 export { communityRoutes } from "./routes.tsx";
 export { type PickSplit, pickSplit, removeVotesOf, setVote, votesOf } from "./service.ts";
-export { CommunityFigure, HeadToHead, VoteControl } from "./views.tsx";
+export { HeadToHead } from "./views.tsx";

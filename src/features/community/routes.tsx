@@ -10,9 +10,10 @@ import { votesPerAccount, WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
 import { signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
+import { CommunityFigure, VoteControl } from "../../ui/tool-controls.tsx";
 import { findToolRefs } from "../tools/index.ts";
 import { pickSplit, setPick, setVote } from "./service.ts";
-import { CommunityFigure, HeadToHead, VoteControl } from "./views.tsx";
+import { HeadToHead } from "./views.tsx";
 
 /** Signed-out readers are sent to sign in, and come back to the page they were on. */
 function signInFirst(reason: "vote" | "pick", fallback: (c: Context) => string) {

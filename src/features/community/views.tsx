@@ -1,59 +1,8 @@
-/** The community vote control, the community figure, and the head-to-head on comparisons. */
-import { type CommunitySummary, communityLabel } from "../../domain/community.ts";
+/** The head-to-head on comparisons: which of the pair readers would ship with. */
 import { FormBasics } from "../../ui/forms.tsx";
-import { useViewer } from "../../ui/viewer-context.ts";
 import type { PickSplit } from "./service.ts";
 
 type Named = { slug: string; name: string };
-
-/** "64% ship · 25 votes": one element per place it shows, all refreshed together after a vote. */
-export function CommunityFigure(props: { slug: string; community: CommunitySummary }) {
-  return <span data-swap={`community:${props.slug}`}>{communityLabel(props.community)}</span>;
-}
-
-/** Ship / Skip buttons for one tool, showing and changing the viewer's vote. */
-export function VoteControl(props: { slug: string; name: string }) {
-  const viewer = useViewer();
-  const mine = viewer.votes.get(props.slug);
-  const announce = mine ? `Your vote on ${props.name}: ${mine}` : `No vote on ${props.name}`;
-  return (
-    <form
-      class="vote"
-      action={`/tools/${props.slug}/vote`}
-      method="post"
-      data-enhance
-      data-swap={`vote:${props.slug}`}
-      data-announce={announce}
-      aria-label={`Community vote on ${props.name}`}
-    >
-      <FormBasics />
-      <span class="vote-label">{mine ? "Your vote" : "Vote"}</span>
-      <button
-        type="submit"
-        name="value"
-        value="ship"
-        class="toggle toggle-ship"
-        aria-pressed={mine === "ship" ? "true" : "false"}
-      >
-        Ship<span class="skip-link"> {props.name}</span>
-      </button>
-      <button
-        type="submit"
-        name="value"
-        value="skip"
-        class="toggle toggle-skip"
-        aria-pressed={mine === "skip" ? "true" : "false"}
-      >
-        Skip<span class="skip-link"> {props.name}</span>
-      </button>
-      {mine ? (
-        <button type="submit" name="value" value="none" class="link-button">
-          Withdraw<span class="skip-link"> my vote on {props.name}</span>
-        </button>
-      ) : null}
-    </form>
-  );
-}
 
 /** "Which would you ship with?": one pick per account per pair, and how the picks split. */
 export function HeadToHead(props: {

@@ -4,10 +4,12 @@ import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
 import { panelVerdictLine } from "../../domain/panel.ts";
 import type { ReviewerSplit } from "../../domain/reviewer-split.ts";
-import { NewsletterCta, PersonaVerdict, ToolCard } from "../../ui/components.tsx";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
+import { NewsletterCta, PersonaVerdict } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
-import { BookmarksPanel } from "../bookmarks/index.ts";
-import { CommunityFigure, HeadToHead, type PickSplit } from "../community/index.ts";
+import { BookmarksPanel, CommunityFigure } from "../../ui/tool-controls.tsx";
+import { ToolCard } from "../catalog/index.ts";
+import { HeadToHead, type PickSplit } from "../community/index.ts";
 import type { ToolDetail } from "../tools/index.ts";
 import type { FeaturedPair } from "./service.ts";
 
@@ -22,9 +24,8 @@ export interface ComparePageProps {
   picks: PickSplit & { mine: string | null };
 }
 
-/** /compare/:a-vs-:b */
-export function ComparePage({ a, b, split, pricing, canonical, path, picks }: ComparePageProps) {
-  const tools = [a, b];
+/** The pair side by side on what decides between them: verdict, community, pricing, fit, category. */
+function DecisionTable({ tools }: { tools: ToolDetail[] }) {
   const rows: { label: string; cell: (t: ToolDetail) => unknown }[] = [
     { label: "Panel verdict", cell: (t) => panelVerdictLine(t.panel) },
     { label: "Community", cell: (t) => <CommunityFigure slug={t.slug} community={t.community} /> },
@@ -33,38 +34,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
     { label: "Category", cell: (t) => <a href={`/categories/${t.category.slug}`}>{t.category.name}</a> },
   ];
   return (
-    <Layout
-      withNewsletterCta
-      title={`${a.name} vs ${b.name}`}
-      section="compare"
-      canonical={canonical}
-      description={`${a.name} vs ${b.name}: which one should you ship with? Panel verdict, pricing read, reviewer split and community vote side by side.`}
-    >
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/compare">Compare</a>
-          </li>
-          <li aria-current="page">
-            {a.name} vs {b.name}
-          </li>
-        </ol>
-      </nav>
-      <p class="eyebrow">AI tool comparison</p>
-      <h1>
-        {a.name} vs {b.name}
-      </h1>
-      <p class="lede">Which one should you ship with?</p>
-      <p class="muted">Side-by-side panel verdict, pricing read, reviewer split and community vote.</p>
-
-      <div class="pair mt-2">
-        {tools.map((t) => (
-          <ToolCard tool={t} level={2} withDescription />
-        ))}
-      </div>
-
-      <HeadToHead a={a} b={b} path={path} split={picks} />
-
+    <>
       <h2 id="decision-heading">Decision table</h2>
       <div class="table-scroll">
         <table aria-labelledby="decision-heading">
@@ -88,7 +58,16 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
           </tbody>
         </table>
       </div>
+    </>
+  );
+}
 
+/** Each persona's score, verdict and summary for both tools, and where their verdicts differ. */
+function ReviewerScorecard(props: { a: ToolDetail; b: ToolDetail; split: ReviewerSplit }) {
+  const { a, b, split } = props;
+  const tools = [a, b];
+  return (
+    <>
       <h2 id="scorecard-heading">Reviewer scorecard</h2>
       <p>
         <strong>Reviewer split:</strong> {split.line}
@@ -135,14 +114,42 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
         <a href={`/tools/${a.slug}#scorecard-heading`}>{a.name}</a>,{" "}
         <a href={`/tools/${b.slug}#scorecard-heading`}>{b.name}</a>.
       </p>
+    </>
+  );
+}
 
+/** /compare/:a-vs-:b */
+export function ComparePage({ a, b, split, pricing, canonical, path, picks }: ComparePageProps) {
+  const tools = [a, b];
+  return (
+    <Layout
+      withNewsletterCta
+      title={`${a.name} vs ${b.name}`}
+      section="compare"
+      canonical={canonical}
+      description={`${a.name} vs ${b.name}: which one should you ship with? Panel verdict, pricing read, reviewer split and community vote side by side.`}
+    >
+      <Breadcrumb trail={[{ href: "/compare", label: "Compare" }]} current={`${a.name} vs ${b.name}`} />
+      <p class="eyebrow">AI tool comparison</p>
+      <h1>
+        {a.name} vs {b.name}
+      </h1>
+      <p class="lede">Which one should you ship with?</p>
+      <p class="muted">Side-by-side panel verdict, pricing read, reviewer split and community vote.</p>
+      <div class="pair mt-2">
+        {tools.map((t) => (
+          <ToolCard tool={t} level={2} withDescription />
+        ))}
+      </div>
+      <HeadToHead a={a} b={b} path={path} split={picks} />
+      <DecisionTable tools={tools} />
+      <ReviewerScorecard a={a} b={b} split={split} />
       <h2 id="pricing-heading">Pricing read</h2>
       <ul>
         {pricing.map((s) => (
           <li>{s}</li>
         ))}
       </ul>
-
       <NewsletterCta />
       <BookmarksPanel />
     </Layout>

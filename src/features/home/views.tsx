@@ -2,9 +2,9 @@
 
 import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
-import { NewsletterCta, ToolCard } from "../../ui/components.tsx";
+import { NewsletterCta } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
-import { MAX_QUERY_LENGTH } from "../catalog/index.ts";
+import { MAX_QUERY_LENGTH, ToolCard } from "../catalog/index.ts";
 import { type FeaturedPair, PairList } from "../compare/index.ts";
 import { type PredictionsOverview, PredictionsSection } from "../predictions/index.ts";
 import type { Category, ToolSummary } from "../tools/index.ts";

@@ -1,10 +1,13 @@
 /** Moderation pages: votes per tool, one tool's votes over time, one account, the audit log. */
 import { actorLabel, maskEmail } from "../../domain/email.ts";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import type { ToolRef } from "../tools/index.ts";
 import type { AccountDetail, AuditEntry, ToolVoteRow, VoteDay, Voter } from "./service.ts";
+
+const MODERATION_TRAIL = [{ href: "/admin/moderation", label: "Moderation" }];
 
 function AdminNav(props: { current: "overview" | "audit" | "other"; canReadAudit: boolean }) {
   return (
@@ -101,32 +104,11 @@ function DayBar(props: { day: VoteDay; max: number }) {
   );
 }
 
-/** /admin/moderation/tools/:slug: votes per day with a running total, and who voted. */
-export function ToolVotesPage(props: {
-  tool: ToolRef;
-  days: VoteDay[];
-  voters: Voter[];
-  canReadAudit: boolean;
-}) {
-  const { tool, days, voters } = props;
+/** Votes by the day they were first cast, with a running total and a bar each. */
+function VotesPerDay({ days }: { days: VoteDay[] }) {
   const max = days.reduce((m, d) => Math.max(m, d.ship + d.skip), 0);
-  const total = days.at(-1)?.runningTotal ?? 0;
   return (
-    <Layout title={`Votes on ${tool.name}`}>
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/admin/moderation">Moderation</a>
-          </li>
-          <li aria-current="page">{tool.name}</li>
-        </ol>
-      </nav>
-      <h1>Votes on {tool.name}</h1>
-      <AdminNav current="other" canReadAudit={props.canReadAudit} />
-      <p class="lede">
-        {plural(total, "current vote")}. <a href={`/tools/${tool.slug}`}>The public page</a> shows the same
-        figures.
-      </p>
+    <>
       <h2 id="days-heading">Votes per day</h2>
       <p class="muted small">
         Each vote counts on the day it was first cast, with its value today; withdrawn and removed votes are
@@ -170,6 +152,15 @@ export function ToolVotesPage(props: {
           </table>
         </div>
       )}
+    </>
+  );
+}
+
+/** Every account with a current vote on the tool, masked, linking to its moderation page. */
+function Voters(props: { tool: ToolRef; voters: Voter[] }) {
+  const { tool, voters } = props;
+  return (
+    <>
       <h2 id="voters-heading">Who voted</h2>
       {voters.length === 0 ? (
         <p>Nobody has voted on {tool.name}.</p>
@@ -203,6 +194,30 @@ export function ToolVotesPage(props: {
           </table>
         </div>
       )}
+    </>
+  );
+}
+
+/** /admin/moderation/tools/:slug: votes per day with a running total, and who voted. */
+export function ToolVotesPage(props: {
+  tool: ToolRef;
+  days: VoteDay[];
+  voters: Voter[];
+  canReadAudit: boolean;
+}) {
+  const { tool, days, voters } = props;
+  const total = days.at(-1)?.runningTotal ?? 0;
+  return (
+    <Layout title={`Votes on ${tool.name}`}>
+      <Breadcrumb trail={MODERATION_TRAIL} current={tool.name} />
+      <h1>Votes on {tool.name}</h1>
+      <AdminNav current="other" canReadAudit={props.canReadAudit} />
+      <p class="lede">
+        {plural(total, "current vote")}. <a href={`/tools/${tool.slug}`}>The public page</a> shows the same
+        figures.
+      </p>
+      <VotesPerDay days={days} />
+      <Voters tool={tool} voters={voters} />
     </Layout>
   );
 }
@@ -355,64 +370,38 @@ function AuditTable(props: { entries: AuditEntry[]; labelledBy: string; showSubj
   );
 }
 
-/** /admin/accounts/:id: the account, its votes and history, and the moderation forms. */
-export function AccountAdminPage(props: {
-  account: AccountDetail;
-  /** The moderator looking, who may not block themselves. */
-  viewerId: number;
-  canBlock: boolean;
-  canReadAudit: boolean;
-  notice?: AccountNotice;
-  problem?: FormProblem;
-}) {
-  const { account: a, problem } = props;
-  const self = a.id === props.viewerId;
-  const base = `/admin/accounts/${a.id}`;
+/** The account's email, role, status, and when it joined and last signed in. */
+function AccountFacts({ account: a }: { account: AccountDetail }) {
   return (
-    <Layout title={`Account #${a.id}`}>
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/admin/moderation">Moderation</a>
-          </li>
-          <li aria-current="page">Account #{a.id}</li>
-        </ol>
-      </nav>
-      <h1>Account #{a.id}</h1>
-      <AdminNav current="other" canReadAudit={props.canReadAudit} />
-      {props.notice ? (
-        <p class="callout notice" role="status">
-          {noticeText(props.notice)}
-        </p>
-      ) : null}
-      {problem ? (
-        <p class="callout notice-error" role="alert">
-          Nothing changed. {problem.message}
-        </p>
-      ) : null}
-      <dl class="pairs">
-        <dt>Email</dt>
-        <dd>{a.email}</dd>
-        <dt>Role</dt>
-        <dd>{a.role}</dd>
-        <dt>Status</dt>
-        <dd>
-          {a.blockedAt ? (
-            <>
-              <strong>Blocked</strong> since {formatUtcMinute(a.blockedAt)} UTC: {a.blockedReason}
-            </>
-          ) : (
-            "Active"
-          )}
-        </dd>
-        <dt>Joined</dt>
-        <dd>{formatUtcMinute(a.createdAt)} UTC</dd>
-        <dt>Last sign-in</dt>
-        <dd>{a.lastSignInAt ? `${formatUtcMinute(a.lastSignInAt)} UTC` : "never"}</dd>
-      </dl>
+    <dl class="pairs">
+      <dt>Email</dt>
+      <dd>{a.email}</dd>
+      <dt>Role</dt>
+      <dd>{a.role}</dd>
+      <dt>Status</dt>
+      <dd>
+        {a.blockedAt ? (
+          <>
+            <strong>Blocked</strong> since {formatUtcMinute(a.blockedAt)} UTC: {a.blockedReason}
+          </>
+        ) : (
+          "Active"
+        )}
+      </dd>
+      <dt>Joined</dt>
+      <dd>{formatUtcMinute(a.createdAt)} UTC</dd>
+      <dt>Last sign-in</dt>
+      <dd>{a.lastSignInAt ? `${formatUtcMinute(a.lastSignInAt)} UTC` : "never"}</dd>
+    </dl>
+  );
+}
 
-      <h2 id="votes-heading">Votes ({a.votes.length})</h2>
-      {a.votes.length === 0 ? (
+/** Every current vote of the account, with when it was cast and last changed. */
+function AccountVotes({ votes }: { votes: AccountDetail["votes"] }) {
+  return (
+    <>
+      <h2 id="votes-heading">Votes ({votes.length})</h2>
+      {votes.length === 0 ? (
         <p>No votes.</p>
       ) : (
         <div class="table-scroll">
@@ -426,7 +415,7 @@ export function AccountAdminPage(props: {
               </tr>
             </thead>
             <tbody>
-              {a.votes.map((v) => (
+              {votes.map((v) => (
                 <tr>
                   <td>
                     <a href={`/admin/moderation/tools/${v.slug}`}>{v.name}</a>
@@ -442,58 +431,104 @@ export function AccountAdminPage(props: {
           </table>
         </div>
       )}
+    </>
+  );
+}
 
-      <div class="moderation-actions">
-        <section aria-labelledby="remove-heading">
-          <h2 id="remove-heading">Remove all votes</h2>
-          {a.votes.length === 0 && problem?.form !== "remove" ? (
-            <p>There are no votes to remove.</p>
+/** Remove every vote of the account, with a reason. */
+function RemoveVotesSection(props: { account: AccountDetail; problem?: FormProblem }) {
+  const { account: a, problem } = props;
+  return (
+    <section aria-labelledby="remove-heading">
+      <h2 id="remove-heading">Remove all votes</h2>
+      {a.votes.length === 0 && problem?.form !== "remove" ? (
+        <p>There are no votes to remove.</p>
+      ) : (
+        <ReasonForm
+          form="remove"
+          action={`/admin/accounts/${a.id}/votes/remove`}
+          button={`Remove all ${plural(a.votes.length, "vote")}`}
+          hint="Every vote of this account goes, and the figures of the tools it voted on are recomputed. The reason is kept in the audit log (3 to 500 characters)."
+          problem={problem}
+          danger
+        />
+      )}
+    </section>
+  );
+}
+
+/** Block or unblock the account; nobody may block themselves. */
+function BlockSection(props: { account: AccountDetail; self: boolean; problem?: FormProblem }) {
+  const { account: a, problem } = props;
+  const base = `/admin/accounts/${a.id}`;
+  return (
+    <section aria-labelledby="block-heading">
+      {a.blockedAt ? (
+        <>
+          <h2 id="block-heading">Lift the block</h2>
+          <ReasonForm
+            form="unblock"
+            action={`${base}/unblock`}
+            button="Unblock account"
+            hint="The account can sign in again. The reason is kept in the audit log (3 to 500 characters)."
+            problem={problem}
+          />
+        </>
+      ) : (
+        <>
+          <h2 id="block-heading">Block account</h2>
+          {props.self ? (
+            <p>This is your own account: you cannot block yourself.</p>
           ) : (
             <ReasonForm
-              form="remove"
-              action={`${base}/votes/remove`}
-              button={`Remove all ${plural(a.votes.length, "vote")}`}
-              hint="Every vote of this account goes, and the figures of the tools it voted on are recomputed. The reason is kept in the audit log (3 to 500 characters)."
+              form="block"
+              action={`${base}/block`}
+              button="Block account"
+              hint="The account is signed out everywhere and cannot sign in. Its votes stay unless you remove them. The reason is kept in the audit log (3 to 500 characters)."
               problem={problem}
               danger
             />
           )}
-        </section>
+        </>
+      )}
+    </section>
+  );
+}
 
+/** /admin/accounts/:id: the account, its votes and history, and the moderation forms. */
+export function AccountAdminPage(props: {
+  account: AccountDetail;
+  /** The moderator looking, who may not block themselves. */
+  viewerId: number;
+  canBlock: boolean;
+  canReadAudit: boolean;
+  notice?: AccountNotice;
+  problem?: FormProblem;
+}) {
+  const { account: a, problem } = props;
+  return (
+    <Layout title={`Account #${a.id}`}>
+      <Breadcrumb trail={MODERATION_TRAIL} current={`Account #${a.id}`} />
+      <h1>Account #{a.id}</h1>
+      <AdminNav current="other" canReadAudit={props.canReadAudit} />
+      {props.notice ? (
+        <p class="callout notice" role="status">
+          {noticeText(props.notice)}
+        </p>
+      ) : null}
+      {problem ? (
+        <p class="callout notice-error" role="alert">
+          Nothing changed. {problem.message}
+        </p>
+      ) : null}
+      <AccountFacts account={a} />
+      <AccountVotes votes={a.votes} />
+      <div class="moderation-actions">
+        <RemoveVotesSection account={a} problem={problem} />
         {props.canBlock ? (
-          <section aria-labelledby="block-heading">
-            {a.blockedAt ? (
-              <>
-                <h2 id="block-heading">Lift the block</h2>
-                <ReasonForm
-                  form="unblock"
-                  action={`${base}/unblock`}
-                  button="Unblock account"
-                  hint="The account can sign in again. The reason is kept in the audit log (3 to 500 characters)."
-                  problem={problem}
-                />
-              </>
-            ) : (
-              <>
-                <h2 id="block-heading">Block account</h2>
-                {self ? (
-                  <p>This is your own account: you cannot block yourself.</p>
-                ) : (
-                  <ReasonForm
-                    form="block"
-                    action={`${base}/block`}
-                    button="Block account"
-                    hint="The account is signed out everywhere and cannot sign in. Its votes stay unless you remove them. The reason is kept in the audit log (3 to 500 characters)."
-                    problem={problem}
-                    danger
-                  />
-                )}
-              </>
-            )}
-          </section>
+          <BlockSection account={a} self={a.id === props.viewerId} problem={problem} />
         ) : null}
       </div>
-
       <h2 id="history-heading">Moderation history</h2>
       {a.history.length === 0 ? (
         <p>Nothing has been recorded about this account.</p>
@@ -512,14 +547,7 @@ export function AuditLogPage(props: {
 }) {
   return (
     <Layout title="Audit log">
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/admin/moderation">Moderation</a>
-          </li>
-          <li aria-current="page">Audit log</li>
-        </ol>
-      </nav>
+      <Breadcrumb trail={MODERATION_TRAIL} current="Audit log" />
       <h1 id="audit-heading">Audit log</h1>
       <AdminNav current="audit" canReadAudit />
       <p class="lede">Every moderation step, newest first. Entries cannot be edited or deleted.</p>

@@ -4,7 +4,16 @@ import { capitalizeFirst, reviewByline } from "../../domain/byline.ts";
 import { PERSONAS, type Persona } from "../../domain/catalog-schema.ts";
 import { LENSES, TIMING_LABELS } from "../../domain/lenses.ts";
 import { PANEL_STATE_LABELS, type PanelState } from "../../domain/panel-queue.ts";
-import { FormBasics } from "../../ui/forms.tsx";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
+import {
+  AreaField,
+  FieldError,
+  FormBasics,
+  fieldDescribedBy,
+  fieldId,
+  SelectField,
+  TextField,
+} from "../../ui/forms.tsx";
 import { formatDate, formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import type { ToolRef } from "../tools/index.ts";
@@ -46,26 +55,7 @@ function draftByline(d: Pick<DraftSummary, "author" | "authorId" | "provenance" 
 
 const personaPath = (slug: string, persona: Persona) => `/panel/tools/${slug}/${persona}`;
 
-function Breadcrumb(props: { tool?: { slug: string; name: string }; persona?: Persona }) {
-  const { tool, persona } = props;
-  return (
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <ol>
-        <li>{tool ? <a href="/panel">Panel</a> : <span aria-current="page">Panel</span>}</li>
-        {tool ? (
-          <li>
-            {persona ? (
-              <a href={`/panel/tools/${tool.slug}`}>{tool.name}</a>
-            ) : (
-              <span aria-current="page">{tool.name}</span>
-            )}
-          </li>
-        ) : null}
-        {tool && persona ? <li aria-current="page">{LENSES[persona].name}</li> : null}
-      </ol>
-    </nav>
-  );
-}
+const PANEL_CRUMB = { href: "/panel", label: "Panel" };
 
 /** One persona's state in a few words, for the queue's cells and the tool page. */
 function PersonaState(props: { status: PersonaStatus }) {
@@ -205,6 +195,77 @@ function BylineForm(props: { byline: BylineFormState; saved?: boolean }) {
   );
 }
 
+/** The queue's tools whose panel is in one state. */
+const entriesIn = (queue: PanelQueue, state: PanelState) =>
+  queue.entries.filter((e) => e.panel.state === state);
+
+/** Links down the page to each queue, the drafts and the byline, with their counts. */
+function QueueNav({ queue }: { queue: PanelQueue }) {
+  const of = (state: PanelState) => entriesIn(queue, state);
+  return (
+    <nav aria-label="Queue sections">
+      <ul class="chips">
+        <li>
+          <a href="#queue-missing">Missing ({of("missing").length})</a>
+        </li>
+        <li>
+          <a href="#queue-partial">Partial ({of("partial").length})</a>
+        </li>
+        <li>
+          <a href="#queue-stale">Stale ({of("stale").length})</a>
+        </li>
+        <li>
+          <a href="#drafts-heading">Drafts ({queue.drafts.length})</a>
+        </li>
+        <li>
+          <a href="#byline-heading">Your byline</a>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** Drafts in progress, most recently saved first, each a link to resume it. */
+function DraftsSection({ drafts }: { drafts: PanelQueue["drafts"] }) {
+  return (
+    <section aria-labelledby="drafts-heading">
+      <h2 id="drafts-heading">Drafts in progress ({drafts.length})</h2>
+      {drafts.length === 0 ? (
+        <p>No drafts in progress.</p>
+      ) : (
+        <div class="table-scroll">
+          <table>
+            <caption class="skip-link">Drafts in progress, most recently saved first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Tool</th>
+                <th scope="col">Persona</th>
+                <th scope="col">Draft</th>
+                <th scope="col">Last saved (UTC)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {drafts.map((d) => (
+                <tr>
+                  <th scope="row">
+                    <a href={personaPath(d.slug, d.persona)}>
+                      {d.toolName}
+                      <span class="skip-link"> · {LENSES[d.persona].name}: resume</span>
+                    </a>
+                  </th>
+                  <td>{LENSES[d.persona].name}</td>
+                  <td>{draftByline(d.draft)}</td>
+                  <td>{formatUtcMinute(d.draft.updatedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 /** /panel: panels that need work, drafts in progress, and the panelist's byline. */
 export function PanelQueuePage(props: {
   queue: PanelQueue;
@@ -213,10 +274,10 @@ export function PanelQueuePage(props: {
   bylineSaved?: boolean;
 }) {
   const { queue } = props;
-  const of = (state: PanelState) => queue.entries.filter((e) => e.panel.state === state);
+  const of = (state: PanelState) => entriesIn(queue, state);
   return (
     <Layout title="The panel's queue" section="panel">
-      <Breadcrumb />
+      <Breadcrumb current="Panel" />
       <h1>The panel's queue</h1>
       <p class="lede">
         {queue.entries.length === 0
@@ -229,65 +290,11 @@ export function PanelQueuePage(props: {
           Before you can publish, <a href="#byline-heading">set your byline</a>.
         </p>
       )}
-      <nav aria-label="Queue sections">
-        <ul class="chips">
-          <li>
-            <a href="#queue-missing">Missing ({of("missing").length})</a>
-          </li>
-          <li>
-            <a href="#queue-partial">Partial ({of("partial").length})</a>
-          </li>
-          <li>
-            <a href="#queue-stale">Stale ({of("stale").length})</a>
-          </li>
-          <li>
-            <a href="#drafts-heading">Drafts ({queue.drafts.length})</a>
-          </li>
-          <li>
-            <a href="#byline-heading">Your byline</a>
-          </li>
-        </ul>
-      </nav>
+      <QueueNav queue={queue} />
       <QueueTable state="missing" entries={of("missing")} />
       <QueueTable state="partial" entries={of("partial")} />
       <QueueTable state="stale" entries={of("stale")} />
-
-      <section aria-labelledby="drafts-heading">
-        <h2 id="drafts-heading">Drafts in progress ({queue.drafts.length})</h2>
-        {queue.drafts.length === 0 ? (
-          <p>No drafts in progress.</p>
-        ) : (
-          <div class="table-scroll">
-            <table>
-              <caption class="skip-link">Drafts in progress, most recently saved first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Tool</th>
-                  <th scope="col">Persona</th>
-                  <th scope="col">Draft</th>
-                  <th scope="col">Last saved (UTC)</th>
-                </tr>
-              </thead>
-              <tbody>
-                {queue.drafts.map((d) => (
-                  <tr>
-                    <th scope="row">
-                      <a href={personaPath(d.slug, d.persona)}>
-                        {d.toolName}
-                        <span class="skip-link"> · {LENSES[d.persona].name}: resume</span>
-                      </a>
-                    </th>
-                    <td>{LENSES[d.persona].name}</td>
-                    <td>{draftByline(d.draft)}</td>
-                    <td>{formatUtcMinute(d.draft.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-
+      <DraftsSection drafts={queue.drafts} />
       <BylineForm byline={props.byline} saved={props.bylineSaved} />
     </Layout>
   );
@@ -308,7 +315,7 @@ export function PanelToolPage(props: {
   const { tool, notice } = props;
   return (
     <Layout title={`${tool.name} · panel`} section="panel">
-      <Breadcrumb tool={tool} />
+      <Breadcrumb trail={[PANEL_CRUMB]} current={tool.name} />
       <h1>{tool.name}: the panel</h1>
       {notice?.kind === "published" ? (
         <p class="callout notice" role="status">
@@ -381,19 +388,6 @@ export function conflictMessage(conflict: Conflict, action: "publish" | "save" |
   return `${nothing} ${conflict.author} saved this draft at ${formatUtcMinute(conflict.updatedAt ?? "")} UTC, after you opened it. Your text is kept below; ${action === "discard" ? "discard again" : `${action} again`} to replace their version, or open the form afresh to read it.`;
 }
 
-function ErrorText(props: { id: string; error: string | undefined }) {
-  return props.error ? (
-    <p id={`${props.id}-error`} class="field-error">
-      {props.error}
-    </p>
-  ) : null;
-}
-
-function describedBy(id: string, error: string | undefined, hint?: boolean): string | undefined {
-  const ids = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean);
-  return ids.length > 0 ? ids.join(" ") : undefined;
-}
-
 /** Where the form's text came from, and what to check before publishing. */
 function SourceNote(props: { state: PersonaFormState; persona: Persona }) {
   const { draft, current } = props.state;
@@ -430,6 +424,171 @@ function SourceNote(props: { state: PersonaFormState; persona: Persona }) {
   );
 }
 
+/** What just happened to the form: a saved draft, or a refused write. */
+function FormStatus(props: { saved?: boolean; problem?: string }) {
+  return (
+    <>
+      {props.saved ? (
+        <p class="callout notice" role="status">
+          Draft saved. Nothing is public until you publish.
+        </p>
+      ) : null}
+      {props.problem ? (
+        <p class="callout notice-error" role="alert">
+          {props.problem}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** The refused write's summary: each field's message, linked to the field. */
+function ErrorSummary(props: { errors: FieldErrors }) {
+  const errorCount = Object.keys(props.errors).length;
+  return errorCount > 0 ? (
+    <div class="callout notice-error" role="alert" aria-labelledby="form-errors-heading">
+      <h2 id="form-errors-heading">
+        {plural(errorCount, "field")} {errorCount === 1 ? "needs" : "need"} attention
+      </h2>
+      <p>Nothing was saved or published; your text is kept below.</p>
+      <ul>
+        {Object.entries(props.errors).map(([name, message]) => (
+          <li>
+            <a href={`#f-${name}`}>{message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  ) : null;
+}
+
+interface ReviewFieldsProps {
+  persona: Persona;
+  values: PersonaFormValues;
+  errors: FieldErrors;
+}
+
+/** The persona's lens questions; the Futurist also dates the thesis and times it against the trend. */
+function LensFields({ persona, values, errors }: ReviewFieldsProps) {
+  return (
+    <fieldset>
+      <legend>The four lenses</legend>
+      {LENSES[persona].questions.map((q) => (
+        <AreaField
+          name={answerField(q.key)}
+          label={q.label}
+          value={values.answers[q.key] ?? ""}
+          errors={errors}
+          rows={4}
+          maxlength={ANSWER_MAX}
+        />
+      ))}
+      {persona === "futurist" ? (
+        <>
+          <TextField
+            name={answerField("thesisDate")}
+            label="Thesis date: when it can be checked"
+            type="date"
+            value={values.answers.thesisDate ?? ""}
+            errors={errors}
+          />
+          <SelectField
+            name={answerField("timing")}
+            label="Timing against the trend"
+            value={values.answers.timing ?? ""}
+            errors={errors}
+            empty="Choose…"
+            options={Object.entries(TIMING_LABELS).map(([value, label]) => ({ value, label }))}
+          />
+        </>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** Score, ship or skip, and the summary readers see on the scorecard. */
+function VerdictFields({ values, errors }: Omit<ReviewFieldsProps, "persona">) {
+  return (
+    <>
+      <TextField
+        name="score"
+        label="Score (0–100)"
+        type="number"
+        inputmode="numeric"
+        min={0}
+        max={100}
+        step={1}
+        value={values.score}
+        errors={errors}
+      />
+      <fieldset
+        id={fieldId("verdict")}
+        class="panel-verdict"
+        aria-describedby={fieldDescribedBy("verdict", false, Boolean(errors.verdict))}
+      >
+        <legend>Verdict</legend>
+        <label>
+          <input type="radio" name="verdict" value="ship" checked={values.verdict === "ship"} /> Ship
+        </label>
+        <label>
+          <input type="radio" name="verdict" value="skip" checked={values.verdict === "skip"} /> Skip
+        </label>
+        <FieldError name="verdict" error={errors.verdict} />
+      </fieldset>
+      <AreaField
+        name="summary"
+        label="Summary"
+        value={values.summary}
+        errors={errors}
+        rows={4}
+        maxlength={SUMMARY_MAX}
+        hint="One or two sentences: the rationale readers see on the scorecard."
+      />
+    </>
+  );
+}
+
+/** The review form: what it rests on, the fields, and save or publish. */
+function ReviewForm(props: ReviewFieldsProps & { base: string; expect: Expectation; canPublish: boolean }) {
+  const { base, expect } = props;
+  return (
+    <form class="stack panel-form" action={`${base}/save`} method="post" novalidate>
+      <FormBasics />
+      <input
+        type="hidden"
+        name="base_revision"
+        value={expect.revision === null ? "" : String(expect.revision)}
+      />
+      <input type="hidden" name="draft_stamp" value={expect.draftStamp} />
+      <LensFields {...props} />
+      <VerdictFields {...props} />
+      <div class="card-actions">
+        <button type="submit" class="secondary">
+          Save draft
+        </button>
+        {props.canPublish ? (
+          <button type="submit" formaction={`${base}/publish`}>
+            Publish
+          </button>
+        ) : null}
+      </div>
+    </form>
+  );
+}
+
+/** Throws the open draft away, if there is one. */
+function DiscardForm(props: { base: string; draftStamp: string }) {
+  return (
+    <form class="mt-2" action={`${props.base}/discard`} method="post">
+      <FormBasics />
+      <input type="hidden" name="draft_stamp" value={props.draftStamp} />
+      <button type="submit" class="danger">
+        Discard draft
+      </button>
+    </form>
+  );
+}
+
 /** /panel/tools/:slug/:persona: the persona's four lens questions, score, verdict and summary. */
 export function PersonaFormPage(props: {
   persona: Persona;
@@ -443,184 +602,30 @@ export function PersonaFormPage(props: {
   problem?: string;
   saved?: boolean;
 }) {
-  const { persona, state, values, errors, expect } = props;
+  const { persona, state } = props;
   const lens = LENSES[persona];
   const tool: ToolRef = state.tool;
   const base = personaPath(tool.slug, persona);
-  const errorCount = Object.keys(errors).length;
-  const textArea = (id: string, name: string, label: string, value: string, max: number, hint?: string) => (
-    <div class="field">
-      <label for={id}>{label}</label>
-      <textarea
-        id={id}
-        name={name}
-        rows={4}
-        maxlength={max}
-        aria-invalid={errors[name] ? "true" : undefined}
-        aria-describedby={describedBy(id, errors[name], hint !== undefined)}
-      >
-        {value}
-      </textarea>
-      {hint ? (
-        <p id={`${id}-hint`} class="muted small field-hint">
-          {hint}
-        </p>
-      ) : null}
-      <ErrorText id={id} error={errors[name]} />
-    </div>
-  );
   return (
     <Layout title={`${lens.name} review of ${tool.name}`} section="panel">
-      <Breadcrumb tool={tool} persona={persona} />
+      <Breadcrumb
+        trail={[PANEL_CRUMB, { href: `/panel/tools/${tool.slug}`, label: tool.name }]}
+        current={lens.name}
+      />
       <h1>
         {lens.name} review of {tool.name}
       </h1>
       <p class="lede">{lens.focus}</p>
-      {props.saved ? (
-        <p class="callout notice" role="status">
-          Draft saved. Nothing is public until you publish.
-        </p>
-      ) : null}
-      {props.problem ? (
-        <p class="callout notice-error" role="alert">
-          {props.problem}
-        </p>
-      ) : null}
-      {errorCount > 0 ? (
-        <div class="callout notice-error" role="alert" aria-labelledby="form-errors-heading">
-          <h2 id="form-errors-heading">
-            {plural(errorCount, "field")} {errorCount === 1 ? "needs" : "need"} attention
-          </h2>
-          <p>Nothing was saved or published; your text is kept below.</p>
-          <ul>
-            {Object.entries(errors).map(([name, message]) => (
-              <li>
-                <a href={`#f-${name}`}>{message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <FormStatus saved={props.saved} problem={props.problem} />
+      <ErrorSummary errors={props.errors} />
       <SourceNote state={state} persona={persona} />
       {props.byline ? null : (
         <p class="callout notice-error">
           You can save a draft now; to publish, first <a href="/panel#byline-heading">set your byline</a>.
         </p>
       )}
-      <form class="stack panel-form" action={`${base}/save`} method="post" novalidate>
-        <FormBasics />
-        <input
-          type="hidden"
-          name="base_revision"
-          value={expect.revision === null ? "" : String(expect.revision)}
-        />
-        <input type="hidden" name="draft_stamp" value={expect.draftStamp} />
-        <fieldset>
-          <legend>The four lenses</legend>
-          {lens.questions.map((q) =>
-            textArea(
-              `f-${answerField(q.key)}`,
-              answerField(q.key),
-              q.label,
-              values.answers[q.key] ?? "",
-              ANSWER_MAX,
-            ),
-          )}
-          {persona === "futurist" ? (
-            <>
-              <div class="field">
-                <label for={`f-${answerField("thesisDate")}`}>Thesis date: when it can be checked</label>
-                <input
-                  id={`f-${answerField("thesisDate")}`}
-                  name={answerField("thesisDate")}
-                  type="date"
-                  value={values.answers.thesisDate ?? ""}
-                  aria-invalid={errors[answerField("thesisDate")] ? "true" : undefined}
-                  aria-describedby={describedBy(
-                    `f-${answerField("thesisDate")}`,
-                    errors[answerField("thesisDate")],
-                  )}
-                />
-                <ErrorText id={`f-${answerField("thesisDate")}`} error={errors[answerField("thesisDate")]} />
-              </div>
-              <div class="field">
-                <label for={`f-${answerField("timing")}`}>Timing against the trend</label>
-                <select
-                  id={`f-${answerField("timing")}`}
-                  name={answerField("timing")}
-                  aria-invalid={errors[answerField("timing")] ? "true" : undefined}
-                  aria-describedby={describedBy(`f-${answerField("timing")}`, errors[answerField("timing")])}
-                >
-                  <option value="">Choose…</option>
-                  {Object.entries(TIMING_LABELS).map(([value, label]) => (
-                    <option value={value} selected={values.answers.timing === value}>
-                      {label}
-                    </option>
-                  ))}
-                </select>
-                <ErrorText id={`f-${answerField("timing")}`} error={errors[answerField("timing")]} />
-              </div>
-            </>
-          ) : null}
-        </fieldset>
-        <div class="field">
-          <label for="f-score">Score (0–100)</label>
-          <input
-            id="f-score"
-            name="score"
-            type="number"
-            inputmode="numeric"
-            min={0}
-            max={100}
-            step={1}
-            value={values.score}
-            aria-invalid={errors.score ? "true" : undefined}
-            aria-describedby={describedBy("f-score", errors.score)}
-          />
-          <ErrorText id="f-score" error={errors.score} />
-        </div>
-        <fieldset
-          id="f-verdict"
-          class="panel-verdict"
-          aria-describedby={describedBy("f-verdict", errors.verdict)}
-        >
-          <legend>Verdict</legend>
-          <label>
-            <input type="radio" name="verdict" value="ship" checked={values.verdict === "ship"} /> Ship
-          </label>
-          <label>
-            <input type="radio" name="verdict" value="skip" checked={values.verdict === "skip"} /> Skip
-          </label>
-          <ErrorText id="f-verdict" error={errors.verdict} />
-        </fieldset>
-        {textArea(
-          "f-summary",
-          "summary",
-          "Summary",
-          values.summary,
-          SUMMARY_MAX,
-          "One or two sentences: the rationale readers see on the scorecard.",
-        )}
-        <div class="card-actions">
-          <button type="submit" class="secondary">
-            Save draft
-          </button>
-          {props.canPublish ? (
-            <button type="submit" formaction={`${base}/publish`}>
-              Publish
-            </button>
-          ) : null}
-        </div>
-      </form>
-      {state.draft ? (
-        <form class="mt-2" action={`${base}/discard`} method="post">
-          <FormBasics />
-          <input type="hidden" name="draft_stamp" value={expect.draftStamp} />
-          <button type="submit" class="danger">
-            Discard draft
-          </button>
-        </form>
-      ) : null}
+      <ReviewForm {...props} base={base} />
+      {state.draft ? <DiscardForm base={base} draftStamp={props.expect.draftStamp} /> : null}
       <p class="mt-2">
         <a href={`/panel/tools/${tool.slug}`}>Back to {tool.name}'s panel</a> ·{" "}
         <a href={`/tools/${tool.slug}`}>The public page</a>

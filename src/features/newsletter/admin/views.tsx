@@ -1,4 +1,5 @@
 import { SCHEDULE_EXAMPLE } from "../../../domain/schedule.ts";
+import { Breadcrumb } from "../../../ui/breadcrumb.tsx";
 import { FormBasics } from "../../../ui/forms.tsx";
 import { formatUtcMinute, plural } from "../../../ui/labels.ts";
 import { Layout } from "../../../ui/layout.tsx";
@@ -33,27 +34,7 @@ function inZone(d: Date, timeZone: string): string {
   }).format(d);
 }
 
-function Breadcrumb(props: { current?: string }) {
-  return (
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <ol>
-        <li>
-          <a href="/admin/moderation">Admin</a>
-        </li>
-        {props.current ? (
-          <>
-            <li>
-              <a href="/admin/newsletter">Newsletter</a>
-            </li>
-            <li aria-current="page">{props.current}</li>
-          </>
-        ) : (
-          <li aria-current="page">Newsletter</li>
-        )}
-      </ol>
-    </nav>
-  );
-}
+const ADMIN_CRUMB = { href: "/admin/moderation", label: "Admin" };
 
 function ScheduleLine(props: { schedule: ScheduleInfo | null }) {
   const s = props.schedule;
@@ -121,6 +102,127 @@ export interface IntroProblem {
   message: string;
 }
 
+/** The intro field, preview and send: the send mails every confirmed subscriber. */
+function ComposeSection(props: {
+  preview: NewsletterOverview["preview"];
+  subscribers: number;
+  intro: string;
+  problem?: IntroProblem;
+}) {
+  const { preview, subscribers, problem } = props;
+  const describedBy = problem ? "intro-hint intro-error" : "intro-hint";
+  return (
+    <section aria-labelledby="compose-heading">
+      <h2 id="compose-heading">Write and send issue #{preview.number}</h2>
+      <form class="stack" action="/admin/newsletter/send" method="post" novalidate>
+        <FormBasics returnTo="/admin/newsletter" />
+        <input type="hidden" name="number" value={String(preview.number)} />
+        <div class="field">
+          <label for="intro">Intro</label>
+          <textarea
+            id="intro"
+            name="intro"
+            rows={6}
+            maxlength={MAX_INTRO_LENGTH}
+            aria-invalid={problem ? "true" : undefined}
+            aria-describedby={describedBy}
+          >
+            {props.intro}
+          </textarea>
+          <p id="intro-hint" class="muted small field-hint">
+            Optional: a few words from you above the week's verdicts. Up to{" "}
+            {MAX_INTRO_LENGTH.toLocaleString("en-US")} characters; a blank line starts a new paragraph.
+          </p>
+          {problem ? (
+            <p id="intro-error" class="field-error">
+              {problem.message}
+            </p>
+          ) : null}
+        </div>
+        <div class="card-actions">
+          <button type="submit" formaction="/admin/newsletter/preview" class="secondary">
+            Preview with this intro
+          </button>
+          <button type="submit">
+            Send issue #{preview.number} to {plural(subscribers, "subscriber")}
+          </button>
+        </div>
+        <p class="muted small">
+          Sending creates the issue from everything that changed since the last one and mails every confirmed
+          subscriber. It cannot be undone.
+        </p>
+      </form>
+    </section>
+  );
+}
+
+/** The next issue as it stands: subject, a link to the exact email, and its body. */
+function PreviewSection({ preview }: { preview: NewsletterOverview["preview"] }) {
+  return (
+    <section aria-labelledby="preview-heading">
+      <h2 id="preview-heading">Preview</h2>
+      <p>
+        Subject: <strong>{preview.subject}</strong>
+      </p>
+      <p>
+        <a href={previewHtmlPath(preview.intro)}>Open the email exactly as subscribers will get it</a>{" "}
+        <span class="muted small">(the HTML message on its own, without personal links)</span>
+      </p>
+      <IssueBody preview={preview} />
+    </section>
+  );
+}
+
+/** Every issue sent so far, with its delivery figures. */
+function PastIssuesSection({ issues }: { issues: NewsletterOverview["issues"] }) {
+  return (
+    <section aria-labelledby="issues-heading">
+      <h2 id="issues-heading">Past issues</h2>
+      {issues.length === 0 ? (
+        <p>No issue has been sent yet.</p>
+      ) : (
+        <div class="table-scroll">
+          <table aria-labelledby="issues-heading">
+            <thead>
+              <tr>
+                <th scope="col">Issue</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">
+                  Sent
+                </th>
+                <th scope="col" class="num">
+                  Failed
+                </th>
+                <th scope="col" class="num">
+                  Recipients
+                </th>
+                <th scope="col">Started (UTC)</th>
+                <th scope="col">By</th>
+              </tr>
+            </thead>
+            <tbody>
+              {issues.map((i) => (
+                <tr>
+                  <th scope="row">
+                    <a href={`/admin/newsletter/issues/${i.number}`}>#{i.number}</a>{" "}
+                    <span class="small">{i.subject}</span>
+                  </th>
+                  <td>{statusLabel(i)}</td>
+                  <td class="num">{i.progress.sent}</td>
+                  <td class="num">{i.progress.failed + i.progress.bounced}</td>
+                  <td class="num">{i.progress.total}</td>
+                  <td>{formatUtcMinute(i.createdAt)}</td>
+                  <td>{startedBy(i.createdBy)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 /** /admin/newsletter: schedule, audience, the next issue's preview, the send form and past issues. */
 export function NewsletterAdminPage(props: {
   overview: NewsletterOverview;
@@ -130,10 +232,9 @@ export function NewsletterAdminPage(props: {
 }) {
   const { schedule, subscribers, preview, issues } = props.overview;
   const { problem } = props;
-  const describedBy = problem ? "intro-hint intro-error" : "intro-hint";
   return (
     <Layout title="Newsletter">
-      <Breadcrumb />
+      <Breadcrumb trail={[ADMIN_CRUMB]} current="Newsletter" />
       <h1>Newsletter</h1>
       {problem ? (
         <p class="callout notice-error" role="alert">
@@ -148,105 +249,9 @@ export function NewsletterAdminPage(props: {
           <ScheduleLine schedule={schedule} />
         </dd>
       </dl>
-
-      <section aria-labelledby="compose-heading">
-        <h2 id="compose-heading">Write and send issue #{preview.number}</h2>
-        <form class="stack" action="/admin/newsletter/send" method="post" novalidate>
-          <FormBasics returnTo="/admin/newsletter" />
-          <input type="hidden" name="number" value={String(preview.number)} />
-          <div class="field">
-            <label for="intro">Intro</label>
-            <textarea
-              id="intro"
-              name="intro"
-              rows={6}
-              maxlength={MAX_INTRO_LENGTH}
-              aria-invalid={problem ? "true" : undefined}
-              aria-describedby={describedBy}
-            >
-              {props.intro}
-            </textarea>
-            <p id="intro-hint" class="muted small field-hint">
-              Optional: a few words from you above the week's verdicts. Up to{" "}
-              {MAX_INTRO_LENGTH.toLocaleString("en-US")} characters; a blank line starts a new paragraph.
-            </p>
-            {problem ? (
-              <p id="intro-error" class="field-error">
-                {problem.message}
-              </p>
-            ) : null}
-          </div>
-          <div class="card-actions">
-            <button type="submit" formaction="/admin/newsletter/preview" class="secondary">
-              Preview with this intro
-            </button>
-            <button type="submit">
-              Send issue #{preview.number} to {plural(subscribers, "subscriber")}
-            </button>
-          </div>
-          <p class="muted small">
-            Sending creates the issue from everything that changed since the last one and mails every
-            confirmed subscriber. It cannot be undone.
-          </p>
-        </form>
-      </section>
-
-      <section aria-labelledby="preview-heading">
-        <h2 id="preview-heading">Preview</h2>
-        <p>
-          Subject: <strong>{preview.subject}</strong>
-        </p>
-        <p>
-          <a href={previewHtmlPath(preview.intro)}>Open the email exactly as subscribers will get it</a>{" "}
-          <span class="muted small">(the HTML message on its own, without personal links)</span>
-        </p>
-        <IssueBody preview={preview} />
-      </section>
-
-      <section aria-labelledby="issues-heading">
-        <h2 id="issues-heading">Past issues</h2>
-        {issues.length === 0 ? (
-          <p>No issue has been sent yet.</p>
-        ) : (
-          <div class="table-scroll">
-            <table aria-labelledby="issues-heading">
-              <thead>
-                <tr>
-                  <th scope="col">Issue</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" class="num">
-                    Sent
-                  </th>
-                  <th scope="col" class="num">
-                    Failed
-                  </th>
-                  <th scope="col" class="num">
-                    Recipients
-                  </th>
-                  <th scope="col">Started (UTC)</th>
-                  <th scope="col">By</th>
-                </tr>
-              </thead>
-              <tbody>
-                {issues.map((i) => (
-                  <tr>
-                    <th scope="row">
-                      <a href={`/admin/newsletter/issues/${i.number}`}>#{i.number}</a>{" "}
-                      <span class="small">{i.subject}</span>
-                    </th>
-                    <td>{statusLabel(i)}</td>
-                    <td class="num">{i.progress.sent}</td>
-                    <td class="num">{i.progress.failed + i.progress.bounced}</td>
-                    <td class="num">{i.progress.total}</td>
-                    <td>{formatUtcMinute(i.createdAt)}</td>
-                    <td>{startedBy(i.createdBy)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <ComposeSection preview={preview} subscribers={subscribers} intro={props.intro} problem={problem} />
+      <PreviewSection preview={preview} />
+      <PastIssuesSection issues={issues} />
     </Layout>
   );
 }
@@ -258,7 +263,10 @@ export function IssueProgressPage(props: { issue: IssueRow }) {
   const waiting = p.pending + p.sending;
   return (
     <Layout title={`Issue #${issue.number}`}>
-      <Breadcrumb current={`Issue #${issue.number}`} />
+      <Breadcrumb
+        trail={[ADMIN_CRUMB, { href: "/admin/newsletter", label: "Newsletter" }]}
+        current={`Issue #${issue.number}`}
+      />
       <h1>
         Issue #{issue.number}: {statusLabel(issue).toLowerCase()}
       </h1>

@@ -1,4 +1,5 @@
 /** The public newsletter archive: the list of sent issues and one issue as a web page. */
+import { Breadcrumb } from "../../../ui/breadcrumb.tsx";
 import { formatDate } from "../../../ui/labels.ts";
 import { Layout } from "../../../ui/layout.tsx";
 import {
@@ -14,23 +15,7 @@ import { FEED_PATH } from "./feed.ts";
 /** The feed, announced in the page head so feed readers find it. */
 const feeds = (siteUrl: string) => [{ href: `${siteUrl}${FEED_PATH}`, title: `${NEWSLETTER_NAME} (Atom)` }];
 
-function Breadcrumb(props: { current: string; withArchive: boolean }) {
-  return (
-    <nav class="breadcrumb" aria-label="Breadcrumb">
-      <ol>
-        <li>
-          <a href="/newsletter">Newsletter</a>
-        </li>
-        {props.withArchive ? (
-          <li>
-            <a href="/newsletter/issues">Past issues</a>
-          </li>
-        ) : null}
-        <li aria-current="page">{props.current}</li>
-      </ol>
-    </nav>
-  );
-}
+const NEWSLETTER_CRUMB = { href: "/newsletter", label: "Newsletter" };
 
 /** /newsletter/issues: every sent issue, newest first. */
 export function IssueListPage(props: { issues: Issue[]; siteUrl: string }) {
@@ -41,7 +26,7 @@ export function IssueListPage(props: { issues: Issue[]; siteUrl: string }) {
       feeds={feeds(props.siteUrl)}
       description="Every issue of the Weekly AI Tool Verdicts newsletter: new panel verdicts, comparisons and community movers."
     >
-      <Breadcrumb current="Past issues" withArchive={false} />
+      <Breadcrumb trail={[NEWSLETTER_CRUMB]} current="Past issues" />
       <h1>{NEWSLETTER_NAME}: past issues</h1>
       <p class="lede">
         One email a week with the panel's new verdicts, comparisons worth reading and the tools the community
@@ -82,7 +67,10 @@ export function IssuePage(props: { issue: Issue; siteUrl: string }) {
       feeds={feeds(props.siteUrl)}
       description={issueSummaryLine(content)}
     >
-      <Breadcrumb current={`Issue #${issue.number}`} withArchive={true} />
+      <Breadcrumb
+        trail={[NEWSLETTER_CRUMB, { href: "/newsletter/issues", label: "Past issues" }]}
+        current={`Issue #${issue.number}`}
+      />
       <p class="eyebrow">
         {NEWSLETTER_NAME} · Issue #{issue.number}
       </p>

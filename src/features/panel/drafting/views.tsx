@@ -1,6 +1,7 @@
 /** The "Draft with model" control shown on a tool's panel page, and the page reporting a drafting run. */
 import type { Persona } from "../../../domain/catalog-schema.ts";
 import { LENSES } from "../../../domain/lenses.ts";
+import { Breadcrumb } from "../../../ui/breadcrumb.tsx";
 import { FormBasics } from "../../../ui/forms.tsx";
 import { plural } from "../../../ui/labels.ts";
 import { Layout } from "../../../ui/layout.tsx";
@@ -81,17 +82,13 @@ export function DraftReportPage(props: { report: ToolDraftReport }) {
       : `${plural(drafted, "draft")} from ${model}${failed.length ? `, ${failed.length} failed` : ""}.`;
   return (
     <Layout title={`Model drafts for ${tool.name}`}>
-      <nav class="breadcrumb" aria-label="Breadcrumb">
-        <ol>
-          <li>
-            <a href="/panel">Panel</a>
-          </li>
-          <li>
-            <a href={panelPage}>{tool.name}</a>
-          </li>
-          <li aria-current="page">Model drafts</li>
-        </ol>
-      </nav>
+      <Breadcrumb
+        trail={[
+          { href: "/panel", label: "Panel" },
+          { href: panelPage, label: tool.name },
+        ]}
+        current="Model drafts"
+      />
       <h1>Model drafts for {tool.name}</h1>
       <p class={failed.length ? "callout notice-error" : "callout notice"} role="status">
         {headline} Nothing was published: each draft waits in the panel's queue, marked as drafted by {model},
