@@ -91,5 +91,5 @@ describe.runIf(browserAvailable())("browser: accessibility of signed-in and admi
       }
       await context.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
