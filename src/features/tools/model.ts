@@ -3,13 +3,15 @@
  * slug, the one mapping from a tools row to a summary or a detail, and the one mapping from
  * a profile to a tools row (used by the seed and catalog admin).
  */
+
+import type { Selectable } from "kysely";
 import { z } from "zod";
 import { readJson } from "../../db/json.ts";
+import type { ToolsTable } from "../../db/schema.ts";
 import type { Db } from "../../db/types.ts";
 import {
   type Deployment,
   type Persona,
-  type PricingModel,
   type Timing,
   type ToolProfileInput,
   unitPriceSchema,
@@ -128,16 +130,19 @@ export async function getTools(db: Db, slugs: string[]): Promise<Map<string, Too
 }
 
 /** The pricing columns of a tools row, as the structured pricing they store. */
-export function pricingOf(row: {
-  slug: string;
-  pricing_model: PricingModel;
-  pricing_entry: string;
-  pricing_free_tier: number;
-  pricing_license: string;
-  pricing_units: string;
-  pricing_detail: string;
-  pricing_as_of: string;
-}): Pricing {
+export function pricingOf(
+  row: Pick<
+    Selectable<ToolsTable>,
+    | "slug"
+    | "pricing_model"
+    | "pricing_entry"
+    | "pricing_free_tier"
+    | "pricing_license"
+    | "pricing_units"
+    | "pricing_detail"
+    | "pricing_as_of"
+  >,
+): Pricing {
   return {
     model: row.pricing_model,
     entry: row.pricing_entry,
