@@ -37,7 +37,7 @@ export function IssueListPage(props: { issues: Issue[]; siteUrl: string }) {
         <a href={FEED_PATH}>Follow it in a feed reader (Atom)</a>
       </p>
       {props.issues.length === 0 ? (
-        <p class="notice">No issue has gone out yet. Subscribe, and the first one will reach you.</p>
+        <p class="callout notice">No issue has gone out yet. Subscribe, and the first one will reach you.</p>
       ) : (
         <ol class="list-plain">
           {props.issues.map((issue) => (
