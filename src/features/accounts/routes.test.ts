@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { confirmLink, cookieFrom, form, signIn } from "../../../test/support/session.ts";
@@ -285,6 +285,42 @@ describe("sign-in rate limits", () => {
     expect(
       (await t.requestFrom("203.0.113.50", "/sign-in", form({ email: "target@example.com" }))).status,
     ).toBe(303);
+    await t.dispose();
+  });
+
+  it("lets the owner get a link from another network after one network asked 20 or more times", async () => {
+    const t = await createTestApp("sqlite", { ADMIN_EMAILS: "owner@example.com" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++)
+      statuses.push(
+        (await t.requestFrom("198.51.100.66", "/sign-in", form({ email: "owner@example.com" }))).status,
+      );
+    expect(statuses.filter((s) => s === 303)).toHaveLength(5);
+    expect(t.mail).toHaveLength(5);
+    const owner = await t.requestFrom("203.0.113.9", "/sign-in", form({ email: "Owner@example.com" }));
+    expect(owner.status).toBe(303);
+    expect(t.mail).toHaveLength(6);
+    expect(t.mail.at(-1)?.to).toBe("owner@example.com");
+    await t.dispose();
+  });
+
+  it("caps the mail to one inbox from many networks, for minutes only, counting only links sent", async () => {
+    // only Date is faked: the store and the handler read the window on it
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t = await createTestApp("sqlite");
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await t.requestFrom(`198.51.100.${i}`, "/sign-in", form({ email: "busy@example.com" }))).status,
+      ).toBe(303);
+    const capped = await t.requestFrom("203.0.113.9", "/sign-in", form({ email: "busy@example.com" }));
+    expect(capped.status).toBe(429);
+    expect(Number(capped.headers.get("retry-after"))).toBeLessThanOrEqual(600);
+    expect(t.mail).toHaveLength(10);
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    expect((await t.requestFrom("203.0.113.9", "/sign-in", form({ email: "busy@example.com" }))).status).toBe(
+      303,
+    );
+    vi.useRealTimers();
     await t.dispose();
   });
 
