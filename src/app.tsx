@@ -27,6 +27,7 @@ import { etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
 import { problemJson, wantsProblemJson } from "./http/problem.ts";
 import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { siteOrigins } from "./http/site-origin.ts";
 import type { Viewer } from "./http/viewer.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { assets } from "./ui/assets.ts";
@@ -163,7 +164,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
   const editorialFormLimit = bodyLimit({ maxSize: MAX_EDITORIAL_FORM_BYTES, onError: tooLarge });
   app.use((c, next) => (EDITORIAL_PATHS.test(c.req.path) ? editorialFormLimit : formLimit)(c, next));
-  app.use(csrfProtection(new URL(opts.config.siteUrl).origin));
+  app.use(csrfProtection(siteOrigins(opts.config)));
 
   app.get("/assets/:file", (c) => {
     const asset = assets.get(c.req.path);

@@ -382,6 +382,41 @@ describe("development outbox", () => {
     await prod.dispose();
   });
 
+  it("refuses the outbox and form posts under another site's name (DNS rebinding)", async () => {
+    const t = await createTestApp("sqlite", { NODE_ENV: "development", PORT: "3000" });
+    const rebound = { host: "attacker.example" };
+    expect((await t.requestFrom("127.0.0.1", "/dev/outbox", { headers: rebound })).status).toBe(404);
+    expect(
+      (await t.requestFrom("127.0.0.1", "http://attacker.example/dev/outbox", { headers: rebound })).status,
+    ).toBe(404);
+    expect(
+      (await t.requestFrom("127.0.0.1", "/dev/outbox", { headers: { host: "attacker.example:3000" } }))
+        .status,
+    ).toBe(404);
+    for (const host of ["localhost:3000", "127.0.0.1:3000", "[::1]:3000", "localhost"])
+      expect((await t.requestFrom("127.0.0.1", "/dev/outbox", { headers: { host } })).status).toBe(200);
+    expect(
+      (await t.requestFrom("127.0.0.1", "/dev/outbox", { headers: { host: "localhost:4000" } })).status,
+    ).toBe(404);
+
+    const sent = t.mail.length;
+    const post = await t.requestFrom(
+      "127.0.0.1",
+      "http://attacker.example/sign-in",
+      form({ email: "dev@example.com" }, { origin: "http://attacker.example", ...rebound }),
+    );
+    expect(post.status).toBe(403);
+    expect(t.mail.length).toBe(sent);
+    // the developer's own browser on this machine still posts
+    const own = await t.requestFrom(
+      "127.0.0.1",
+      "http://127.0.0.1:3000/sign-in",
+      form({ email: "dev@example.com" }, { origin: "http://127.0.0.1:3000", host: "127.0.0.1:3000" }),
+    );
+    expect(own.status).toBe(303);
+    await t.dispose();
+  });
+
   it("lists and shows a message the outbox wrote, its subject decoded and both its parts", async () => {
     const t = await createTestApp("sqlite", { NODE_ENV: "development" });
     const outbox = createMailer({ from: "site@example.com", outboxDir: t.deps.config.outboxDir });

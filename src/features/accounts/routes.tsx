@@ -17,6 +17,7 @@ import {
   WRITES_PER_VIEWER,
 } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
+import { namesThisMachine } from "../../http/site-origin.ts";
 import { isTokenShaped } from "../../http/tokens.ts";
 import { requireUser, signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
@@ -187,11 +188,13 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
 
   // Development only: read the mail the outbox holds. Sign-in links are secrets, so only
   // requests from this machine may see them, and never through a proxy (which would make
-  // every visitor look local).
+  // every visitor look local), nor under another site's name (a page whose name was rebound
+  // to 127.0.0.1 would otherwise read them from the developer's own browser).
   const outboxGuard = (c: Context) => {
     const from = clientAddress(c, 0);
     const proxied = config.trustProxy > 0 || c.req.header("x-forwarded-for") || c.req.header("forwarded");
-    if (!devOutbox || proxied || !["127.0.0.1", "::1", "::ffff:127.0.0.1", "local"].includes(from)) {
+    const local = ["127.0.0.1", "::1", "::ffff:127.0.0.1", "local"].includes(from);
+    if (!devOutbox || proxied || !local || !namesThisMachine(c, config)) {
       throw notFound("There is no page at this address.");
     }
     // kept out of the page cache, which would serve it to any client and never refresh it
