@@ -49,6 +49,8 @@ const MAX_FORM_BYTES = 16 * 1024;
  */
 const MAX_EDITORIAL_FORM_BYTES = 64 * 1024;
 const EDITORIAL_PATHS = /^\/(?:panel|admin\/tools)(?:\/|$)/;
+/** Pages about one reader: never stored by a browser or the page cache, whoever asks. */
+const PERSONAL_PATHS = /^\/(?:account|bookmarks|admin|panel)(?:\/|$)/;
 
 /** What every page shows of its reader: their votes (signed in) and bookmarks. */
 async function readerState(c: Context, viewer: Viewer, db: Db): Promise<ReaderState> {
@@ -91,6 +93,11 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     await next();
     // a route may answer with a header of its own (the newsletter's email preview needs a CSP with inline styles)
     for (const [k, v] of Object.entries(headers)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
+    // a page rendered for one reader (error pages too) must not outlive their sign-out on disk
+    const personal = c.get("viewer")?.user || PERSONAL_PATHS.test(c.req.path);
+    if (personal && c.res.headers.get("content-type")?.startsWith("text/html")) {
+      c.res.headers.set("cache-control", "private, no-store");
+    }
   });
 
   // Reject addresses that are too long or not valid UTF-8 before any route reads them.
@@ -139,7 +146,11 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     if (c.res.headers.get("cache-control")?.includes("no-store")) return;
     const body = Buffer.from(html);
     const etag = etagFor(body);
-    if (PageCache.cacheable(method, c.req.header("cookie")) && !c.res.headers.has("set-cookie")) {
+    if (
+      PageCache.cacheable(method, c.req.header("cookie")) &&
+      !c.res.headers.has("set-cookie") &&
+      !PERSONAL_PATHS.test(c.req.path)
+    ) {
       const url = new URL(c.req.url);
       const key = url.pathname + url.search;
       deps.cache.set(key, { status: 200, body, etag, headers: pageHeaders }, generation);
