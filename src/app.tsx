@@ -95,7 +95,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     for (const [k, v] of Object.entries(headers)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
     // a page rendered for one reader (error pages too) must not outlive their sign-out on disk
     const personal = c.get("viewer")?.user || PERSONAL_PATHS.test(c.req.path);
-    if (personal && c.res.headers.get("content-type")?.startsWith("text/html")) {
+    const storable = !c.res.headers.get("cache-control")?.includes("no-store");
+    if (personal && storable && c.res.headers.get("content-type")?.startsWith("text/html")) {
       c.res.headers.set("cache-control", "private, no-store");
     }
   });
