@@ -174,6 +174,31 @@ describe("caching", () => {
     expect((await t.request("/tools/aider")).headers.get("cache-control")).toBe("no-cache");
   });
 
+  it("tells browsers to store no page rendered for a signed-in reader, nor any personal page", async () => {
+    const own = await createTestApp("sqlite", { ADMIN_EMAILS: "chief@example.com" });
+    const admin = await signIn(own, "chief@example.com");
+    for (const path of [
+      "/account",
+      "/bookmarks",
+      "/admin/moderation",
+      "/tools/cursor",
+      "/",
+      "/no-such-page",
+    ]) {
+      const res = await admin.get(path);
+      expect([path, res.headers.get("cache-control")]).toEqual([path, "private, no-store"]);
+    }
+    // an asset stays cacheable whoever asks for it
+    expect((await admin.get(stylesheet.path)).headers.get("cache-control")).toContain("immutable");
+    // signed out, personal pages are not kept either, while the rest stay cacheable
+    const bookmarks = await own.request("/bookmarks");
+    expect(bookmarks.status).toBe(200);
+    expect(bookmarks.headers.get("cache-control")).toBe("private, no-store");
+    expect(own.deps.cache.get("/bookmarks")).toBeUndefined();
+    expect((await own.request("/tools/cursor")).headers.get("cache-control")).toBe("no-cache");
+    await own.dispose();
+  });
+
   it("does not store a page whose response sets a cookie (a stale session being cleared)", async () => {
     t.deps.cache.invalidate();
     const res = await t.request("/tools/qdrant", { headers: { cookie: "sos_session=expired-or-forged" } });

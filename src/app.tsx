@@ -27,6 +27,7 @@ import { etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
 import { problemJson, wantsProblemJson } from "./http/problem.ts";
 import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { siteOrigins } from "./http/site-origin.ts";
 import type { Viewer } from "./http/viewer.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { assets } from "./ui/assets.ts";
@@ -48,6 +49,8 @@ const MAX_FORM_BYTES = 16 * 1024;
  */
 const MAX_EDITORIAL_FORM_BYTES = 64 * 1024;
 const EDITORIAL_PATHS = /^\/(?:panel|admin\/tools)(?:\/|$)/;
+/** Pages about one reader: never stored by a browser or the page cache, whoever asks. */
+const PERSONAL_PATHS = /^\/(?:account|bookmarks|admin|panel)(?:\/|$)/;
 
 /** What every page shows of its reader: their votes (signed in) and bookmarks. */
 async function readerState(c: Context, viewer: Viewer, db: Db): Promise<ReaderState> {
@@ -90,6 +93,12 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     await next();
     // a route may answer with a header of its own (the newsletter's email preview needs a CSP with inline styles)
     for (const [k, v] of Object.entries(headers)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
+    // a page rendered for one reader (error pages too) must not outlive their sign-out on disk
+    const personal = c.get("viewer")?.user || PERSONAL_PATHS.test(c.req.path);
+    const storable = !c.res.headers.get("cache-control")?.includes("no-store");
+    if (personal && storable && c.res.headers.get("content-type")?.startsWith("text/html")) {
+      c.res.headers.set("cache-control", "private, no-store");
+    }
   });
 
   // Reject addresses that are too long or not valid UTF-8 before any route reads them.
@@ -138,7 +147,11 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     if (c.res.headers.get("cache-control")?.includes("no-store")) return;
     const body = Buffer.from(html);
     const etag = etagFor(body);
-    if (PageCache.cacheable(method, c.req.header("cookie")) && !c.res.headers.has("set-cookie")) {
+    if (
+      PageCache.cacheable(method, c.req.header("cookie")) &&
+      !c.res.headers.has("set-cookie") &&
+      !PERSONAL_PATHS.test(c.req.path)
+    ) {
       const url = new URL(c.req.url);
       const key = url.pathname + url.search;
       deps.cache.set(key, { status: 200, body, etag, headers: pageHeaders }, generation);
@@ -163,7 +176,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
   const editorialFormLimit = bodyLimit({ maxSize: MAX_EDITORIAL_FORM_BYTES, onError: tooLarge });
   app.use((c, next) => (EDITORIAL_PATHS.test(c.req.path) ? editorialFormLimit : formLimit)(c, next));
-  app.use(csrfProtection(new URL(opts.config.siteUrl).origin));
+  app.use(csrfProtection(siteOrigins(opts.config)));
 
   app.get("/assets/:file", (c) => {
     const asset = assets.get(c.req.path);

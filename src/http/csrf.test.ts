@@ -15,13 +15,13 @@ const signedIn = {
 };
 
 /** Just the middleware, behind a stand-in for the viewer middleware, in front of a route echoing its form. */
-function appFor(viewer: typeof signedOut | typeof signedIn) {
+function appFor(viewer: typeof signedOut | typeof signedIn, origins: readonly string[] = [SITE]) {
   const app = new Hono();
   app.use(async (c, next) => {
     c.set("viewer", viewer);
     await next();
   });
-  app.use(csrfProtection(SITE));
+  app.use(csrfProtection(origins));
   app.all("/vote", async (c) => {
     const form = (c.req.header("content-type") ?? "").includes("form") ? await c.req.parseBody() : {};
     return c.json({ reached: true, form });
@@ -85,13 +85,24 @@ describe("csrfProtection: where the request comes from (every viewer)", () => {
     expect(await refusal(res)).toEqual({ status: 403, detail: FROM_ANOTHER_SITE });
   });
 
-  it("accepts an Origin of SITE_URL's origin, or of the URL the request was sent to", async () => {
+  it("accepts an Origin of SITE_URL's origin, or of another origin the site is given (development)", async () => {
     expect((await send(signedOut, { headers: { origin: SITE } })).status).toBe(200);
-    const local = await send(signedOut, {
-      url: "http://127.0.0.1:3000/vote",
-      headers: { origin: "http://127.0.0.1:3000" },
-    });
+    const local = await appFor(signedOut, [SITE, "http://127.0.0.1:3000"]).request(
+      "http://127.0.0.1:3000/vote",
+      {
+        method: "POST",
+        headers: { origin: "http://127.0.0.1:3000" },
+      },
+    );
     expect(local.status).toBe(200);
+  });
+
+  it("refuses an Origin that only matches the Host the request claims (DNS rebinding)", async () => {
+    const rebound = await send(signedOut, {
+      url: "http://attacker.example/vote",
+      headers: { origin: "http://attacker.example", host: "attacker.example" },
+    });
+    expect(await refusal(rebound)).toEqual({ status: 403, detail: FROM_ANOTHER_SITE });
   });
 
   it("accepts a signed-out post that names no origin and carries no token", async () => {

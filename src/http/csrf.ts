@@ -1,7 +1,8 @@
 /**
  * CSRF protection for every state-changing request, in two layers:
  * 1. Browsers name where a request comes from (Sec-Fetch-Site, Origin); a request from
- *    another site is refused outright.
+ *    another site is refused outright. Origin must be one of the site's own origins, never
+ *    merely the Host the request claims (DNS rebinding).
  * 2. A signed-in request must also carry the session's CSRF token (form field `_csrf` or
  *    header `X-CSRF-Token`). Signed-out forms live on cached, shared pages and carry no
  *    token; they change nothing but the visitor's own browser state, and layer 1 guards them.
@@ -19,8 +20,12 @@ function refused(detail: string): HttpError {
   ]);
 }
 
-/** The middleware; `siteOrigin` is the public origin from SITE_URL. */
-export function csrfProtection(siteOrigin: string): MiddlewareHandler {
+/**
+ * The middleware; `siteOrigins` are the origins this site's forms are posted from (SITE_URL's,
+ * see site-origin.ts). The request's own Host is never trusted: a rebound name would pass.
+ */
+export function csrfProtection(siteOrigins: string | readonly string[]): MiddlewareHandler {
+  const allowed = new Set(typeof siteOrigins === "string" ? [siteOrigins] : siteOrigins);
   return async (c, next) => {
     if (SAFE.has(c.req.method)) return next();
     const fetchSite = c.req.header("sec-fetch-site");
@@ -28,7 +33,7 @@ export function csrfProtection(siteOrigin: string): MiddlewareHandler {
       throw refused("The request came from another site. Use the forms on this site instead.");
     }
     const origin = c.req.header("origin");
-    if (origin && origin !== siteOrigin && origin !== new URL(c.req.url).origin) {
+    if (origin && !allowed.has(origin)) {
       throw refused("The request came from another site. Use the forms on this site instead.");
     }
     const viewer = c.get("viewer");

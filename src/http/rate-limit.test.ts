@@ -1,7 +1,13 @@
 import { Hono } from "hono";
 import { beforeEach, describe, expect, it } from "vitest";
 import { HttpError } from "./errors.ts";
-import { enforceRateLimit, MemoryRateLimitStore, type RateLimitStore, type RateRule } from "./rate-limit.ts";
+import {
+  checkRateLimits,
+  enforceRateLimit,
+  MemoryRateLimitStore,
+  type RateLimitStore,
+  type RateRule,
+} from "./rate-limit.ts";
 
 const START = Date.parse("2026-06-01T10:00:00Z");
 let clock: number;
@@ -50,6 +56,63 @@ describe("MemoryRateLimitStore", () => {
     clock += 2_000;
     // the 1000th hit sweeps the expired windows, and must keep the live one
     expect((await store.hit("live", 600_000)).count).toBe(2);
+  });
+
+  it("checks a window without counting, and sees an expired window as empty", async () => {
+    const store = new MemoryRateLimitStore({ now });
+    expect(await store.check("k", 60_000)).toEqual({ count: 0, resetAt: START + 60_000 });
+    await store.hit("k", 60_000);
+    clock += 1_000;
+    expect(await store.check("k", 60_000)).toEqual({ count: 1, resetAt: START + 60_000 });
+    expect(await store.check("k", 60_000)).toEqual({ count: 1, resetAt: START + 60_000 });
+    clock = START + 60_000;
+    expect(await store.check("k", 60_000)).toEqual({ count: 0, resetAt: START + 120_000 });
+    expect((await store.hit("k", 60_000)).count).toBe(1);
+  });
+});
+
+describe("checkRateLimits", () => {
+  const INBOX: RateRule = { name: "inbox", limit: 2, windowMs: 60_000, message: "Inbox full." };
+
+  /** A route that checks VOTES per ?who= and INBOX, and counts only when ?send=1. */
+  function mailing(store: RateLimitStore) {
+    const app = new Hono();
+    app.post("/", async (c) => {
+      const sent = await checkRateLimits(
+        c,
+        store,
+        [
+          { rule: VOTES, key: c.req.query("who") ?? "anyone" },
+          { rule: INBOX, key: "inbox" },
+        ],
+        now,
+      );
+      if (c.req.query("send") === "1") await sent();
+      return c.text("ok");
+    });
+    app.onError((err, c) => c.text((err as HttpError).detail, (err as HttpError).status));
+    return (who: string, send: boolean) =>
+      app.request(`/?who=${who}&send=${send ? 1 : 0}`, { method: "POST" });
+  }
+
+  it("counts nothing until told the limited thing happened", async () => {
+    const store = new MemoryRateLimitStore({ now });
+    const post = mailing(store);
+    for (let i = 0; i < 10; i++) expect((await post("alice", false)).status).toBe(200);
+    expect((await store.check("votes:alice", 60_000)).count).toBe(0);
+    expect((await store.check("inbox:inbox", 60_000)).count).toBe(0);
+  });
+
+  it("refuses on the first rule whose limit is reached, counting nothing on any", async () => {
+    const store = new MemoryRateLimitStore({ now });
+    const post = mailing(store);
+    expect((await post("alice", true)).headers.get("RateLimit-Remaining")).toBe("1");
+    expect((await post("bob", true)).status).toBe(200);
+    const refused = await post("carol", true);
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain("Inbox full.");
+    expect((await store.check("votes:carol", 60_000)).count).toBe(0);
+    expect((await store.check("inbox:inbox", 60_000)).count).toBe(2);
   });
 });
 
@@ -130,7 +193,10 @@ describe("enforceRateLimit", () => {
   });
 
   it("never says the reset is 0 seconds away, even when the store's window ends right now", async () => {
-    const endingNow: RateLimitStore = { hit: async () => ({ count: 1, resetAt: clock }) };
+    const endingNow: RateLimitStore = {
+      hit: async () => ({ count: 1, resetAt: clock }),
+      check: async () => ({ count: 1, resetAt: clock }),
+    };
     expect((await appWith(endingNow)()).headers.get("RateLimit-Reset")).toBe("1");
   });
 

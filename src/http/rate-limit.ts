@@ -2,6 +2,10 @@
  * Fixed-window rate limits. The counters live in process by default and in Redis when
  * REDIS_URL is set, so every instance shares them. Answers carry RateLimit-* headers; a
  * refusal is a 429 with Retry-After.
+ *
+ * Limits on what sends mail are checked first and counted only once the mail is sent
+ * (`checkRateLimits`): a request some other rule refuses must not use up a limit that
+ * protects an inbox, or a stranger could spend it to lock the owner out.
  */
 import type { Context } from "hono";
 import { HttpError } from "./errors.ts";
@@ -25,6 +29,8 @@ export interface WindowCount {
 export interface RateLimitStore {
   /** Counts one hit on a key and returns the window's count so far. */
   hit(key: string, windowMs: number): Promise<WindowCount>;
+  /** Reads a key's count in its current window without counting (0 when no window is open). */
+  check(key: string, windowMs: number): Promise<WindowCount>;
 }
 
 /** Counters in this process; fine for one instance. */
@@ -50,6 +56,13 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return { ...w };
   }
 
+  async check(key: string, windowMs: number): Promise<WindowCount> {
+    const now = this.now();
+    const w = this.windows.get(key);
+    if (!w || w.resetAt <= now) return { count: 0, resetAt: now + windowMs };
+    return { ...w };
+  }
+
   private sweep(now: number) {
     for (const [k, w] of this.windows) if (w.resetAt <= now) this.windows.delete(k);
   }
@@ -67,6 +80,37 @@ export async function enforceRateLimit(
   now: () => number = Date.now,
 ): Promise<void> {
   const { count, resetAt } = await store.hit(`${rule.name}:${key}`, rule.windowMs);
+  answer(c, rule, count, resetAt, now);
+}
+
+/** One rule applied to one key. */
+export interface RateCharge {
+  rule: RateRule;
+  key: string;
+}
+
+/**
+ * Checks each rule without counting, in order: throws a 429 for the first whose limit is
+ * reached, else sets RateLimit-* headers (counting this request as if it will be counted).
+ * Returns what to call once the limited thing has really happened: it counts one hit on each.
+ */
+export async function checkRateLimits(
+  c: Context,
+  store: RateLimitStore,
+  charges: readonly RateCharge[],
+  now: () => number = Date.now,
+): Promise<() => Promise<void>> {
+  for (const { rule, key } of charges) {
+    const { count, resetAt } = await store.check(`${rule.name}:${key}`, rule.windowMs);
+    answer(c, rule, count + 1, resetAt, now);
+  }
+  return async () => {
+    await Promise.all(charges.map(({ rule, key }) => store.hit(`${rule.name}:${key}`, rule.windowMs)));
+  };
+}
+
+/** Sets the RateLimit-* headers for a request that makes a window's `count`, or throws a 429 past the limit. */
+function answer(c: Context, rule: RateRule, count: number, resetAt: number, now: () => number): void {
   const resetSeconds = Math.max(1, Math.ceil((resetAt - now()) / 1000));
   const headers: Record<string, string> = {
     "RateLimit-Limit": String(rule.limit),

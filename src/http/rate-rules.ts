@@ -4,7 +4,10 @@ import type { RateRule } from "./rate-limit.ts";
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Links for one address from one client network. */
+/**
+ * Links for one address from one client network. The sign-in limits count only links sent
+ * (see `checkRateLimits`), so a refused request uses up nobody's allowance.
+ */
 export const SIGN_IN_PER_ADDRESS: RateRule = {
   name: "sign-in-address",
   limit: 5,
@@ -13,14 +16,16 @@ export const SIGN_IN_PER_ADDRESS: RateRule = {
 };
 
 /**
- * Links for one address from anywhere: looser, so a stranger cannot lock someone out of
- * signing in from one network, but still a ceiling on mail to one inbox.
+ * Links mailed to one address from anywhere: a ceiling on mail to one inbox, counted only for
+ * mails sent. One network sends an address at most SIGN_IN_PER_ADDRESS links an hour, fewer
+ * than this, so it cannot reach the ceiling alone; and the window is short, so the owner
+ * waits minutes at most for a link.
  */
 export const SIGN_IN_PER_INBOX: RateRule = {
   name: "sign-in-inbox",
-  limit: 20,
-  windowMs: HOUR,
-  message: "Too many sign-in links were asked for this address.",
+  limit: 10,
+  windowMs: 10 * MINUTE,
+  message: "Many sign-in links were sent to this address in the last few minutes.",
 };
 
 export const SIGN_IN_PER_CLIENT: RateRule = {
@@ -52,14 +57,27 @@ export const MODERATION_PER_ADMIN: RateRule = {
 };
 
 /**
- * Newsletter sign-ups for one address from anywhere: each one mails that inbox (a confirmation
- * or an "already subscribed" notice), so this caps the mail a stranger can aim at it.
+ * Newsletter sign-ups for one address from one client network: each one mails that inbox (a
+ * confirmation or an "already subscribed" notice), so this caps the mail a stranger can aim
+ * at it. Like the sign-in limits, counted only for mails sent.
  */
 export const NEWSLETTER_PER_ADDRESS: RateRule = {
   name: "newsletter-address",
   limit: 5,
   windowMs: HOUR,
   message: "Too many subscription requests were made for this address.",
+};
+
+/**
+ * Newsletter mails to one address from anywhere: a ceiling one network cannot reach alone
+ * (see NEWSLETTER_PER_ADDRESS), over a short window, so the owner can always subscribe
+ * within minutes.
+ */
+export const NEWSLETTER_PER_INBOX: RateRule = {
+  name: "newsletter-inbox",
+  limit: 10,
+  windowMs: 10 * MINUTE,
+  message: "Many subscription mails were sent to this address in the last few minutes.",
 };
 
 /** Newsletter sign-ups from one client network, whatever the addresses. */

@@ -121,10 +121,23 @@ describe.skipIf(!url)("RedisRateLimitStore", () => {
     expect(counts).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
   });
 
+  it("checks a window without counting, on either instance", async () => {
+    expect((await storeA.check("peek", 60_000)).count).toBe(0);
+    expect(await a.exists(`${prefix}peek`)).toBe(0);
+    const first = await storeA.hit("peek", 60_000);
+    const seen = await storeB.check("peek", 60_000);
+    expect(seen.count).toBe(1);
+    expect(Math.abs(seen.resetAt - first.resetAt)).toBeLessThan(200);
+    expect((await storeB.check("peek", 60_000)).count).toBe(1);
+    expect((await storeB.hit("peek", 60_000)).count).toBe(2);
+  });
+
   it("loads its script again after the server forgets it", async () => {
     await storeA.hit("flushed", 60_000);
     await a.scriptFlush();
     expect((await storeA.hit("flushed", 60_000)).count).toBe(2);
+    await a.scriptFlush();
+    expect((await storeA.check("flushed", 60_000)).count).toBe(2);
   });
 });
 

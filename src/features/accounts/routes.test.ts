@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { confirmLink, cookieFrom, form, signIn } from "../../../test/support/session.ts";
@@ -288,6 +288,42 @@ describe("sign-in rate limits", () => {
     await t.dispose();
   });
 
+  it("lets the owner get a link from another network after one network asked 20 or more times", async () => {
+    const t = await createTestApp("sqlite", { ADMIN_EMAILS: "owner@example.com" });
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++)
+      statuses.push(
+        (await t.requestFrom("198.51.100.66", "/sign-in", form({ email: "owner@example.com" }))).status,
+      );
+    expect(statuses.filter((s) => s === 303)).toHaveLength(5);
+    expect(t.mail).toHaveLength(5);
+    const owner = await t.requestFrom("203.0.113.9", "/sign-in", form({ email: "Owner@example.com" }));
+    expect(owner.status).toBe(303);
+    expect(t.mail).toHaveLength(6);
+    expect(t.mail.at(-1)?.to).toBe("owner@example.com");
+    await t.dispose();
+  });
+
+  it("caps the mail to one inbox from many networks, for minutes only, counting only links sent", async () => {
+    // only Date is faked: the store and the handler read the window on it
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t = await createTestApp("sqlite");
+    for (let i = 0; i < 10; i++)
+      expect(
+        (await t.requestFrom(`198.51.100.${i}`, "/sign-in", form({ email: "busy@example.com" }))).status,
+      ).toBe(303);
+    const capped = await t.requestFrom("203.0.113.9", "/sign-in", form({ email: "busy@example.com" }));
+    expect(capped.status).toBe(429);
+    expect(Number(capped.headers.get("retry-after"))).toBeLessThanOrEqual(600);
+    expect(t.mail).toHaveLength(10);
+    vi.setSystemTime(Date.now() + 10 * 60_000);
+    expect((await t.requestFrom("203.0.113.9", "/sign-in", form({ email: "busy@example.com" }))).status).toBe(
+      303,
+    );
+    vi.useRealTimers();
+    await t.dispose();
+  });
+
   it("counts IPv6 clients by /64, so rotating addresses does not escape the limit", async () => {
     const t = await createTestApp("sqlite");
     const statuses: number[] = [];
@@ -344,6 +380,41 @@ describe("development outbox", () => {
     expect(await (await prod.request("/sign-in")).text()).not.toContain("/dev/outbox");
     expect((await prod.requestFrom("127.0.0.1", "/dev/outbox")).status).toBe(404);
     await prod.dispose();
+  });
+
+  it("refuses the outbox and form posts under another site's name (DNS rebinding)", async () => {
+    const t = await createTestApp("sqlite", { NODE_ENV: "development", PORT: "3000" });
+    const rebound = { host: "attacker.example" };
+    expect((await t.requestFrom("127.0.0.1", "/dev/outbox", { headers: rebound })).status).toBe(404);
+    expect(
+      (await t.requestFrom("127.0.0.1", "http://attacker.example/dev/outbox", { headers: rebound })).status,
+    ).toBe(404);
+    expect(
+      (await t.requestFrom("127.0.0.1", "/dev/outbox", { headers: { host: "attacker.example:3000" } }))
+        .status,
+    ).toBe(404);
+    for (const host of ["localhost:3000", "127.0.0.1:3000", "[::1]:3000", "localhost"])
+      expect((await t.requestFrom("127.0.0.1", "/dev/outbox", { headers: { host } })).status).toBe(200);
+    expect(
+      (await t.requestFrom("127.0.0.1", "/dev/outbox", { headers: { host: "localhost:4000" } })).status,
+    ).toBe(404);
+
+    const sent = t.mail.length;
+    const post = await t.requestFrom(
+      "127.0.0.1",
+      "http://attacker.example/sign-in",
+      form({ email: "dev@example.com" }, { origin: "http://attacker.example", ...rebound }),
+    );
+    expect(post.status).toBe(403);
+    expect(t.mail.length).toBe(sent);
+    // the developer's own browser on this machine still posts
+    const own = await t.requestFrom(
+      "127.0.0.1",
+      "http://127.0.0.1:3000/sign-in",
+      form({ email: "dev@example.com" }, { origin: "http://127.0.0.1:3000", host: "127.0.0.1:3000" }),
+    );
+    expect(own.status).toBe(303);
+    await t.dispose();
   });
 
   it("lists and shows a message the outbox wrote, its subject decoded and both its parts", async () => {

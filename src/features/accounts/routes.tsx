@@ -9,7 +9,7 @@ import { HttpError, notFound } from "../../http/errors.ts";
 import { parseForm } from "../../http/form.ts";
 import { devOutboxDir, sendMailOrFail } from "../../http/mail.ts";
 import { sendPage } from "../../http/page.tsx";
-import { enforceRateLimit } from "../../http/rate-limit.ts";
+import { checkRateLimits } from "../../http/rate-limit.ts";
 import {
   SIGN_IN_PER_ADDRESS,
   SIGN_IN_PER_CLIENT,
@@ -17,6 +17,7 @@ import {
   WRITES_PER_VIEWER,
 } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
+import { namesThisMachine } from "../../http/site-origin.ts";
 import { isTokenShaped } from "../../http/tokens.ts";
 import { requireUser, signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
@@ -81,8 +82,9 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
   // sessions and links show on no cached page: these writes invalidate nothing
   const signingIn = write(deps, {
     permission: "anyone",
-    // keyed on the validated address as well as the client, so the handler applies them
-    rate: { inHandler: [SIGN_IN_PER_INBOX, SIGN_IN_PER_CLIENT, SIGN_IN_PER_ADDRESS] },
+    // keyed on the validated address as well as the client, so the handler applies them,
+    // checking first and counting only a link actually mailed
+    rate: { inHandler: [SIGN_IN_PER_ADDRESS, SIGN_IN_PER_CLIENT, SIGN_IN_PER_INBOX] },
     invalidates: "nothing",
   });
   const sessionChange = write(deps, {
@@ -109,13 +111,17 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
       );
     }
     const network = clientNetwork(clientAddress(c, config.trustProxy));
-    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_INBOX, parsed.email);
-    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_CLIENT, network);
-    await enforceRateLimit(c, deps.rateLimits, SIGN_IN_PER_ADDRESS, `${network} ${parsed.email}`);
+    // the requester's own limits first, so a stranger's refusal names their network, not the inbox
+    const sent = await checkRateLimits(c, deps.rateLimits, [
+      { rule: SIGN_IN_PER_ADDRESS, key: `${network} ${parsed.email}` },
+      { rule: SIGN_IN_PER_CLIENT, key: network },
+      { rule: SIGN_IN_PER_INBOX, key: parsed.email },
+    ]);
     // every address gets a link, known or not: the account is created on confirmation
     const token = await createSignInLink(db, { email: parsed.email, returnTo: next });
     const link = `${config.siteUrl}/sign-in/confirm?token=${token}`;
     await sendMailOrFail(deps, signInMail({ to: parsed.email, link }), "sign-in");
+    await sent();
     return c.redirect("/sign-in/sent", 303);
   });
 
@@ -182,11 +188,13 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
 
   // Development only: read the mail the outbox holds. Sign-in links are secrets, so only
   // requests from this machine may see them, and never through a proxy (which would make
-  // every visitor look local).
+  // every visitor look local), nor under another site's name (a page whose name was rebound
+  // to 127.0.0.1 would otherwise read them from the developer's own browser).
   const outboxGuard = (c: Context) => {
     const from = clientAddress(c, 0);
     const proxied = config.trustProxy > 0 || c.req.header("x-forwarded-for") || c.req.header("forwarded");
-    if (!devOutbox || proxied || !["127.0.0.1", "::1", "::ffff:127.0.0.1", "local"].includes(from)) {
+    const local = ["127.0.0.1", "::1", "::ffff:127.0.0.1", "local"].includes(from);
+    if (!devOutbox || proxied || !local || !namesThisMachine(c, config)) {
       throw notFound("There is no page at this address.");
     }
     // kept out of the page cache, which would serve it to any client and never refresh it

@@ -265,6 +265,35 @@ describe.each(testEngines())("moderation on %s", (engine) => {
     expect(page).not.toContain(`action="/admin/accounts/${id}/block"`);
   });
 
+  it("does not let an admin block another admin, listed in ADMIN_EMAILS or granted the role", async () => {
+    await signIn(t, SECOND_ADMIN);
+    const listed = await userId(SECOND_ADMIN);
+    const res = await admin.post(`/admin/accounts/${listed}/block`, { reason: "Taking over the site" });
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain("Remove it from ADMIN_EMAILS first");
+    await grantRoleAudited(db(), {
+      actor: CLI_ACTOR,
+      email: "granted-admin@example.com",
+      role: "admin",
+      reason: "Helps moderate",
+    });
+    const granted = await userId("granted-admin@example.com");
+    const other = await admin.post(`/admin/accounts/${granted}/block`, { reason: "Taking over the site" });
+    expect(other.status).toBe(409);
+    expect(await other.text()).toContain("Ask another admin");
+    const page = await (await admin.get(`/admin/accounts/${granted}`)).text();
+    expect(page).toContain("one admin cannot block another");
+    expect(page).not.toContain(`action="/admin/accounts/${granted}/block"`);
+    const rows = await db()
+      .selectFrom("users")
+      .select("blocked_at")
+      .where("id", "in", [listed, granted])
+      .execute();
+    expect(rows.map((r) => r.blocked_at)).toEqual([null, null]);
+    expect(await auditCount(`user:${listed}`)).toBe(0);
+    expect(await auditCount(`user:${granted}`)).toBe(0);
+  });
+
   it("answers readers with 403 and signed-out visitors with sign-in, changing nothing", async () => {
     const reader = await signIn(t, "curious-reader@example.com");
     const victim = await signIn(t, "victim@example.com");

@@ -60,6 +60,20 @@ function problemError(problem: ModerationProblem, id: number): HttpError {
         "Blocking your own account would lock you out. Ask another admin if it really needs blocking.",
         back,
       );
+    case "admin":
+      return new HttpError(
+        409,
+        "Admins cannot be blocked",
+        "This account is an admin, and one admin cannot block another. Ask another admin: change its role first (npm run cli -- user:grant EMAIL reader), then block it.",
+        back,
+      );
+    case "listed-admin":
+      return new HttpError(
+        409,
+        "Admins cannot be blocked",
+        "This address is listed in ADMIN_EMAILS, which makes it an admin at every sign-in. Remove it from ADMIN_EMAILS first and change its role, then block it.",
+        back,
+      );
     case "already-blocked":
       return new HttpError(409, "Already blocked", "This account is already blocked; nothing changed.", back);
     case "not-blocked":
@@ -87,7 +101,7 @@ function noticeFrom(c: Context): AccountNotice | undefined {
 /** The moderation routes. */
 export function moderationRoutes(deps: Deps) {
   const app = new Hono();
-  const { db } = deps;
+  const { db, config } = deps;
 
   app.get("/admin/moderation", signedInPage("vote:moderate"), async (c) => {
     const user = signedInUser(c);
@@ -185,7 +199,12 @@ export function moderationRoutes(deps: Deps) {
     const input = await moderate(c, "block");
     if (input instanceof Response) return input;
     const { user, id, reason } = input;
-    const result = await blockAccount(db, { actor: user, userId: id, reason });
+    const result = await blockAccount(db, {
+      actor: user,
+      userId: id,
+      reason,
+      adminEmails: config.adminEmails,
+    });
     if (!result.ok) throw problemError(result.problem, id);
     return c.redirect(`/admin/accounts/${id}?done=blocked&n=${result.sessionsEnded}`, 303);
   });

@@ -72,7 +72,13 @@ export interface AccountDetail {
   history: AuditEntry[];
 }
 
-export type ModerationProblem = "unknown" | "self" | "already-blocked" | "not-blocked";
+export type ModerationProblem =
+  | "unknown"
+  | "self"
+  | "admin"
+  | "listed-admin"
+  | "already-blocked"
+  | "not-blocked";
 export type ModerationResult<T> = ({ ok: true } & T) | { ok: false; problem: ModerationProblem };
 
 // Literal SQL (no bound values) so the grouped expression is textually the same in SELECT and
@@ -272,17 +278,28 @@ export async function removeAccountVotes(
   });
 }
 
-/** Blocks an account: it cannot sign in, and every session it has ends now. */
+/**
+ * Blocks an account: it cannot sign in, and every session it has ends now. Admins cannot be
+ * blocked: one admin must not be able to lock the others out. `adminEmails` (ADMIN_EMAILS)
+ * name accounts that become admins again at every sign-in, whatever their role now.
+ */
 export async function blockAccount(
   db: Db,
-  opts: ModerationInput,
+  opts: ModerationInput & { adminEmails?: readonly string[] },
 ): Promise<ModerationResult<{ sessionsEnded: number }>> {
   // an admin locking themselves out is always a slip, never moderation
   if (opts.actor.id === opts.userId) return { ok: false, problem: "self" };
   const at = iso(opts.now ?? Date.now());
   return db.transaction().execute(async (trx) => {
-    const email = await emailOf(trx, opts.userId);
-    if (email === undefined) return { ok: false as const, problem: "unknown" as const };
+    const account = await trx
+      .selectFrom("users")
+      .select(["email", "role"])
+      .where("id", "=", opts.userId)
+      .executeTakeFirst();
+    if (account === undefined) return { ok: false as const, problem: "unknown" as const };
+    const { email } = account;
+    if (opts.adminEmails?.includes(email)) return { ok: false as const, problem: "listed-admin" as const };
+    if (account.role === "admin") return { ok: false as const, problem: "admin" as const };
     // the "is null" guard makes a second, concurrent block a no-op rather than a second entry
     const updated = await trx
       .updateTable("users")

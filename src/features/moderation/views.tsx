@@ -479,6 +479,8 @@ function BlockSection(props: { account: AccountDetail; self: boolean; problem?: 
           <h2 id="block-heading">Block account</h2>
           {props.self ? (
             <p>This is your own account: you cannot block yourself.</p>
+          ) : props.account.role === "admin" ? (
+            <p>This account is an admin, and one admin cannot block another: its role must change first.</p>
           ) : (
             <ReasonForm
               form="block"

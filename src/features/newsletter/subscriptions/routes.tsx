@@ -7,10 +7,11 @@ import { HttpError } from "../../../http/errors.ts";
 import { parseForm } from "../../../http/form.ts";
 import { devOutboxDir, sendMailOrFail } from "../../../http/mail.ts";
 import { sendPage } from "../../../http/page.tsx";
-import { enforceRateLimit } from "../../../http/rate-limit.ts";
+import { checkRateLimits } from "../../../http/rate-limit.ts";
 import {
   NEWSLETTER_PER_ADDRESS,
   NEWSLETTER_PER_CLIENT,
+  NEWSLETTER_PER_INBOX,
   WRITES_PER_VIEWER,
 } from "../../../http/rate-rules.ts";
 import { isTokenShaped } from "../../../http/tokens.ts";
@@ -108,8 +109,9 @@ export function newsletterSubscribeRoutes(deps: Deps) {
   // subscriptions show on no cached page: these writes invalidate nothing
   const subscribing = write(deps, {
     permission: "anyone",
-    // keyed on the validated address as well as the client, so the handler applies them
-    rate: { inHandler: [NEWSLETTER_PER_ADDRESS, NEWSLETTER_PER_CLIENT] },
+    // keyed on the validated address as well as the client, so the handler applies them,
+    // checking first and counting only a mail actually sent
+    rate: { inHandler: [NEWSLETTER_PER_ADDRESS, NEWSLETTER_PER_CLIENT, NEWSLETTER_PER_INBOX] },
     invalidates: "nothing",
   });
   const managing = write(deps, { permission: "anyone", rate: WRITES_PER_VIEWER, invalidates: "nothing" });
@@ -131,8 +133,11 @@ export function newsletterSubscribeRoutes(deps: Deps) {
       return sendPage(c, page, 400);
     }
     const network = clientNetwork(clientAddress(c, config.trustProxy));
-    await enforceRateLimit(c, deps.rateLimits, NEWSLETTER_PER_ADDRESS, parsed.email);
-    await enforceRateLimit(c, deps.rateLimits, NEWSLETTER_PER_CLIENT, network);
+    const sent = await checkRateLimits(c, deps.rateLimits, [
+      { rule: NEWSLETTER_PER_ADDRESS, key: `${network} ${parsed.email}` },
+      { rule: NEWSLETTER_PER_CLIENT, key: network },
+      { rule: NEWSLETTER_PER_INBOX, key: parsed.email },
+    ]);
     // the account is linked only when it is the reader's own address, never one they typed for someone else
     const user = c.get("viewer").user;
     const result = await subscribe(db, {
@@ -160,6 +165,7 @@ export function newsletterSubscribeRoutes(deps: Deps) {
             unsubscribeUrl: unsubscribeUrl(config.siteUrl, result.unsubscribeToken),
           });
     await sendMailOrFail(deps, mail, "newsletter subscription");
+    await sent();
     // the same answer for a new, waiting or subscribed address: the inbox learns which, not the asker
     return c.redirect("/newsletter/check-email", 303);
   });
