@@ -23,7 +23,7 @@ import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
 import { sendPage } from "./http/page.tsx";
-import { etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
+import { cacheKey, etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
 import { problemJson, wantsProblemJson } from "./http/problem.ts";
 import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -140,8 +140,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     const etag = etagFor(body);
     if (PageCache.cacheable(method, c.req.header("cookie")) && !c.res.headers.has("set-cookie")) {
       const url = new URL(c.req.url);
-      const key = url.pathname + url.search;
-      deps.cache.set(key, { status: 200, body, etag, headers: pageHeaders }, generation);
+      // the same key tryServe (src/server.ts's fast path) looks up; none for made-up parameters
+      const key = cacheKey(url.pathname + url.search);
+      if (key !== undefined)
+        deps.cache.set(key, { status: 200, body, etag, headers: pageHeaders }, generation);
     }
     // keep what the route set (cookies, rate-limit headers) on the rebuilt response
     const out = new Headers(c.res.headers);
