@@ -22,8 +22,9 @@ import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/i
 import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
+import { createLogger, ErrorLog, type Logger } from "./http/log.ts";
 import { sendPage } from "./http/page.tsx";
-import { etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
+import { cacheKey, etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
 import { problemJson, wantsProblemJson } from "./http/problem.ts";
 import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -39,6 +40,8 @@ export interface AppOptions {
   cache?: PageCache;
   mailer?: Mailer;
   rateLimits?: RateLimitStore;
+  /** Where failures are logged; a JSON-lines logger on stdout at config.logLevel by default. */
+  log?: Logger;
 }
 
 const MAX_URL_LENGTH = 4096;
@@ -76,6 +79,12 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       }),
     rateLimits: opts.rateLimits ?? new MemoryRateLimitStore(),
     readerState: (c, viewer) => readerState(c, viewer, opts.db),
+  };
+  // made on first use: most apps built in tests never log a failure
+  let errorLog: ErrorLog | undefined;
+  const failures = () => {
+    errorLog ??= new ErrorLog(opts.log ?? createLogger(opts.config));
+    return errorLog;
   };
   // theses fall due at midnight UTC without a write, so the cached pages go stale then
   if (deps.cache.enabled) clearPagesAtMidnight(deps.cache);
@@ -153,8 +162,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       !PERSONAL_PATHS.test(c.req.path)
     ) {
       const url = new URL(c.req.url);
-      const key = url.pathname + url.search;
-      deps.cache.set(key, { status: 200, body, etag, headers: pageHeaders }, generation);
+      // the same key tryServe (src/server.ts's fast path) looks up; none for made-up parameters
+      const key = cacheKey(url.pathname + url.search);
+      if (key !== undefined)
+        deps.cache.set(key, { status: 200, body, etag, headers: pageHeaders }, generation);
     }
     // keep what the route set (cookies, rate-limit headers) on the rebuilt response
     const out = new Headers(c.res.headers);
@@ -218,7 +229,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     // an HTTPException's 4xx is a refusal to show as it is; anything else is a failure of ours
     let error = err instanceof HTTPException ? asHttpError(err) : null;
     if (!error) {
-      console.error(`${c.req.method} ${c.req.path} failed:`, err);
+      // request data as fields, so a decoded "\n" in the path cannot start a forged line
+      failures().failure(err, { method: c.req.method, path: c.req.path }, "request failed");
       error = new HttpError(
         500,
         "Something went wrong on our side",

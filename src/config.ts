@@ -31,6 +31,8 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL (leave it unset to keep this state in process)")
     .optional(),
+  /** The least severe log lines written (JSON lines on stdout); "silent" writes none. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Community votes per account per minute. */
   VOTE_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** When the running server sends the weekly issue, e.g. "mon 09:00 Europe/Berlin"; unset sends only on demand. */
@@ -89,6 +91,7 @@ export interface Config {
   adminEmails: string[];
   trustProxy: number;
   redisUrl: string | undefined;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   voteRateLimit: number;
   /** Raw NEWSLETTER_SCHEDULE; parsed and checked by the newsletter's schedule module at boot. */
   newsletterSchedule: string | undefined;
@@ -128,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
     voteRateLimit: e.VOTE_RATE_LIMIT,
     newsletterSchedule: e.NEWSLETTER_SCHEDULE,
     panelStaleDays: e.PANEL_STALE_DAYS,

@@ -2,7 +2,7 @@
 import { createApp } from "./app.tsx";
 import { loadConfig } from "./config.ts";
 import { startNewsletterJobs } from "./features/newsletter/index.ts";
-import { watchChangeStamp } from "./http/change-stamp.ts";
+import { shareChangesThroughStamp } from "./http/change-stamp.ts";
 import { createSharedState } from "./http/shared-state.ts";
 import { prepareDatabase } from "./prepare-database.ts";
 import { startServer } from "./server.ts";
@@ -17,10 +17,10 @@ async function main() {
     cache: shared.cache,
     rateLimits: shared.rateLimits,
   });
-  // operator commands run in another process and move the database's change stamp; polling it
-  // refreshes this process's cached pages without Redis (clearLocal: every instance polls)
+  // operator commands run in another process and move the database's change stamp, and so does
+  // every write here: polling it refreshes this process's cached pages even while Redis is down
   const changes = config.pageCache
-    ? watchChangeStamp({ db: handle.db, onChange: () => deps.cache.clearLocal() })
+    ? shareChangesThroughStamp({ db: handle.db, cache: deps.cache })
     : undefined;
   await changes?.ready;
   const { server } = await startServer({ app, cache: deps.cache, port: config.port, host: config.host });

@@ -5,19 +5,51 @@ import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { PageCache } from "./http/page-cache.ts";
 
+/** How long a connection may take over each part of its life; see SERVER_TIMEOUTS. */
+export interface ServerTimeouts {
+  /** The whole request, headers and body, must arrive within this. */
+  requestMs: number;
+  /** The request's headers must arrive within this. */
+  headersMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+}
+
+/**
+ * Set on purpose rather than left to node's defaults (five minutes for a request), which let a
+ * client that sends headers and then trickles or never finishes its body hold a connection and
+ * its socket for that long. Forms here are at most 64 KB, so 30 s is ample even on a poor
+ * link; headers are a few hundred bytes. Keep-alive is short because pages are few and small:
+ * an idle socket is worth little. Behind a proxy that reuses connections, keepAliveMs must be
+ * longer than the proxy's own idle timeout, or it may send on a socket node has just closed.
+ */
+export const SERVER_TIMEOUTS: ServerTimeouts = { requestMs: 30_000, headersMs: 15_000, keepAliveMs: 5_000 };
+
 /** Starts listening; resolves with the server and its base URL once bound. */
 export function startServer(opts: {
   app: Hono;
   cache: PageCache;
   port: number;
   host: string;
+  /** Tests shorten these; production uses SERVER_TIMEOUTS. */
+  timeouts?: ServerTimeouts;
 }): Promise<{ server: Server; url: string }> {
+  const timeouts = opts.timeouts ?? SERVER_TIMEOUTS;
   const listener = getRequestListener(opts.app.fetch);
-  const server = createServer((req, res) => {
-    if (opts.cache.tryServe(req, res)) return;
-    void listener(req, res);
-  });
-  server.keepAliveTimeout = 65_000;
+  const server = createServer(
+    {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // node checks the two timeouts above on this interval (30 s by default), so a deadline
+      // would otherwise be overshot by up to that much
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
+    (req, res) => {
+      if (opts.cache.tryServe(req, res)) return;
+      void listener(req, res);
+    },
+  );
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () => {

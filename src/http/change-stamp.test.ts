@@ -18,7 +18,14 @@ import { migrateToLatest } from "../db/migrate.ts";
 import type { Db } from "../db/types.ts";
 import { loadProfile } from "../features/catalog-admin/index.ts";
 import { startServer } from "../server.ts";
-import { bumpChangeStamp, type ChangeWatcher, readChangeStamp, watchChangeStamp } from "./change-stamp.ts";
+import {
+  bumpChangeStamp,
+  type ChangeWatcher,
+  readChangeStamp,
+  shareChangesThroughStamp,
+  watchChangeStamp,
+} from "./change-stamp.ts";
+import { PageCache } from "./page-cache.ts";
 
 reportSkippedPostgres("the change stamp");
 
@@ -158,6 +165,49 @@ describe.each(testEngines())("change stamp on %s", (engine) => {
       expect.stringContaining("boom"),
       expect.stringContaining("boom"),
     ]);
+  });
+
+  it("moves the stamp on every invalidate(), and clears only for moves made by others", async () => {
+    const { db } = await database();
+    const cache = new PageCache(true);
+    const published = vi.fn();
+    cache.onInvalidate = published;
+    const sharing = shareChangesThroughStamp({ db, cache, intervalMs: 20 });
+    cleanups.push(() => sharing.stop());
+    await sharing.ready;
+    const reads = countReads(db);
+    /** Waits until the watcher has finished a read begun after this point. */
+    const pollsDone = async () => {
+      const seen = reads.mock.calls.length;
+      await vi.waitFor(() => expect(reads.mock.calls.length).toBeGreaterThanOrEqual(seen + 2), {
+        timeout: 5000,
+        interval: 5,
+      });
+    };
+
+    const before = await readChangeStamp(db);
+    cache.invalidate();
+    expect(published).toHaveBeenCalledTimes(1);
+    await vi.waitFor(async () => expect(await readChangeStamp(db)).toBe(before + 1), {
+      timeout: 5000,
+      interval: 5,
+    });
+    // a page rendered after our own write survives the watcher seeing our own move
+    cache.set(
+      "/",
+      { status: 200, body: Buffer.from("x"), etag: '"x"', headers: {} },
+      cache.currentGeneration,
+    );
+    await pollsDone();
+    expect(cache.get("/")).toBeDefined();
+
+    // another instance's move clears it
+    await bumpChangeStamp(db);
+    await vi.waitFor(() => expect(cache.get("/")).toBeUndefined(), { timeout: 5000, interval: 5 });
+
+    // stop() hands onInvalidate back
+    await sharing.stop();
+    expect(cache.onInvalidate).toBe(published);
   });
 
   describe("a running server and a CLI import", () => {

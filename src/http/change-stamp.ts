@@ -6,21 +6,31 @@
  *
  * A server clears locally (PageCache.clearLocal), never through invalidate(): every instance
  * polls for itself, and invalidate() would also publish on the Redis bus, turning one change
- * into a message per instance. Web writes do not touch the stamp; they invalidate directly.
+ * into a message per instance.
+ *
+ * Writes made on the site move the stamp too (shareChangesThroughStamp), besides publishing on
+ * Redis: while Redis is unreachable the stamp is what tells other instances, so their pages are
+ * stale for at most one poll. See docs/decisions/013-change-stamp-for-every-write.md.
  */
 import { sql } from "kysely";
 import { iso } from "../db/time.ts";
 import type { Db } from "../db/types.ts";
+import type { PageCache } from "./page-cache.ts";
 
 /** How often a server reads the stamp: stale pages after an import last at most this long. */
 export const CHANGE_POLL_MS = 3000;
 
 /**
- * Moves the stamp on; call after a committed write made outside the server that changes what
- * public pages show. Recreates the row if it has gone missing. Throws on a database error.
+ * Moves the stamp on; call after a committed write that changes what public pages show.
+ * Recreates the row if it has gone missing. Throws on a database error.
  */
 export async function bumpChangeStamp(db: Db, now: number = Date.now()): Promise<void> {
-  await db
+  await moveStamp(db, now);
+}
+
+/** bumpChangeStamp, resolving with the new generation. */
+async function moveStamp(db: Db, now: number): Promise<number> {
+  const row = await db
     .insertInto("site_changes")
     .values({ id: 1, generation: 1, changed_at: iso(now) })
     .onConflict((oc) =>
@@ -29,7 +39,9 @@ export async function bumpChangeStamp(db: Db, now: number = Date.now()): Promise
         changed_at: iso(now),
       }),
     )
-    .execute();
+    .returning("generation")
+    .executeTakeFirstOrThrow();
+  return Number(row.generation);
 }
 
 /** The stamp's current generation; 0 when the row is missing. */
@@ -54,7 +66,8 @@ export interface ChangeWatcher {
  */
 export function watchChangeStamp(opts: {
   db: Db;
-  onChange: () => void;
+  /** Gets the generation read, and the one seen before it (none after failed first reads). */
+  onChange: (generation: number, previous: number | undefined) => void;
   intervalMs?: number;
   log?: (line: string) => void;
 }): ChangeWatcher {
@@ -86,11 +99,12 @@ export function watchChangeStamp(opts: {
     if (failing) log("Page cache: the change stamp can be read again.");
     failing = false;
     const changed = last === undefined ? missedSome : generation !== last;
+    const previous = last;
     last = generation;
     missedSome = false;
     if (!changed) return;
     try {
-      opts.onChange();
+      opts.onChange(generation, previous);
     } catch (err) {
       log(`Page cache: reacting to a change stamp failed: ${(err as Error).message}`);
     }
@@ -112,6 +126,62 @@ export function watchChangeStamp(opts: {
       stopped = true;
       clearTimeout(timer);
       await reading;
+    },
+  };
+}
+
+/**
+ * Ties a server's page cache to the stamp both ways: every invalidate() also moves the stamp,
+ * and a move by anyone else (another instance, an operator command) clears this cache. A move
+ * made only by this instance's own writes is recognised by its generations and ignored, since
+ * invalidate() cleared the cache already. Never throws; a failing move is logged once until
+ * moves work again. stop() unhooks the cache and ends polling.
+ */
+export function shareChangesThroughStamp(opts: {
+  db: Db;
+  cache: PageCache;
+  intervalMs?: number;
+  log?: (line: string) => void;
+}): ChangeWatcher {
+  const { db, cache } = opts;
+  const log = opts.log ?? ((line: string) => console.warn(line));
+  const ours = new Set<number>();
+  let moveFailing = false;
+  const before = cache.onInvalidate;
+  const onInvalidate = () => {
+    before?.();
+    moveStamp(db, Date.now()).then(
+      (generation) => {
+        ours.add(generation);
+        moveFailing = false;
+      },
+      (err: Error) => {
+        if (moveFailing) return;
+        moveFailing = true;
+        log(
+          `Page cache: moving the change stamp failed (${err.message}); other instances rely on Redis alone.`,
+        );
+      },
+    );
+  };
+  cache.onInvalidate = onInvalidate;
+
+  const watcher = watchChangeStamp({
+    db,
+    intervalMs: opts.intervalMs,
+    log,
+    onChange: (generation, previous) => {
+      let onlyOurs = previous !== undefined && generation > previous;
+      for (let g = (previous ?? 0) + 1; onlyOurs && g <= generation; g++) onlyOurs = ours.has(g);
+      for (const g of ours) if (g <= generation) ours.delete(g);
+      if (!onlyOurs) cache.clearLocal();
+    },
+  });
+  return {
+    ready: watcher.ready,
+    async stop() {
+      if (cache.onInvalidate === onInvalidate) cache.onInvalidate = before;
+      await watcher.stop();
     },
   };
 }

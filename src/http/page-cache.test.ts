@@ -1,6 +1,10 @@
+import { readdirSync, readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { describe, expect, it, vi } from "vitest";
-import { type CachedPage, etagFor, etagMatches, PageCache } from "./page-cache.ts";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createTestApp, type TestApp } from "../../test/support/app.ts";
+import { type CachedPage, cacheKey, etagFor, etagMatches, PageCache, pageQueryParams } from "./page-cache.ts";
 
 const page = (text: string): CachedPage => ({
   status: 200,
@@ -187,5 +191,64 @@ describe("PageCache.tryServe", () => {
       expect(cached().tryServe(req, res)).toBe(false);
       expect(res.writeHead).not.toHaveBeenCalled();
     }
+  });
+});
+
+describe("cache keys: only parameters some page reads", () => {
+  it("keeps an address whose parameters are all read by some page, as sent", () => {
+    expect(cacheKey("/tools")).toBe("/tools");
+    expect(cacheKey("/tools?q=cursor&sort=name")).toBe("/tools?q=cursor&sort=name");
+    expect(cacheKey("/compare?a=cursor&b=aider")).toBe("/compare?a=cursor&b=aider");
+  });
+
+  it("has no key for an address naming a parameter no page reads", () => {
+    expect(cacheKey("/tools?utm_source=x")).toBeUndefined();
+    expect(cacheKey("/tools?q=cursor&zz=1")).toBeUndefined();
+    expect(cacheKey("/?%71%71=1")).toBeUndefined();
+  });
+
+  it("does not serve a stored page to an address with a made-up parameter", () => {
+    const cache = new PageCache(true);
+    store(cache, "/tools/cursor");
+    const { req, res } = exchange("GET", "/tools/cursor?x=1");
+    expect(cache.tryServe(req, res)).toBe(false);
+  });
+
+  it("lists every parameter a feature reads with c.req.query(name)", () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), "../features");
+    const read = new Set<string>();
+    for (const file of readdirSync(root, { recursive: true, encoding: "utf8" })) {
+      if (!/\.tsx?$/.test(file) || file.includes(".test.")) continue;
+      for (const m of readFileSync(join(root, file), "utf8").matchAll(/c\.req\.query\("([^"]+)"\)/g)) {
+        read.add(m[1]!);
+      }
+    }
+    expect(read.size).toBeGreaterThan(10);
+    expect([...read].filter((name) => !pageQueryParams.includes(name))).toEqual([]);
+  });
+});
+
+describe("the page cache behind the app", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t?.dispose());
+
+  it("does not grow with made-up parameters, and keeps a known one apart", async () => {
+    t.deps.cache.clearLocal();
+    expect((await t.request("/tools")).status).toBe(200);
+    const base = t.deps.cache.size;
+    for (let i = 0; i < 500; i++) {
+      const name = `x${Math.random().toString(36).slice(2, 8)}`;
+      const res = await t.request(`/tools?${name}=${i}`);
+      expect(res.status).toBe(200);
+    }
+    expect(t.deps.cache.size).toBeLessThanOrEqual(base + 2);
+
+    expect((await t.request("/tools?q=cursor")).status).toBe(200);
+    expect(t.deps.cache.get("/tools?q=cursor")).toBeDefined();
+    expect(t.deps.cache.get("/tools")).toBeDefined();
+    expect(t.deps.cache.size).toBe(base + 1);
   });
 });

@@ -24,6 +24,60 @@ export const EVERY_PAGE: PageScope = {
   lists: ["home", "catalog", "categories", "comparisons", "methodology", "newsletter"],
 };
 
+/**
+ * Every query parameter some page reads (grep `c.req.query(` under src/features; the catalog
+ * reads its filters through parseToolQuery). A page's output depends on no other parameter
+ * except through the return path its forms carry, which echoes the whole address.
+ */
+const PAGE_QUERY_PARAMS: ReadonlySet<string> = new Set([
+  // the catalog's filters (features/catalog/query.ts)
+  "q",
+  "category",
+  "pricing",
+  "verdict",
+  "deployment",
+  "sort",
+  "page",
+  // comparisons
+  "a",
+  "b",
+  // sign-in
+  "next",
+  "reason",
+  "token",
+  // confirmations after a write: "saved", "done" and the like
+  "saved",
+  "result",
+  "done",
+  "n",
+  "p",
+  "confirmed",
+  // admin and panel pages
+  "before",
+  "persona",
+  "revision",
+  "intro",
+]);
+
+/** The parameter names behind PAGE_QUERY_PARAMS, for the test that keeps it complete. */
+export const pageQueryParams: readonly string[] = [...PAGE_QUERY_PARAMS];
+
+/**
+ * The cache key for a request target ("/path?query"), or undefined when the page must not be
+ * stored or served from the cache: its address names a parameter no page reads. Such requests
+ * are still answered, just rendered each time, so made-up parameters cannot fill the cache and
+ * push popular pages out. The key is the target as sent, not re-ordered: a page's forms echo
+ * its address back as their return path, so two spellings are two different pages' bytes.
+ */
+export function cacheKey(target: string): string | undefined {
+  const q = target.indexOf("?");
+  if (q === -1) return target;
+  for (const name of new URLSearchParams(target.slice(q + 1)).keys()) {
+    if (!PAGE_QUERY_PARAMS.has(name)) return undefined;
+  }
+  return target;
+}
+
 export interface CachedPage {
   status: number;
   body: Buffer;
@@ -77,6 +131,11 @@ export class PageCache {
     this.pages.set(key, page);
   }
 
+  /** How many pages are stored. */
+  get size(): number {
+    return this.pages.size;
+  }
+
   /** The current generation; renders note it before they read the database. */
   get currentGeneration(): number {
     return this.generation;
@@ -100,7 +159,8 @@ export class PageCache {
   /** Answers a request from the cache at the node:http level; false when it cannot. */
   tryServe(req: IncomingMessage, res: ServerResponse): boolean {
     if (!this.enabled || !PageCache.cacheable(req.method, req.headers.cookie)) return false;
-    const page = this.pages.get(req.url ?? "");
+    const key = cacheKey(req.url ?? "");
+    const page = key === undefined ? undefined : this.pages.get(key);
     if (!page) return false;
     if (etagMatches(req.headers["if-none-match"], page.etag)) {
       res.writeHead(304, { ...page.headers, etag: page.etag });
