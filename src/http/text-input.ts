@@ -1,10 +1,12 @@
 /** What text the site accepts from outside: well-formed Unicode without control characters. */
 
 /** C0 controls other than tab, LF and CR, and DEL: never part of text anyone types. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 /** With the `u` flag a character class matches a surrogate only when it is unpaired. */
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
 /** Any C0 control or DEL, tab and newlines included: an address or a header has no room for them. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const ANY_CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Why `value` is not acceptable text ("control" or "unicode"), or undefined when it is. */
