@@ -29,7 +29,9 @@ import { problemJson, wantsProblemJson } from "./http/problem.ts";
 import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { siteOrigins } from "./http/site-origin.ts";
+import { textProblem } from "./http/text-input.ts";
 import type { Viewer } from "./http/viewer.ts";
+import { unwritableHeader, withoutUnwritableHeaders } from "./http/writable-headers.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { assets } from "./ui/assets.ts";
 import { ErrorPage } from "./ui/error-page.tsx";
@@ -100,6 +102,12 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
 
   app.use(async (c, next) => {
     await next();
+    // node refuses to write some header values (a DEL, say): answer with the error page instead of its raw 500
+    const bad = unwritableHeader(c.res.headers);
+    if (bad) {
+      c.res = undefined;
+      c.res = withoutUnwritableHeaders(await errorResponse(new Error(`unwritable ${bad} header`), c));
+    }
     // a route may answer with a header of its own (the newsletter's email preview needs a CSP with inline styles)
     for (const [k, v] of Object.entries(headers)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
     // a page rendered for one reader (error pages too) must not outlive their sign-out on disk
@@ -116,11 +124,18 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     if (url.length > MAX_URL_LENGTH)
       throw badRequest("That address is too long. Shorten the search or remove some filters.");
     const rawTarget = url.slice(url.indexOf("/", url.indexOf("//") + 2));
+    let decoded: string;
     try {
-      decodeURIComponent(rawTarget.replace(/\+/g, " "));
+      decoded = decodeURIComponent(rawTarget.replace(/\+/g, " "));
     } catch {
       throw badRequest(
         "The address contains bytes that are not valid UTF-8 text. Check the link, or type the search again.",
+      );
+    }
+    // no path or search holds a control character (NUL, DEL, a newline): refuse them for every route at once
+    if (textProblem(decoded, { lines: false })) {
+      throw badRequest(
+        "The address contains control characters (such as NUL or a line break). Check the link, or type the search again.",
       );
     }
     // one address per page: no trailing slash, lowercase slugs
@@ -225,7 +240,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     return sendPage(c, <ErrorPage error={error} />, 404);
   });
 
-  app.onError((err, c) => {
+  /** The error page (or problem JSON) for a thrown error. */
+  const errorResponse = async (err: Error, c: Context): Promise<Response> => {
     // an HTTPException's 4xx is a refusal to show as it is; anything else is a failure of ours
     let error = err instanceof HTTPException ? asHttpError(err) : null;
     if (!error) {
@@ -244,7 +260,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       });
     }
     return sendPage(c, <ErrorPage error={error} />, error.status);
-  });
+  };
+  app.onError(errorResponse);
 
   return { app, deps };
 }

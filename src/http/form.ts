@@ -1,6 +1,7 @@
 /** Reads a state-changing request's fields, whether sent as a form or as JSON. */
 import type { Context } from "hono";
 import { badRequest } from "./errors.ts";
+import { bodyProblem, bodyProblemMessage } from "./text-input.ts";
 
 /** The request's fields as strings; non-string values are dropped. */
 export async function readFields(c: Context): Promise<Record<string, string>> {
@@ -17,6 +18,7 @@ export async function readFields(c: Context): Promise<Record<string, string>> {
   } else if (type.includes("form")) {
     raw = await parseForm(c);
   }
+  refuseBadText(raw);
   return Object.fromEntries(
     Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string"),
   );
@@ -32,9 +34,18 @@ export function isEnhanced(c: Context): boolean {
  * With `all`, repeated fields (checkbox groups) come back as arrays.
  */
 export async function parseForm(c: Context, opts: { all?: boolean } = {}): Promise<Record<string, unknown>> {
+  let body: Record<string, unknown>;
   try {
-    return await c.req.parseBody({ all: opts.all ?? false });
+    body = await c.req.parseBody({ all: opts.all ?? false });
   } catch {
     throw badRequest("The form could not be read. Reload the page and send it again.");
   }
+  refuseBadText(body);
+  return body;
+}
+
+/** A 400 for control characters or lone surrogates anywhere in a body: no route stores them. */
+function refuseBadText(body: unknown): void {
+  const problem = bodyProblem(body);
+  if (problem) throw badRequest(bodyProblemMessage(problem));
 }

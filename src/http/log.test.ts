@@ -86,8 +86,19 @@ describe("failures logged by the app", () => {
 
   it("writes a path holding a newline as one JSON line, the newline escaped in its field", async () => {
     recorder.written.length = 0;
-    const res = await app.request("/explode/x%0a2026-12-07%20level=info%20msg=forged");
-    expect(res.status).toBe(500);
+    // the URL edge now refuses control characters in a path, so nothing reaches the log at all…
+    const refused = await app.request("/explode/x%0a2026-12-07%20level=info%20msg=forged");
+    expect(refused.status).toBe(400);
+    expect(recorder.written).toHaveLength(0);
+    // …and where such text does reach it, it stays inside one JSON line
+    new ErrorLog(recorder.log).failure(
+      new Error("database is gone"),
+      {
+        method: "GET",
+        path: "/explode/x\n2026-12-07 level=info msg=forged",
+      },
+      "request failed",
+    );
     expect(recorder.written).toHaveLength(1);
     const line = recorder.written[0]!;
     expect(line.indexOf("\n")).toBe(line.length - 1);

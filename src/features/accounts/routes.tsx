@@ -7,6 +7,7 @@ import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError, notFound } from "../../http/errors.ts";
 import { parseForm } from "../../http/form.ts";
+import { parseId } from "../../http/ids.ts";
 import { devOutboxDir, sendMailOrFail } from "../../http/mail.ts";
 import { sendPage } from "../../http/page.tsx";
 import { checkRateLimits } from "../../http/rate-limit.ts";
@@ -169,8 +170,8 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
 
   app.post("/account/sessions/:id/end", ownSessions, async (c) => {
     const user = signedInUser(c);
-    const id = Number(c.req.param("id"));
-    if (!Number.isSafeInteger(id)) throw notFound("There is no such session.");
+    const id = parseId(c.req.param("id"));
+    if (id === undefined) throw notFound("There is no such session.");
     await endSession(db, { userId: user.id, sessionId: id });
     if (id === user.sessionId) {
       clearSessionCookie(c, config);

@@ -303,6 +303,24 @@ describe.each(testEngines())("tools:import on %s", (engine) => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it("refuses a profile holding a NUL, DEL or lone surrogate, importing none of the file", async () => {
+    const before = await snapshot();
+    const dir = mkdtempSync(join(tmpdir(), "shiporskip-import-"));
+    const good = readFileSync(fixture("good-tools.json"), "utf8");
+    for (const bad of ["\\u0000", "\\u007f", "\\ud800"]) {
+      const file = join(dir, "control.json");
+      writeFileSync(file, good.replace('"name": "TabbyML"', `"name": "Tabby${bad}ML"`));
+      const run = await runImport(file);
+      expect(run.code).toBe(1);
+      expect(run.errors[0]).toMatch(new RegExp(`^${file}:2: \\(text\\): The profile contains`));
+    }
+    const csv = join(dir, "control.csv");
+    const goodCsv = readFileSync(fixture("good-tools.csv"), "utf8");
+    writeFileSync(csv, goodCsv.replace(",Chroma,", ",Chr\u0000oma,"));
+    expect((await runImport(csv)).code).toBe(1);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("stops at broken syntax and at a wrong header, writing nothing", async () => {
     const before = await snapshot();
     // a JSON syntax error is reported at its line (kept out of the fixtures, which the formatter reads)

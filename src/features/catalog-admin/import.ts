@@ -5,6 +5,7 @@
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import type { ToolProfileInput } from "../../domain/catalog-schema.ts";
+import { bodyProblem } from "../../http/text-input.ts";
 import {
   type BatchIssue,
   type LooseProfile,
@@ -48,9 +49,26 @@ export function importFormatOf(fileName: string): ImportFormat | undefined {
   return ext === "json" || ext === "csv" ? ext : undefined;
 }
 
-/** Reads a file's text in the given format. */
+/** Reads a file's text in the given format; a profile holding control characters or broken Unicode is refused. */
 export function parseImportText(text: string, format: ImportFormat): ParsedFile {
-  return format === "json" ? parseJsonImport(text) : parseCsvImport(text);
+  const parsed = format === "json" ? parseJsonImport(text) : parseCsvImport(text);
+  const rows: ImportRow[] = [];
+  const problems = [...parsed.problems];
+  for (const row of parsed.rows) {
+    // the same edge check as the web forms: no engine should be handed a NUL to store
+    const problem = bodyProblem(row.raw);
+    if (!problem) rows.push(row);
+    else
+      problems.push({
+        line: row.line,
+        field: "(text)",
+        message:
+          problem === "control"
+            ? "The profile contains control characters (such as NUL); only tabs and line breaks are allowed in text."
+            : "The profile contains text that is not well-formed Unicode (a lone surrogate).",
+      });
+  }
+  return { rows, problems };
 }
 
 /** The 1-based line of a character offset. */

@@ -6,6 +6,7 @@ import { can, type Permission } from "../../domain/permissions.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../http/errors.ts";
 import { readFields } from "../../http/form.ts";
+import { parseId } from "../../http/ids.ts";
 import { sendPage } from "../../http/page.tsx";
 import { MODERATION_PER_ADMIN } from "../../http/rate-rules.ts";
 import { signedInPage, signedInUser } from "../../http/viewer.ts";
@@ -40,12 +41,10 @@ const reasonSchema = z
   .min(3, "Write a reason of at least 3 characters.")
   .max(500, "Keep the reason to 500 characters or fewer.");
 
-const ID = /^[1-9]\d{0,14}$/;
-
 function accountId(c: Context): number {
-  const raw = c.req.param("id") ?? "";
-  if (!ID.test(raw)) throw notFound("There is no account with that number.");
-  return Number(raw);
+  const id = parseId(c.req.param("id"));
+  if (id === undefined) throw notFound("There is no account with that number.");
+  return id;
 }
 
 function problemError(problem: ModerationProblem, id: number): HttpError {
@@ -220,12 +219,12 @@ export function moderationRoutes(deps: Deps) {
 
   app.get("/admin/audit", signedInPage("audit:read"), async (c) => {
     const raw = c.req.query("before");
-    if (raw !== undefined && !ID.test(raw)) {
+    const before = raw === undefined ? undefined : parseId(raw);
+    if (raw !== undefined && before === undefined) {
       throw badRequest("“before” is the number of an audit entry, such as 120.", [
         { href: "/admin/audit", label: "Newest entries" },
       ]);
     }
-    const before = raw === undefined ? undefined : Number(raw);
     const page = await listAudit(db, { limit: AUDIT_PAGE_SIZE, before });
     return sendPage(
       c,

@@ -7,6 +7,7 @@ import type { ThesisStatement } from "../../domain/predictions.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, type HttpError, notFound } from "../../http/errors.ts";
 import { readFields } from "../../http/form.ts";
+import { parseId } from "../../http/ids.ts";
 import { sendPage } from "../../http/page.tsx";
 import { PANEL_WRITES_PER_ACCOUNT } from "../../http/rate-rules.ts";
 import { signedInPage, signedInUser } from "../../http/viewer.ts";
@@ -45,8 +46,6 @@ import {
   PersonaFormPage,
 } from "./views.tsx";
 
-const REVISION = /^[1-9]\d{0,8}$/;
-
 /** 404 for a slug the catalog does not hold. */
 function unknownTool(slug: string): HttpError {
   return notFound(`There is no tool called “${slug.slice(0, 100)}” in the catalog.`, [
@@ -57,13 +56,14 @@ function unknownTool(slug: string): HttpError {
 /** What the form saw when it was opened, from its hidden fields. */
 function readExpectation(fields: Record<string, string>): Expectation {
   const raw = fields.base_revision ?? "";
-  if (raw !== "" && !REVISION.test(raw)) {
+  const revision = raw === "" ? null : (parseId(raw) ?? false);
+  if (revision === false) {
     throw badRequest("The form's revision number is not valid. Open the form again and resend it.");
   }
   const stamp = fields.draft_stamp ?? "";
   if (stamp.length > 40)
     throw badRequest("The form's draft stamp is not valid. Open the form again and resend it.");
-  return { revision: raw === "" ? null : Number(raw), draftStamp: stamp };
+  return { revision, draftStamp: stamp };
 }
 
 /** The form's expectation as things stand now: what a fresh form would carry. */
@@ -360,7 +360,7 @@ function noticeFrom(c: Context): PanelToolNotice | undefined {
   const done = c.req.query("done");
   if (done === "discarded") return { kind: "discarded", persona };
   const revision = c.req.query("revision") ?? "";
-  if (done === "published" && REVISION.test(revision))
-    return { kind: "published", persona, revision: Number(revision) };
+  const number = parseId(revision);
+  if (done === "published" && number !== undefined) return { kind: "published", persona, revision: number };
   return undefined;
 }

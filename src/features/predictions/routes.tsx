@@ -5,6 +5,7 @@ import { NOTE_MAX, NOTE_MIN, OUTCOMES } from "../../domain/predictions.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../http/errors.ts";
 import { readFields } from "../../http/form.ts";
+import { parseId } from "../../http/ids.ts";
 import { sendPage } from "../../http/page.tsx";
 import type { PageCache } from "../../http/page-cache.ts";
 import { PREDICTIONS_PER_ADMIN } from "../../http/rate-rules.ts";
@@ -12,10 +13,6 @@ import { signedInPage, signedInUser } from "../../http/viewer.ts";
 import { unchanged, write } from "../../http/write.ts";
 import { type AdminPredictionItem, predictionsToResolve, resolvePrediction } from "./service.ts";
 import { AdminPredictionsPage, type ResolveNotice, type ResolveProblem } from "./views.tsx";
-
-/** A revision id: digits within PostgreSQL's integer range, so a long number is a 404, not a 500. */
-const ID = /^[1-9]\d{0,9}$/;
-const ID_MAX = 2_147_483_647;
 
 const judgementSchema = z.object({
   outcome: z.enum(OUTCOMES, { error: "Choose an outcome: held, failed or unclear." }),
@@ -33,7 +30,7 @@ const BACK = [{ href: "/admin/predictions", label: "Back to predictions" }];
 function noticeFrom(c: Context, items: AdminPredictionItem[]): ResolveNotice | undefined {
   const kind = c.req.query("done");
   if (kind !== "saved" && kind !== "unchanged") return undefined;
-  const id = Number(c.req.query("p") ?? "");
+  const id = parseId(c.req.query("p"));
   const item = items.find((p) => p.id === id);
   return item ? { kind, toolName: item.tool.name } : undefined;
 }
@@ -79,11 +76,10 @@ export function predictionRoutes(deps: Deps) {
     const user = signedInUser(c);
     const fields = await readFields(c);
     const now = Date.now();
-    const rawId = fields.prediction ?? "";
-    if (!ID.test(rawId) || Number(rawId) > ID_MAX) {
+    const id = parseId(fields.prediction);
+    if (id === undefined) {
       throw badRequest("The form did not say which thesis it judges. Reload the page and try again.", BACK);
     }
-    const id = Number(rawId);
     const parsed = judgementSchema.safeParse({ outcome: fields.outcome ?? "", note: fields.note ?? "" });
     if (!parsed.success) {
       const items = await predictionsToResolve(db, { now });

@@ -1,4 +1,5 @@
 /** Addresses every newsletter message and page links to. */
+import { parseId } from "../../../http/ids.ts";
 
 /** The unsubscribe address of a subscriber: a page with a button (GET) and RFC 8058 one-click (POST). */
 export function unsubscribeUrl(siteUrl: string, token: string): string {
@@ -22,5 +23,5 @@ export function issuePath(number: number): string {
 
 /** An issue number as it appears in an address ("1", "42"), or undefined for anything else. */
 export function parseIssueNumber(raw: string): number | undefined {
-  return /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : undefined;
+  return parseId(raw);
 }
