@@ -159,8 +159,9 @@ export class PageCache {
   /** Answers a request from the cache at the node:http level; false when it cannot. */
   tryServe(req: IncomingMessage, res: ServerResponse): boolean {
     if (!this.enabled || !PageCache.cacheable(req.method, req.headers.cookie)) return false;
-    const key = cacheKey(req.url ?? "");
-    const page = key === undefined ? undefined : this.pages.get(key);
+    // only addresses that cacheKey() accepted are ever stored, so the raw target looks up the
+    // same page without parsing its query on every hit
+    const page = this.pages.get(req.url ?? "");
     if (!page) return false;
     if (etagMatches(req.headers["if-none-match"], page.etag)) {
       res.writeHead(304, { ...page.headers, etag: page.etag });

@@ -7,7 +7,8 @@
 import type { Context } from "hono";
 import type { Config } from "../config.ts";
 
-const LOOPBACK_HOSTNAMES = ["localhost", "127.0.0.1", "[::1]"];
+/** The names this machine answers to on loopback. */
+export const LOOPBACK_HOSTNAMES = ["localhost", "127.0.0.1", "[::1]"];
 
 /** The origins a form on this site is posted from: SITE_URL's, plus the loopback ones in development. */
 export function siteOrigins(config: Pick<Config, "siteUrl" | "env" | "port">): string[] {

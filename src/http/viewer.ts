@@ -5,6 +5,7 @@ import type { SessionUser } from "../domain/account.ts";
 import { can, type Permission } from "../domain/permissions.ts";
 import type { Deps } from "./deps.ts";
 import { forbidden, HttpError } from "./errors.ts";
+import { LOOPBACK_HOSTNAMES } from "./site-origin.ts";
 
 export interface Viewer {
   user: SessionUser | null;
@@ -26,7 +27,7 @@ export const SIGNED_OUT: Viewer = { user: null, csrfToken: "" };
 /** Cookies are Secure unless the site is plain HTTP on a host other than this machine. */
 export function secureCookies(config: Pick<Config, "siteUrl">): boolean {
   const url = new URL(config.siteUrl);
-  return url.protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  return url.protocol === "https:" || LOOPBACK_HOSTNAMES.includes(url.hostname);
 }
 
 /** The signed-in user, or a 401 page pointing at the sign-in form. */

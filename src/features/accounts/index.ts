@@ -1,5 +1,5 @@
 /** Accounts: sign-in links, sessions, roles, and the routes for them. */
-export { type AccountHooks, accountRoutes } from "./routes.tsx";
+export { accountRoutes } from "./routes.tsx";
 export { createSignInLink, endAllSessions, ensureUser, grantRole } from "./service.ts";
 export { SESSION_COOKIE, viewerMiddleware } from "./session.ts";
 export { OutboxNote } from "./views.tsx";
