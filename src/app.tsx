@@ -19,6 +19,7 @@ import {
 } from "./features/newsletter/index.ts";
 import { draftingRoutes, panelRoutes } from "./features/panel/index.ts";
 import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/index.ts";
+import { syndicationRoutes } from "./features/syndication/index.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -212,7 +213,6 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       "cache-control": "public, max-age=31536000, immutable",
     });
   });
-  app.get("/robots.txt", (c) => c.text("User-agent: *\nAllow: /\n"));
 
   app.route("/", homeRoutes(deps));
   app.route("/", catalogRoutes(deps));
@@ -228,6 +228,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", panelRoutes(deps));
   app.route("/", draftingRoutes(deps));
   app.route("/", predictionRoutes(deps));
+  app.route("/", syndicationRoutes(deps));
 
   app.notFound((c) => {
     const error = notFound(

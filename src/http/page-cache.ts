@@ -57,6 +57,8 @@ const PAGE_QUERY_PARAMS: ReadonlySet<string> = new Set([
   "persona",
   "revision",
   "intro",
+  // a tool's verdict badge (/badge/{slug}.svg?size=large)
+  "size",
 ]);
 
 /** The parameter names behind PAGE_QUERY_PARAMS, for the test that keeps it complete. */

@@ -74,6 +74,7 @@ export function catalogRoutes(deps: Deps) {
         history={history}
         thesisStatus={thesisStatus}
         canonical={`${config.siteUrl}/tools/${tool.slug}`}
+        siteUrl={config.siteUrl}
       />,
     );
   });
@@ -96,7 +97,12 @@ export function catalogRoutes(deps: Deps) {
     const tools = await toolsByScore(db, slug);
     return sendPage(
       c,
-      <CategoryPage category={category} tools={tools} canonical={`${config.siteUrl}/categories/${slug}`} />,
+      <CategoryPage
+        category={category}
+        tools={tools}
+        canonical={`${config.siteUrl}/categories/${slug}`}
+        siteUrl={config.siteUrl}
+      />,
     );
   });
 

@@ -5,9 +5,16 @@ import { comparePath } from "../../domain/compare-path.ts";
 import { LENSES, questionLabel, TIMING_LABELS } from "../../domain/lenses.ts";
 import { formatScore, panelVerdictLabel } from "../../domain/panel.ts";
 import { formatUsd, pricingModelName } from "../../domain/pricing-read.ts";
+import {
+  categoryFeedPath,
+  categoryFeedTitle,
+  toolFeedPath,
+  toolFeedTitle,
+} from "../../domain/syndication.ts";
 import { type PanelPoint, scoreY, timelineGeometry } from "../../domain/verdict-history.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { Monogram, NewsletterCta, PersonaVerdict } from "../../ui/components.tsx";
+import { EmbedVerdict } from "../../ui/embed-verdict.tsx";
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import { BookmarkButton, BookmarksPanel, VoteControl } from "../../ui/tool-controls.tsx";
@@ -515,6 +522,8 @@ export function ToolPageView(props: {
   /** Where the Futurist's current thesis stands; null when it states none. */
   thesisStatus: ThesisStatus | null;
   canonical: string;
+  /** The site's absolute address, for the embed snippets and the feed link. */
+  siteUrl: string;
 }) {
   const { tool } = props;
   return (
@@ -523,6 +532,7 @@ export function ToolPageView(props: {
       title={`${tool.name}: ship or skip?`}
       section="tools"
       canonical={props.canonical}
+      feeds={[{ href: `${props.siteUrl}${toolFeedPath(tool.slug)}`, title: toolFeedTitle(tool.name) }]}
       description={`${tool.name}: ${tool.bestFor}. Panel verdict, pricing and community vote.`}
     >
       <Breadcrumb
@@ -547,6 +557,7 @@ export function ToolPageView(props: {
       <p class="mt-3">
         <a href={`/compare?a=${encodeURIComponent(tool.slug)}`}>Compare {tool.name} with any tool →</a>
       </p>
+      <EmbedVerdict siteUrl={props.siteUrl} slug={tool.slug} name={tool.name} />
       <BookmarksPanel />
       <NewsletterCta />
     </Layout>
@@ -576,7 +587,12 @@ export function CategoriesPage(props: { categories: Category[]; canonical: strin
 }
 
 /** /categories/:slug: the category's tools, best panel score first. */
-export function CategoryPage(props: { category: Category; tools: ToolSummary[]; canonical: string }) {
+export function CategoryPage(props: {
+  category: Category;
+  tools: ToolSummary[];
+  canonical: string;
+  siteUrl: string;
+}) {
   const { category, tools } = props;
   const [first, second] = tools;
   return (
@@ -584,6 +600,12 @@ export function CategoryPage(props: { category: Category; tools: ToolSummary[]; 
       title={category.name}
       section="categories"
       canonical={props.canonical}
+      feeds={[
+        {
+          href: `${props.siteUrl}${categoryFeedPath(category.slug)}`,
+          title: categoryFeedTitle(category.name),
+        },
+      ]}
       description={category.description}
     >
       <Breadcrumb trail={[{ href: "/categories", label: "Categories" }]} current={category.name} />

@@ -25,6 +25,7 @@ export function homeRoutes(deps: Deps) {
         comparisons={comparisons}
         categories={categories}
         canonical={`${config.siteUrl}/`}
+        siteUrl={config.siteUrl}
       />,
     );
   });

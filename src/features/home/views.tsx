@@ -2,6 +2,7 @@
 
 import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
+import { SITE_FEED_PATH, SITE_FEED_TITLE } from "../../domain/syndication.ts";
 import { NewsletterCta } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
 import { MAX_QUERY_LENGTH, ToolCard } from "../catalog/index.ts";
@@ -16,6 +17,7 @@ export function HomePage(props: {
   comparisons: { popular: boolean; pairs: FeaturedPair[] };
   categories: Category[];
   canonical: string;
+  siteUrl: string;
 }) {
   return (
     <Layout
@@ -23,6 +25,7 @@ export function HomePage(props: {
       title="Ship or Skip"
       section="home"
       canonical={props.canonical}
+      feeds={[{ href: `${props.siteUrl}${SITE_FEED_PATH}`, title: SITE_FEED_TITLE }]}
       description="Which AI tool should you ship with? Four-lens panel verdicts, pricing reads and community votes, side by side."
     >
       <h1>Which AI tool should you ship with?</h1>

@@ -1,0 +1,45 @@
+/**
+ * GET routes that answer with a document other than a page (a feed, a badge, the sitemap) yet
+ * should be as cheap as pages: a strong ETag and 304, and for anonymous requests a place in the
+ * page cache, so repeat fetches are answered at the socket until the next write.
+ */
+import type { Context, Handler } from "hono";
+import { cacheKey, etagFor, etagMatches, PageCache } from "./page-cache.ts";
+import { securityHeaders } from "./security-headers.ts";
+
+/** What a cached route renders: the bytes and the headers that describe them (content type, cache control). */
+export interface CachedBody {
+  /** 200 unless said otherwise; only a 200 is kept in the page cache. */
+  status?: 200 | 400 | 404;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Wraps a render function as a GET handler with ETag/304 and the page cache. The body must not
+ * depend on the reader (cookies, session): it is stored and replayed to every anonymous client.
+ */
+export function cachedGet(render: (c: Context) => Promise<CachedBody>): Handler {
+  return async (c) => {
+    const deps = c.get("deps");
+    // noted before the database is read, so a write during the render keeps a stale body out
+    const generation = deps.cache.currentGeneration;
+    const out = await render(c);
+    const body = Buffer.from(out.body);
+    const etag = etagFor(body);
+    const headers = {
+      ...securityHeaders({ https: deps.config.siteUrl.startsWith("https://") }),
+      ...out.headers,
+      etag,
+    };
+    const status = out.status ?? 200;
+    if (status === 200 && PageCache.cacheable(c.req.method, c.req.header("cookie"))) {
+      const url = new URL(c.req.url);
+      const key = cacheKey(url.pathname + url.search);
+      if (key !== undefined) deps.cache.set(key, { status: 200, body, etag, headers }, generation);
+    }
+    if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
+    if (c.req.method === "HEAD") return c.body(null, status, headers);
+    return c.body(body, status, headers);
+  };
+}
