@@ -153,7 +153,11 @@ export function syndicationRoutes(deps: Deps) {
           return {
             status: 404,
             body: JSON.stringify(problem),
-            headers: { ...BADGE_JSON_HEADERS, "content-type": "application/problem+json", "cache-control": "no-cache" },
+            headers: {
+              ...BADGE_JSON_HEADERS,
+              "content-type": "application/problem+json",
+              "cache-control": "no-cache",
+            },
           };
         }
         return { status: 404, body: unknownToolBadge(size ?? "small"), headers: errorHeaders };
