@@ -111,6 +111,7 @@ const PLAUSIBLE: Record<string, string[]> = {
   description: ["A tool."],
   summary: ["Short."],
   display_name: ["Ada"],
+  size: ["large"],
 };
 const FIELDS = [
   ...["return_to", "value", "winner", "email", "next", "token", "reason", "category", "slug", "name"],
@@ -120,7 +121,7 @@ const FIELDS = [
 ];
 const QUERY = [
   ...["next", "q", "before", "p", "n", "done", "saved", "result", "token", "a", "b", "persona", "revision"],
-  ...["intro", "reason", "sort", "category", "page", "return_to"],
+  ...["intro", "reason", "sort", "category", "page", "return_to", "size"],
 ];
 
 /** Percent-encodes text for a URL or form body; a lone surrogate goes as its (invalid) UTF-8 bytes. */
