@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { descendants, parseXml, type XmlElement } from "../../../test/support/xml.ts";
 import type { ReviewInput } from "../../domain/catalog-schema.ts";
+import { startServer } from "../../server.ts";
 import { loadProfile, saveToolProfiles } from "../catalog-admin/index.ts";
 import { createIssue } from "../newsletter/issues/index.ts";
 import { publishRevision, recomputePanel } from "../panel/index.ts";
@@ -257,6 +258,51 @@ describe.each(testEngines())("feeds, badges and the sitemap on %s", (engine) => 
       expect(stored?.etag).toBe(res.headers.get("etag"));
       expect(stored?.headers["content-type"]).toBe("application/atom+xml; charset=utf-8");
       expect(stored?.headers["x-content-type-options"]).toBe("nosniff");
+    });
+
+    it("is answered from the page cache at the socket with its own headers until a write", async () => {
+      const { server, url } = await startServer({
+        app: t.app,
+        cache: t.deps.cache,
+        port: 0,
+        host: "127.0.0.1",
+      });
+      try {
+        t.deps.cache.invalidate();
+        const first = await fetch(`${url}/badge/claude-code.svg`);
+        const body = await first.text();
+        // changed behind the app's back (no invalidation): a cache hit still has the old bytes
+        await db().updateTable("tools").set({ panel_score: 1 }).where("slug", "=", "claude-code").execute();
+        const hit = await fetch(`${url}/badge/claude-code.svg`);
+        expect(await hit.text()).toBe(body);
+        expect(hit.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+        expect(hit.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+        expect(hit.headers.get("content-security-policy")).toContain("sandbox");
+        expect(hit.headers.get("cache-control")).toBe("public, max-age=300");
+        const feed = await fetch(`${url}/feed.xml`);
+        await feed.text();
+        const feedHit = await fetch(`${url}/feed.xml`, {
+          headers: { "if-none-match": feed.headers.get("etag") ?? "" },
+        });
+        expect(feedHit.status).toBe(304);
+        expect(feedHit.headers.get("content-type")).toBe("application/atom+xml; charset=utf-8");
+        // a write clears it: the next request renders afresh
+        t.deps.cache.invalidate();
+        expect(await (await fetch(`${url}/badge/claude-code.svg`)).text()).not.toBe(body);
+      } finally {
+        await recomputePanel(
+          db(),
+          (
+            await db()
+              .selectFrom("tools")
+              .select("id")
+              .where("slug", "=", "claude-code")
+              .executeTakeFirstOrThrow()
+          ).id,
+        );
+        t.deps.cache.invalidate();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
   });
 
