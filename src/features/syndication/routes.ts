@@ -121,7 +121,7 @@ export function syndicationRoutes(deps: Deps) {
           pagePath: `/tools/${slug}`,
           title: toolFeedTitle(tool.name),
           subtitle: `Every review the panel publishes on ${tool.name}, its verdict changes and its pricing changes.`,
-          events: await feedEvents(db, { kind: "tool", slug }),
+          events: await feedEvents(db, { kind: "tool", tool }),
         }),
         headers: FEED_HEADERS,
       };

@@ -25,7 +25,7 @@ export const FEED_LIMIT = 50;
 export type FeedScope =
   | { kind: "site" }
   | { kind: "category"; slug: string }
-  | { kind: "tool"; slug: string };
+  | { kind: "tool"; tool: FeedTool };
 
 /** Every published revision in scope, grouped by tool. */
 async function revisionsByTool(
@@ -48,7 +48,7 @@ async function revisionsByTool(
       "tools.name",
     ])
     .where("review_revisions.persona", "in", [...PERSONAS]);
-  if (scope.kind === "tool") q = q.where("tools.slug", "=", scope.slug);
+  if (scope.kind === "tool") q = q.where("tools.id", "=", scope.tool.id);
   if (scope.kind === "category") {
     q = q
       .innerJoin("categories", "categories.id", "tools.category_id")
@@ -142,10 +142,9 @@ export async function findTool(
 export async function feedEvents(db: Db, scope: FeedScope): Promise<FeedEvent[]> {
   const groups = await revisionsByTool(db, scope);
   if (scope.kind === "tool") {
-    const tool = await findTool(db, scope.slug);
-    if (!tool) return [];
-    const revisions = [...groups.values()][0]?.revisions ?? [];
-    return newestEvents(toolEvents(tool, revisions, await pricingEdits(db, scope.slug)), FEED_LIMIT);
+    const { tool } = scope;
+    const revisions = groups.get(tool.id)?.revisions ?? [];
+    return newestEvents(toolEvents(tool, revisions, await pricingEdits(db, tool.slug)), FEED_LIMIT);
   }
   const events = [...groups.values()].flatMap((g) => verdictEvents(g.tool, g.revisions));
   return newestEvents(events, FEED_LIMIT);
