@@ -2,7 +2,7 @@
  * Atom 1.0 documents (RFC 4287) for the verdict feeds, written by the `feed` library. It writes
  * entry titles and summaries as type="html" in CDATA sections (which it splits safely around
  * "]]>"), so plain text is HTML-escaped first; it passes characters XML 1.0 cannot carry through
- * untouched, so those are dropped first. See docs/decisions/014-feeds-badges-sitemap.md.
+ * untouched, so those are dropped first. See docs/decisions/015-feeds-badges-sitemap.md.
  */
 import { Feed } from "feed";
 import type { FeedEvent } from "../../domain/syndication.ts";
