@@ -49,6 +49,22 @@ describe("daily caps", () => {
     expect(reasons.at(-1)).toBe(null);
   });
 
+  it("counts a category board's cap over all of the account's picks that day", () => {
+    // 30 picks outside tools 11–12 first, then one between them: capped on the category board too
+    const picks = PAIRS.filter(([a, b]) => !(a === 11 && b === 12))
+      .slice(0, ACCOUNT_DAILY_CAP)
+      .map((pair, k) => pick(1, pair, minutesAfter("2026-12-05T08:00:00.000Z", k), null));
+    picks.push(pick(1, [11, 12], "2026-12-05T20:00:00.000Z", null));
+    const b = computeBoard({
+      tools: [11, 12],
+      picks,
+      accounts: [{ id: 1, ...old }],
+      now: NOW,
+      options: { rounds: 5 },
+    });
+    expect(b.outcomes.map((o) => o.reason)).toEqual(["account-daily-cap"]);
+  });
+
   it("discounts a network's picks beyond its daily cap; picks without a network are not capped by network", () => {
     const accounts = Array.from({ length: 6 }, (_, k) => ({ id: k + 1, ...old }));
     const picks: PickInput[] = [];
@@ -162,6 +178,28 @@ describe("rigging for a mid-table tool", () => {
     });
     expect(b.flags.some((f) => f.userId === 10_001)).toBe(false);
     expect(b.outcomes.filter((o) => o.userId === 10_001).every((o) => o.counted)).toBe(true);
+  });
+
+  it("a category board agrees with the overall one: caps over all picks, flags inherited", () => {
+    const ring = riggingRing(truth, TARGET, 30, 10, NOW, 72, 12, 10_001);
+    const overall = board(ring);
+    const category = [5, 6, 7, 8, 9];
+    const b = computeBoard({
+      tools: category,
+      picks: [...honest.picks, ...ring.picks],
+      accounts: [...honest.accounts, ...ring.accounts],
+      inheritedFlags: overall.flags,
+      now: NOW,
+      options,
+    });
+    const inCategory = (o: { lowToolId: number; highToolId: number }) =>
+      category.includes(o.lowToolId) && category.includes(o.highToolId);
+    expect(b.outcomes).toHaveLength([...honest.picks, ...ring.picks].filter(inCategory).length);
+    const flagged = new Set(overall.flags.map((f) => f.userId));
+    for (const o of b.outcomes) {
+      if (flagged.has(o.userId)) expect(o.reason).toBe("flagged-account");
+    }
+    expect(b.outcomes.some((o) => o.userId > 10_000)).toBe(true);
   });
 
   it("reports what it counted: the board recomputed from the counted win counts alone is the same", () => {
