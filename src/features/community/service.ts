@@ -3,6 +3,7 @@
  * moderation) goes through one function that recomputes the tool's figures from the votes
  * table in the same transaction; counts are never incremented.
  */
+import { createHmac } from "node:crypto";
 import { lockToolRows } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
@@ -98,6 +99,27 @@ export async function votesOf(db: Db, userId: number): Promise<Map<string, VoteV
   return new Map(rows.map((r) => [r.slug, r.value]));
 }
 
+const salts = new WeakMap<Db, Promise<string>>();
+
+/**
+ * The stored form of a client's network (pickNetwork): a hash keyed with this database's own
+ * salt, so picks can be counted per network without keeping anything that names the address.
+ */
+export async function networkKey(db: Db, network: string): Promise<string> {
+  let salt = salts.get(db);
+  if (!salt) {
+    salt = db
+      .selectFrom("leaderboard_state")
+      .select("network_salt")
+      .where("id", "=", 1)
+      .executeTakeFirstOrThrow()
+      .then((r) => r.network_salt);
+    salts.set(db, salt);
+    salt.catch(() => salts.delete(db));
+  }
+  return createHmac("sha256", await salt).update(network).digest("base64url").slice(0, 22);
+}
+
 function pairKey(a: ToolRef, b: ToolRef): { low: number; high: number } {
   return a.id < b.id ? { low: a.id, high: b.id } : { low: b.id, high: a.id };
 }
@@ -105,7 +127,15 @@ function pairKey(a: ToolRef, b: ToolRef): { low: number; high: number } {
 /** Sets (a winner) or withdraws (null) one account's pick on a pair. */
 export async function setPick(
   db: Db,
-  opts: { userId: number; a: ToolRef; b: ToolRef; winner: ToolRef | null; now?: number },
+  opts: {
+    userId: number;
+    a: ToolRef;
+    b: ToolRef;
+    winner: ToolRef | null;
+    /** The keyed hash of the client's network (networkKey), for the per-network cap. */
+    network?: string | null;
+    now?: number;
+  },
 ): Promise<void> {
   const at = iso(opts.now ?? Date.now());
   const { low, high } = pairKey(opts.a, opts.b);
@@ -120,13 +150,15 @@ export async function setPick(
     return;
   }
   const winner = opts.winner.id;
+  const network = opts.network ?? null;
+  // a new or changed pick waits for the next leaderboard recompute to be judged (outcome null)
   await db
     .insertInto("picks")
-    .values({ ...where, winner_tool_id: winner, created_at: at, updated_at: at })
+    .values({ ...where, winner_tool_id: winner, created_at: at, updated_at: at, network, outcome: null })
     .onConflict((oc) =>
       oc
         .columns(["user_id", "low_tool_id", "high_tool_id"])
-        .doUpdateSet({ winner_tool_id: winner, updated_at: at }),
+        .doUpdateSet({ winner_tool_id: winner, updated_at: at, network, outcome: null }),
     )
     .execute();
 }
