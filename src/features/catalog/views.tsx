@@ -11,6 +11,7 @@ import { Monogram, NewsletterCta, PersonaVerdict } from "../../ui/components.tsx
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import { BookmarkButton, BookmarksPanel, VoteControl } from "../../ui/tool-controls.tsx";
+import { ToolLeaderboardSection, type ToolStanding } from "../leaderboard/index.ts";
 import type { VerdictHistory } from "../panel/index.ts";
 import { OUTCOME_LABELS, type ThesisStatus } from "../predictions/index.ts";
 import type { Category, Review, ToolDetail, ToolSummary } from "../tools/index.ts";
@@ -514,6 +515,8 @@ export function ToolPageView(props: {
   history: VerdictHistory;
   /** Where the Futurist's current thesis stands; null when it states none. */
   thesisStatus: ThesisStatus | null;
+  /** The tool's head-to-head standing; undefined before the first leaderboard recompute. */
+  standing?: ToolStanding;
   canonical: string;
 }) {
   const { tool } = props;
@@ -541,6 +544,7 @@ export function ToolPageView(props: {
       <ToolAbout tool={tool} />
       <PanelScorecard tool={tool} thesisStatus={props.thesisStatus} />
       <VerdictHistorySection history={props.history} />
+      <ToolLeaderboardSection tool={tool} standing={props.standing} />
       <PricingSection tool={tool} />
       <CompetitorsSection tool={tool} />
       <AlternativesSection tool={tool} others={props.sameCategory.filter((t) => t.slug !== tool.slug)} />

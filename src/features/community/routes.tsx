@@ -13,7 +13,7 @@ import { signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
 import { CommunityFigure, VoteControl } from "../../ui/tool-controls.tsx";
 import { findToolRefs } from "../tools/index.ts";
-import { networkKey, pickSplit, setPick, setVote } from "./service.ts";
+import { networkKey, pickSplit, pickStanding, setPick, setVote } from "./service.ts";
 import { HeadToHead } from "./views.tsx";
 
 /** Signed-out readers are sent to sign in, and come back to the page they were on. */
@@ -104,8 +104,11 @@ export function communityRoutes(deps: Deps, hooks: CommunityHooks = {}) {
     hooks.onPick?.();
     if (!isEnhanced(c)) return c.redirect(returnTo, 303);
     const [first, second] = a.slug < b.slug ? [a, b] : [b, a];
-    const split = await pickSplit(db, first, second, user.id);
-    return sendFragment(c, <HeadToHead a={first} b={second} path={path} split={split} />);
+    const [split, standing] = await Promise.all([
+      pickSplit(db, first, second, user.id),
+      winner ? pickStanding(db, { userId: user.id, a, b }) : null,
+    ]);
+    return sendFragment(c, <HeadToHead a={first} b={second} path={path} split={split} standing={standing} />);
   });
 
   return app;
