@@ -123,7 +123,10 @@ export async function networkKey(db: Db, network: string): Promise<string> {
     salts.set(db, salt);
     salt.catch(() => salts.delete(db));
   }
-  return createHmac("sha256", await salt).update(network).digest("base64url").slice(0, 22);
+  return createHmac("sha256", await salt)
+    .update(network)
+    .digest("base64url")
+    .slice(0, 22);
 }
 
 function pairKey(a: ToolRef, b: ToolRef): { low: number; high: number } {
@@ -236,7 +239,15 @@ export async function pickStanding(
   // the day's picks that share a cap with this one: the account's own and its network's
   const rows = await db
     .selectFrom("picks")
-    .select(["user_id", "low_tool_id", "high_tool_id", "winner_tool_id", "created_at", "updated_at", "network"])
+    .select([
+      "user_id",
+      "low_tool_id",
+      "high_tool_id",
+      "winner_tool_id",
+      "created_at",
+      "updated_at",
+      "network",
+    ])
     .where("updated_at", ">=", `${day}T00:00:00.000Z`)
     .where("updated_at", "<", next)
     .where((eb) =>
@@ -255,9 +266,9 @@ export async function pickStanding(
     network: r.network,
   }));
   const userIds = [...new Set(picks.map((p) => p.userId))];
-  const accounts = (await db.selectFrom("users").select(["id", "created_at"]).where("id", "in", userIds).execute()).map(
-    (u) => ({ id: u.id, createdAt: u.created_at }),
-  );
+  const accounts = (
+    await db.selectFrom("users").select(["id", "created_at"]).where("id", "in", userIds).execute()
+  ).map((u) => ({ id: u.id, createdAt: u.created_at }));
   const at = new Date(opts.now ?? Date.now()).toISOString();
   const reasons = screenPicks(picks, accounts, new Map(), at);
   const k = picks.findIndex((p) => p.userId === opts.userId && p.lowToolId === low && p.highToolId === high);

@@ -1,5 +1,9 @@
 /** The head-to-head on comparisons: which of the pair readers would ship with. */
-import { ACCOUNT_DAILY_CAP, NETWORK_DAILY_CAP, WAITING_PERIOD_HOURS } from "../../domain/leaderboard/index.ts";
+import {
+  ACCOUNT_DAILY_CAP,
+  NETWORK_DAILY_CAP,
+  WAITING_PERIOD_HOURS,
+} from "../../domain/leaderboard/index.ts";
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute } from "../../ui/labels.ts";
 import type { PickSplit, PickStanding } from "./service.ts";

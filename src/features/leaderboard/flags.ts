@@ -56,7 +56,11 @@ export async function saveFlags(trx: Db, flags: readonly AccountFlag[], now: num
   const names = new Map<number, { slug: string; name: string }>();
   const liftIds = [...new Set(tested.flatMap((f) => (f.evidence.lift ? [f.evidence.lift.toolId] : [])))];
   if (liftIds.length > 0) {
-    const rows = await trx.selectFrom("tools").select(["id", "slug", "name"]).where("id", "in", liftIds).execute();
+    const rows = await trx
+      .selectFrom("tools")
+      .select(["id", "slug", "name"])
+      .where("id", "in", liftIds)
+      .execute();
     for (const r of rows) names.set(r.id, { slug: r.slug, name: r.name });
   }
   const at = iso(now);
@@ -132,7 +136,11 @@ export async function flaggedAccounts(db: Db): Promise<FlaggedAccount[]> {
       accountCreatedAt: r.created_at,
       flaggedAt: r.flagged_at,
       status: r.status,
-      evidence: readJson(evidenceSchema, r.evidence, { table: "leaderboard_flags", column: "evidence", row: r.user_id }),
+      evidence: readJson(evidenceSchema, r.evidence, {
+        table: "leaderboard_flags",
+        column: "evidence",
+        row: r.user_id,
+      }),
       decidedBy: r.decided_by,
       decidedAt: r.decided_at,
       decisionReason: r.decision_reason,
@@ -160,7 +168,12 @@ export async function decideFlag(
     if (flag.status === opts.decision) return { ok: false, problem: "already" } as const;
     await trx
       .updateTable("leaderboard_flags")
-      .set({ status: opts.decision, decided_by: opts.actor.email, decided_at: at, decision_reason: opts.reason })
+      .set({
+        status: opts.decision,
+        decided_by: opts.actor.email,
+        decided_at: at,
+        decision_reason: opts.reason,
+      })
       .where("user_id", "=", opts.userId)
       .execute();
     await recordAudit(trx, {

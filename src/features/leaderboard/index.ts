@@ -8,7 +8,13 @@ export { decideFlag, type FlagEvidenceData, type FlaggedAccount, flaggedAccounts
 export { LeaderboardJobs } from "./jobs.ts";
 export { type RecomputeResult, recomputeBoards } from "./recompute.ts";
 export { leaderboardRoutes } from "./routes.tsx";
-export { type Contrast, type LeaderboardData, leaderboardData, type ToolStanding, toolStanding } from "./service.ts";
+export {
+  type Contrast,
+  type LeaderboardData,
+  leaderboardData,
+  type ToolStanding,
+  toolStanding,
+} from "./service.ts";
 export { REASON_LABELS, ToolLeaderboardSection } from "./views.tsx";
 
 const jobs = new WeakMap<Deps, LeaderboardJobs>();

@@ -85,7 +85,8 @@ export class LeaderboardJobs {
   /** Recomputes if the boards are stale (new picks or decisions, a new day, waiting periods ended). */
   async refreshIfStale(now: number = Date.now()): Promise<RecomputeResult | undefined> {
     const waiting = await nextWaitingEnd(this.opts.db);
-    const due = (waiting !== undefined && Date.parse(waiting) <= now) || (await boardsAreStale(this.opts.db, now));
+    const due =
+      (waiting !== undefined && Date.parse(waiting) <= now) || (await boardsAreStale(this.opts.db, now));
     return due ? this.runNow(now) : undefined;
   }
 

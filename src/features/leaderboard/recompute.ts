@@ -62,11 +62,19 @@ async function readSource(db: Db) {
         "categories.slug as categorySlug",
         "categories.name as categoryName",
       ])
-      .orderBy("tools.slug")
       .execute(),
     db
       .selectFrom("picks")
-      .select(["user_id", "low_tool_id", "high_tool_id", "winner_tool_id", "created_at", "updated_at", "network", "outcome"])
+      .select([
+        "user_id",
+        "low_tool_id",
+        "high_tool_id",
+        "winner_tool_id",
+        "created_at",
+        "updated_at",
+        "network",
+        "outcome",
+      ])
       // a stable order, so the same picks give the same board (and the caps keep the earliest)
       .orderBy("updated_at")
       .orderBy("user_id")
@@ -90,7 +98,10 @@ async function readSource(db: Db) {
   const decisions = new Map<number, ModeratorDecision>(
     decided.map((d) => [d.user_id, d.status as ModeratorDecision]),
   );
-  return { tools: tools as ToolRow[], picks: pickRows, accounts, decisions };
+  // tools in slug order by code unit, not by the engine's collation: the fit's bootstrap draws
+  // follow this order, and whoever recomputes the board from picks.csv must be able to repeat it
+  const sorted = (tools as ToolRow[]).sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  return { tools: sorted, picks: pickRows, accounts, decisions };
 }
 
 const pairKey = (p: { lowToolId: number; highToolId: number; userId: number }) =>

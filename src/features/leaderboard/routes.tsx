@@ -5,7 +5,14 @@ import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
 import { OVERALL, type StoredBoard } from "./board-data.ts";
 import { allBoards, boardCategories, boardDays, leaderboardData, picksForCsv } from "./service.ts";
-import { BoardPage, type BoardPageProps, LeaderboardIndexPage, PairsPage, SORTS, type SortKey } from "./views.tsx";
+import {
+  BoardPage,
+  type BoardPageProps,
+  LeaderboardIndexPage,
+  PairsPage,
+  SORTS,
+  type SortKey,
+} from "./views.tsx";
 
 const SLUG = /^[a-z0-9-]{1,80}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -39,8 +46,13 @@ export function csvField(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csv(c: Context, name: string, header: readonly string[], rows: readonly (readonly (string | number | boolean | null)[])[]) {
-  const body = [header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n";
+function csv(
+  c: Context,
+  name: string,
+  header: readonly string[],
+  rows: readonly (readonly (string | number | boolean | null)[])[],
+) {
+  const body = `${[header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
   return c.body(body, 200, {
     "content-type": "text/csv; charset=utf-8",
     "content-disposition": `inline; filename="${name}"`,
@@ -84,7 +96,17 @@ export function leaderboardRoutes(deps: Deps) {
     ]);
     const missingDay =
       asOf && !data ? { asked: asOf, nearest: days.filter((d) => d < asOf).at(-1) } : undefined;
-    return { scope, title, data, sort, asOf, missingDay, days, categories, canonical: `${config.siteUrl}${path}` };
+    return {
+      scope,
+      title,
+      data,
+      sort,
+      asOf,
+      missingDay,
+      days,
+      categories,
+      canonical: `${config.siteUrl}${path}`,
+    };
   }
 
   app.get("/leaderboard", async (c) => {
@@ -98,7 +120,22 @@ export function leaderboardRoutes(deps: Deps) {
     return csv(
       c,
       "leaderboard.csv",
-      ["board", "rank", "tied", "provisional", "group", "tool", "name", "rating", "lower", "upper", "picks", "wins", "opponents", "win_rate"],
+      [
+        "board",
+        "rank",
+        "tied",
+        "provisional",
+        "group",
+        "tool",
+        "name",
+        "rating",
+        "lower",
+        "upper",
+        "picks",
+        "wins",
+        "opponents",
+        "win_rate",
+      ],
       boards.flatMap(boardRows),
     );
   });
@@ -127,7 +164,8 @@ export function leaderboardRoutes(deps: Deps) {
   async function pairsPage(c: Context, scope: string, title: string, path: string) {
     const asOf = asOfOf(c, path);
     const [data, days] = await Promise.all([leaderboardData(db, scope, { asOf }), boardDays(db, scope)]);
-    const missingDay = asOf && !data ? { asked: asOf, nearest: days.filter((d) => d < asOf).at(-1) } : undefined;
+    const missingDay =
+      asOf && !data ? { asked: asOf, nearest: days.filter((d) => d < asOf).at(-1) } : undefined;
     return sendPage(
       c,
       <PairsPage
@@ -146,7 +184,7 @@ export function leaderboardRoutes(deps: Deps) {
   app.get("/leaderboard/:category", async (c) => {
     const k = await category(c.req.param("category"));
     const path = `/leaderboard/${k.slug}`;
-    return sendPage(c, <BoardPage {...await boardProps(c, k.slug, k.name, path)} />);
+    return sendPage(c, <BoardPage {...(await boardProps(c, k.slug, k.name, path))} />);
   });
 
   app.get("/leaderboard/:category/pairs", async (c) => {

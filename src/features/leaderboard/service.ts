@@ -62,14 +62,22 @@ export async function leaderboardData(
 ): Promise<LeaderboardData | undefined> {
   const board = opts.asOf ? await readSnapshot(db, scope, opts.asOf) : await readBoard(db, scope);
   if (!board) return undefined;
-  return { board, contrast: await contrastFor(db, board.tools.map((t) => t.slug)) };
+  return {
+    board,
+    contrast: await contrastFor(
+      db,
+      board.tools.map((t) => t.slug),
+    ),
+  };
 }
 
 /** Every current board, overall first then categories by title, for /leaderboard. */
 export async function allBoards(db: Db): Promise<StoredBoard[]> {
   const boards = await readBoards(db);
   const overall = boards.get(OVERALL);
-  const rest = [...boards.values()].filter((b) => b.scope !== OVERALL).sort((a, b) => a.title.localeCompare(b.title));
+  const rest = [...boards.values()]
+    .filter((b) => b.scope !== OVERALL)
+    .sort((a, b) => a.title.localeCompare(b.title));
   return overall ? [overall, ...rest] : rest;
 }
 
@@ -97,7 +105,13 @@ export async function picksForCsv(db: Db): Promise<PickCsvRow[]> {
     .innerJoin("tools as low", "low.id", "picks.low_tool_id")
     .innerJoin("tools as high", "high.id", "picks.high_tool_id")
     .innerJoin("tools as win", "win.id", "picks.winner_tool_id")
-    .select(["low.slug as low", "high.slug as high", "win.slug as winner", "picks.updated_at", "picks.outcome"])
+    .select([
+      "low.slug as low",
+      "high.slug as high",
+      "win.slug as winner",
+      "picks.updated_at",
+      "picks.outcome",
+    ])
     // the order says nothing about who picked: by day, then pair and winner
     .orderBy("picks.updated_at")
     .orderBy("low.slug")
@@ -111,7 +125,10 @@ export async function picksForCsv(db: Db): Promise<PickCsvRow[]> {
   // within a day, sorted by content rather than time, so the order leaks nothing finer than the day
   return out.sort(
     (x, y) =>
-      x.day.localeCompare(y.day) || x.a.localeCompare(y.a) || x.b.localeCompare(y.b) || x.winner.localeCompare(y.winner),
+      x.day.localeCompare(y.day) ||
+      x.a.localeCompare(y.a) ||
+      x.b.localeCompare(y.b) ||
+      x.winner.localeCompare(y.winner),
   );
 }
 

@@ -105,7 +105,9 @@ export async function readBoard(db: Db, scope: string): Promise<StoredBoard | un
     .select(["data"])
     .where("board", "=", scope)
     .executeTakeFirst();
-  return row ? readJson(storedBoardSchema, row.data, { table: "leaderboard_boards", column: "data", row: scope }) : undefined;
+  return row
+    ? readJson(storedBoardSchema, row.data, { table: "leaderboard_boards", column: "data", row: scope })
+    : undefined;
 }
 
 /** Every current stored board, by scope. */
@@ -148,7 +150,10 @@ export async function snapshotDays(db: Db, scope: string): Promise<string[]> {
 }
 
 /** Every snapshot of some scopes, oldest first: a tool's rating over time. */
-export async function snapshotsOf(db: Db, scopes: readonly string[]): Promise<{ day: string; board: StoredBoard }[]> {
+export async function snapshotsOf(
+  db: Db,
+  scopes: readonly string[],
+): Promise<{ day: string; board: StoredBoard }[]> {
   if (scopes.length === 0) return [];
   const rows = await db
     .selectFrom("leaderboard_snapshots")

@@ -35,7 +35,8 @@ export const SORTS = {
 export type SortKey = keyof typeof SORTS;
 
 const boardPath = (scope: string) => (scope === OVERALL ? "/leaderboard" : `/leaderboard/${scope}`);
-const pairsPath = (scope: string) => (scope === OVERALL ? "/leaderboard/pairs" : `/leaderboard/${scope}/pairs`);
+const pairsPath = (scope: string) =>
+  scope === OVERALL ? "/leaderboard/pairs" : `/leaderboard/${scope}/pairs`;
 
 /** Orders entries by a column; ties keep the board's own order (by rating). */
 export function sortEntries(
@@ -86,7 +87,13 @@ function IntervalBar(props: { entry: BoardEntryData; x: (v: number) => number })
     <svg class="lb-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
       <rect class="lb-bar-track" x="0" y="4" width="100" height="2" />
       <rect class="lb-bar-range" x={from.toFixed(2)} y="2" width={width.toFixed(2)} height="6" rx="1" />
-      <rect class="lb-bar-point" x={Math.max(0, x(entry.rating) - 0.6).toFixed(2)} y="0" width="1.2" height="10" />
+      <rect
+        class="lb-bar-point"
+        x={Math.max(0, x(entry.rating) - 0.6).toFixed(2)}
+        y="0"
+        width="1.2"
+        height="10"
+      />
     </svg>
   );
 }
@@ -95,7 +102,10 @@ function IntervalBar(props: { entry: BoardEntryData; x: (v: number) => number })
 function SortHeader(props: { col: SortKey; sort: SortKey; base: string; num?: boolean }) {
   const active = props.col === props.sort;
   const { label, dir } = SORTS[props.col];
-  const href = props.col === "rank" ? props.base : `${props.base}${props.base.includes("?") ? "&" : "?"}sort=${props.col}`;
+  const href =
+    props.col === "rank"
+      ? props.base
+      : `${props.base}${props.base.includes("?") ? "&" : "?"}sort=${props.col}`;
   return (
     <th scope="col" class={props.num ? "num" : undefined} aria-sort={active ? dir : undefined}>
       <a href={href}>
@@ -127,7 +137,9 @@ function BoardTable(props: {
   x: (v: number) => number;
 }) {
   const rows = sortEntries(props.entries, props.sort, props.contrast);
-  const head = (col: SortKey, num = false) => <SortHeader col={col} sort={props.sort} base={props.base} num={num} />;
+  const head = (col: SortKey, num = false) => (
+    <SortHeader col={col} sort={props.sort} base={props.base} num={num} />
+  );
   return (
     <div class="table-scroll">
       <table class="lb-table">
@@ -166,7 +178,9 @@ function BoardTable(props: {
                 <td class="num">{c?.panelScore ?? "–"}</td>
                 <td class="num">
                   {c && c.communityShip !== null ? `${c.communityShip}% ship` : "–"}
-                  {c && c.communityVotes > 0 ? <span class="muted small"> ({plural(c.communityVotes, "vote")})</span> : null}
+                  {c && c.communityVotes > 0 ? (
+                    <span class="muted small"> ({plural(c.communityVotes, "vote")})</span>
+                  ) : null}
                 </td>
               </tr>
             );
@@ -210,13 +224,14 @@ function ProvisionalList(props: { entries: readonly BoardEntryData[] }) {
     <section class="lb-provisional" aria-label="Provisional tools">
       <h3>Provisional: not ranked yet</h3>
       <p class="muted small">
-        A tool is ranked once it has {MIN_PICKS} counted picks against at least {MIN_OPPONENTS} different tools (or
-        every other tool of a smaller category).
+        A tool is ranked once it has {MIN_PICKS} counted picks against at least {MIN_OPPONENTS} different
+        tools (or every other tool of a smaller category).
       </p>
       <ul class="list-plain lb-needs">
         {props.entries.map((e) => (
           <li>
-            <a href={`/tools/${e.slug}`}>{e.name}</a>: {plural(e.picks, "pick")}, {plural(e.opponents, "opponent")}
+            <a href={`/tools/${e.slug}`}>{e.name}</a>: {plural(e.picks, "pick")},{" "}
+            {plural(e.opponents, "opponent")}
             {e.picks > 0 ? ` (rating so far ${round(e.rating)})` : ""}. Needs{" "}
             {[
               e.needs.picks > 0 ? `${plural(e.needs.picks, "more pick")}` : "",
@@ -237,9 +252,12 @@ function NoPicksYet(props: { board?: StoredBoard }) {
   return (
     <div class="callout">
       <p>
-        <strong>No picks yet{props.board && props.board.scope !== OVERALL ? ` in ${props.board.title}` : ""}.</strong> The
-        ratings are built from readers' head-to-head picks: open any <a href="/compare">comparison</a>, sign in, and
-        say which of the two tools you would ship with. Each pick counts once per reader and pair.
+        <strong>
+          No picks yet{props.board && props.board.scope !== OVERALL ? ` in ${props.board.title}` : ""}.
+        </strong>{" "}
+        The ratings are built from readers' head-to-head picks: open any <a href="/compare">comparison</a>,
+        sign in, and say which of the two tools you would ship with. Each pick counts once per reader and
+        pair.
       </p>
     </div>
   );
@@ -267,7 +285,9 @@ function BoardSection(props: {
     <>
       <PickTally board={board} />
       {board.entries.length === 0 ? (
-        <p>No tool has enough picks to be ranked yet; the provisional tools below say what each still needs.</p>
+        <p>
+          No tool has enough picks to be ranked yet; the provisional tools below say what each still needs.
+        </p>
       ) : (
         <BoardTable
           entries={board.entries}
@@ -281,8 +301,9 @@ function BoardSection(props: {
       {groups.size > 0 ? (
         <div class="callout mt-2">
           <p>
-            <strong>Not one connected board.</strong> Some tools have only been compared among themselves, never with
-            the tools above, so their ratings cannot be placed on the same scale. Each group below is ranked on its own.
+            <strong>Not one connected board.</strong> Some tools have only been compared among themselves,
+            never with the tools above, so their ratings cannot be placed on the same scale. Each group below
+            is ranked on its own.
           </p>
         </div>
       ) : null}
@@ -364,13 +385,16 @@ export function BoardPage(props: BoardPageProps) {
       <Breadcrumb trail={[{ href: "/leaderboard", label: "Leaderboard" }]} current={props.title} />
       <h1>{props.title}: head to head</h1>
       <p class="lede">
-        Ratings from readers' picks on comparisons, with their 95% intervals. Tools whose intervals overlap share a
-        rank. <a href="/methodology#leaderboard">How the ratings are computed</a>.
+        Ratings from readers' picks on comparisons, with their 95% intervals. Tools whose intervals overlap
+        share a rank. <a href="/methodology#leaderboard">How the ratings are computed</a>.
       </p>
       <BoardBody {...props} base={base} />
       <p>
-        <a href={pairsPath(props.scope) + (props.asOf ? `?as_of=${props.asOf}` : "")}>Every pair, picks each way</a> ·{" "}
-        <a href="/leaderboard.csv">The current boards as CSV</a> · <a href="/leaderboard/picks.csv">Every pick as CSV</a>
+        <a href={pairsPath(props.scope) + (props.asOf ? `?as_of=${props.asOf}` : "")}>
+          Every pair, picks each way
+        </a>{" "}
+        · <a href="/leaderboard.csv">The current boards as CSV</a> ·{" "}
+        <a href="/leaderboard/picks.csv">Every pick as CSV</a>
       </p>
       <AsOfForm action={boardPath(props.scope)} asOf={props.asOf} days={props.days} />
     </Layout>
@@ -383,9 +407,7 @@ function BoardBody(props: BoardPageProps & { base: string }) {
   return (
     <>
       {props.asOf ? (
-        <p class="callout">
-          As it stood at the end of {formatDate(props.asOf)} (UTC), not as it stands now.
-        </p>
+        <p class="callout">As it stood at the end of {formatDate(props.asOf)} (UTC), not as it stands now.</p>
       ) : (
         <p class="muted small">Computed {props.data.board.computedAt.slice(0, 16).replace("T", " ")} UTC.</p>
       )}
@@ -401,7 +423,8 @@ function MissingDay(props: { asked: string; nearest?: string; action: string }) 
         <strong>There is no snapshot for {formatDate(props.asked)}.</strong>{" "}
         {props.nearest ? (
           <>
-            The nearest earlier one is from <a href={`${props.action}?as_of=${props.nearest}`}>{formatDate(props.nearest)}</a>.
+            The nearest earlier one is from{" "}
+            <a href={`${props.action}?as_of=${props.nearest}`}>{formatDate(props.nearest)}</a>.
           </>
         ) : (
           "The board had no snapshot yet on or before that day."
@@ -425,15 +448,19 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
     >
       <h1>Head-to-head leaderboard</h1>
       <p class="lede">
-        Every pick a reader makes on a comparison counts as one match. The ratings are fitted to all of them, with 95%
-        intervals; tools whose intervals overlap share a rank. <a href="/methodology#leaderboard">The method</a> ·{" "}
+        Every pick a reader makes on a comparison counts as one match. The ratings are fitted to all of them,
+        with 95% intervals; tools whose intervals overlap share a rank.{" "}
+        <a href="/methodology#leaderboard">The method</a> ·{" "}
         <a href="/methodology#integrity">The integrity rules</a>
       </p>
       <h2>All categories</h2>
       <BoardBody {...props} base={base} />
       <p>
-        <a href={`/leaderboard/pairs${props.asOf ? `?as_of=${props.asOf}` : ""}`}>Every pair, picks each way</a> ·{" "}
-        <a href="/leaderboard.csv">The current boards as CSV</a> · <a href="/leaderboard/picks.csv">Every pick as CSV</a>
+        <a href={`/leaderboard/pairs${props.asOf ? `?as_of=${props.asOf}` : ""}`}>
+          Every pair, picks each way
+        </a>{" "}
+        · <a href="/leaderboard.csv">The current boards as CSV</a> ·{" "}
+        <a href="/leaderboard/picks.csv">Every pick as CSV</a>
       </p>
       <AsOfForm action="/leaderboard" asOf={props.asOf} days={props.days} />
       <h2>By category</h2>
@@ -563,7 +590,8 @@ function RatingChart(props: { points: ToolStanding["history"] }) {
   const hi = Math.max(...pts.map((p) => p.upper));
   const span = hi - lo || 1;
   const y = (v: number) => pad.top + (1 - (v - lo) / span) * (h - pad.top - pad.bottom);
-  const x = (i: number) => gutter + (pts.length === 1 ? (w - gutter) / 2 : (i / (pts.length - 1)) * (w - gutter - 6));
+  const x = (i: number) =>
+    gutter + (pts.length === 1 ? (w - gutter) / 2 : (i / (pts.length - 1)) * (w - gutter - 6));
   const band = [
     ...pts.map((p, i) => `${x(i).toFixed(1)},${y(p.upper).toFixed(1)}`),
     ...pts.map((p, i) => `${x(i).toFixed(1)},${y(p.lower).toFixed(1)}`).reverse(),
@@ -589,7 +617,12 @@ function RatingChart(props: { points: ToolStanding["history"] }) {
       {pts.map((p, i) => (
         <circle class="history-dot" cx={x(i).toFixed(1)} cy={y(p.rating).toFixed(1)} r="2.5" />
       ))}
-      <text class="history-label" x={x(0).toFixed(1)} y={String(h - 4)} text-anchor={last === 0 ? "middle" : "start"}>
+      <text
+        class="history-label"
+        x={x(0).toFixed(1)}
+        y={String(h - 4)}
+        text-anchor={last === 0 ? "middle" : "start"}
+      >
         {short(first.day)}
       </text>
       {last > 0 ? (
@@ -602,7 +635,10 @@ function RatingChart(props: { points: ToolStanding["history"] }) {
 }
 
 /** The tool page's head-to-head section: rating now, over time, best and worst pairs. */
-export function ToolLeaderboardSection(props: { tool: { slug: string; name: string }; standing?: ToolStanding }) {
+export function ToolLeaderboardSection(props: {
+  tool: { slug: string; name: string };
+  standing?: ToolStanding;
+}) {
   const { standing, tool } = props;
   const current = standing?.current;
   const line = (r: { slug: string; name: string; wins: number; losses: number }) => (
@@ -615,8 +651,9 @@ export function ToolLeaderboardSection(props: { tool: { slug: string; name: stri
       <h2 id="h2h-rating-heading">Head-to-head rating</h2>
       {!standing || !current || current.picks === 0 ? (
         <p>
-          No counted head-to-head picks yet. <a href={`/compare?a=${encodeURIComponent(tool.slug)}`}>Compare {tool.name}</a>{" "}
-          with another tool and pick the one you would ship with.
+          No counted head-to-head picks yet.{" "}
+          <a href={`/compare?a=${encodeURIComponent(tool.slug)}`}>Compare {tool.name}</a> with another tool
+          and pick the one you would ship with.
         </p>
       ) : (
         <>
@@ -629,16 +666,25 @@ export function ToolLeaderboardSection(props: { tool: { slug: string; name: stri
                 {current.tied ? " (statistically tied)" : ""} in{" "}
               </>
             )}
-            {current.rank === null ? null : <a href={`/leaderboard/${standing.scope}`}>{standing.title}</a>}: rating{" "}
-            {round(current.rating)} (95% interval {round(current.lower)}–{round(current.upper)}), from{" "}
+            {current.rank === null ? null : <a href={`/leaderboard/${standing.scope}`}>{standing.title}</a>}:
+            rating {round(current.rating)} (95% interval {round(current.lower)}–{round(current.upper)}), from{" "}
             {plural(current.picks, "counted pick")} against {plural(current.opponents, "tool")}.
-            {current.rank === null ? <> <a href={`/leaderboard/${standing.scope}`}>See the board</a>.</> : null}
+            {current.rank === null ? (
+              <>
+                {" "}
+                <a href={`/leaderboard/${standing.scope}`}>See the board</a>.
+              </>
+            ) : null}
           </p>
           {standing.history.length > 0 ? (
             <>
               <p class="muted small">
-                Rating over time ({standing.history.length === 1 ? "one daily snapshot" : `${standing.history.length} daily snapshots`}
-                ): {standing.history
+                Rating over time (
+                {standing.history.length === 1
+                  ? "one daily snapshot"
+                  : `${standing.history.length} daily snapshots`}
+                ):{" "}
+                {standing.history
                   .slice(-6)
                   .map((p) => `${formatDate(p.day)} ${round(p.rating)}`)
                   .join(" → ")}

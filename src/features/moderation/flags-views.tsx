@@ -6,7 +6,11 @@ import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import { type FlaggedAccount, REASON_LABELS } from "../leaderboard/index.ts";
 
-const STATUS_LABELS = { open: "Awaiting a decision", cleared: "Cleared: picks count", confirmed: "Confirmed: picks discounted" };
+const STATUS_LABELS = {
+  open: "Awaiting a decision",
+  cleared: "Cleared: picks count",
+  confirmed: "Confirmed: picks discounted",
+};
 
 const RULE_LABELS: Record<string, string> = {
   "against-consensus": "picks improbably often against the consensus",
@@ -31,16 +35,16 @@ function Evidence(props: { flag: FlaggedAccount }) {
       <dd>{e.picks}</dd>
       <dt>Against the consensus</dt>
       <dd>
-        {e.underdogPicks} picks of the model's underdog, where an honest reader would make about {fixed(e.expectedUnderdogPicks)}{" "}
-        (log-likelihood ratio {fixed(e.againstConsensusLlr)})
+        {e.underdogPicks} picks of the model's underdog, where an honest reader would make about{" "}
+        {fixed(e.expectedUnderdogPicks)} (log-likelihood ratio {fixed(e.againstConsensusLlr)})
       </dd>
       {e.lift ? (
         <>
           <dt>Lifting one tool</dt>
           <dd>
-            <a href={`/tools/${e.lift.slug}`}>{e.lift.name}</a>: {e.lift.helpfulPicks} of {e.lift.relevantPicks} relevant picks
-            helped it, where about {fixed(e.lift.expectedHelpfulPicks)} would be expected (log-likelihood ratio{" "}
-            {fixed(e.lift.llr)})
+            <a href={`/tools/${e.lift.slug}`}>{e.lift.name}</a>: {e.lift.helpfulPicks} of{" "}
+            {e.lift.relevantPicks} relevant picks helped it, where about {fixed(e.lift.expectedHelpfulPicks)}{" "}
+            would be expected (log-likelihood ratio {fixed(e.lift.llr)})
           </dd>
         </>
       ) : null}
@@ -61,7 +65,15 @@ function DecisionForm(props: { userId: number; decision: "clear" | "confirm" }) 
       <FormBasics returnTo="/admin/moderation/flags" />
       <div class="field">
         <label for={id}>Reason</label>
-        <textarea id={id} name="reason" rows={2} required minlength={3} maxlength={500} aria-describedby={`${id}-hint`} />
+        <textarea
+          id={id}
+          name="reason"
+          rows={2}
+          required
+          minlength={3}
+          maxlength={500}
+          aria-describedby={`${id}-hint`}
+        />
         <p id={`${id}-hint`} class="muted small field-hint">
           {props.decision === "clear"
             ? "The account's picks count again, whatever the test says later."
@@ -79,7 +91,10 @@ function DecisionForm(props: { userId: number; decision: "clear" | "confirm" }) 
 }
 
 /** Every flagged account, open ones first. */
-export function FlaggedAccountsPage(props: { flags: readonly FlaggedAccount[]; done?: "cleared" | "confirmed" }) {
+export function FlaggedAccountsPage(props: {
+  flags: readonly FlaggedAccount[];
+  done?: "cleared" | "confirmed";
+}) {
   const open = props.flags.filter((f) => f.status === "open").length;
   return (
     <Layout title="Flagged accounts">
@@ -87,14 +102,16 @@ export function FlaggedAccountsPage(props: { flags: readonly FlaggedAccount[]; d
       <h1>Flagged accounts</h1>
       {props.done ? (
         <p class="callout notice" role="status">
-          {props.done === "cleared" ? "Account cleared" : "Flag confirmed"}. The boards are being recomputed; the reason
-          is in the audit log.
+          {props.done === "cleared" ? "Account cleared" : "Flag confirmed"}. The boards are being recomputed;
+          the reason is in the audit log.
         </p>
       ) : null}
       <p class="lede">
-        The leaderboard's outlier test flags accounts whose picks are improbably often against the consensus, or
-        concentrated on lifting one tool. A flagged account's picks are discounted until you decide.{" "}
-        {props.flags.length === 0 ? "No account is flagged." : `${plural(open, "account")} awaiting a decision.`}{" "}
+        The leaderboard's outlier test flags accounts whose picks are improbably often against the consensus,
+        or concentrated on lifting one tool. A flagged account's picks are discounted until you decide.{" "}
+        {props.flags.length === 0
+          ? "No account is flagged."
+          : `${plural(open, "account")} awaiting a decision.`}{" "}
         <a href="/methodology#integrity">The rules</a>
       </p>
       {props.flags.map((f) => (
@@ -104,11 +121,20 @@ export function FlaggedAccountsPage(props: { flags: readonly FlaggedAccount[]; d
             <span class="muted small">{maskEmail(f.email)}</span>
           </h2>
           <p>
-            <span class={f.status === "open" ? "badge badge-split" : f.status === "cleared" ? "badge badge-ship" : "badge badge-skip"}>
+            <span
+              class={
+                f.status === "open"
+                  ? "badge badge-split"
+                  : f.status === "cleared"
+                    ? "badge badge-ship"
+                    : "badge badge-skip"
+              }
+            >
               {STATUS_LABELS[f.status]}
             </span>{" "}
             <span class="muted small">
-              Flagged {formatUtcMinute(f.flaggedAt)} UTC; account made {formatUtcMinute(f.accountCreatedAt)} UTC.
+              Flagged {formatUtcMinute(f.flaggedAt)} UTC; account made {formatUtcMinute(f.accountCreatedAt)}{" "}
+              UTC.
               {f.decidedBy && f.decidedAt
                 ? ` Decided by ${actorLabel(f.decidedBy)} on ${formatUtcMinute(f.decidedAt)} UTC: “${f.decisionReason ?? ""}”.`
                 : ""}

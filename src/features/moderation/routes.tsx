@@ -224,7 +224,10 @@ export function moderationRoutes(deps: Deps) {
     const flags = await flaggedAccounts(db);
     return sendPage(
       c,
-      <FlaggedAccountsPage flags={flags} done={done === "cleared" || done === "confirmed" ? done : undefined} />,
+      <FlaggedAccountsPage
+        flags={flags}
+        done={done === "cleared" || done === "confirmed" ? done : undefined}
+      />,
     );
   });
 
@@ -239,11 +242,17 @@ export function moderationRoutes(deps: Deps) {
       const id = accountId(c);
       const back = [{ href: "/admin/moderation/flags", label: "Back to flagged accounts" }];
       const parsed = reasonSchema.safeParse((await readFields(c)).reason ?? "");
-      if (!parsed.success) throw badRequest(`Nothing changed. ${parsed.error.issues[0]?.message ?? "Write a reason."}`, back);
+      if (!parsed.success)
+        throw badRequest(`Nothing changed. ${parsed.error.issues[0]?.message ?? "Write a reason."}`, back);
       const result = await decideFlag(db, { actor: user, userId: id, decision, reason: parsed.data });
       if (!result.ok) {
         if (result.problem === "unknown") throw notFound("That account is not flagged.", back);
-        throw new HttpError(409, "Already decided", `This flag is already ${decision}; nothing changed.`, back);
+        throw new HttpError(
+          409,
+          "Already decided",
+          `This flag is already ${decision}; nothing changed.`,
+          back,
+        );
       }
       leaderboardJobs(deps).schedule();
       return c.redirect(`/admin/moderation/flags?done=${decision}`, 303);
