@@ -36,6 +36,6 @@ export const OUTLIER_ALPHA = 0.001;
 /** Model probabilities are clamped to [c, 1 − c] in the against-consensus test, so one upset weighs at most ln 19. */
 export const OUTLIER_CLAMP = 0.05;
 /** The lift test's alternative: the account picks as if the tool were this many times stronger (and its betters weaker). */
-export const LIFT_ODDS = 6;
+export const LIFT_ODDS = 9;
 /** Fit, flag, refit without the flagged: at most this many passes. */
 export const OUTLIER_PASSES = 3;

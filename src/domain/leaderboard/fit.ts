@@ -16,7 +16,8 @@ import type { Fit, FitOptions, Interval, IntervalOptions, ToolId, WinCount } fro
 
 const POINTS_PER_NAT = RATING_SCALE / Math.LN10;
 const MAX_ITERATIONS = 100;
-const TOLERANCE = 1e-10;
+/** Newton stops once its step moves no strength by more than this (in nats; 2·10⁻⁵ rating points). */
+const TOLERANCE = 1e-7;
 
 /** Rating points of a natural-log strength difference. */
 export function ratingFromStrength(theta: number): number {
@@ -168,10 +169,42 @@ function choleskySolve(h: Float64Array, g: Float64Array, n: number): void {
   }
 }
 
+/** Gradient g and negated Hessian h (n×n) of the penalized log-likelihood at θ. */
+function derivatives(
+  n: number,
+  pairs: readonly Pair[],
+  wi: Float64Array,
+  wj: Float64Array,
+  ridge: number,
+  theta: Float64Array,
+  g: Float64Array,
+  h: Float64Array,
+): void {
+  h.fill(0);
+  for (let k = 0; k < n; k++) {
+    g[k] = -ridge * theta[k]!;
+    h[k * n + k] = ridge;
+  }
+  for (let k = 0; k < pairs.length; k++) {
+    const p = pairs[k]!;
+    const total = wi[k]! + wj[k]!;
+    const s = sigmoid(theta[p.i]! - theta[p.j]!);
+    const residual = wi[k]! - total * s;
+    g[p.i] = g[p.i]! + residual;
+    g[p.j] = g[p.j]! - residual;
+    const info = total * s * (1 - s);
+    h[p.i * n + p.i] = h[p.i * n + p.i]! + info;
+    h[p.j * n + p.j] = h[p.j * n + p.j]! + info;
+    h[p.i * n + p.j] = h[p.i * n + p.j]! - info;
+    h[p.j * n + p.i] = h[p.j * n + p.i]! - info;
+  }
+}
+
 /**
- * Newton's method on the penalized log-likelihood from `start` (modified in place): the
- * objective is strictly concave (the ridge makes the Hessian definite), so a step-halving
- * Newton iteration converges in a handful of steps from anywhere.
+ * Newton's method on the penalized log-likelihood from θ (modified in place). The objective is
+ * strictly concave (the ridge makes the Hessian definite), so a step is accepted when the
+ * gradient at its end still points along it (concavity then guarantees an increase) or the
+ * objective rose; otherwise it is halved. Converges in a handful of steps from anywhere.
  */
 function newton(
   n: number,
@@ -183,41 +216,33 @@ function newton(
 ): { iterations: number; converged: boolean } {
   const h = new Float64Array(n * n);
   const g = new Float64Array(n);
+  const delta = new Float64Array(n);
   const trial = new Float64Array(n);
-  let current = objective(theta, pairs, wi, wj, ridge);
+  let current: number | null = null;
+  derivatives(n, pairs, wi, wj, ridge, theta, g, h);
   for (let iteration = 1; iteration <= MAX_ITERATIONS; iteration++) {
-    h.fill(0);
-    for (let k = 0; k < n; k++) {
-      g[k] = -ridge * theta[k]!;
-      h[k * n + k] = ridge;
-    }
-    for (let k = 0; k < pairs.length; k++) {
-      const p = pairs[k]!;
-      const total = wi[k]! + wj[k]!;
-      const s = sigmoid(theta[p.i]! - theta[p.j]!);
-      const residual = wi[k]! - total * s;
-      g[p.i] = g[p.i]! + residual;
-      g[p.j] = g[p.j]! - residual;
-      const info = total * s * (1 - s);
-      h[p.i * n + p.i] = h[p.i * n + p.i]! + info;
-      h[p.j * n + p.j] = h[p.j * n + p.j]! + info;
-      h[p.i * n + p.j] = h[p.i * n + p.j]! - info;
-      h[p.j * n + p.i] = h[p.j * n + p.i]! - info;
-    }
     choleskySolve(h, g, n);
-    let step = 1;
-    let next = current;
+    delta.set(g);
     let largest = 0;
-    for (let k = 0; k < n; k++) largest = Math.max(largest, Math.abs(g[k]!));
-    for (let halvings = 0; halvings < 30; halvings++) {
-      for (let k = 0; k < n; k++) trial[k] = theta[k]! + step * g[k]!;
-      next = objective(trial, pairs, wi, wj, ridge);
-      if (next >= current - 1e-12 * Math.abs(current)) break;
+    for (let k = 0; k < n; k++) largest = Math.max(largest, Math.abs(delta[k]!));
+    let step = 1;
+    let reached: number | null = null;
+    for (let halvings = 0; ; halvings++) {
+      for (let k = 0; k < n; k++) trial[k] = theta[k]! + step * delta[k]!;
+      derivatives(n, pairs, wi, wj, ridge, trial, g, h);
+      let slope = 0;
+      for (let k = 0; k < n; k++) slope += g[k]! * delta[k]!;
+      if (slope >= 0 || halvings >= 30) break;
+      current ??= objective(theta, pairs, wi, wj, ridge);
+      reached = objective(trial, pairs, wi, wj, ridge);
+      if (reached >= current) break;
+      reached = null;
       step /= 2;
     }
     theta.set(trial);
-    current = next;
-    if (largest * step < TOLERANCE || largest < TOLERANCE) return { iterations: iteration, converged: true };
+    // the objective is only known at θ when the step was accepted by comparing it
+    current = reached;
+    if (largest * step < TOLERANCE) return { iterations: iteration, converged: true };
   }
   return { iterations: MAX_ITERATIONS, converged: false };
 }
