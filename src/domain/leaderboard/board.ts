@@ -11,6 +11,7 @@ import {
   DISCOUNT_REASONS,
   type DiscountReason,
   type ModeratorDecision,
+  type PickInput,
   type PickOutcome,
   type ToolId,
   type WinCount,
@@ -45,23 +46,34 @@ export function computeBoard(input: BoardInput): Board {
   const tools = [...new Set(input.tools)];
   const known = new Set<ToolId>(tools);
   const decisions = input.decisions ?? new Map<AccountId, ModeratorDecision>();
-  // picks outside this board's tools, or malformed, are no business of this board
-  const picks = input.picks.filter(
+  // Caps and the waiting period are properties of a pick, not of a board: they are decided
+  // over every pick supplied (so a category board agrees with the overall one), and only then
+  // are the picks outside this board's tools (or malformed) set aside.
+  const valid = input.picks.filter(
     (p) =>
-      known.has(p.lowToolId) &&
-      known.has(p.highToolId) &&
-      p.lowToolId !== p.highToolId &&
-      (p.winnerToolId === p.lowToolId || p.winnerToolId === p.highToolId),
+      p.lowToolId !== p.highToolId && (p.winnerToolId === p.lowToolId || p.winnerToolId === p.highToolId),
   );
   const integrity = options.integrity !== false;
-  const reasons: (DiscountReason | null)[] = integrity
-    ? screenPicks(picks, input.accounts, decisions, input.now, options)
-    : picks.map(() => null);
+  const screened: (DiscountReason | null)[] = integrity
+    ? screenPicks(valid, input.accounts, decisions, input.now, options)
+    : valid.map(() => null);
+  const inherited = new Set((input.inheritedFlags ?? []).map((f) => f.userId));
+  const picks: PickInput[] = [];
+  const reasons: (DiscountReason | null)[] = [];
+  valid.forEach((p, k) => {
+    if (!known.has(p.lowToolId) || !known.has(p.highToolId)) return;
+    picks.push(p);
+    const cleared = decisions.get(p.userId) === "cleared";
+    reasons.push(
+      screened[k] ?? (integrity && inherited.has(p.userId) && !cleared ? "flagged-account" : null),
+    );
+  });
 
   const flags: AccountFlag[] = [];
   if (integrity) {
+    const present = new Set(picks.map((p) => p.userId));
     for (const [userId, decision] of [...decisions.entries()].sort(([a], [b]) => a - b)) {
-      if (decision !== "confirmed" || !picks.some((p) => p.userId === userId)) continue;
+      if (decision !== "confirmed" || !present.has(userId)) continue;
       const own = picks.filter((p) => p.userId === userId).map(asTested);
       flags.push({
         userId,
@@ -69,6 +81,9 @@ export function computeBoard(input: BoardInput): Board {
         evidence: testAccount(own, new Map()).evidence,
         pass: 0,
       });
+    }
+    for (const flag of input.inheritedFlags ?? []) {
+      if (present.has(flag.userId) && decisions.get(flag.userId) === undefined) flags.push(flag);
     }
     const byAccount = new Map<AccountId, number[]>();
     picks.forEach((p, k) => {

@@ -93,7 +93,7 @@ export const DISCOUNT_REASONS = [
 ] as const;
 export type DiscountReason = (typeof DISCOUNT_REASONS)[number];
 
-/** What became of one pick: counted, or the reason it is not. Same order as the input. */
+/** What became of one pick: counted, or the reason it is not. In input order, the board's picks only. */
 export interface PickOutcome {
   userId: AccountId;
   lowToolId: ToolId;
@@ -201,11 +201,19 @@ export interface Standings {
 
 export interface BoardInput {
   tools: readonly ToolId[];
-  /** Picks whose tools are both in `tools`; others are ignored (and reported nowhere). */
+  /**
+   * Every pick (pass all of them for a category board too): caps and the waiting period are
+   * decided over all of them, then only picks between `tools` are fitted and reported.
+   */
   picks: readonly PickInput[];
   accounts: readonly AccountInput[];
   /** Moderator decisions by account. */
   decisions?: ReadonlyMap<AccountId, ModeratorDecision>;
+  /**
+   * Flags raised elsewhere (a category board passes the overall board's flags): these accounts'
+   * picks are discounted as "flagged-account" here too, unless cleared.
+   */
+  inheritedFlags?: readonly AccountFlag[];
   /** ISO instant of the recompute. */
   now: string;
   options?: BoardOptions;
