@@ -220,29 +220,45 @@ function PickTally(props: { board: StoredBoard }) {
 /** Tools that do not have enough picks or opponents yet, each saying what it still needs. */
 function ProvisionalList(props: { entries: readonly BoardEntryData[] }) {
   if (props.entries.length === 0) return null;
+  const started = props.entries.filter((e) => e.picks > 0);
+  const none = props.entries.filter((e) => e.picks === 0);
   return (
-    <section class="lb-provisional" aria-label="Provisional tools">
-      <h3>Provisional: not ranked yet</h3>
+    <section class="lb-provisional" aria-labelledby="provisional-heading">
+      <h3 id="provisional-heading">Provisional: not ranked yet</h3>
       <p class="muted small">
         A tool is ranked once it has {MIN_PICKS} counted picks against at least {MIN_OPPONENTS} different
         tools (or every other tool of a smaller category).
       </p>
-      <ul class="list-plain lb-needs">
-        {props.entries.map((e) => (
-          <li>
-            <a href={`/tools/${e.slug}`}>{e.name}</a>: {plural(e.picks, "pick")},{" "}
-            {plural(e.opponents, "opponent")}
-            {e.picks > 0 ? ` (rating so far ${round(e.rating)})` : ""}. Needs{" "}
-            {[
-              e.needs.picks > 0 ? `${plural(e.needs.picks, "more pick")}` : "",
-              e.needs.opponents > 0 ? `${plural(e.needs.opponents, "more opponent")}` : "",
-            ]
-              .filter(Boolean)
-              .join(" and ")}
-            .
-          </li>
-        ))}
-      </ul>
+      {started.length > 0 ? (
+        <ul class="list-plain lb-needs">
+          {started.map((e) => (
+            <li>
+              <a href={`/tools/${e.slug}`}>{e.name}</a>: {plural(e.picks, "counted pick")} against{" "}
+              {plural(e.opponents, "tool")} (rating so far {round(e.rating)}). Needs{" "}
+              {[
+                e.needs.picks > 0 ? plural(e.needs.picks, "more pick") : "",
+                e.needs.opponents > 0 ? plural(e.needs.opponents, "more opponent") : "",
+              ]
+                .filter(Boolean)
+                .join(" and ")}
+              .
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {none.length > 0 ? (
+        <p>
+          No counted picks yet ({none.length === 1 ? "needs" : "each needs"} {MIN_PICKS} picks against{" "}
+          {MIN_OPPONENTS} tools):{" "}
+          {none.map((e, i) => (
+            <>
+              {i > 0 ? ", " : ""}
+              <a href={`/tools/${e.slug}`}>{e.name}</a>
+            </>
+          ))}
+          .
+        </p>
+      ) : null}
     </section>
   );
 }
@@ -481,13 +497,14 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
                   : `${plural(b.counted, "counted pick")}, ${plural(b.entries.length + b.separate.length, "ranked tool")}`}
               </span>
               {top.length > 0 ? (
-                <ol class="lb-top">
+                <ul class="lb-top">
                   {top.map((e) => (
                     <li>
-                      {formatRank({ rank: e.rank ?? 0, tied: e.tied })} {e.name} ({round(e.rating)})
+                      {formatRank({ rank: e.rank ?? 0, tied: e.tied })}
+                      {e.tied ? " (tied)" : ""} {e.name}, {round(e.rating)}
                     </li>
                   ))}
-                </ol>
+                </ul>
               ) : null}
             </li>
           );
