@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
@@ -14,6 +15,8 @@ import {
   WAITING_PERIOD_HOURS,
   type WinCount,
 } from "../../domain/leaderboard/index.ts";
+import { PageCache } from "../../http/page-cache.ts";
+import { startServer } from "../../server.ts";
 import { leaderboardJobs } from "./index.ts";
 import { releaseLease, takeLease } from "./store.ts";
 
@@ -310,17 +313,39 @@ describe.each(testEngines())("a board with ranked tools on %s", (engine) => {
     expect(worst).toContain("Worst head-to-heads");
   });
 
-  it("serves the leaderboard from the page cache on the second anonymous request", async () => {
-    t.deps.cache.clearLocal();
-    // the test app's cache may be off (PAGE_CACHE defaults by environment): use an app with it on
-    const cached = createApp({ db: t.db.db, config: { ...t.deps.config, pageCache: true } });
-    const first = await cached.app.request("/leaderboard?sort=picks");
-    expect(first.status).toBe(200);
-    const stored = cached.deps.cache.get("/leaderboard?sort=picks");
-    expect(stored?.etag).toBe(first.headers.get("etag"));
-    // a recompute drops it
-    await leaderboardJobs(cached.deps).runNow();
-    expect(cached.deps.cache.get("/leaderboard?sort=picks")).toBeUndefined();
+  it("serves the leaderboard from the page cache on the second anonymous request, until a recompute", async () => {
+    // the test app's cache may be off (PAGE_CACHE is off in tests): an app with it on, behind the real server
+    const cache = new PageCache(true);
+    const cached = createApp({ db: t.db.db, config: { ...t.deps.config, pageCache: true }, cache });
+    let hits = 0;
+    const tryServe = cache.tryServe.bind(cache);
+    cache.tryServe = (req, res) => {
+      const served = tryServe(req, res);
+      if (served) hits++;
+      return served;
+    };
+    const { server, url } = await startServer({ app: cached.app, cache, port: 0, host: "127.0.0.1" });
+    try {
+      for (const path of [
+        "/leaderboard",
+        "/leaderboard/coding-assistants?sort=picks",
+        "/leaderboard/pairs",
+      ]) {
+        const before = hits;
+        const first = await fetch(url + path);
+        const body = await first.text();
+        expect(hits).toBe(before);
+        const second = await fetch(url + path);
+        expect(hits).toBe(before + 1);
+        expect(await second.text()).toBe(body);
+        expect(second.headers.get("etag")).toBe(first.headers.get("etag"));
+      }
+      // a recompute drops the boards' pages
+      await leaderboardJobs(cached.deps).runNow();
+      expect(cache.get("/leaderboard")).toBeUndefined();
+    } finally {
+      await new Promise<void>((resolve) => (server as Server).close(() => resolve()));
+    }
   });
 });
 
