@@ -111,6 +111,15 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
       waiting.push([a, b]);
       await pick(t, fresh, "192.0.2.50", a, b, b);
     }
+    // the script's in-place update says the same as the page
+    const [wa, wb] = waiting[2] as [string, string];
+    const fragment = await t.requestFrom(
+      "192.0.2.50",
+      `${comparePath(wa, wb)}/pick`,
+      form({ _csrf: fresh.csrf, winner: wb }, { cookie: fresh.cookie, "x-requested-with": "fetch" }),
+    );
+    expect(fragment.status).toBe(200);
+    expect(await fragment.text()).toContain(`New accounts wait ${WAITING_PERIOD_HOURS} hours`);
     html = await (await fresh.get(comparePath(...(waiting[0] as [string, string])))).text();
     expect(html).toContain(`New accounts wait ${WAITING_PERIOD_HOURS} hours`);
     expect(html).toMatch(/This pick will count from \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
