@@ -55,11 +55,17 @@ function study(k: number, m: number, replicate: number) {
   const trueRating = ratingFromStrength(truth.get(NEW)! - mean);
   const truePlace = 1 + [...truth.values()].filter((v) => v > truth.get(NEW)!).length;
   const place = 1 + s.entries.filter((e) => e.rating > entry.rating).length;
-  return { width: entry.upper - entry.lower, error: entry.rating - trueRating, near: Math.abs(place - truePlace) <= 1 };
+  return {
+    width: entry.upper - entry.lower,
+    error: entry.rating - trueRating,
+    near: Math.abs(place - truePlace) <= 1,
+  };
 }
 
 console.log(`newcomer with k picks over m opponents; ${REPLICATES} replicates per cell`);
-console.log(`${"k".padStart(4)} ${"m".padStart(3)} ${"width".padStart(7)} ${"rmse".padStart(6)} ${"±1 place".padStart(9)}`);
+console.log(
+  `${"k".padStart(4)} ${"m".padStart(3)} ${"width".padStart(7)} ${"rmse".padStart(6)} ${"±1 place".padStart(9)}`,
+);
 for (const k of [10, 20, 30, 40, 60, 100]) {
   for (const m of [1, 2, 3, 5]) {
     let width = 0;
@@ -72,7 +78,11 @@ for (const k of [10, 20, 30, 40, 60, 100]) {
       near += result.near ? 1 : 0;
     }
     console.log(
-      `${String(k).padStart(4)} ${String(m).padStart(3)} ${(width / REPLICATES).toFixed(0).padStart(7)} ${Math.sqrt(squared / REPLICATES).toFixed(0).padStart(6)} ${((100 * near) / REPLICATES).toFixed(0).padStart(8)}%`,
+      `${String(k).padStart(4)} ${String(m).padStart(3)} ${(width / REPLICATES).toFixed(0).padStart(7)} ${Math.sqrt(
+        squared / REPLICATES,
+      )
+        .toFixed(0)
+        .padStart(6)} ${((100 * near) / REPLICATES).toFixed(0).padStart(8)}%`,
     );
   }
 }

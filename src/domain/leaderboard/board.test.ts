@@ -3,10 +3,13 @@ import {
   ACCOUNT_DAILY_CAP,
   type Board,
   computeBoard,
+  consensusThreshold,
+  liftThreshold,
   NETWORK_DAILY_CAP,
   type PickInput,
   screenPicks,
   standingsFromCounts,
+  testAccount,
   WAITING_PERIOD_HOURS,
 } from "./index.ts";
 import { honestPopulation, type Population, riggingRing, spacedStrengths } from "./simulation.ts";
@@ -114,6 +117,37 @@ describe("the waiting period and moderator decisions", () => {
     });
     expect(board.outcomes[0]).toMatchObject({ counted: false, reason: "flagged-account", day: "2026-12-07" });
     expect(board.flags.map((f) => [f.userId, f.rules, f.pass])).toEqual([[1, ["moderator-confirmed"], 0]]);
+  });
+});
+
+describe("the outlier tests on one account", () => {
+  // 12 tools 0.3 apart (natural log), tool 1 strongest
+  const model = new Map(Array.from({ length: 12 }, (_, k) => [k + 1, 1.65 - 0.3 * k] as [number, number]));
+
+  it("leaves an account alone that picks the favourite", () => {
+    const picks = PAIRS.slice(0, 20).map(([a, b]) => ({ winner: a, loser: b }));
+    const test = testAccount(picks, model);
+    expect(test.rules).toEqual([]);
+    expect(test.evidence.underdogPicks).toBe(0);
+    expect(test.evidence.againstConsensusLlr).toBeLessThan(0);
+  });
+
+  it("catches a lift that mostly agrees with the consensus: the target beating weaker tools, its betters losing", () => {
+    // tool 6 beats all eleven others (the favourite against six of them), and three pairs
+    // without it have a tool above 6 lose to one below: 14 picks, fewer than half underdog picks
+    const picks = [
+      ...[1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12].map((loser) => ({ winner: 6, loser })),
+      { winner: 7, loser: 5 },
+      { winner: 7, loser: 4 },
+      { winner: 8, loser: 5 },
+    ];
+    const test = testAccount(picks, model);
+    expect(test.evidence.againstConsensusLlr).toBeLessThan(consensusThreshold());
+    expect(test.rules).toEqual(["lifts-one-tool"]);
+    expect(test.evidence.lift).toMatchObject({ toolId: 6, helpfulPicks: 14 });
+    expect(test.evidence.lift!.llr).toBeGreaterThanOrEqual(liftThreshold(12));
+    // with two fewer picks the evidence is not enough: the tests need a dozen-odd picks
+    expect(testAccount(picks.slice(0, 12), model).rules).toEqual([]);
   });
 });
 

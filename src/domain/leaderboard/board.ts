@@ -19,9 +19,19 @@ import {
 
 /** Merges picks (winner, other tool) into win counts, one per ordered (winner, loser). */
 export function aggregatePicks(picks: readonly TestedPick[]): WinCount[] {
-  const counts = new Map<string, WinCount>();
+  // numeric keys while ids are small integers (every real tool id), strings otherwise
+  const numeric = picks.every(
+    (p) =>
+      Number.isSafeInteger(p.winner) &&
+      Number.isSafeInteger(p.loser) &&
+      p.winner >= 0 &&
+      p.loser >= 0 &&
+      p.winner < 2 ** 26 &&
+      p.loser < 2 ** 26,
+  );
+  const counts = new Map<number | string, WinCount>();
   for (const p of picks) {
-    const key = `${p.winner}>${p.loser}`;
+    const key = numeric ? p.winner * 2 ** 26 + p.loser : `${p.winner}>${p.loser}`;
     const found = counts.get(key);
     if (found) found.count += 1;
     else counts.set(key, { winner: p.winner, loser: p.loser, count: 1 });

@@ -144,6 +144,12 @@ function objective(
 
 /** Solves H x = g in place (H symmetric positive definite, n×n row-major) by Cholesky; g becomes x. */
 function choleskySolve(h: Float64Array, g: Float64Array, n: number): void {
+  choleskyFactor(h, n);
+  solveFactored(h, g, n);
+}
+
+/** Replaces the lower triangle of H (symmetric positive definite) by its Cholesky factor L. */
+function choleskyFactor(h: Float64Array, n: number): void {
   for (let c = 0; c < n; c++) {
     const rc = c * n;
     let diag = h[rc + c]!;
@@ -157,17 +163,43 @@ function choleskySolve(h: Float64Array, g: Float64Array, n: number): void {
       h[rr + c] = s / l;
     }
   }
+}
+
+/** Solves L·Lᵀ x = g in place for a factor from choleskyFactor; g becomes x. */
+function solveFactored(l: Float64Array, g: Float64Array, n: number): void {
   for (let r = 0; r < n; r++) {
     let s = g[r]!;
-    for (let k = 0; k < r; k++) s -= h[r * n + k]! * g[k]!;
-    g[r] = s / h[r * n + r]!;
+    for (let k = 0; k < r; k++) s -= l[r * n + k]! * g[k]!;
+    g[r] = s / l[r * n + r]!;
   }
   for (let r = n - 1; r >= 0; r--) {
     let s = g[r]!;
-    for (let k = r + 1; k < n; k++) s -= h[k * n + r]! * g[k]!;
-    g[r] = s / h[r * n + r]!;
+    for (let k = r + 1; k < n; k++) s -= l[k * n + r]! * g[k]!;
+    g[r] = s / l[r * n + r]!;
   }
 }
+
+/** The gradient alone, for the bootstrap's fixed-Hessian iteration. */
+function gradient(
+  n: number,
+  pairs: readonly Pair[],
+  wi: Float64Array,
+  wj: Float64Array,
+  ridge: number,
+  theta: Float64Array,
+  g: Float64Array,
+): void {
+  for (let k = 0; k < n; k++) g[k] = -ridge * theta[k]!;
+  for (let k = 0; k < pairs.length; k++) {
+    const p = pairs[k]!;
+    const residual = wi[k]! - (wi[k]! + wj[k]!) * sigmoid(theta[p.i]! - theta[p.j]!);
+    g[p.i] = g[p.i]! + residual;
+    g[p.j] = g[p.j]! - residual;
+  }
+}
+
+/** Most rounds of the bootstrap's fixed-Hessian iteration converge in a few steps; past this, Newton takes over. */
+const CHORD_STEPS = 40;
 
 /** Gradient g and negated Hessian h (n×n) of the penalized log-likelihood at θ. */
 function derivatives(
@@ -322,6 +354,18 @@ export function bootstrapIntervals(
   const wi = new Float64Array(t.pairs.length);
   const wj = new Float64Array(t.pairs.length);
   const theta = new Float64Array(n);
+  // The Hessian depends on each pair's total and on θ, not on who won, and every round keeps
+  // the totals: so one factor of the Hessian at the point fit serves every round (a chord
+  // iteration θ += H₀⁻¹·g(θ)), converging in a few cheap steps. A round that does not
+  // converge that way is refitted by Newton.
+  const h0 = new Float64Array(n * n);
+  const g = new Float64Array(n);
+  for (let k = 0; k < t.pairs.length; k++) {
+    wi[k] = totals[k]! * t.pairs[k]!.weight * probability[k]!;
+    wj[k] = totals[k]! * t.pairs[k]!.weight * (1 - probability[k]!);
+  }
+  derivatives(n, t.pairs, wi, wj, ridge, fitted, g, h0);
+  choleskyFactor(h0, n);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < t.pairs.length; k++) {
       const drawn = binomialDraw(totals[k]!, probability[k]!, random);
@@ -329,7 +373,22 @@ export function bootstrapIntervals(
       wj[k] = (totals[k]! - drawn) * t.pairs[k]!.weight;
     }
     theta.set(fitted);
-    newton(n, t.pairs, wi, wj, ridge, theta);
+    let converged = false;
+    let previous = Number.POSITIVE_INFINITY;
+    for (let step = 0; step < CHORD_STEPS && !converged; step++) {
+      gradient(n, t.pairs, wi, wj, ridge, theta, g);
+      solveFactored(h0, g, n);
+      let largest = 0;
+      for (let k = 0; k < n; k++) largest = Math.max(largest, Math.abs(g[k]!));
+      if (largest > previous) break;
+      for (let k = 0; k < n; k++) theta[k] = theta[k]! + g[k]!;
+      previous = largest;
+      converged = largest < TOLERANCE;
+    }
+    if (!converged) {
+      theta.set(fitted);
+      newton(n, t.pairs, wi, wj, ridge, theta);
+    }
     centre(theta, t);
     for (let k = 0; k < n; k++) draws[k]![round] = ratingFromStrength(theta[k]!);
   }

@@ -30,6 +30,8 @@ export interface ScreenOptions {
 
 /** The UTC day (YYYY-MM-DD) of an ISO instant. */
 export function utcDay(instant: string): string {
+  // the common case, an instant already in UTC, needs no parsing
+  if (instant.length >= 20 && instant.endsWith("Z") && instant[10] === "T") return instant.slice(0, 10);
   const ms = Date.parse(instant);
   return Number.isNaN(ms) ? instant.slice(0, 10) : new Date(ms).toISOString().slice(0, 10);
 }
@@ -54,23 +56,27 @@ export function screenPicks(
   const nowMs = Date.parse(now);
   const createdAt = new Map(accounts.map((a) => [a.id, Date.parse(a.createdAt)]));
   const reasons: (DiscountReason | null)[] = new Array(picks.length).fill(null);
-  const times = picks.map((p) => Date.parse(p.updatedAt));
-  const order = picks.map((_, k) => k);
-  order.sort((x, y) => {
+  const times = Float64Array.from(picks, (p) => Date.parse(p.updatedAt) || 0);
+  // time order; equal instants by account and pair, so the input's order never matters
+  const order = Array.from({ length: picks.length }, (_, k) => k).sort((x, y) => {
+    const byTime = times[x]! - times[y]!;
+    if (byTime !== 0) return byTime;
     const a = picks[x]!;
     const b = picks[y]!;
-    return (
-      (times[x]! || 0) - (times[y]! || 0) ||
-      a.userId - b.userId ||
-      a.lowToolId - b.lowToolId ||
-      a.highToolId - b.highToolId ||
-      x - y
-    );
+    return a.userId - b.userId || a.lowToolId - b.lowToolId || a.highToolId - b.highToolId || x - y;
   });
-  const perAccount = new Map<string, number>();
+  // picks come in time order, so the day's tallies start afresh whenever the UTC day changes
+  const perAccount = new Map<AccountId, number>();
   const perNetwork = new Map<string, number>();
+  let today = Number.NEGATIVE_INFINITY;
   for (const k of order) {
     const pick = picks[k]!;
+    const day = Math.floor(times[k]! / 86_400_000);
+    if (day !== today) {
+      today = day;
+      perAccount.clear();
+      perNetwork.clear();
+    }
     if (decisions.get(pick.userId) === "confirmed") {
       reasons[k] = "flagged-account";
       continue;
@@ -80,21 +86,19 @@ export function screenPicks(
       reasons[k] = "waiting-period";
       continue;
     }
-    const day = utcDay(pick.updatedAt);
-    const accountKey = `${pick.userId}|${day}`;
-    const accountUsed = perAccount.get(accountKey) ?? 0;
+    const accountUsed = perAccount.get(pick.userId) ?? 0;
     if (accountUsed >= accountCap) {
       reasons[k] = "account-daily-cap";
       continue;
     }
-    const networkKey = pick.network === null ? null : `${pick.network}|${day}`;
-    const networkUsed = networkKey === null ? 0 : (perNetwork.get(networkKey) ?? 0);
-    if (networkKey !== null && networkUsed >= networkCap) {
+    const network = pick.network;
+    const networkUsed = network === null ? 0 : (perNetwork.get(network) ?? 0);
+    if (network !== null && networkUsed >= networkCap) {
       reasons[k] = "network-daily-cap";
       continue;
     }
-    perAccount.set(accountKey, accountUsed + 1);
-    if (networkKey !== null) perNetwork.set(networkKey, networkUsed + 1);
+    perAccount.set(pick.userId, accountUsed + 1);
+    if (network !== null) perNetwork.set(network, networkUsed + 1);
   }
   return reasons;
 }
@@ -122,6 +126,101 @@ export function liftThreshold(tools: number, alpha = OUTLIER_ALPHA): number {
 
 function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/** The model's tools in rating order, prepared once per model and shared by every account's test. */
+interface RatingOrder {
+  ids: ToolId[];
+  theta: Float64Array;
+  position: Map<ToolId, number>;
+}
+
+const orders = new WeakMap<ReadonlyMap<ToolId, number>, RatingOrder>();
+
+function ratingOrder(theta: ReadonlyMap<ToolId, number>): RatingOrder {
+  let order = orders.get(theta);
+  if (!order) {
+    const ids = [...theta.keys()].sort((a, b) => theta.get(a)! - theta.get(b)! || a - b);
+    order = {
+      ids,
+      theta: Float64Array.from(ids, (id) => theta.get(id)!),
+      position: new Map(ids.map((id, k) => [id, k])),
+    };
+    orders.set(theta, order);
+  }
+  return order;
+}
+
+/** The first position whose θ is above x (strictly when `strict`, else at or above). */
+function firstAbove(sorted: Float64Array, x: number, strict: boolean): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (strict ? sorted[mid]! > x : sorted[mid]! >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * The lift test for every tool at once. A pick adds to its two tools, and the same amount to
+ * every tool rated strictly between them (a straddling pick), so the straddle parts are added
+ * over ranges of the rating order with difference arrays: O(picks·log tools + tools).
+ */
+function bestLift(picks: readonly TestedPick[], model: ReadonlyMap<ToolId, number>): FlagEvidence["lift"] {
+  const order = ratingOrder(model);
+  const n = order.ids.length;
+  if (n === 0) return null;
+  const shift = Math.log(LIFT_ODDS);
+  // four sums per tool: relevant, helpful, expected helpful, llr; direct (endpoints) and ranged (straddles)
+  const direct = new Float64Array(4 * n);
+  const ranged = new Float64Array(4 * (n + 1));
+  const add = (into: Float64Array, at: number, logit: number, wasHelpful: boolean, sign: number) => {
+    const q = sigmoid(logit);
+    const q1 = sigmoid(logit + shift);
+    into[4 * at] = into[4 * at]! + sign;
+    into[4 * at + 1] = into[4 * at + 1]! + (wasHelpful ? sign : 0);
+    into[4 * at + 2] = into[4 * at + 2]! + sign * q;
+    into[4 * at + 3] =
+      into[4 * at + 3]! + sign * (wasHelpful ? Math.log(q1 / q) : Math.log((1 - q1) / (1 - q)));
+  };
+  for (const pick of picks) {
+    const w = model.get(pick.winner) ?? 0;
+    const l = model.get(pick.loser) ?? 0;
+    const pw = order.position.get(pick.winner);
+    const pl = order.position.get(pick.loser);
+    if (pw !== undefined) add(direct, pw, w - l, true, 1);
+    if (pl !== undefined) add(direct, pl, l - w, false, 1);
+    const low = Math.min(w, l);
+    const high = Math.max(w, l);
+    const from = firstAbove(order.theta, low, true);
+    const to = firstAbove(order.theta, high, false);
+    if (from < to) {
+      // the tool below beating the one above helps every tool between them
+      add(ranged, from, low - high, w < l, 1);
+      add(ranged, to, low - high, w < l, -1);
+    }
+  }
+  let best: FlagEvidence["lift"] = null;
+  const running = [0, 0, 0, 0];
+  for (let k = 0; k < n; k++) {
+    for (let c = 0; c < 4; c++) running[c] = running[c]! + ranged[4 * k + c]!;
+    const relevant = Math.round(running[0]! + direct[4 * k]!);
+    if (relevant === 0) continue;
+    const llr = running[3]! + direct[4 * k + 3]!;
+    const id = order.ids[k]!;
+    if (best === null || llr > best.llr + 1e-12 || (Math.abs(llr - best.llr) <= 1e-12 && id < best.toolId)) {
+      best = {
+        toolId: id,
+        relevantPicks: relevant,
+        helpfulPicks: Math.round(running[1]! + direct[4 * k + 1]!),
+        expectedHelpfulPicks: running[2]! + direct[4 * k + 2]!,
+        llr,
+      };
+    }
+  }
+  return best;
 }
 
 /**
@@ -152,47 +251,7 @@ export function testAccount(picks: readonly TestedPick[], theta: ReadonlyMap<Too
   }
 
   const tools = [...theta.keys()];
-  const shift = Math.log(LIFT_ODDS);
-  let best: FlagEvidence["lift"] = null;
-  for (const t of tools) {
-    const rt = theta.get(t)!;
-    let relevant = 0;
-    let helpful = 0;
-    let expected = 0;
-    let lift = 0;
-    for (const pick of picks) {
-      const w = theta.get(pick.winner) ?? 0;
-      const l = theta.get(pick.loser) ?? 0;
-      let logitHelpful: number;
-      let wasHelpful: boolean;
-      if (pick.winner === t || pick.loser === t) {
-        const other = pick.winner === t ? l : w;
-        logitHelpful = rt - other;
-        wasHelpful = pick.winner === t;
-      } else if ((w > rt && l < rt) || (w < rt && l > rt)) {
-        // the tool below t beating the one above helps t
-        logitHelpful = Math.min(w, l) - Math.max(w, l);
-        wasHelpful = w < l;
-      } else continue;
-      const q = sigmoid(logitHelpful);
-      const q1 = sigmoid(logitHelpful + shift);
-      relevant++;
-      expected += q;
-      if (wasHelpful) {
-        helpful++;
-        lift += Math.log(q1 / q);
-      } else lift += Math.log((1 - q1) / (1 - q));
-    }
-    if (relevant > 0 && (best === null || lift > best.llr)) {
-      best = {
-        toolId: t,
-        relevantPicks: relevant,
-        helpfulPicks: helpful,
-        expectedHelpfulPicks: expected,
-        llr: lift,
-      };
-    }
-  }
+  const best = bestLift(picks, theta);
 
   const rules: FlagRule[] = [];
   if (llr >= consensusThreshold()) rules.push("against-consensus");
