@@ -165,6 +165,9 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
     expect(past).toContain(`Counted ${counted} picks`);
     expect(past).toContain("not as it stands now");
     expect(past).toContain('name="as_of"');
+    // the categories listed under a past board are that day's too
+    expect(past).toContain(`href="/leaderboard/coding-assistants?as_of=${today}"`);
+    expect(past).toMatch(/\d+ counted picks?,/);
     expect(await (await t.request(`/leaderboard?as_of=${tomorrow}`)).text()).toContain(
       `Counted ${counted + 3} picks`,
     );

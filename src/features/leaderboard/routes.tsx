@@ -111,7 +111,7 @@ export function leaderboardRoutes(deps: Deps) {
 
   app.get("/leaderboard", async (c) => {
     const props = await boardProps(c, OVERALL, "All categories", "/leaderboard");
-    const summaries = props.asOf ? [] : await allBoards(db);
+    const summaries = await allBoards(db, { asOf: props.asOf });
     return sendPage(c, <LeaderboardIndexPage {...props} summaries={summaries} />);
   });
 

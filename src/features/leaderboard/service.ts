@@ -5,7 +5,7 @@
 import type { Db } from "../../db/types.ts";
 import { sharePercent } from "../../domain/community.ts";
 import { type BoardEntryData, OVERALL, type PairData, type StoredBoard } from "./board-data.ts";
-import { readBoard, readBoards, readSnapshot, snapshotDays, snapshotsOf } from "./store.ts";
+import { readBoard, readBoards, readSnapshot, snapshotDays, snapshotsOf, snapshotsOfDay } from "./store.ts";
 
 /** The panel's and the community's figures of a tool, shown beside its head-to-head rating. */
 export interface Contrast {
@@ -71,9 +71,11 @@ export async function leaderboardData(
   };
 }
 
-/** Every current board, overall first then categories by title, for /leaderboard. */
-export async function allBoards(db: Db): Promise<StoredBoard[]> {
-  const boards = await readBoards(db);
+/** Every current board (or every board of a day's snapshots), overall first then categories by title. */
+export async function allBoards(db: Db, opts: { asOf?: string } = {}): Promise<StoredBoard[]> {
+  const boards = opts.asOf
+    ? new Map((await snapshotsOfDay(db, opts.asOf)).map((b) => [b.scope, b]))
+    : await readBoards(db);
   const overall = boards.get(OVERALL);
   const rest = [...boards.values()]
     .filter((b) => b.scope !== OVERALL)

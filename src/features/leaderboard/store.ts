@@ -170,3 +170,19 @@ export async function snapshotsOf(
     }),
   }));
 }
+
+/** Every board's snapshot of one UTC day (YYYY-MM-DD). */
+export async function snapshotsOfDay(db: Db, day: string): Promise<StoredBoard[]> {
+  const rows = await db
+    .selectFrom("leaderboard_snapshots")
+    .select(["board", "data"])
+    .where("day", "=", day)
+    .execute();
+  return rows.map((r) =>
+    readJson(storedBoardSchema, r.data, {
+      table: "leaderboard_snapshots",
+      column: "data",
+      row: `${r.board}/${day}`,
+    }),
+  );
+}

@@ -280,12 +280,7 @@ function NoPicksYet(props: { board?: StoredBoard }) {
 }
 
 /** A whole board: tally, ranked table(s), separate groups, provisional tools. */
-function BoardSection(props: {
-  data: LeaderboardData;
-  sort: SortKey;
-  base: string;
-  headingLevel: "h2" | "h3";
-}) {
+function BoardSection(props: { data: LeaderboardData; sort: SortKey; base: string }) {
   const { board, contrast } = props.data;
   const ranked = [...board.entries, ...board.separate];
   const hasPicks = board.counted > 0 || Object.values(board.discounted).some((n) => n > 0);
@@ -427,7 +422,7 @@ function BoardBody(props: BoardPageProps & { base: string }) {
       ) : (
         <p class="muted small">Computed {props.data.board.computedAt.slice(0, 16).replace("T", " ")} UTC.</p>
       )}
-      <BoardSection data={props.data} sort={props.sort} base={props.base} headingLevel="h2" />
+      <BoardSection data={props.data} sort={props.sort} base={props.base} />
     </>
   );
 }
@@ -486,7 +481,7 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
           const top = b?.entries.slice(0, 3) ?? [];
           return (
             <li>
-              <a href={`/leaderboard/${c.slug}`}>
+              <a href={`/leaderboard/${c.slug}${props.asOf ? `?as_of=${props.asOf}` : ""}`}>
                 <strong>{c.name}</strong>
               </a>
               <span class="muted small">
