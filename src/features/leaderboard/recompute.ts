@@ -22,6 +22,9 @@ import { type BoardEntryData, OVERALL, type PairData, type StoredBoard } from ".
 import { saveFlags } from "./flags.ts";
 import { releaseLease, saveBoards, sourceStamp, takeLease } from "./store.ts";
 
+/** Pick outcomes written per transaction. */
+const OUTCOME_BATCH = 500;
+
 /** How long a recompute may hold the lease before another instance may take over (it died). */
 export const LEASE_MS = 5 * 60_000;
 
@@ -221,22 +224,28 @@ export async function recomputeBoards(
       });
       boards.push(toStored(board, { key, title: category.name, tools: category.tools }, tallies, now));
     }
+    // Outcomes first, in short transactions so that a first recompute over many picks never holds
+    // the database's write lock for long; only changed outcomes are written, and only on picks
+    // not changed since they were read. The boards and the stamp come last: a recompute that
+    // dies half-way leaves the boards stale, so the next start or pick finishes the job.
+    const changed = source.picks.filter((p) => outcomeOf(p) !== p.outcome);
+    for (let k = 0; k < changed.length; k += OUTCOME_BATCH) {
+      await db.transaction().execute(async (trx) => {
+        for (const p of changed.slice(k, k + OUTCOME_BATCH)) {
+          await trx
+            .updateTable("picks")
+            .set({ outcome: outcomeOf(p) })
+            .where("user_id", "=", p.userId)
+            .where("low_tool_id", "=", p.lowToolId)
+            .where("high_tool_id", "=", p.highToolId)
+            .where("updated_at", "=", p.updatedAt)
+            .execute();
+        }
+      });
+    }
     await db.transaction().execute(async (trx) => {
       await saveBoards(trx, boards, { stamp, now });
       await saveFlags(trx, overall.flags, now);
-      // only changed outcomes are written, and only on picks not changed since they were read
-      for (const p of source.picks) {
-        const outcome = outcomeOf(p);
-        if (outcome === p.outcome) continue;
-        await trx
-          .updateTable("picks")
-          .set({ outcome })
-          .where("user_id", "=", p.userId)
-          .where("low_tool_id", "=", p.lowToolId)
-          .where("high_tool_id", "=", p.highToolId)
-          .where("updated_at", "=", p.updatedAt)
-          .execute();
-      }
     });
     return { status: "done", picks: source.picks.length, counted: overall.counted, boards: boards.length };
   } finally {
