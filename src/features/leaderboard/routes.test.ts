@@ -309,6 +309,19 @@ describe.each(testEngines())("a board with ranked tools on %s", (engine) => {
     expect(links).toEqual(pairsOf(coding).map(([a, b]) => comparePath(a, b)));
     const totals = [...html.matchAll(/<td class="num">(\d+)<\/td>\s*<\/tr>/g)].map((m) => Number(m[1]));
     expect(totals).toEqual(pairsOf(coding).map(() => 60));
+    // the grid: every ordered pair of the five tools links to its comparison, and the two cells of a pair mirror each other
+    const matrix = /<table class="lb-matrix">[\s\S]*?<\/table>/.exec(html)?.[0] ?? "";
+    const cells = [
+      ...matrix.matchAll(
+        /<a href="(\/compare\/[a-z0-9-]+)"><span class="skip-link">([^<]+) against ([^<]+): <\/span>(\d+)–(\d+)<\/a>/g,
+      ),
+    ];
+    expect(cells).toHaveLength(coding.length * (coding.length - 1));
+    for (const c of cells) {
+      const mirror = cells.find((d) => d[2] === c[3] && d[3] === c[2]);
+      expect([mirror?.[1], mirror?.[4], mirror?.[5]]).toEqual([c[1], c[5], c[4]]);
+      expect(Number(c[4]) + Number(c[5])).toBe(60);
+    }
     expect((await t.request("/leaderboard/pairs")).status).toBe(200);
     expect((await t.request("/leaderboard/no-such-category/pairs")).status).toBe(404);
     expect((await t.request("/leaderboard/no-such-category")).status).toBe(404);

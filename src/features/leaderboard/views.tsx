@@ -509,6 +509,75 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
   );
 }
 
+/** Boards with at most this many tools with picks get a grid as well as the list of pairs. */
+const MATRIX_MAX_TOOLS = 8;
+
+/** The pair matrix of a small board: each cell is the row tool's picks against the column tool's, linked to the comparison. */
+function PairMatrix(props: { board: StoredBoard }) {
+  const { board } = props;
+  const slugs = board.tools.map((t) => t.slug).filter((s) => board.pairs.some((p) => p.a === s || p.b === s));
+  if (slugs.length < 2 || slugs.length > MATRIX_MAX_TOOLS) return null;
+  const names = new Map(board.tools.map((t) => [t.slug, t.name]));
+  const name = (s: string) => names.get(s) ?? s;
+  const cell = (row: string, col: string) => {
+    const p = board.pairs.find((x) => (x.a === row && x.b === col) || (x.a === col && x.b === row));
+    if (!p) return null;
+    return p.a === row ? { won: p.aWins, lost: p.bWins } : { won: p.bWins, lost: p.aWins };
+  };
+  return (
+    <>
+      <h2>The matrix</h2>
+      <p class="muted small">
+        Each cell: counted picks for the row's tool, then for the column's tool. A dash means the pair has no
+        counted picks yet.
+      </p>
+      <div class="table-scroll">
+        <table class="lb-matrix">
+          <caption class="skip-link">Counted picks for the row's tool against the column's tool</caption>
+          <thead>
+            <tr>
+              <td />
+              {slugs.map((s) => (
+                <th scope="col">{name(s)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {slugs.map((row) => (
+              <tr>
+                <th scope="row">{name(row)}</th>
+                {slugs.map((col) => {
+                  if (row === col) return <td class="num muted">·</td>;
+                  const c = cell(row, col);
+                  return (
+                    <td class="num">
+                      {c ? (
+                        <a href={comparePath(row, col)}>
+                          <span class="skip-link">
+                            {name(row)} against {name(col)}:{" "}
+                          </span>
+                          {c.won}–{c.lost}
+                        </a>
+                      ) : (
+                        <a href={comparePath(row, col)}>
+                          <span class="skip-link">
+                            {name(row)} against {name(col)}: no picks yet
+                          </span>
+                          <span aria-hidden="true">–</span>
+                        </a>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 /** /leaderboard/…/pairs: for every pair with picks, how they split, each linked to the comparison. */
 export function PairsPage(props: {
   scope: string;
@@ -546,43 +615,47 @@ export function PairsPage(props: {
       ) : !board || board.pairs.length === 0 ? (
         <NoPicksYet board={board} />
       ) : (
-        <div class="table-scroll">
-          <table class="lb-pairs">
-            <caption class="skip-link">Counted picks on every pair</caption>
-            <thead>
-              <tr>
-                <th scope="col">Pair</th>
-                <th scope="col" class="num">
-                  Picks for the first
-                </th>
-                <th scope="col" class="num">
-                  Picks for the second
-                </th>
-                <th scope="col" class="num">
-                  Total
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {board.pairs.map((p) => (
+        <>
+          <PairMatrix board={board} />
+          <h2>Every pair</h2>
+          <div class="table-scroll">
+            <table class="lb-pairs">
+              <caption class="skip-link">Counted picks on every pair</caption>
+              <thead>
                 <tr>
-                  <th scope="row">
-                    <a href={comparePath(p.a, p.b)}>
-                      {name(p.a)} vs {name(p.b)}
-                    </a>
+                  <th scope="col">Pair</th>
+                  <th scope="col" class="num">
+                    Picks for the first
                   </th>
-                  <td class="num">
-                    {name(p.a)}: {p.aWins}
-                  </td>
-                  <td class="num">
-                    {name(p.b)}: {p.bWins}
-                  </td>
-                  <td class="num">{p.aWins + p.bWins}</td>
+                  <th scope="col" class="num">
+                    Picks for the second
+                  </th>
+                  <th scope="col" class="num">
+                    Total
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {board.pairs.map((p) => (
+                  <tr>
+                    <th scope="row">
+                      <a href={comparePath(p.a, p.b)}>
+                        {name(p.a)} vs {name(p.b)}
+                      </a>
+                    </th>
+                    <td class="num">
+                      {name(p.a)}: {p.aWins}
+                    </td>
+                    <td class="num">
+                      {name(p.b)}: {p.bWins}
+                    </td>
+                    <td class="num">{p.aWins + p.bWins}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
       <p>
         <a href={boardPath(props.scope)}>Back to the board</a>
