@@ -84,6 +84,8 @@ describe.runIf(browserAvailable())("browser: the leaderboard", () => {
       await page.setViewportSize({ width: 1100, height: 900 });
       await page.goto(`${live.site.url}/leaderboard`);
       await page.screenshot({ path: `${process.env.LEADERBOARD_SCREENSHOTS}/overall.png`, fullPage: true });
+      await page.goto(`${live.site.url}/leaderboard/coding-assistants/pairs`);
+      await page.screenshot({ path: `${process.env.LEADERBOARD_SCREENSHOTS}/pairs.png`, fullPage: true });
       await page.goto(`${live.site.url}/tools/aider`);
       await page.screenshot({ path: `${process.env.LEADERBOARD_SCREENSHOTS}/tool.png`, fullPage: true });
     }

@@ -400,7 +400,7 @@ export function BoardPage(props: BoardPageProps) {
         share a rank. <a href="/methodology#leaderboard">How the ratings are computed</a>.
       </p>
       <BoardBody {...props} base={base} />
-      <p>
+      <p class="mt-2">
         <a href={pairsPath(props.scope) + (props.asOf ? `?as_of=${props.asOf}` : "")}>
           Every pair, picks each way
         </a>{" "}
@@ -466,7 +466,7 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
       </p>
       <h2>All categories</h2>
       <BoardBody {...props} base={base} />
-      <p>
+      <p class="mt-2">
         <a href={`/leaderboard/pairs${props.asOf ? `?as_of=${props.asOf}` : ""}`}>
           Every pair, picks each way
         </a>{" "}
@@ -657,7 +657,7 @@ export function PairsPage(props: {
           </div>
         </>
       )}
-      <p>
+      <p class="mt-2">
         <a href={boardPath(props.scope)}>Back to the board</a>
       </p>
     </Layout>
