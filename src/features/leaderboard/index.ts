@@ -1,14 +1,19 @@
-/** The head-to-head leaderboard: stored boards, their recompute, pages and open data. */
+/**
+ * The head-to-head leaderboard: stored boards, their recompute, pages and open data. For the
+ * JSON API: leaderboardData(db, "overall" | categorySlug, { asOf? }) returns a stored board as
+ * plain data (undefined before the first recompute), boardCategories lists the valid slugs.
+ */
 import type { Deps } from "../../http/deps.ts";
 import { LeaderboardJobs } from "./jobs.ts";
 
 export type { BoardEntryData, PairData, StoredBoard } from "./board-data.ts";
 export { OVERALL } from "./board-data.ts";
-export { decideFlag, type FlagEvidenceData, type FlaggedAccount, flaggedAccounts } from "./flags.ts";
-export { LeaderboardJobs } from "./jobs.ts";
+export { decideFlag, type FlaggedAccount, flaggedAccounts } from "./flags.ts";
 export { type RecomputeResult, recomputeBoards } from "./recompute.ts";
 export { leaderboardRoutes } from "./routes.tsx";
 export {
+  boardCategories,
+  type CategoryName,
   type Contrast,
   type LeaderboardData,
   leaderboardData,
