@@ -236,6 +236,21 @@ describe("rigging for a mid-table tool", () => {
     expect(b.outcomes.some((o) => o.userId > 10_000)).toBe(true);
   });
 
+  it("does not depend on the order the picks come in", () => {
+    const ring = riggingRing(truth, TARGET, 30, 10, NOW, 72, 12, 10_001);
+    const a = board(ring);
+    const b = computeBoard({
+      tools,
+      picks: [...honest.picks, ...ring.picks].reverse(),
+      accounts: [...honest.accounts, ...ring.accounts],
+      now: NOW,
+      options,
+    });
+    expect(b.entries).toEqual(a.entries);
+    expect(b.flags.map((f) => f.userId).sort()).toEqual(a.flags.map((f) => f.userId).sort());
+    expect(b.discounted).toEqual(a.discounted);
+  });
+
   it("reports what it counted: the board recomputed from the counted win counts alone is the same", () => {
     const ring = riggingRing(truth, TARGET, 30, 10, NOW, 72, 12, 10_001);
     const b = board(ring);
