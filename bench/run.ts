@@ -53,6 +53,9 @@ async function runPages() {
       await load("repeat view (If-None-Match → 304)", cached.base + PATH, { "if-none-match": etag }, 304),
     );
     results.push(await load("cached page (200 from render cache)", cached.base + PATH));
+    // the leaderboard is a page like any other: rendered once from the stored boards, then cached
+    await fetch(`${cached.base}/leaderboard`);
+    results.push(await load("/leaderboard (200 from render cache)", `${cached.base}/leaderboard`));
     await stop(cached.child);
 
     // 3: every request renders from SQLite

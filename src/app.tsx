@@ -11,6 +11,7 @@ import { catalogAdminRoutes } from "./features/catalog-admin/index.ts";
 import { communityRoutes, votesOf } from "./features/community/index.ts";
 import { compareRoutes } from "./features/compare/index.ts";
 import { homeRoutes } from "./features/home/index.ts";
+import { leaderboardJobs, leaderboardRoutes } from "./features/leaderboard/index.ts";
 import { moderationRoutes } from "./features/moderation/index.ts";
 import {
   newsletterAdminRoutes,
@@ -218,7 +219,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", catalogRoutes(deps));
   app.route("/", compareRoutes(deps));
   app.route("/", accountRoutes(deps, { onSignIn: (c, userId) => adoptBrowserBookmarks(c, deps.db, userId) }));
-  app.route("/", communityRoutes(deps));
+  // a pick asks for a recompute of the boards a few seconds later, outside the request
+  app.route("/", communityRoutes(deps, { onPick: () => leaderboardJobs(deps).schedule() }));
+  app.route("/", leaderboardRoutes(deps));
   app.route("/", bookmarkRoutes(deps));
   app.route("/", moderationRoutes(deps));
   app.route("/", newsletterSubscribeRoutes(deps));

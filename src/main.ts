@@ -1,6 +1,7 @@
 /** Process entry: config → database → migrate → app → listen. */
 import { createApp } from "./app.tsx";
 import { loadConfig } from "./config.ts";
+import { leaderboardJobs } from "./features/leaderboard/index.ts";
 import { startNewsletterJobs } from "./features/newsletter/index.ts";
 import { shareChangesThroughStamp } from "./http/change-stamp.ts";
 import { createSharedState } from "./http/shared-state.ts";
@@ -29,10 +30,13 @@ async function main() {
   console.log(`Ship or Skip is running at ${config.siteUrl} (database: ${where}${sharing})`);
   // unfinished newsletter sends resume now; the weekly send runs when NEWSLETTER_SCHEDULE is set
   const newsletter = startNewsletterJobs({ db: handle.db, config, cache: deps.cache });
+  // the boards are recomputed now if picks changed while no server ran, and at each new UTC day
+  const leaderboard = leaderboardJobs(deps);
+  leaderboard.start();
   const stop = () => {
     server.close();
     // sends let go of their claimed messages, and a stamp read under way ends, before the database closes
-    void Promise.all([newsletter.stop(), changes?.stop()])
+    void Promise.all([newsletter.stop(), changes?.stop(), leaderboard.stop()])
       .then(() => Promise.allSettled([handle.close(), shared.close()]))
       .then(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();

@@ -33,6 +33,11 @@ const HELP = `Ship or Skip operator commands
                                  and then nothing is imported. --dry-run prints what would change.
                                  Running servers refresh their cached pages: at once with
                                  REDIS_URL set, within a few seconds without it.
+  npm run cli -- leaderboard:recompute
+                                 recompute every head-to-head board now (the server does it a
+                                 few seconds after picks, and daily): outcomes of every pick,
+                                 flags, today's snapshots. Waits while another instance holds
+                                 the recompute lease. Running servers refresh their cached pages.
 
 The database is the one npm start uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
 
@@ -82,6 +87,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./tools-import.ts")).runToolsImport(args);
     case "panel:draft":
       return (await import("./panel-draft.ts")).runPanelDraft(args);
+    case "leaderboard:recompute":
+      return (await import("./leaderboard-recompute.ts")).runLeaderboardRecompute();
     case undefined:
     case "help":
     case "--help":

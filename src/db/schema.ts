@@ -6,6 +6,7 @@
 import type { Generated } from "kysely";
 import type { Deployment, Persona, PricingModel, Verdict } from "../domain/catalog-schema.ts";
 import type { VoteValue } from "../domain/community.ts";
+import type { FlagStatus, PickOutcome } from "../domain/leaderboard-store.ts";
 import type { DeliveryStatus, IssueStatus, SubscriberStatus } from "../domain/newsletter-status.ts";
 import type { PanelVerdict, Provenance, ReviewStatus } from "../domain/panel.ts";
 import type { Role } from "../domain/permissions.ts";
@@ -136,6 +137,10 @@ export interface PicksTable {
   winner_tool_id: number;
   created_at: string;
   updated_at: string;
+  /** A keyed hash of the client's network at pick time (IPv4 /24, IPv6 /64); null for older picks. */
+  network: string | null;
+  /** Counted, or why not, as the last leaderboard recompute judged it; null until then. */
+  outcome: PickOutcome | null;
 }
 
 export interface BookmarksTable {
@@ -261,6 +266,43 @@ export interface SiteChangesTable {
   changed_at: string | null;
 }
 
+/** The current board of one scope ("overall" or a category slug), as JSON. */
+export interface LeaderboardBoardsTable {
+  board: string;
+  computed_at: string;
+  data: string;
+}
+
+/** One board as it stood on one UTC day (YYYY-MM-DD); replaced during that day. */
+export interface LeaderboardSnapshotsTable {
+  board: string;
+  day: string;
+  computed_at: string;
+  data: string;
+}
+
+/** An account the outlier test flagged, with the evidence and a moderator's decision. */
+export interface LeaderboardFlagsTable {
+  user_id: number;
+  flagged_at: string;
+  /** JSON of the test's evidence at the latest recompute. */
+  evidence: string;
+  status: FlagStatus;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+}
+
+/** The one-row (id 1) recompute state: the lease, what the last run read, the network salt. */
+export interface LeaderboardStateTable {
+  id: number;
+  lease_holder: string | null;
+  lease_until: string | null;
+  source_stamp: string | null;
+  computed_at: string | null;
+  network_salt: string;
+}
+
 export interface Database {
   categories: CategoriesTable;
   tools: ToolsTable;
@@ -283,4 +325,8 @@ export interface Database {
   review_drafts: ReviewDraftsTable;
   thesis_resolutions: ThesisResolutionsTable;
   site_changes: SiteChangesTable;
+  leaderboard_boards: LeaderboardBoardsTable;
+  leaderboard_snapshots: LeaderboardSnapshotsTable;
+  leaderboard_flags: LeaderboardFlagsTable;
+  leaderboard_state: LeaderboardStateTable;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientNetwork } from "./client-address.ts";
+import { clientNetwork, pickNetwork } from "./client-address.ts";
 
 describe("clientNetwork", () => {
   it("keeps IPv4 addresses, including IPv4-mapped IPv6 ones", () => {
@@ -18,5 +18,15 @@ describe("clientNetwork", () => {
 
   it("passes through what is not an address", () => {
     expect(clientNetwork("local")).toBe("local");
+  });
+});
+
+describe("pickNetwork", () => {
+  it("groups IPv4 addresses by /24 and IPv6 ones by /64", () => {
+    expect(pickNetwork("203.0.113.7")).toBe("203.0.113.0/24");
+    expect(pickNetwork("::ffff:203.0.113.200")).toBe("203.0.113.0/24");
+    expect(pickNetwork("203.0.114.7")).not.toBe("203.0.113.0/24");
+    expect(pickNetwork("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");
+    expect(pickNetwork("local")).toBe("local");
   });
 });

@@ -39,3 +39,14 @@ export function clientNetwork(address: string): string {
   const groups = [...left, ...Array(missing).fill("0"), ...right].map((g) => g.replace(/^0+(?=.)/, ""));
   return `${groups.slice(0, 4).join(":")}::/64`;
 }
+
+/**
+ * The network picks are capped by (the leaderboard's integrity rules): an IPv4 address's /24,
+ * an IPv6 address's /64. Wider than clientNetwork for IPv4 because one household or office
+ * rarely holds a whole /24 but a rigger with a few addresses of one provider often does.
+ */
+export function pickNetwork(address: string): string {
+  const network = clientNetwork(address);
+  const v4 = /^(\d+\.\d+\.\d+)\.\d+$/.exec(network);
+  return v4 ? `${v4[1]}.0/24` : network;
+}

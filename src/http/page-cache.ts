@@ -7,7 +7,14 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /** Families of pages that list many tools, named so a write can say which ones it touches. */
-export type PageList = "home" | "catalog" | "categories" | "comparisons" | "methodology" | "newsletter";
+export type PageList =
+  | "home"
+  | "catalog"
+  | "categories"
+  | "comparisons"
+  | "methodology"
+  | "newsletter"
+  | "leaderboard";
 
 /**
  * What a write makes stale: the pages of some tools (by slug, or all of them) and some lists.
@@ -21,7 +28,7 @@ export interface PageScope {
 /** Every page: for writes whose reach is the whole site (an import, a newsletter issue). */
 export const EVERY_PAGE: PageScope = {
   tools: "all",
-  lists: ["home", "catalog", "categories", "comparisons", "methodology", "newsletter"],
+  lists: ["home", "catalog", "categories", "comparisons", "methodology", "newsletter", "leaderboard"],
 };
 
 /**
@@ -41,6 +48,8 @@ const PAGE_QUERY_PARAMS: ReadonlySet<string> = new Set([
   // comparisons
   "a",
   "b",
+  // the leaderboard: a past day's snapshot (sort is the catalog's too)
+  "as_of",
   // sign-in
   "next",
   "reason",

@@ -16,7 +16,16 @@ export interface LayoutProps {
   /** Feeds to announce in the head (autodiscovery), e.g. the newsletter's Atom feed. */
   feeds?: { href: string; title: string }[];
   /** Which top-level section is current, for aria-current. */
-  section?: "home" | "tools" | "compare" | "categories" | "methodology" | "bookmarks" | "account" | "panel";
+  section?:
+    | "home"
+    | "tools"
+    | "compare"
+    | "categories"
+    | "leaderboard"
+    | "methodology"
+    | "bookmarks"
+    | "account"
+    | "panel";
   children?: Child;
 }
 
@@ -24,6 +33,7 @@ const NAV = [
   { href: "/tools", label: "Tools", key: "tools" },
   { href: "/compare", label: "Compare", key: "compare" },
   { href: "/categories", label: "Categories", key: "categories" },
+  { href: "/leaderboard", label: "Leaderboard", key: "leaderboard" },
   { href: "/methodology", label: "Methodology", key: "methodology" },
 ] as const;
 

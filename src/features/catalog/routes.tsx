@@ -4,6 +4,7 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
+import { toolStanding } from "../leaderboard/index.ts";
 import { verdictHistory } from "../panel/index.ts";
 import { currentThesisStatus } from "../predictions/index.ts";
 import { getTool } from "../tools/index.ts";
@@ -60,11 +61,12 @@ export function catalogRoutes(deps: Deps) {
     const slug = c.req.param("slug");
     const tool = await getTool(db, slug);
     if (!tool) throw await unknownTool(deps, slug);
-    const [sameCategory, history, thesisStatus] = await Promise.all([
+    const [sameCategory, history, thesisStatus, standing] = await Promise.all([
       toolsByScore(db, tool.category.slug),
       verdictHistory(db, tool.slug),
       // "past due" turns at midnight UTC without a write: the predictions' midnight timer clears the cached page
       currentThesisStatus(db, { slug: tool.slug, now: Date.now() }),
+      toolStanding(db, { slug: tool.slug, categorySlug: tool.category.slug }),
     ]);
     return sendPage(
       c,
@@ -73,6 +75,7 @@ export function catalogRoutes(deps: Deps) {
         sameCategory={sameCategory}
         history={history}
         thesisStatus={thesisStatus}
+        standing={standing}
         canonical={`${config.siteUrl}/tools/${tool.slug}`}
         siteUrl={config.siteUrl}
       />,

@@ -18,6 +18,7 @@ import { EmbedVerdict } from "../../ui/embed-verdict.tsx";
 import { DEPLOYMENT_LABELS, formatDate, SORT_LABELS, VERDICT_FILTER_LABELS } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import { BookmarkButton, BookmarksPanel, VoteControl } from "../../ui/tool-controls.tsx";
+import { ToolLeaderboardSection, type ToolStanding } from "../leaderboard/index.ts";
 import type { VerdictHistory } from "../panel/index.ts";
 import { OUTCOME_LABELS, type ThesisStatus } from "../predictions/index.ts";
 import type { Category, Review, ToolDetail, ToolSummary } from "../tools/index.ts";
@@ -521,6 +522,8 @@ export function ToolPageView(props: {
   history: VerdictHistory;
   /** Where the Futurist's current thesis stands; null when it states none. */
   thesisStatus: ThesisStatus | null;
+  /** The tool's head-to-head standing; undefined before the first leaderboard recompute. */
+  standing?: ToolStanding;
   canonical: string;
   /** The site's absolute address, for the embed snippets and the feed link. */
   siteUrl: string;
@@ -551,6 +554,7 @@ export function ToolPageView(props: {
       <ToolAbout tool={tool} />
       <PanelScorecard tool={tool} thesisStatus={props.thesisStatus} />
       <VerdictHistorySection history={props.history} />
+      <ToolLeaderboardSection tool={tool} standing={props.standing} />
       <PricingSection tool={tool} />
       <CompetitorsSection tool={tool} />
       <AlternativesSection tool={tool} others={props.sameCategory.filter((t) => t.slug !== tool.slug)} />

@@ -1,4 +1,12 @@
 /** Community votes and head-to-head picks. */
-export { communityRoutes } from "./routes.tsx";
-export { type PickSplit, pickSplit, removeVotesOf, setVote, votesOf } from "./service.ts";
+export { type CommunityHooks, communityRoutes } from "./routes.tsx";
+export {
+  type PickSplit,
+  type PickStanding,
+  pickSplit,
+  pickStanding,
+  removeVotesOf,
+  setVote,
+  votesOf,
+} from "./service.ts";
 export { HeadToHead } from "./views.tsx";

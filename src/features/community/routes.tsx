@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { VOTE_VALUES, type VoteValue } from "../../domain/community.ts";
 import { candidateSlugs, comparePath, parsePair } from "../../domain/compare-path.ts";
+import { clientAddress, pickNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../http/errors.ts";
 import { isEnhanced, readFields } from "../../http/form.ts";
@@ -12,7 +13,7 @@ import { signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
 import { CommunityFigure, VoteControl } from "../../ui/tool-controls.tsx";
 import { findToolRefs } from "../tools/index.ts";
-import { pickSplit, setPick, setVote } from "./service.ts";
+import { networkKey, pickSplit, pickStanding, setPick, setVote } from "./service.ts";
 import { HeadToHead } from "./views.tsx";
 
 /** Signed-out readers are sent to sign in, and come back to the page they were on. */
@@ -33,8 +34,13 @@ function signInFirst(reason: "vote" | "pick", fallback: (c: Context) => string) 
   };
 }
 
+export interface CommunityHooks {
+  /** Runs after a pick is set or withdrawn (the leaderboard schedules its recompute); must not throw. */
+  onPick?: () => void;
+}
+
 /** The community routes. */
-export function communityRoutes(deps: Deps) {
+export function communityRoutes(deps: Deps, hooks: CommunityHooks = {}) {
   const app = new Hono();
   const { db, config } = deps;
 
@@ -93,11 +99,16 @@ export function communityRoutes(deps: Deps) {
       ]);
     }
     const user = signedInUser(c);
-    await setPick(db, { userId: user.id, a, b, winner });
+    const network = await networkKey(db, pickNetwork(clientAddress(c, config.trustProxy)));
+    await setPick(db, { userId: user.id, a, b, winner, network });
+    hooks.onPick?.();
     if (!isEnhanced(c)) return c.redirect(returnTo, 303);
     const [first, second] = a.slug < b.slug ? [a, b] : [b, a];
-    const split = await pickSplit(db, first, second, user.id);
-    return sendFragment(c, <HeadToHead a={first} b={second} path={path} split={split} />);
+    const [split, standing] = await Promise.all([
+      pickSplit(db, first, second, user.id),
+      winner ? pickStanding(db, { userId: user.id, a, b }) : null,
+    ]);
+    return sendFragment(c, <HeadToHead a={first} b={second} path={path} split={split} standing={standing} />);
   });
 
   return app;

@@ -3,10 +3,17 @@
  * moderation) goes through one function that recomputes the tool's figures from the votes
  * table in the same transaction; counts are never incremented.
  */
+import { createHmac } from "node:crypto";
 import { lockToolRows } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { type CommunitySummary, summarizeCommunity, type VoteValue } from "../../domain/community.ts";
+import {
+  type DiscountReason,
+  screenPicks,
+  utcDay,
+  WAITING_PERIOD_HOURS,
+} from "../../domain/leaderboard/index.ts";
 import type { ToolRef } from "../tools/index.ts";
 
 export interface PickSplit {
@@ -98,6 +105,30 @@ export async function votesOf(db: Db, userId: number): Promise<Map<string, VoteV
   return new Map(rows.map((r) => [r.slug, r.value]));
 }
 
+const salts = new WeakMap<Db, Promise<string>>();
+
+/**
+ * The stored form of a client's network (pickNetwork): a hash keyed with this database's own
+ * salt, so picks can be counted per network without keeping anything that names the address.
+ */
+export async function networkKey(db: Db, network: string): Promise<string> {
+  let salt = salts.get(db);
+  if (!salt) {
+    salt = db
+      .selectFrom("leaderboard_state")
+      .select("network_salt")
+      .where("id", "=", 1)
+      .executeTakeFirstOrThrow()
+      .then((r) => r.network_salt);
+    salts.set(db, salt);
+    salt.catch(() => salts.delete(db));
+  }
+  return createHmac("sha256", await salt)
+    .update(network)
+    .digest("base64url")
+    .slice(0, 22);
+}
+
 function pairKey(a: ToolRef, b: ToolRef): { low: number; high: number } {
   return a.id < b.id ? { low: a.id, high: b.id } : { low: b.id, high: a.id };
 }
@@ -105,7 +136,15 @@ function pairKey(a: ToolRef, b: ToolRef): { low: number; high: number } {
 /** Sets (a winner) or withdraws (null) one account's pick on a pair. */
 export async function setPick(
   db: Db,
-  opts: { userId: number; a: ToolRef; b: ToolRef; winner: ToolRef | null; now?: number },
+  opts: {
+    userId: number;
+    a: ToolRef;
+    b: ToolRef;
+    winner: ToolRef | null;
+    /** The keyed hash of the client's network (networkKey), for the per-network cap. */
+    network?: string | null;
+    now?: number;
+  },
 ): Promise<void> {
   const at = iso(opts.now ?? Date.now());
   const { low, high } = pairKey(opts.a, opts.b);
@@ -120,13 +159,15 @@ export async function setPick(
     return;
   }
   const winner = opts.winner.id;
+  const network = opts.network ?? null;
+  // a new or changed pick waits for the next leaderboard recompute to be judged (outcome null)
   await db
     .insertInto("picks")
-    .values({ ...where, winner_tool_id: winner, created_at: at, updated_at: at })
+    .values({ ...where, winner_tool_id: winner, created_at: at, updated_at: at, network, outcome: null })
     .onConflict((oc) =>
       oc
         .columns(["user_id", "low_tool_id", "high_tool_id"])
-        .doUpdateSet({ winner_tool_id: winner, updated_at: at }),
+        .doUpdateSet({ winner_tool_id: winner, updated_at: at, network, outcome: null }),
     )
     .execute();
 }
@@ -162,4 +203,80 @@ export async function pickSplit(
   const mine = own ? (own.winner_tool_id === a.id ? a.slug : b.slug) : null;
   const counts = { [a.slug]: count(a), [b.slug]: count(b) };
   return { counts, total: count(a) + count(b), mine };
+}
+
+/** Whether an account's pick on a pair will count on the leaderboard, and if not, why and from when. */
+export interface PickStanding {
+  /** Null when the pick passes the caps and the waiting period (the outlier test runs later). */
+  reason: Exclude<DiscountReason, "flagged-account"> | null;
+  /**
+   * ISO instant: when a waiting pick starts to count, or when a capped pick may be made again
+   * (the next UTC midnight) to count.
+   */
+  from: string | null;
+}
+
+/**
+ * Applies the leaderboard's waiting period and daily caps to an account's current pick on a
+ * pair, exactly as the recompute will (the same domain rule over the same day's picks of the
+ * account and its network). Null when the account has no pick on the pair.
+ */
+export async function pickStanding(
+  db: Db,
+  opts: { userId: number; a: ToolRef; b: ToolRef; now?: number },
+): Promise<PickStanding | null> {
+  const { low, high } = pairKey(opts.a, opts.b);
+  const mine = await db
+    .selectFrom("picks")
+    .select(["updated_at", "network"])
+    .where("user_id", "=", opts.userId)
+    .where("low_tool_id", "=", low)
+    .where("high_tool_id", "=", high)
+    .executeTakeFirst();
+  if (!mine) return null;
+  const day = utcDay(mine.updated_at);
+  const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
+  // the day's picks that share a cap with this one: the account's own and its network's
+  const rows = await db
+    .selectFrom("picks")
+    .select([
+      "user_id",
+      "low_tool_id",
+      "high_tool_id",
+      "winner_tool_id",
+      "created_at",
+      "updated_at",
+      "network",
+    ])
+    .where("updated_at", ">=", `${day}T00:00:00.000Z`)
+    .where("updated_at", "<", next)
+    .where((eb) =>
+      mine.network === null
+        ? eb("user_id", "=", opts.userId)
+        : eb.or([eb("user_id", "=", opts.userId), eb("network", "=", mine.network)]),
+    )
+    .execute();
+  const picks = rows.map((r) => ({
+    userId: r.user_id,
+    lowToolId: r.low_tool_id,
+    highToolId: r.high_tool_id,
+    winnerToolId: r.winner_tool_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    network: r.network,
+  }));
+  const userIds = [...new Set(picks.map((p) => p.userId))];
+  const accounts = (
+    await db.selectFrom("users").select(["id", "created_at"]).where("id", "in", userIds).execute()
+  ).map((u) => ({ id: u.id, createdAt: u.created_at }));
+  const at = new Date(opts.now ?? Date.now()).toISOString();
+  const reasons = screenPicks(picks, accounts, new Map(), at);
+  const k = picks.findIndex((p) => p.userId === opts.userId && p.lowToolId === low && p.highToolId === high);
+  const reason = reasons[k] ?? null;
+  if (reason === null || reason === "flagged-account") return { reason: null, from: null };
+  if (reason === "waiting-period") {
+    const born = accounts.find((u) => u.id === opts.userId)?.createdAt ?? at;
+    return { reason, from: new Date(Date.parse(born) + WAITING_PERIOD_HOURS * 3_600_000).toISOString() };
+  }
+  return { reason, from: next };
 }

@@ -1,6 +1,12 @@
 /** The head-to-head on comparisons: which of the pair readers would ship with. */
+import {
+  ACCOUNT_DAILY_CAP,
+  NETWORK_DAILY_CAP,
+  WAITING_PERIOD_HOURS,
+} from "../../domain/leaderboard/index.ts";
 import { FormBasics } from "../../ui/forms.tsx";
-import type { PickSplit } from "./service.ts";
+import { formatUtcMinute } from "../../ui/labels.ts";
+import type { PickSplit, PickStanding } from "./service.ts";
 
 type Named = { slug: string; name: string };
 
@@ -10,6 +16,8 @@ export function HeadToHead(props: {
   b: Named;
   path: string;
   split: PickSplit & { mine: string | null };
+  /** Whether the reader's own pick counts on the leaderboard (signed in, with a pick). */
+  standing?: PickStanding | null;
 }) {
   const { a, b, split } = props;
   const pct = (t: Named) =>
@@ -43,6 +51,7 @@ export function HeadToHead(props: {
           </button>
         ) : null}
       </form>
+      {mine && props.standing?.reason ? <PickNotice standing={props.standing} /> : null}
       {split.total === 0 ? (
         <p class="muted">No picks yet. Be the first to say which one you would ship with.</p>
       ) : (
@@ -64,5 +73,22 @@ export function HeadToHead(props: {
         </div>
       )}
     </section>
+  );
+}
+
+/** Says plainly why the reader's saved pick does not count on the leaderboard yet, and when it will. */
+function PickNotice(props: { standing: PickStanding }) {
+  const { reason, from } = props.standing;
+  const when = from ? `${formatUtcMinute(from)} UTC` : "";
+  return (
+    <p class="callout notice pick-notice" role="status">
+      <strong>Your pick is saved, but it does not count on the leaderboard yet.</strong>{" "}
+      {reason === "waiting-period"
+        ? `New accounts wait ${WAITING_PERIOD_HOURS} hours before their picks count, so that nobody can sway the board with freshly made accounts. This pick will count from ${when}; you need not do anything.`
+        : reason === "account-daily-cap"
+          ? `Each account has ${ACCOUNT_DAILY_CAP} counted picks per day (UTC), and you have used today's. Pick again on this pair after ${when} and it will count.`
+          : `Each network (a home or office connection) has ${NETWORK_DAILY_CAP} counted picks per day (UTC), and readers on yours have used today's. Pick again on this pair after ${when} and it will count.`}{" "}
+      <a href="/methodology#integrity">The rules</a>
+    </p>
   );
 }

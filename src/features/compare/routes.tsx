@@ -8,7 +8,7 @@ import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
 import { listToolNames } from "../catalog/index.ts";
-import { pickSplit } from "../community/index.ts";
+import { pickSplit, pickStanding } from "../community/index.ts";
 import { getToolsWithRefs } from "../tools/index.ts";
 import { featuredPairs } from "./service.ts";
 import { CompareIndex, ComparePage } from "./views.tsx";
@@ -52,7 +52,11 @@ export function compareRoutes(deps: Deps) {
     if (pair && a && b && a !== b) {
       const canonical = comparePath(a.ref.slug, b.ref.slug);
       if (c.req.path !== canonical) return c.redirect(canonical, 301);
-      const picks = await pickSplit(db, a.ref, b.ref, c.get("viewer").user?.id);
+      const userId = c.get("viewer").user?.id;
+      const picks = await pickSplit(db, a.ref, b.ref, userId);
+      // a reader whose pick does not count yet is told why and when it will
+      const standing =
+        userId !== undefined && picks.mine ? await pickStanding(db, { userId, a: a.ref, b: b.ref }) : null;
       return sendPage(
         c,
         <ComparePage
@@ -63,6 +67,7 @@ export function compareRoutes(deps: Deps) {
           canonical={`${config.siteUrl}${canonical}`}
           path={canonical}
           picks={picks}
+          standing={standing}
         />,
       );
     }

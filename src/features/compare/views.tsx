@@ -9,7 +9,7 @@ import { NewsletterCta, PersonaVerdict } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
 import { BookmarksPanel, CommunityFigure } from "../../ui/tool-controls.tsx";
 import { ToolCard } from "../catalog/index.ts";
-import { HeadToHead, type PickSplit } from "../community/index.ts";
+import { HeadToHead, type PickSplit, type PickStanding } from "../community/index.ts";
 import type { ToolDetail } from "../tools/index.ts";
 import type { FeaturedPair } from "./service.ts";
 
@@ -22,6 +22,8 @@ export interface ComparePageProps {
   /** The canonical /compare/a-vs-b path. */
   path: string;
   picks: PickSplit & { mine: string | null };
+  /** Whether the reader's own pick counts on the leaderboard yet. */
+  standing?: PickStanding | null;
 }
 
 /** The pair side by side on what decides between them: verdict, community, pricing, fit, category. */
@@ -119,7 +121,7 @@ function ReviewerScorecard(props: { a: ToolDetail; b: ToolDetail; split: Reviewe
 }
 
 /** /compare/:a-vs-:b */
-export function ComparePage({ a, b, split, pricing, canonical, path, picks }: ComparePageProps) {
+export function ComparePage({ a, b, split, pricing, canonical, path, picks, standing }: ComparePageProps) {
   const tools = [a, b];
   return (
     <Layout
@@ -141,7 +143,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks }: Co
           <ToolCard tool={t} level={2} withDescription />
         ))}
       </div>
-      <HeadToHead a={a} b={b} path={path} split={picks} />
+      <HeadToHead a={a} b={b} path={path} split={picks} standing={standing} />
       <DecisionTable tools={tools} />
       <ReviewerScorecard a={a} b={b} split={split} />
       <h2 id="pricing-heading">Pricing read</h2>

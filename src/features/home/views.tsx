@@ -9,6 +9,7 @@ import { MAX_QUERY_LENGTH, ToolCard } from "../catalog/index.ts";
 import { type FeaturedPair, PairList } from "../compare/index.ts";
 import { type PredictionsOverview, PredictionsSection } from "../predictions/index.ts";
 import type { Category, ToolSummary } from "../tools/index.ts";
+import { LeaderboardMethod } from "./leaderboard-method.tsx";
 
 /** / : latest verdicts, featured comparisons, categories, newsletter. */
 export function HomePage(props: {
@@ -159,9 +160,10 @@ export function MethodologyPage(props: { canonical: string; predictions: Predict
         <dd>
           <p>
             On a comparison, signed-in readers pick the tool they would ship with: one pick per reader per
-            pair, changeable. The comparison shows how the picks split. A rating across each category built
-            from these picks (Bradley–Terry, with 95% intervals, so close tools show as tied) is planned and
-            not yet shown.
+            pair, changeable. The comparison shows how the picks split, and every pick feeds the{" "}
+            <a href="/leaderboard">head-to-head leaderboard</a>: ratings per category and overall, with 95%
+            intervals, so close tools show as tied. See <a href="#leaderboard">how it is computed</a> and{" "}
+            <a href="#integrity">which picks count</a>.
           </p>
         </dd>
         <dt>
@@ -185,6 +187,8 @@ export function MethodologyPage(props: { canonical: string; predictions: Predict
           </p>
         </dd>
       </dl>
+
+      <LeaderboardMethod />
 
       <PredictionsSection overview={props.predictions} />
     </Layout>

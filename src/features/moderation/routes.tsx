@@ -11,6 +11,8 @@ import { sendPage } from "../../http/page.tsx";
 import { MODERATION_PER_ADMIN } from "../../http/rate-rules.ts";
 import { signedInPage, signedInUser } from "../../http/viewer.ts";
 import { unchanged, type WriteDeclaration, write } from "../../http/write.ts";
+import { decideFlag, flaggedAccounts, leaderboardJobs } from "../leaderboard/index.ts";
+import { FlaggedAccountsPage } from "./flags-views.tsx";
 import {
   blockAccount,
   findAccount,
@@ -216,6 +218,46 @@ export function moderationRoutes(deps: Deps) {
     if (!result.ok) throw problemError(result.problem, id);
     return c.redirect(`/admin/accounts/${id}?done=unblocked`, 303);
   });
+
+  app.get("/admin/moderation/flags", signedInPage("vote:moderate"), async (c) => {
+    const done = c.req.query("done");
+    const flags = await flaggedAccounts(db);
+    return sendPage(
+      c,
+      <FlaggedAccountsPage
+        flags={flags}
+        done={done === "cleared" || done === "confirmed" ? done : undefined}
+      />,
+    );
+  });
+
+  // the decision changes which picks count: the boards are recomputed, and they drop the pages then
+  const decidingFlags = moderation("vote:moderate", "nothing");
+  for (const [verb, decision] of [
+    ["clear", "cleared"],
+    ["confirm", "confirmed"],
+  ] as const) {
+    app.post(`/admin/accounts/:id/flag/${verb}`, decidingFlags, async (c) => {
+      const user = signedInUser(c);
+      const id = accountId(c);
+      const back = [{ href: "/admin/moderation/flags", label: "Back to flagged accounts" }];
+      const parsed = reasonSchema.safeParse((await readFields(c)).reason ?? "");
+      if (!parsed.success)
+        throw badRequest(`Nothing changed. ${parsed.error.issues[0]?.message ?? "Write a reason."}`, back);
+      const result = await decideFlag(db, { actor: user, userId: id, decision, reason: parsed.data });
+      if (!result.ok) {
+        if (result.problem === "unknown") throw notFound("That account is not flagged.", back);
+        throw new HttpError(
+          409,
+          "Already decided",
+          `This flag is already ${decision}; nothing changed.`,
+          back,
+        );
+      }
+      leaderboardJobs(deps).schedule();
+      return c.redirect(`/admin/moderation/flags?done=${decision}`, 303);
+    });
+  }
 
   app.get("/admin/audit", signedInPage("audit:read"), async (c) => {
     const raw = c.req.query("before");

@@ -18,6 +18,9 @@ function AdminNav(props: { current: "overview" | "audit" | "other"; canReadAudit
             Votes per tool
           </a>
         </li>
+        <li>
+          <a href="/admin/moderation/flags">Flagged accounts</a>
+        </li>
         {props.canReadAudit ? (
           <li>
             <a href="/admin/audit" aria-current={props.current === "audit" ? "page" : undefined}>

@@ -1,0 +1,196 @@
+/** The leaderboard's pages and open data; every one reads stored boards only. */
+import { type Context, Hono } from "hono";
+import type { Deps } from "../../http/deps.ts";
+import { badRequest, notFound } from "../../http/errors.ts";
+import { sendPage } from "../../http/page.tsx";
+import { OVERALL, type StoredBoard } from "./board-data.ts";
+import { allBoards, boardCategories, boardDays, leaderboardData, picksForCsv } from "./service.ts";
+import {
+  BoardPage,
+  type BoardPageProps,
+  LeaderboardIndexPage,
+  PairsPage,
+  SORTS,
+  type SortKey,
+} from "./views.tsx";
+
+const SLUG = /^[a-z0-9-]{1,80}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The sort column from ?sort=, rank when absent; an unknown one is a 400 naming the choices. */
+function sortOf(c: Context, back: string): SortKey {
+  const raw = c.req.query("sort");
+  if (raw === undefined || raw === "") return "rank";
+  if (Object.hasOwn(SORTS, raw)) return raw as SortKey;
+  throw badRequest(`A board sorts by one of: ${Object.keys(SORTS).join(", ")}.`, [
+    { href: back, label: "The board in rank order" },
+  ]);
+}
+
+/** The day from ?as_of=YYYY-MM-DD, undefined when absent; a malformed or impossible date is a 400. */
+function asOfOf(c: Context, back: string): string | undefined {
+  const raw = c.req.query("as_of");
+  if (raw === undefined || raw === "") return undefined;
+  const valid = DAY.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().startsWith(raw);
+  if (!valid) {
+    throw badRequest("“as_of” is a date written YYYY-MM-DD, such as 2026-12-07.", [
+      { href: back, label: "The current board" },
+    ]);
+  }
+  return raw;
+}
+
+/** One CSV field: quoted when it holds a comma, a quote or a line break. */
+export function csvField(value: string | number | boolean | null): string {
+  const text = value === null ? "" : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(
+  c: Context,
+  name: string,
+  header: readonly string[],
+  rows: readonly (readonly (string | number | boolean | null)[])[],
+) {
+  const body = `${[header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
+  return c.body(body, 200, {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": `inline; filename="${name}"`,
+    "cache-control": "no-cache",
+  });
+}
+
+/** The rows of /leaderboard.csv for one board: ranked, separate groups, then provisional tools. */
+function boardRows(board: StoredBoard) {
+  return [...board.entries, ...board.separate, ...board.provisional].map((e) => [
+    board.scope,
+    e.rank,
+    e.tied,
+    e.provisional,
+    e.component,
+    e.slug,
+    e.name,
+    e.rating.toFixed(3),
+    e.lower.toFixed(3),
+    e.upper.toFixed(3),
+    e.picks,
+    e.wins,
+    e.opponents,
+    e.winRate === null ? null : e.winRate.toFixed(4),
+  ]);
+}
+
+/** The leaderboard routes. */
+export function leaderboardRoutes(deps: Deps) {
+  const app = new Hono();
+  const { db, config } = deps;
+
+  /** The board page's props for a scope, the current board or an as_of day's snapshot. */
+  async function boardProps(c: Context, scope: string, title: string, path: string): Promise<BoardPageProps> {
+    const sort = sortOf(c, path);
+    const asOf = asOfOf(c, path);
+    const [data, days, categories] = await Promise.all([
+      leaderboardData(db, scope, { asOf }),
+      boardDays(db, scope),
+      boardCategories(db),
+    ]);
+    const missingDay =
+      asOf && !data ? { asked: asOf, nearest: days.filter((d) => d < asOf).at(-1) } : undefined;
+    return {
+      scope,
+      title,
+      data,
+      sort,
+      asOf,
+      missingDay,
+      days,
+      categories,
+      canonical: `${config.siteUrl}${path}`,
+    };
+  }
+
+  app.get("/leaderboard", async (c) => {
+    const props = await boardProps(c, OVERALL, "All categories", "/leaderboard");
+    const summaries = await allBoards(db, { asOf: props.asOf });
+    return sendPage(c, <LeaderboardIndexPage {...props} summaries={summaries} />);
+  });
+
+  app.get("/leaderboard.csv", async (c) => {
+    const boards = await allBoards(db);
+    return csv(
+      c,
+      "leaderboard.csv",
+      [
+        "board",
+        "rank",
+        "tied",
+        "provisional",
+        "group",
+        "tool",
+        "name",
+        "rating",
+        "lower",
+        "upper",
+        "picks",
+        "wins",
+        "opponents",
+        "win_rate",
+      ],
+      boards.flatMap(boardRows),
+    );
+  });
+
+  app.get("/leaderboard/picks.csv", async (c) => {
+    const picks = await picksForCsv(db);
+    return csv(
+      c,
+      "picks.csv",
+      ["tool_a", "tool_b", "winner", "day", "outcome"],
+      picks.map((p) => [p.a, p.b, p.winner, p.day, p.outcome]),
+    );
+  });
+
+  /** A category by slug, or a 404 pointing at the leaderboard. */
+  async function category(slug: string) {
+    const found = SLUG.test(slug) ? (await boardCategories(db)).find((k) => k.slug === slug) : undefined;
+    if (!found) {
+      throw notFound(`There is no category called “${slug.slice(0, 100)}”.`, [
+        { href: "/leaderboard", label: "Every board" },
+      ]);
+    }
+    return found;
+  }
+
+  async function pairsPage(c: Context, scope: string, title: string, path: string) {
+    const asOf = asOfOf(c, path);
+    const [data, days] = await Promise.all([leaderboardData(db, scope, { asOf }), boardDays(db, scope)]);
+    const missingDay =
+      asOf && !data ? { asked: asOf, nearest: days.filter((d) => d < asOf).at(-1) } : undefined;
+    return sendPage(
+      c,
+      <PairsPage
+        scope={scope}
+        title={title}
+        board={data?.board}
+        asOf={asOf}
+        missingDay={missingDay}
+        canonical={`${config.siteUrl}${path}`}
+      />,
+    );
+  }
+
+  app.get("/leaderboard/pairs", (c) => pairsPage(c, OVERALL, "All categories", "/leaderboard/pairs"));
+
+  app.get("/leaderboard/:category", async (c) => {
+    const k = await category(c.req.param("category"));
+    const path = `/leaderboard/${k.slug}`;
+    return sendPage(c, <BoardPage {...(await boardProps(c, k.slug, k.name, path))} />);
+  });
+
+  app.get("/leaderboard/:category/pairs", async (c) => {
+    const k = await category(c.req.param("category"));
+    return pairsPage(c, k.slug, k.name, `/leaderboard/${k.slug}/pairs`);
+  });
+
+  return app;
+}

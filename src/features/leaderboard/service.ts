@@ -1,0 +1,203 @@
+/**
+ * What the leaderboard pages, the CSVs, the tool pages and the API read: stored boards (never
+ * a fit), with the panel and community figures of today beside them for contrast.
+ */
+import type { Db } from "../../db/types.ts";
+import { sharePercent } from "../../domain/community.ts";
+import { type BoardEntryData, OVERALL, type PairData, type StoredBoard } from "./board-data.ts";
+import { readBoard, readBoards, readSnapshot, snapshotDays, snapshotsOf, snapshotsOfDay } from "./store.ts";
+
+/** The panel's and the community's figures of a tool, shown beside its head-to-head rating. */
+export interface Contrast {
+  /** Average published persona score, 0–100; null before any review. */
+  panelScore: number | null;
+  /** Ship share of community votes, in percent; null without votes. */
+  communityShip: number | null;
+  communityVotes: number;
+}
+
+/** A board with its contrast figures: what the API serves as JSON and the pages render. */
+export interface LeaderboardData {
+  board: StoredBoard;
+  contrast: Record<string, Contrast>;
+}
+
+export interface CategoryName {
+  slug: string;
+  name: string;
+}
+
+/** Every category, by name: the boards there can be. */
+export async function boardCategories(db: Db): Promise<CategoryName[]> {
+  return db.selectFrom("categories").select(["slug", "name"]).orderBy("name").execute();
+}
+
+async function contrastFor(db: Db, slugs: readonly string[]): Promise<Record<string, Contrast>> {
+  if (slugs.length === 0) return {};
+  const rows = await db
+    .selectFrom("tools")
+    .select(["slug", "panel_score", "community_ship", "community_skip"])
+    .where("slug", "in", [...slugs])
+    .execute();
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.slug,
+      {
+        panelScore: r.panel_score === null ? null : Math.round(r.panel_score),
+        communityShip: sharePercent(r.community_ship, r.community_ship + r.community_skip),
+        communityVotes: r.community_ship + r.community_skip,
+      },
+    ]),
+  );
+}
+
+/**
+ * A stored board as plain data ("overall" or a category's slug), the current one or a day's
+ * snapshot (YYYY-MM-DD); undefined when there is none. For pages and the JSON API.
+ */
+export async function leaderboardData(
+  db: Db,
+  scope: string = OVERALL,
+  opts: { asOf?: string } = {},
+): Promise<LeaderboardData | undefined> {
+  const board = opts.asOf ? await readSnapshot(db, scope, opts.asOf) : await readBoard(db, scope);
+  if (!board) return undefined;
+  return {
+    board,
+    contrast: await contrastFor(
+      db,
+      board.tools.map((t) => t.slug),
+    ),
+  };
+}
+
+/** Every current board (or every board of a day's snapshots), overall first then categories by title. */
+export async function allBoards(db: Db, opts: { asOf?: string } = {}): Promise<StoredBoard[]> {
+  const boards = opts.asOf
+    ? new Map((await snapshotsOfDay(db, opts.asOf)).map((b) => [b.scope, b]))
+    : await readBoards(db);
+  const overall = boards.get(OVERALL);
+  const rest = [...boards.values()]
+    .filter((b) => b.scope !== OVERALL)
+    .sort((a, b) => a.title.localeCompare(b.title));
+  return overall ? [overall, ...rest] : rest;
+}
+
+/** The days a board has snapshots for, oldest first. */
+export async function boardDays(db: Db, scope: string): Promise<string[]> {
+  return snapshotDays(db, scope);
+}
+
+export interface PickCsvRow {
+  a: string;
+  b: string;
+  winner: string;
+  day: string;
+  outcome: string;
+}
+
+/**
+ * Every pick for the open data: the pair (slugs in order), the winner, the UTC day of the pick
+ * as it stands, and counted or the reason not ("pending" until the next recompute judges it).
+ * No account, network or time finer than the day.
+ */
+export async function picksForCsv(db: Db): Promise<PickCsvRow[]> {
+  const rows = await db
+    .selectFrom("picks")
+    .innerJoin("tools as low", "low.id", "picks.low_tool_id")
+    .innerJoin("tools as high", "high.id", "picks.high_tool_id")
+    .innerJoin("tools as win", "win.id", "picks.winner_tool_id")
+    .select([
+      "low.slug as low",
+      "high.slug as high",
+      "win.slug as winner",
+      "picks.updated_at",
+      "picks.outcome",
+    ])
+    // the order says nothing about who picked: by day, then pair and winner
+    .orderBy("picks.updated_at")
+    .orderBy("low.slug")
+    .orderBy("high.slug")
+    .orderBy("win.slug")
+    .execute();
+  const out = rows.map((r) => {
+    const [a, b] = [r.low, r.high].sort() as [string, string];
+    return { a, b, winner: r.winner, day: r.updated_at.slice(0, 10), outcome: r.outcome ?? "pending" };
+  });
+  // within a day, sorted by content rather than time, so the order leaks nothing finer than the day
+  return out.sort(
+    (x, y) =>
+      x.day.localeCompare(y.day) ||
+      x.a.localeCompare(y.a) ||
+      x.b.localeCompare(y.b) ||
+      x.winner.localeCompare(y.winner),
+  );
+}
+
+/** A tool's head-to-head over time and its best and worst pairs, for its catalog page. */
+export interface ToolStanding {
+  /** The board the history is drawn from (the tool's category). */
+  scope: string;
+  title: string;
+  current: BoardEntryData | undefined;
+  /** One point per snapshot day in which the tool had counted picks. */
+  history: { day: string; rating: number; lower: number; upper: number; provisional: boolean }[];
+  /** Pairs with counted picks, the tool's best share first (at most three each). */
+  best: HeadToHeadRecord[];
+  worst: HeadToHeadRecord[];
+}
+
+export interface HeadToHeadRecord {
+  slug: string;
+  name: string;
+  wins: number;
+  losses: number;
+}
+
+/** The tool's standing on its category board, its history there and its best and worst head-to-heads overall. */
+export async function toolStanding(
+  db: Db,
+  tool: { slug: string; categorySlug: string },
+): Promise<ToolStanding | undefined> {
+  const [category, overall] = await Promise.all([readBoard(db, tool.categorySlug), readBoard(db, OVERALL)]);
+  if (!category && !overall) return undefined;
+  const snapshots = await snapshotsOf(db, [tool.categorySlug]);
+  const history = snapshots.flatMap(({ day, board }) => {
+    const e = findEntry(board, tool.slug);
+    return e && e.picks > 0
+      ? [{ day, rating: e.rating, lower: e.lower, upper: e.upper, provisional: e.provisional }]
+      : [];
+  });
+  const records = overall ? recordsOf(overall, tool.slug) : [];
+  const share = (r: HeadToHeadRecord) => r.wins / (r.wins + r.losses);
+  const ordered = [...records].sort((x, y) => share(y) - share(x) || y.wins + y.losses - (x.wins + x.losses));
+  const best = ordered.filter((r) => share(r) > 0.5).slice(0, 3);
+  const worst = ordered
+    .filter((r) => share(r) < 0.5)
+    .reverse()
+    .slice(0, 3);
+  return {
+    scope: tool.categorySlug,
+    title: category?.title ?? tool.categorySlug,
+    current: category ? findEntry(category, tool.slug) : undefined,
+    history,
+    best,
+    worst,
+  };
+}
+
+/** A tool's line on a board, wherever it is listed. */
+export function findEntry(board: StoredBoard, slug: string): BoardEntryData | undefined {
+  return [...board.entries, ...board.separate, ...board.provisional].find((e) => e.slug === slug);
+}
+
+function recordsOf(board: StoredBoard, slug: string): HeadToHeadRecord[] {
+  const names = new Map(board.tools.map((t) => [t.slug, t.name]));
+  return board.pairs.flatMap((p: PairData) => {
+    if (p.a !== slug && p.b !== slug) return [];
+    const other = p.a === slug ? p.b : p.a;
+    const wins = p.a === slug ? p.aWins : p.bWins;
+    const losses = p.a === slug ? p.bWins : p.aWins;
+    return wins + losses > 0 ? [{ slug: other, name: names.get(other) ?? other, wins, losses }] : [];
+  });
+}

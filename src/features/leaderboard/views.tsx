@@ -1,0 +1,801 @@
+/** The leaderboard pages: boards, pair matrices, and the rating section of a tool page. */
+import { comparePath } from "../../domain/compare-path.ts";
+import {
+  DISCOUNT_REASONS,
+  type DiscountReason,
+  formatRank,
+  MIN_OPPONENTS,
+  MIN_PICKS,
+} from "../../domain/leaderboard/index.ts";
+import { Breadcrumb } from "../../ui/breadcrumb.tsx";
+import { formatDate, plural } from "../../ui/labels.ts";
+import { Layout } from "../../ui/layout.tsx";
+import { type BoardEntryData, OVERALL, type StoredBoard } from "./board-data.ts";
+import type { CategoryName, Contrast, LeaderboardData, ToolStanding } from "./service.ts";
+
+/** Why a pick was not counted, in words (the CSV uses the codes). */
+export const REASON_LABELS: Record<DiscountReason, string> = {
+  "waiting-period": "account still in its waiting period",
+  "account-daily-cap": "over the daily cap per account",
+  "network-daily-cap": "over the daily cap per network",
+  "flagged-account": "account flagged by the outlier test",
+};
+
+/** Columns a board can be sorted by, with the direction each sorts in. */
+export const SORTS = {
+  rank: { label: "Rank", dir: "ascending" },
+  tool: { label: "Tool", dir: "ascending" },
+  rating: { label: "Rating (95% interval)", dir: "descending" },
+  picks: { label: "Picks", dir: "descending" },
+  opponents: { label: "Opponents", dir: "descending" },
+  wins: { label: "Win rate", dir: "descending" },
+  panel: { label: "Panel score", dir: "descending" },
+  community: { label: "Community", dir: "descending" },
+} as const;
+export type SortKey = keyof typeof SORTS;
+
+const boardPath = (scope: string) => (scope === OVERALL ? "/leaderboard" : `/leaderboard/${scope}`);
+const pairsPath = (scope: string) =>
+  scope === OVERALL ? "/leaderboard/pairs" : `/leaderboard/${scope}/pairs`;
+
+/** Orders entries by a column; ties keep the board's own order (by rating). */
+export function sortEntries(
+  entries: readonly BoardEntryData[],
+  sort: SortKey,
+  contrast: Record<string, Contrast>,
+): BoardEntryData[] {
+  const key: Record<SortKey, (e: BoardEntryData) => number | string> = {
+    rank: (e) => e.rank ?? Number.POSITIVE_INFINITY,
+    tool: (e) => e.name.toLowerCase(),
+    rating: (e) => -e.rating,
+    picks: (e) => -e.picks,
+    opponents: (e) => -e.opponents,
+    wins: (e) => -(e.winRate ?? -1),
+    panel: (e) => -(contrast[e.slug]?.panelScore ?? -1),
+    community: (e) => -(contrast[e.slug]?.communityShip ?? -1),
+  };
+  const f = key[sort];
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((x, y) => {
+      const a = f(x.e);
+      const b = f(y.e);
+      if (a < b) return -1;
+      if (a > b) return 1;
+      return x.i - y.i;
+    })
+    .map((x) => x.e);
+}
+
+const round = (n: number) => Math.round(n);
+const percent = (r: number | null) => (r === null ? "–" : `${Math.round(100 * r)}%`);
+
+/** The scale every interval bar of a board shares: its lowest lower bound to its highest upper bound. */
+function barScale(entries: readonly BoardEntryData[]) {
+  const lo = Math.min(...entries.map((e) => e.lower));
+  const hi = Math.max(...entries.map((e) => e.upper));
+  const span = hi - lo || 1;
+  return (v: number) => Math.max(0, Math.min(100, ((v - lo) / span) * 100));
+}
+
+/** The 95% interval as a bar with a mark at the rating; the numbers are in the cell's text. */
+function IntervalBar(props: { entry: BoardEntryData; x: (v: number) => number }) {
+  const { entry, x } = props;
+  const from = x(entry.lower);
+  const width = Math.max(0.8, x(entry.upper) - from);
+  return (
+    <svg class="lb-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+      <rect class="lb-bar-track" x="0" y="4" width="100" height="2" />
+      <rect class="lb-bar-range" x={from.toFixed(2)} y="2" width={width.toFixed(2)} height="6" rx="1" />
+      <rect
+        class="lb-bar-point"
+        x={Math.max(0, x(entry.rating) - 0.6).toFixed(2)}
+        y="0"
+        width="1.2"
+        height="10"
+      />
+    </svg>
+  );
+}
+
+/** A column header that sorts the board through the URL. */
+function SortHeader(props: { col: SortKey; sort: SortKey; base: string; num?: boolean }) {
+  const active = props.col === props.sort;
+  const { label, dir } = SORTS[props.col];
+  const href =
+    props.col === "rank"
+      ? props.base
+      : `${props.base}${props.base.includes("?") ? "&" : "?"}sort=${props.col}`;
+  return (
+    <th scope="col" class={props.num ? "num" : undefined} aria-sort={active ? dir : undefined}>
+      <a href={href}>
+        {label}
+        {active ? <span class="skip-link"> (sorted {dir})</span> : null}
+      </a>
+    </th>
+  );
+}
+
+function RankCell(props: { entry: BoardEntryData }) {
+  const { entry } = props;
+  if (entry.rank === null) return <td>–</td>;
+  return (
+    <td class="num">
+      {formatRank({ rank: entry.rank, tied: entry.tied })}
+      {entry.tied ? <span class="lb-tied"> statistically tied</span> : null}
+    </td>
+  );
+}
+
+/** One table of ranked tools. */
+function BoardTable(props: {
+  entries: readonly BoardEntryData[];
+  contrast: Record<string, Contrast>;
+  sort: SortKey;
+  base: string;
+  caption: string;
+  x: (v: number) => number;
+}) {
+  const rows = sortEntries(props.entries, props.sort, props.contrast);
+  const head = (col: SortKey, num = false) => (
+    <SortHeader col={col} sort={props.sort} base={props.base} num={num} />
+  );
+  return (
+    <div class="table-scroll">
+      <table class="lb-table">
+        <caption class="skip-link">{props.caption}</caption>
+        <thead>
+          <tr>
+            {head("rank", true)}
+            {head("tool")}
+            {head("rating")}
+            {head("picks", true)}
+            {head("opponents", true)}
+            {head("wins", true)}
+            {head("panel", true)}
+            {head("community", true)}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((e) => {
+            const c = props.contrast[e.slug];
+            return (
+              <tr>
+                <RankCell entry={e} />
+                <th scope="row">
+                  <a href={`/tools/${e.slug}`}>{e.name}</a>
+                </th>
+                <td class="lb-rating">
+                  <span class="score">{round(e.rating)}</span>{" "}
+                  <span class="muted small">
+                    ({round(e.lower)}–{round(e.upper)})
+                  </span>
+                  <IntervalBar entry={e} x={props.x} />
+                </td>
+                <td class="num">{e.picks.toLocaleString("en-US")}</td>
+                <td class="num">{e.opponents}</td>
+                <td class="num">{percent(e.winRate)}</td>
+                <td class="num">{c?.panelScore ?? "–"}</td>
+                <td class="num">
+                  {c && c.communityShip !== null ? `${c.communityShip}% ship` : "–"}
+                  {c && c.communityVotes > 0 ? (
+                    <span class="muted small"> ({plural(c.communityVotes, "vote")})</span>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Counted and discounted picks, by reason. */
+function PickTally(props: { board: StoredBoard }) {
+  const { board } = props;
+  const discounted = DISCOUNT_REASONS.map((r) => ({ r, n: board.discounted[r] ?? 0 })).filter((d) => d.n > 0);
+  const total = discounted.reduce((s, d) => s + d.n, 0);
+  return (
+    <p class="lb-tally">
+      Counted {plural(board.counted, "pick")}
+      {total === 0 ? (
+        "; none discounted."
+      ) : (
+        <>
+          ; discounted {total.toLocaleString("en-US")}:{" "}
+          {discounted.map((d, i) => (
+            <>
+              {i > 0 ? "; " : ""}
+              {d.n.toLocaleString("en-US")} {REASON_LABELS[d.r]}
+            </>
+          ))}
+          . <a href="/methodology#integrity">Why picks are discounted</a>
+        </>
+      )}
+    </p>
+  );
+}
+
+/** Tools that do not have enough picks or opponents yet, each saying what it still needs. */
+function ProvisionalList(props: { entries: readonly BoardEntryData[] }) {
+  if (props.entries.length === 0) return null;
+  const started = props.entries.filter((e) => e.picks > 0);
+  const none = props.entries.filter((e) => e.picks === 0);
+  return (
+    <section class="lb-provisional" aria-labelledby="provisional-heading">
+      <h3 id="provisional-heading">Provisional: not ranked yet</h3>
+      <p class="muted small">
+        A tool is ranked once it has {MIN_PICKS} counted picks against at least {MIN_OPPONENTS} different
+        tools (or every other tool of a smaller category).
+      </p>
+      {started.length > 0 ? (
+        <ul class="list-plain lb-needs">
+          {started.map((e) => (
+            <li>
+              <a href={`/tools/${e.slug}`}>{e.name}</a>: {plural(e.picks, "counted pick")} against{" "}
+              {plural(e.opponents, "tool")} (rating so far {round(e.rating)}). Needs{" "}
+              {[
+                e.needs.picks > 0 ? plural(e.needs.picks, "more pick") : "",
+                e.needs.opponents > 0 ? plural(e.needs.opponents, "more opponent") : "",
+              ]
+                .filter(Boolean)
+                .join(" and ")}
+              .
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {none.length > 0 ? (
+        <p>
+          No counted picks yet ({none.length === 1 ? "needs" : "each needs"} {MIN_PICKS} picks against{" "}
+          {MIN_OPPONENTS} tools):{" "}
+          {none.map((e, i) => (
+            <>
+              {i > 0 ? ", " : ""}
+              <a href={`/tools/${e.slug}`}>{e.name}</a>
+            </>
+          ))}
+          .
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+/** Until there are picks: how to contribute, instead of empty tables. */
+function NoPicksYet(props: { board?: StoredBoard }) {
+  return (
+    <div class="callout">
+      <p>
+        <strong>
+          No picks yet{props.board && props.board.scope !== OVERALL ? ` in ${props.board.title}` : ""}.
+        </strong>{" "}
+        The ratings are built from readers' head-to-head picks: open any <a href="/compare">comparison</a>,
+        sign in, and say which of the two tools you would ship with. Each pick counts once per reader and
+        pair.
+      </p>
+    </div>
+  );
+}
+
+/** A whole board: tally, ranked table(s), separate groups, provisional tools. */
+function BoardSection(props: { data: LeaderboardData; sort: SortKey; base: string }) {
+  const { board, contrast } = props.data;
+  const ranked = [...board.entries, ...board.separate];
+  const hasPicks = board.counted > 0 || Object.values(board.discounted).some((n) => n > 0);
+  if (!hasPicks) return <NoPicksYet board={board} />;
+  const x = barScale(ranked.length > 0 ? ranked : board.provisional);
+  const groups = new Map<number, BoardEntryData[]>();
+  for (const e of board.separate) {
+    const list = groups.get(e.component ?? -1) ?? [];
+    list.push(e);
+    groups.set(e.component ?? -1, list);
+  }
+  return (
+    <>
+      <PickTally board={board} />
+      {board.entries.length === 0 ? (
+        <p>
+          No tool has enough picks to be ranked yet; the provisional tools below say what each still needs.
+        </p>
+      ) : (
+        <BoardTable
+          entries={board.entries}
+          contrast={contrast}
+          sort={props.sort}
+          base={props.base}
+          caption={`${board.title}: ranked tools`}
+          x={x}
+        />
+      )}
+      {groups.size > 0 ? (
+        <div class="callout mt-2">
+          <p>
+            <strong>Not one connected board.</strong> Some tools have only been compared among themselves,
+            never with the tools above, so their ratings cannot be placed on the same scale. Each group below
+            is ranked on its own.
+          </p>
+        </div>
+      ) : null}
+      {[...groups].map(([component, entries], i) => (
+        <section aria-label={`Separate group ${i + 2}`}>
+          <h3>Group {i + 2}: never compared with the tools above</h3>
+          <BoardTable
+            entries={entries}
+            contrast={contrast}
+            sort={props.sort}
+            base={props.base}
+            caption={`${board.title}: separate group ${component + 1}`}
+            x={barScale(entries)}
+          />
+        </section>
+      ))}
+      <ProvisionalList entries={board.provisional} />
+    </>
+  );
+}
+
+/** The as-of picker: a date field that asks for a past day's snapshot through the URL. */
+function AsOfForm(props: { action: string; asOf?: string; days: readonly string[] }) {
+  const first = props.days[0];
+  const last = props.days.at(-1);
+  return (
+    <form class="lb-asof" method="get" action={props.action}>
+      <label for="as-of">Show the board as it stood on</label>
+      <input
+        id="as-of"
+        type="date"
+        name="as_of"
+        value={props.asOf ?? ""}
+        min={first}
+        max={last}
+        aria-describedby="as-of-hint"
+      />
+      <button type="submit" class="button secondary">
+        Show
+      </button>
+      <p id="as-of-hint" class="muted small">
+        {first && last
+          ? `Snapshots are kept once a day (UTC), from ${formatDate(first)} to ${formatDate(last)}.`
+          : "Snapshots are kept once a day (UTC); there are none yet."}
+        {props.asOf ? (
+          <>
+            {" "}
+            <a href={props.action}>Back to the current board</a>
+          </>
+        ) : null}
+      </p>
+    </form>
+  );
+}
+
+export interface BoardPageProps {
+  scope: string;
+  title: string;
+  data: LeaderboardData | undefined;
+  sort: SortKey;
+  asOf?: string;
+  /** Set when as_of named a day without a snapshot: the nearest earlier day that has one. */
+  missingDay?: { asked: string; nearest?: string };
+  days: readonly string[];
+  categories: readonly CategoryName[];
+  canonical: string;
+}
+
+/** /leaderboard/:category (and the overall board when it stands alone). */
+export function BoardPage(props: BoardPageProps) {
+  const base = boardPath(props.scope) + (props.asOf ? `?as_of=${props.asOf}` : "");
+  return (
+    <Layout
+      title={`${props.title}: head-to-head leaderboard`}
+      section="leaderboard"
+      canonical={props.canonical}
+      description={`Which ${props.title} tools readers would ship with, head to head: ratings with 95% intervals.`}
+    >
+      <Breadcrumb trail={[{ href: "/leaderboard", label: "Leaderboard" }]} current={props.title} />
+      <h1>{props.title}: head to head</h1>
+      <p class="lede">
+        Ratings from readers' picks on comparisons, with their 95% intervals. Tools whose intervals overlap
+        share a rank. <a href="/methodology#leaderboard">How the ratings are computed</a>.
+      </p>
+      <BoardBody {...props} base={base} />
+      <p class="mt-2">
+        <a href={pairsPath(props.scope) + (props.asOf ? `?as_of=${props.asOf}` : "")}>
+          Every pair, picks each way
+        </a>{" "}
+        · <a href="/leaderboard.csv">The current boards as CSV</a> ·{" "}
+        <a href="/leaderboard/picks.csv">Every pick as CSV</a>
+      </p>
+      <AsOfForm action={boardPath(props.scope)} asOf={props.asOf} days={props.days} />
+    </Layout>
+  );
+}
+
+function BoardBody(props: BoardPageProps & { base: string }) {
+  if (props.missingDay) return <MissingDay {...props.missingDay} action={boardPath(props.scope)} />;
+  if (!props.data) return <NoPicksYet />;
+  return (
+    <>
+      {props.asOf ? (
+        <p class="callout">As it stood at the end of {formatDate(props.asOf)} (UTC), not as it stands now.</p>
+      ) : (
+        <p class="muted small">Computed {props.data.board.computedAt.slice(0, 16).replace("T", " ")} UTC.</p>
+      )}
+      <BoardSection data={props.data} sort={props.sort} base={props.base} />
+    </>
+  );
+}
+
+function MissingDay(props: { asked: string; nearest?: string; action: string }) {
+  return (
+    <div class="callout notice-error" role="status">
+      <p>
+        <strong>There is no snapshot for {formatDate(props.asked)}.</strong>{" "}
+        {props.nearest ? (
+          <>
+            The nearest earlier one is from{" "}
+            <a href={`${props.action}?as_of=${props.nearest}`}>{formatDate(props.nearest)}</a>.
+          </>
+        ) : (
+          "The board had no snapshot yet on or before that day."
+        )}{" "}
+        <a href={props.action}>See the current board</a>.
+      </p>
+    </div>
+  );
+}
+
+/** /leaderboard: the overall board, then a short summary of each category's board. */
+export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readonly StoredBoard[] }) {
+  const base = `/leaderboard${props.asOf ? `?as_of=${props.asOf}` : ""}`;
+  const byScope = new Map(props.summaries.map((b) => [b.scope, b]));
+  return (
+    <Layout
+      title="Head-to-head leaderboard"
+      section="leaderboard"
+      canonical={props.canonical}
+      description="Which AI tools readers would ship with, head to head: Bradley–Terry ratings with 95% intervals, per category and overall."
+    >
+      <h1>Head-to-head leaderboard</h1>
+      <p class="lede">
+        Every pick a reader makes on a comparison counts as one match. The ratings are fitted to all of them,
+        with 95% intervals; tools whose intervals overlap share a rank.{" "}
+        <a href="/methodology#leaderboard">The method</a> ·{" "}
+        <a href="/methodology#integrity">The integrity rules</a>
+      </p>
+      <h2>All categories</h2>
+      <BoardBody {...props} base={base} />
+      <p class="mt-2">
+        <a href={`/leaderboard/pairs${props.asOf ? `?as_of=${props.asOf}` : ""}`}>
+          Every pair, picks each way
+        </a>{" "}
+        · <a href="/leaderboard.csv">The current boards as CSV</a> ·{" "}
+        <a href="/leaderboard/picks.csv">Every pick as CSV</a>
+      </p>
+      <AsOfForm action="/leaderboard" asOf={props.asOf} days={props.days} />
+      <h2>By category</h2>
+      <ul class="list-plain lb-categories">
+        {props.categories.map((c) => {
+          const b = byScope.get(c.slug);
+          const top = b?.entries.slice(0, 3) ?? [];
+          return (
+            <li>
+              <a href={`/leaderboard/${c.slug}${props.asOf ? `?as_of=${props.asOf}` : ""}`}>
+                <strong>{c.name}</strong>
+              </a>
+              <span class="muted small">
+                {" "}
+                ·{" "}
+                {!b || b.counted === 0
+                  ? "no counted picks yet"
+                  : `${plural(b.counted, "counted pick")}, ${plural(b.entries.length + b.separate.length, "ranked tool")}`}
+              </span>
+              {top.length > 0 ? (
+                <ul class="lb-top">
+                  {top.map((e) => (
+                    <li>
+                      {formatRank({ rank: e.rank ?? 0, tied: e.tied })}
+                      {e.tied ? " (tied)" : ""} {e.name}, {round(e.rating)}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </Layout>
+  );
+}
+
+/** Boards with at most this many tools with picks get a grid as well as the list of pairs. */
+const MATRIX_MAX_TOOLS = 8;
+
+/** The pair matrix of a small board: each cell is the row tool's picks against the column tool's, linked to the comparison. */
+function PairMatrix(props: { board: StoredBoard }) {
+  const { board } = props;
+  const slugs = board.tools.map((t) => t.slug).filter((s) => board.pairs.some((p) => p.a === s || p.b === s));
+  if (slugs.length < 2 || slugs.length > MATRIX_MAX_TOOLS) return null;
+  const names = new Map(board.tools.map((t) => [t.slug, t.name]));
+  const name = (s: string) => names.get(s) ?? s;
+  const cell = (row: string, col: string) => {
+    const p = board.pairs.find((x) => (x.a === row && x.b === col) || (x.a === col && x.b === row));
+    if (!p) return null;
+    return p.a === row ? { won: p.aWins, lost: p.bWins } : { won: p.bWins, lost: p.aWins };
+  };
+  return (
+    <>
+      <h2>The matrix</h2>
+      <p class="muted small">
+        Each cell: counted picks for the row's tool, then for the column's tool. A dash means the pair has no
+        counted picks yet.
+      </p>
+      <div class="table-scroll">
+        <table class="lb-matrix">
+          <caption class="skip-link">Counted picks for the row's tool against the column's tool</caption>
+          <thead>
+            <tr>
+              <td />
+              {slugs.map((s) => (
+                <th scope="col">{name(s)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {slugs.map((row) => (
+              <tr>
+                <th scope="row">{name(row)}</th>
+                {slugs.map((col) => {
+                  if (row === col) return <td class="num muted">·</td>;
+                  const c = cell(row, col);
+                  return (
+                    <td class="num">
+                      {c ? (
+                        <a href={comparePath(row, col)}>
+                          <span class="skip-link">
+                            {name(row)} against {name(col)}:{" "}
+                          </span>
+                          {c.won}–{c.lost}
+                        </a>
+                      ) : (
+                        <a href={comparePath(row, col)}>
+                          <span class="skip-link">
+                            {name(row)} against {name(col)}: no picks yet
+                          </span>
+                          <span aria-hidden="true">–</span>
+                        </a>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** /leaderboard/…/pairs: for every pair with picks, how they split, each linked to the comparison. */
+export function PairsPage(props: {
+  scope: string;
+  title: string;
+  board: StoredBoard | undefined;
+  asOf?: string;
+  missingDay?: { asked: string; nearest?: string };
+  canonical: string;
+}) {
+  const { board } = props;
+  const names = new Map(board?.tools.map((t) => [t.slug, t.name]) ?? []);
+  const name = (s: string) => names.get(s) ?? s;
+  const action = pairsPath(props.scope);
+  return (
+    <Layout
+      title={`${props.title}: every pair`}
+      section="leaderboard"
+      canonical={props.canonical}
+      description={`Head-to-head picks on every pair of ${props.title} tools.`}
+    >
+      <Breadcrumb
+        trail={[
+          { href: "/leaderboard", label: "Leaderboard" },
+          ...(props.scope === OVERALL ? [] : [{ href: boardPath(props.scope), label: props.title }]),
+        ]}
+        current="Every pair"
+      />
+      <h1>{props.title}: every pair</h1>
+      <p class="lede">
+        Counted picks on each pair, each way. Each pair links to its comparison, where you can add yours.
+        {props.asOf ? ` As it stood at the end of ${formatDate(props.asOf)} (UTC).` : ""}
+      </p>
+      {props.missingDay ? (
+        <MissingDay {...props.missingDay} action={action} />
+      ) : !board || board.pairs.length === 0 ? (
+        <NoPicksYet board={board} />
+      ) : (
+        <>
+          <PairMatrix board={board} />
+          <h2>Every pair</h2>
+          <div class="table-scroll">
+            <table class="lb-pairs">
+              <caption class="skip-link">Counted picks on every pair</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Pair</th>
+                  <th scope="col" class="num">
+                    Picks for the first
+                  </th>
+                  <th scope="col" class="num">
+                    Picks for the second
+                  </th>
+                  <th scope="col" class="num">
+                    Total
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {board.pairs.map((p) => (
+                  <tr>
+                    <th scope="row">
+                      <a href={comparePath(p.a, p.b)}>
+                        {name(p.a)} vs {name(p.b)}
+                      </a>
+                    </th>
+                    <td class="num">
+                      {name(p.a)}: {p.aWins}
+                    </td>
+                    <td class="num">
+                      {name(p.b)}: {p.bWins}
+                    </td>
+                    <td class="num">{p.aWins + p.bWins}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+      <p class="mt-2">
+        <a href={boardPath(props.scope)}>Back to the board</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** The rating over time: a band for the interval, a line for the rating, dates on the axis. */
+function RatingChart(props: { points: ToolStanding["history"] }) {
+  const pts = props.points;
+  const gutter = 34;
+  const w = 300;
+  const h = 110;
+  const pad = { top: 8, bottom: 20 };
+  const lo = Math.min(...pts.map((p) => p.lower));
+  const hi = Math.max(...pts.map((p) => p.upper));
+  const span = hi - lo || 1;
+  const y = (v: number) => pad.top + (1 - (v - lo) / span) * (h - pad.top - pad.bottom);
+  const x = (i: number) =>
+    gutter + (pts.length === 1 ? (w - gutter) / 2 : (i / (pts.length - 1)) * (w - gutter - 6));
+  const band = [
+    ...pts.map((p, i) => `${x(i).toFixed(1)},${y(p.upper).toFixed(1)}`),
+    ...pts.map((p, i) => `${x(i).toFixed(1)},${y(p.lower).toFixed(1)}`).reverse(),
+  ].join(" ");
+  const line = pts.map((p, i) => `${x(i).toFixed(1)},${y(p.rating).toFixed(1)}`).join(" ");
+  const last = pts.length - 1;
+  const first = pts[0];
+  const end = pts[last];
+  if (!first || !end) return null;
+  const short = (day: string) => formatDate(day).replace(/ \d{4}$/, "");
+  return (
+    <svg class="history-chart" viewBox={`0 0 ${w} ${h}`} aria-hidden="true" focusable="false">
+      {[hi, lo].map((v) => (
+        <>
+          <text class="history-label" x={String(gutter - 4)} y={String(y(v) + 3)} text-anchor="end">
+            {round(v)}
+          </text>
+          <line class="history-grid" x1={String(gutter)} x2={String(w)} y1={String(y(v))} y2={String(y(v))} />
+        </>
+      ))}
+      <polygon class="lb-band" points={band} />
+      <polyline class="history-line" points={line} />
+      {pts.map((p, i) => (
+        <circle class="history-dot" cx={x(i).toFixed(1)} cy={y(p.rating).toFixed(1)} r="2.5" />
+      ))}
+      <text
+        class="history-label"
+        x={x(0).toFixed(1)}
+        y={String(h - 4)}
+        text-anchor={last === 0 ? "middle" : "start"}
+      >
+        {short(first.day)}
+      </text>
+      {last > 0 ? (
+        <text class="history-label" x={x(last).toFixed(1)} y={String(h - 4)} text-anchor="end">
+          {short(end.day)}
+        </text>
+      ) : null}
+    </svg>
+  );
+}
+
+/** The tool page's head-to-head section: rating now, over time, best and worst pairs. */
+export function ToolLeaderboardSection(props: {
+  tool: { slug: string; name: string };
+  standing?: ToolStanding;
+}) {
+  const { standing, tool } = props;
+  const current = standing?.current;
+  const line = (r: { slug: string; name: string; wins: number; losses: number }) => (
+    <li>
+      <a href={comparePath(tool.slug, r.slug)}>vs {r.name}</a>: won {r.wins} of {r.wins + r.losses}
+    </li>
+  );
+  return (
+    <section aria-labelledby="h2h-rating-heading">
+      <h2 id="h2h-rating-heading">Head-to-head rating</h2>
+      {!standing || !current || current.picks === 0 ? (
+        <p>
+          No counted head-to-head picks yet.{" "}
+          <a href={`/compare?a=${encodeURIComponent(tool.slug)}`}>Compare {tool.name}</a> with another tool
+          and pick the one you would ship with.
+        </p>
+      ) : (
+        <>
+          <p>
+            {current.rank === null ? (
+              <>Provisional in {standing.title}</>
+            ) : (
+              <>
+                Rank {formatRank({ rank: current.rank, tied: current.tied })}
+                {current.tied ? " (statistically tied)" : ""} in{" "}
+              </>
+            )}
+            {current.rank === null ? null : <a href={`/leaderboard/${standing.scope}`}>{standing.title}</a>}:
+            rating {round(current.rating)} (95% interval {round(current.lower)}–{round(current.upper)}), from{" "}
+            {plural(current.picks, "counted pick")} against {plural(current.opponents, "tool")}.
+            {current.rank === null ? (
+              <>
+                {" "}
+                <a href={`/leaderboard/${standing.scope}`}>See the board</a>.
+              </>
+            ) : null}
+          </p>
+          {standing.history.length > 0 ? (
+            <>
+              <p class="muted small">
+                Rating over time (
+                {standing.history.length === 1
+                  ? "one daily snapshot"
+                  : `${standing.history.length} daily snapshots`}
+                ):{" "}
+                {standing.history
+                  .slice(-6)
+                  .map((p) => `${formatDate(p.day)} ${round(p.rating)}`)
+                  .join(" → ")}
+                .
+              </p>
+              <RatingChart points={standing.history} />
+            </>
+          ) : null}
+        </>
+      )}
+      {standing && (standing.best.length > 0 || standing.worst.length > 0) ? (
+        <div class="lb-records">
+          {standing.best.length > 0 ? (
+            <div>
+              <h3>Best head-to-heads</h3>
+              <ul class="list-plain">{standing.best.map(line)}</ul>
+            </div>
+          ) : null}
+          {standing.worst.length > 0 ? (
+            <div>
+              <h3>Worst head-to-heads</h3>
+              <ul class="list-plain">{standing.worst.map(line)}</ul>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}
