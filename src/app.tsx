@@ -229,7 +229,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", panelRoutes(deps));
   app.route("/", draftingRoutes(deps));
   app.route("/", predictionRoutes(deps));
-  app.route(API_BASE, apiRoutes(deps).app);
+  const api = apiRoutes(deps);
+  app.route(API_BASE, api.app);
+  app.route("/", api.reference);
 
   app.notFound((c) => {
     if (isApiPath(c.req.path)) {
