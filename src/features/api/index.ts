@@ -15,6 +15,7 @@ export {
 export {
   categoryPayload,
   comparisonPayload,
+  newsletterIssuePayload,
   type PayloadContext,
   predictionsPayload,
   toolDetailPayload,
