@@ -12,6 +12,7 @@ export {
   type OpenApiDocument,
   problemSchema,
 } from "./framework.ts";
+export { closestTools, loadComparison, loadToolDetail, type UnknownSlugs } from "./loaders.ts";
 export {
   categoryPayload,
   comparisonPayload,
