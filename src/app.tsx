@@ -119,6 +119,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     }
   });
 
+  // the JSON API's CORS and per-network rate limit, on whatever answers under /api/
+  const api = apiRoutes(deps);
+  app.use(...api.edge);
+
   // Reject addresses that are too long or not valid UTF-8 before any route reads them.
   app.use(async (c, next) => {
     const url = c.req.url;
@@ -229,7 +233,6 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", panelRoutes(deps));
   app.route("/", draftingRoutes(deps));
   app.route("/", predictionRoutes(deps));
-  const api = apiRoutes(deps);
   app.route(API_BASE, api.app);
   app.route("/", api.reference);
 

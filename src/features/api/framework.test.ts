@@ -104,13 +104,12 @@ describe("wrong methods and paths", () => {
 
   it("answers an unknown path under /api/ with a 404 problem, whatever the client accepts", async () => {
     for (const path of ["/api/v1/tool", "/api/v1/tools/cursor/reviews", "/api/v1", "/api/v2/tools"]) {
-      const res = await t.request(path, { headers: { accept: "text/html" } });
-      expect([path, res.status, res.headers.get("content-type")]).toEqual([
+      const { status, res, body } = await api.get(path, { accept: "text/html" });
+      expect([path, status, res.headers.get("content-type")]).toEqual([
         path,
         404,
         "application/problem+json",
       ]);
-      const body = (await res.json()) as Obj;
       expect(body).toMatchObject({
         type: "http://localhost:3000/api#problem-not-found",
         status: 404,
@@ -119,11 +118,12 @@ describe("wrong methods and paths", () => {
     }
   });
 
-  it("answers an unreadable address under /api/ with a bad-request problem, not a page", async () => {
-    const res = await t.request("/api/v1/tools?q=%FF");
-    expect(res.status).toBe(400);
-    expect(res.headers.get("content-type")).toBe("application/problem+json");
-    expect(((await res.json()) as Obj).type).toBe("http://localhost:3000/api#problem-bad-request");
+  it("answers an unreadable address under /api/ with a bad-request problem, CORS and limits included", async () => {
+    const { status, res, body } = await api.get("/api/v1/tools?q=%FF");
+    expect(status).toBe(400);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("ratelimit-policy")).toMatch(/^"api";/);
+    expect((body as Obj).type).toBe("http://localhost:3000/api#problem-bad-request");
   });
 
   it("keeps problem JSON about:blank for the site's own pages", async () => {

@@ -20,6 +20,7 @@ import { HttpError, notFound } from "../../http/errors.ts";
 import { etagFor, etagMatches, type PageScope } from "../../http/page-cache.ts";
 import {
   invalidParameters,
+  isApiPath,
   type ParameterLocation,
   type ParameterProblem,
   PROBLEM_TYPES,
@@ -293,6 +294,33 @@ async function readBody(c: Context): Promise<unknown> {
   }
 }
 
+/**
+ * What every request under /api/ passes first, before the address checks (app.tsx mounts these
+ * right after the security headers), so whatever answers it, a 400 for an unreadable address
+ * or a 404 for an unknown version included, carries the CORS and rate-limit headers:
+ * CORS open to any origin, never with credentials (no cookie from another site's script is
+ * honoured), and the per-network allowance every request counts against, preflights too.
+ */
+export function apiEdge(deps: Deps): MiddlewareHandler[] {
+  const rule = apiRequestsPerClient(deps.config.apiRateLimit);
+  const cors: MiddlewareHandler = async (c, next) => {
+    if (!isApiPath(c.req.path)) return next();
+    await next();
+    const h = c.res.headers;
+    h.set("Access-Control-Allow-Origin", "*");
+    h.set("Access-Control-Expose-Headers", "ETag, Link, RateLimit, RateLimit-Policy, Retry-After");
+    // the site's pages are same-origin only; the API's answers are meant to be read anywhere
+    h.set("Cross-Origin-Resource-Policy", "cross-origin");
+  };
+  const limit: MiddlewareHandler = async (c, next) => {
+    if (!isApiPath(c.req.path)) return next();
+    const key = `net:${clientNetwork(clientAddress(c, deps.config.trustProxy))}`;
+    await enforceRateLimit(c, deps.rateLimits, rule, key);
+    await next();
+  };
+  return [cors, limit];
+}
+
 /** The options of the API's routes. */
 export interface ApiOptions {
   operations: readonly ApiOperation[];
@@ -320,25 +348,8 @@ export function buildApi(deps: Deps, opts: ApiOptions): BuiltApi {
   const ops = opts.operations;
   const base = opts.base ?? API_BASE;
   checkDeclarations(ops, opts);
-  const clientRule = apiRequestsPerClient(config.apiRateLimit);
   const clientKey = (c: Context) => `net:${clientNetwork(clientAddress(c, config.trustProxy))}`;
   const app = new Hono();
-
-  // CORS: any origin may read, never with credentials (so no cookie ever reaches an operation
-  // from another site's script); the limits and validators are readable by that script
-  app.use("*", async (c, next) => {
-    await next();
-    const h = c.res.headers;
-    h.set("Access-Control-Allow-Origin", "*");
-    h.set("Access-Control-Expose-Headers", "ETag, Link, RateLimit, RateLimit-Policy, Retry-After");
-    // the site's pages are same-origin only; the API's answers are meant to be read anywhere
-    h.set("Cross-Origin-Resource-Policy", "cross-origin");
-  });
-  // every request counts against its network's allowance, unknown paths and preflights too
-  app.use("*", async (c, next) => {
-    await enforceRateLimit(c, deps.rateLimits, clientRule, clientKey(c));
-    await next();
-  });
 
   for (const op of ops) {
     const handler = operationHandler(deps, op, opts.authorize, clientKey);

@@ -1,11 +1,12 @@
 /** The JSON API's routes: the operations of every feature that has any, and the OpenAPI document. */
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../http/deps.ts";
 import {
   type ApiOperation,
   type ApiTag,
   type Authorizer,
+  apiEdge,
   type BuiltApi,
   buildApi,
   defineOperation,
@@ -26,9 +27,11 @@ export interface ApiRoutesOptions {
 export interface ApiRoutes extends BuiltApi {
   /** /api, the human reference: mount at "/". */
   reference: Hono;
+  /** CORS and the per-network rate limit for every /api/ request: `app.use(...edge)` before the address checks. */
+  edge: MiddlewareHandler[];
 }
 
-/** The API, built once per app: mount `app` at API_BASE and `reference` at "/"; `document()` is the OpenAPI document. */
+/** The API, built once per app: `edge` first, `app` at API_BASE, `reference` at "/"; `document()` is the OpenAPI document. */
 export function apiRoutes(deps: Deps, opts: ApiRoutesOptions = {}): ApiRoutes {
   const openApiOp = defineOperation({
     operationId: "getOpenApiDocument",
@@ -48,5 +51,5 @@ export function apiRoutes(deps: Deps, opts: ApiRoutesOptions = {}): ApiRoutes {
     tags: [...READ_TAGS, ...(opts.tags ?? [])],
     authorize: opts.authorize,
   });
-  return { ...built, reference: apiReferenceRoutes(deps, built) };
+  return { ...built, reference: apiReferenceRoutes(deps, built), edge: apiEdge(deps) };
 }
