@@ -26,9 +26,6 @@ export interface ApiAnswer {
   body: unknown;
 }
 
-/** A JSON value as `any`-free plain data, for tests that read fields. */
-export type ApiBody = Record<string, unknown> & { [k: string]: unknown };
-
 /** The operation of a document for a concrete path ("/api/v1/tools/cursor"), if any. */
 export function findOperation(doc: Json, method: string, path: string): Json | undefined {
   const paths = doc.paths as Record<string, Record<string, Json>>;
