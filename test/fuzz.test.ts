@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { grantRole } from "../src/features/accounts/index.ts";
 import { MemoryRateLimitStore } from "../src/http/rate-limit.ts";
 import { startServer } from "../src/server.ts";
+import { checkAgainstDocument } from "./support/api.ts";
 import { createTestApp, type TestApp } from "./support/app.ts";
 import { reportSkippedPostgres, testEngines } from "./support/db.ts";
 import { signIn } from "./support/session.ts";
@@ -112,6 +113,10 @@ const PLAUSIBLE: Record<string, string[]> = {
   summary: ["Short."],
   display_name: ["Ada"],
   size: ["large"],
+  // the JSON API's query parameters
+  limit: ["5", "100"],
+  cursor: ["eyJ2IjoxLCJvIjo1LCJmIjoieCJ9"],
+  tools: ["cursor,aider", "cursor,aider,github-copilot,claude-code"],
 };
 const FIELDS = [
   ...["return_to", "value", "winner", "email", "next", "token", "reason", "category", "slug", "name"],
@@ -122,6 +127,7 @@ const FIELDS = [
 const QUERY = [
   ...["next", "q", "before", "p", "n", "done", "saved", "result", "token", "a", "b", "persona", "revision"],
   ...["intro", "reason", "sort", "category", "page", "return_to", "size"],
+  ...["limit", "cursor", "tools", "pricing", "deployment"],
 ];
 
 /** Percent-encodes text for a URL or form body; a lone surrogate goes as its (invalid) UTF-8 bytes. */
@@ -267,6 +273,18 @@ describe.each(testEngines())("fuzzing every route on %s", (engine) => {
     await t.dispose();
   });
 
+  /** What is wrong with an API answer by the document, or "" when nothing is. */
+  async function documentProblem(method: string, target: string, res: Response): Promise<string> {
+    doc ??= (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as Record<string, unknown>;
+    try {
+      await checkAgainstDocument(doc, method, target.split("?")[0] ?? "", res);
+      return "";
+    } catch (err) {
+      return `outside the OpenAPI document: ${(err as Error).message.split("\n")[0]}`;
+    }
+  }
+  let doc: Record<string, unknown> | undefined;
+
   it("answers every route without a 5xx, with the security headers, in good time", async () => {
     const seen = new Set<string>();
     const routes = t.app.routes
@@ -293,6 +311,11 @@ describe.each(testEngines())("fuzzing every route on %s", (engine) => {
           const { url, init, label } = requestFor(base, route.path, c, sessions[role]);
           const started = performance.now();
           const res = await fetch(url, init);
+          const target = url.slice(base.length);
+          // the JSON API's answers must also be what its OpenAPI document says
+          const api = target.startsWith("/api/")
+            ? await documentProblem(init.method ?? "GET", target, res.clone())
+            : "";
           await res.arrayBuffer();
           const ms = performance.now() - started;
           const problems = [
@@ -300,6 +323,7 @@ describe.each(testEngines())("fuzzing every route on %s", (engine) => {
             res.headers.has("content-security-policy") ? "" : "no content-security-policy",
             res.headers.get("x-content-type-options") === "nosniff" ? "" : "no x-content-type-options",
             ms > SLOW_MS ? `took ${Math.round(ms)} ms` : "",
+            api,
           ].filter(Boolean);
           const key = `${route.method} ${route.path}: ${problems.join(", ")}`;
           if (problems.length > 0 && !failures.has(key))
