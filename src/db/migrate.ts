@@ -5,6 +5,7 @@ import * as m002 from "./migrations/002_accounts.ts";
 import * as m003 from "./migrations/003_newsletter.ts";
 import * as m004 from "./migrations/004_panel.ts";
 import * as m005 from "./migrations/005_site_changes.ts";
+import * as m007 from "./migrations/007_api_tokens.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   "003_newsletter": m003,
   "004_panel": m004,
   "005_site_changes": m005,
+  "007_api_tokens": m007,
 };
 
 /**
