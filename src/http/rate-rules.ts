@@ -51,7 +51,7 @@ export const WRITES_PER_VIEWER: RateRule = {
 /** Personal API tokens created per account: a handful a day is normal; a loop is not. */
 export const API_TOKENS_PER_ACCOUNT: RateRule = {
   name: "api-tokens",
-  limit: 10,
+  limit: 20,
   windowMs: HOUR,
   message: "Too many API tokens were created in the last hour.",
 };

@@ -220,6 +220,9 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return accountPage(c, { created }, 201);
   });
 
+  // the page a token creation answers with names this address as its own (the footer's forms come back to it)
+  app.get("/account/tokens", (c) => c.redirect("/account#tokens-heading", 303));
+
   app.post("/account/tokens/:id/revoke", ownSessions, async (c) => {
     const user = signedInUser(c);
     const id = parseId(c.req.param("id"));
