@@ -1,4 +1,15 @@
 /** Community votes and head-to-head picks. */
 export { communityRoutes } from "./routes.tsx";
-export { type PickSplit, pickSplit, removeVotesOf, setVote, votesOf } from "./service.ts";
+export {
+  type AccountPick,
+  type AccountVote,
+  type PickSplit,
+  pickListOf,
+  pickSplit,
+  removeVotesOf,
+  setPick,
+  setVote,
+  voteListOf,
+  votesOf,
+} from "./service.ts";
 export { HeadToHead } from "./views.tsx";
