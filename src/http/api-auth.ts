@@ -30,14 +30,6 @@ declare module "hono" {
   }
 }
 
-/** Paths of the versioned JSON API, where bearer tokens (and never cookies) say who is asking. */
-const API_PATH = /^\/api\/v\d+(?:\/|$)/;
-
-/** Whether a path belongs to the versioned JSON API. */
-export function isApiPath(path: string): boolean {
-  return API_PATH.test(path);
-}
-
 const REALM = 'Bearer realm="Ship or Skip API"';
 
 /** A 401 the way RFC 6750 words it: the challenge names the problem for the client's code. */

@@ -141,3 +141,16 @@ export const CATALOG_EDITS_PER_ADMIN: RateRule = {
   windowMs: MINUTE,
   message: "Too many catalog changes in a short time.",
 };
+
+/**
+ * JSON API requests per client network (an IPv4 address, an IPv6 /64), whatever the path or
+ * method, unknown paths and preflights included; the limit comes from API_RATE_LIMIT.
+ */
+export function apiRequestsPerClient(limit: number): RateRule {
+  return {
+    name: "api",
+    limit,
+    windowMs: MINUTE,
+    message: "Too many API requests from your network in the last minute.",
+  };
+}
