@@ -6,6 +6,7 @@ import type { Config } from "./config.ts";
 import type { Db } from "./db/types.ts";
 import { accountRoutes, findTokenCaller, viewerMiddleware } from "./features/accounts/index.ts";
 import { API_BASE, apiRoutes } from "./features/api/index.ts";
+import { ACCOUNT_TAGS, accountOperations } from "./features/api-account/index.ts";
 import { adoptBrowserBookmarks, bookmarkRoutes, viewerBookmarks } from "./features/bookmarks/index.ts";
 import { catalogRoutes } from "./features/catalog/index.ts";
 import { catalogAdminRoutes } from "./features/catalog-admin/index.ts";
@@ -20,7 +21,7 @@ import {
 } from "./features/newsletter/index.ts";
 import { draftingRoutes, panelRoutes } from "./features/panel/index.ts";
 import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/index.ts";
-import { apiCallerMiddleware } from "./http/api-auth.ts";
+import { apiCallerMiddleware, tokenPrincipal } from "./http/api-auth.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -240,7 +241,11 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", panelRoutes(deps));
   app.route("/", draftingRoutes(deps));
   app.route("/", predictionRoutes(deps));
-  app.route(API_BASE, apiRoutes(deps).app);
+  app.route(
+    API_BASE,
+    apiRoutes(deps, { operations: accountOperations(deps), tags: ACCOUNT_TAGS, authorize: tokenPrincipal })
+      .app,
+  );
 
   app.notFound((c) => {
     if (isApiPath(c.req.path)) {

@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from "../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../test/support/db.ts";
 import { signIn } from "../../test/support/session.ts";
 import { createApiToken } from "../features/accounts/api-tokens.ts";
-import { tokenAccount, tokenRequired } from "./api-auth.ts";
+import { tokenAccount, tokenPrincipal } from "./api-auth.ts";
 import { votesPerAccount } from "./rate-rules.ts";
 import { write } from "./write.ts";
 
@@ -21,15 +21,19 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
   beforeAll(async () => {
     t = await createTestApp(engine, { VOTE_RATE_LIMIT: "3" });
     const { app, deps } = t;
-    app.get("/api/v1/test/whoami", tokenRequired("read"), (c) => c.json(tokenAccount(c)));
-    app.get("/api/v1/test/open", (c) => c.json({ caller: c.get("apiCaller")?.account.id ?? null }));
+    // below /api/ (so bearer tokens apply) but outside /api/v1, whose own catch-all answers first
+    app.get("/api/test/whoami", async (c) => {
+      await tokenPrincipal(c, "read");
+      return c.json(tokenAccount(c));
+    });
+    app.get("/api/test/open", (c) => c.json({ caller: c.get("apiCaller")?.account.id ?? null }));
     const voting = write(deps, {
       permission: "vote:cast",
       token: "write",
       rate: votesPerAccount(deps.config.voteRateLimit),
       invalidates: "nothing",
     });
-    app.put("/api/v1/test/vote", voting, (c) => {
+    app.put("/api/test/vote", voting, (c) => {
       writes++;
       return c.json({ by: tokenAccount(c).id });
     });
@@ -39,7 +43,7 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
       rate: votesPerAccount(100),
       invalidates: "nothing",
     });
-    app.put("/api/v1/test/edit", editing, (c) => c.json({ ok: true }));
+    app.put("/api/test/edit", editing, (c) => c.json({ ok: true }));
   });
   afterAll(() => t.dispose());
 
@@ -62,10 +66,10 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
 
   it("lets a token read as its account, and a write token write", async () => {
     const { token, userId } = await tokenFor("reader-api@example.com", "write");
-    const me = await t.request("/api/v1/test/whoami", { headers: bearer(token) });
+    const me = await t.request("/api/test/whoami", { headers: bearer(token) });
     expect(me.status).toBe(200);
     expect(await me.json()).toEqual({ id: userId, email: "reader-api@example.com", role: "reader" });
-    const vote = await t.request("/api/v1/test/vote", { method: "PUT", headers: bearer(token) });
+    const vote = await t.request("/api/test/vote", { method: "PUT", headers: bearer(token) });
     expect(vote.status).toBe(200);
     expect(await vote.json()).toEqual({ by: userId });
     expect(vote.headers.get("ratelimit-limit") ?? vote.headers.get("ratelimit-policy")).toBeTruthy();
@@ -80,7 +84,7 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
       "Bearer short",
       `bearer   ${token.slice(0, -1)}x`,
     ]) {
-      const res = await t.request("/api/v1/test/open", { headers: { ...JSON_ACCEPT, authorization } });
+      const res = await t.request("/api/test/open", { headers: { ...JSON_ACCEPT, authorization } });
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toBe(
         'Bearer realm="Ship or Skip API", error="invalid_token"',
@@ -89,7 +93,7 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
       expect(await res.json()).toMatchObject({ status: 401, detail: expect.stringContaining("revoked") });
     }
     for (const authorization of ["Basic dXNlcjpwYXNz", "Bearer", `Token ${token}`]) {
-      const res = await t.request("/api/v1/test/open", { headers: { ...JSON_ACCEPT, authorization } });
+      const res = await t.request("/api/test/open", { headers: { ...JSON_ACCEPT, authorization } });
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toContain('error="invalid_request"');
     }
@@ -97,19 +101,19 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
 
   it("stops a revoked token at the next request", async () => {
     const { token } = await tokenFor("revoke-now@example.com", "write");
-    expect((await t.request("/api/v1/test/whoami", { headers: bearer(token) })).status).toBe(200);
+    expect((await t.request("/api/test/whoami", { headers: bearer(token) })).status).toBe(200);
     await t.db.db.deleteFrom("api_tokens").execute();
-    expect((await t.request("/api/v1/test/whoami", { headers: bearer(token) })).status).toBe(401);
+    expect((await t.request("/api/test/whoami", { headers: bearer(token) })).status).toBe(401);
   });
 
   it("refuses a write without a token with a 401, and never counts a session cookie", async () => {
     const before = writes;
-    const none = await t.request("/api/v1/test/vote", { method: "PUT", headers: JSON_ACCEPT });
+    const none = await t.request("/api/test/vote", { method: "PUT", headers: JSON_ACCEPT });
     expect(none.status).toBe(401);
     expect(none.headers.get("www-authenticate")).toBe('Bearer realm="Ship or Skip API"');
     // a signed-in browser's cookie, CSRF token and all, is not an API credential
     const session = await signIn(t, "cookie-api@example.com");
-    const cookie = await t.request("/api/v1/test/vote", {
+    const cookie = await t.request("/api/test/vote", {
       method: "PUT",
       headers: { ...JSON_ACCEPT, cookie: session.cookie, "x-csrf-token": session.csrf },
     });
@@ -118,7 +122,7 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
       detail: expect.stringContaining("Cookies do not authorise"),
     });
     expect(cookie.headers.getSetCookie()).toEqual([]);
-    const read = await t.request("/api/v1/test/whoami", {
+    const read = await t.request("/api/test/whoami", {
       headers: { ...JSON_ACCEPT, cookie: session.cookie },
     });
     expect(read.status).toBe(401);
@@ -128,7 +132,7 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
   it("refuses a read token on a write with a 403 naming the scope", async () => {
     const { token } = await tokenFor("readonly-api@example.com", "read");
     const before = writes;
-    const res = await t.request("/api/v1/test/vote", { method: "PUT", headers: bearer(token) });
+    const res = await t.request("/api/test/vote", { method: "PUT", headers: bearer(token) });
     expect(res.status).toBe(403);
     expect(res.headers.get("www-authenticate")).toContain('error="insufficient_scope", scope="write"');
     expect(await res.json()).toMatchObject({ status: 403, detail: expect.stringContaining("read-only") });
@@ -137,7 +141,7 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
 
   it("applies the account's permissions: a reader's write token cannot edit the catalog", async () => {
     const { token } = await tokenFor("not-admin-api@example.com", "write");
-    const res = await t.request("/api/v1/test/edit", { method: "PUT", headers: bearer(token) });
+    const res = await t.request("/api/test/edit", { method: "PUT", headers: bearer(token) });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ detail: expect.stringContaining("tool:edit") });
   });
@@ -151,8 +155,8 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
       .execute();
     const before = writes;
     for (const [path, method] of [
-      ["/api/v1/test/vote", "PUT"],
-      ["/api/v1/test/whoami", "GET"],
+      ["/api/test/vote", "PUT"],
+      ["/api/test/whoami", "GET"],
     ] as const) {
       const res = await t.request(path, { method, headers: bearer(token) });
       expect(res.status).toBe(403);
@@ -170,11 +174,9 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
   it("counts token writes against the account's rate rule: a 429 with Retry-After past it", async () => {
     const { token } = await tokenFor("fast-api@example.com", "write");
     for (let i = 0; i < 3; i++) {
-      expect((await t.request("/api/v1/test/vote", { method: "PUT", headers: bearer(token) })).status).toBe(
-        200,
-      );
+      expect((await t.request("/api/test/vote", { method: "PUT", headers: bearer(token) })).status).toBe(200);
     }
-    const res = await t.request("/api/v1/test/vote", { method: "PUT", headers: bearer(token) });
+    const res = await t.request("/api/test/vote", { method: "PUT", headers: bearer(token) });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(res.headers.get("content-type")).toBe("application/problem+json");
@@ -192,7 +194,7 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
     });
     if (!created.ok) throw new Error("no token");
     expect(
-      (await t.request("/api/v1/test/vote", { method: "PUT", headers: bearer(created.token) })).status,
+      (await t.request("/api/test/vote", { method: "PUT", headers: bearer(created.token) })).status,
     ).toBe(429);
   });
 });

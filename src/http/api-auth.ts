@@ -25,7 +25,7 @@ declare module "hono" {
   interface ContextVariableMap {
     /** The bearer token's caller on an API request that sent a valid one. */
     apiCaller: ApiCaller;
-    /** The token's account, set once a guard checked its scope (tokenRequired, or a write declaration). */
+    /** The token's account, set once a guard checked its scope (tokenPrincipal, or a write declaration). */
     apiAccount: Account;
   }
 }
@@ -108,15 +108,20 @@ export function requireToken(c: Context, scope: TokenScope, permission?: Permiss
   return caller;
 }
 
-/** Guards an API read that acts for an account (`/me`): a token with at least `scope`. */
-export function tokenRequired(scope: TokenScope = "read"): MiddlewareHandler {
-  return async (c, next) => {
-    c.set("apiAccount", requireToken(c, scope).account);
-    await next();
-  };
+/**
+ * For an API operation that acts for an account (`/me`): checks the token holds `scope`, lets
+ * `tokenAccount(c)` read its account, and says who the request acts for.
+ */
+export async function tokenPrincipal(
+  c: Context,
+  scope: TokenScope,
+): Promise<{ userId: number; scope: TokenScope; tokenId: number }> {
+  const caller = requireToken(c, scope);
+  c.set("apiAccount", caller.account);
+  return { userId: caller.account.id, scope: caller.scope, tokenId: caller.tokenId };
 }
 
-/** The account of the token a guard (tokenRequired, or a write declaration with `token`) let through. */
+/** The account of the token a guard (tokenPrincipal, or a write declaration with `token`) let through. */
 export function tokenAccount(c: Context): Account {
   const account = c.get("apiAccount");
   if (!account) throw new Error(`${c.req.method} ${c.req.path} reads the token's account without a guard`);

@@ -56,9 +56,14 @@ describe.runIf(browserAvailable())("browser: API tokens", () => {
     expect(await page.getByRole("row", { name: /vote script/ }).textContent()).not.toContain("Never");
 
     // revoked in the browser, the token stops working at once
-    await page.getByRole("row", { name: /vote script/ }).getByRole("button", { name: /Revoke/ }).click();
+    await page
+      .getByRole("row", { name: /vote script/ })
+      .getByRole("button", { name: /Revoke/ })
+      .click();
     await page.getByText("You have no API tokens.").waitFor();
-    const after = await fetch(`${live.site.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    const after = await fetch(`${live.site.url}/api/v1/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(after.status).toBe(401);
     await context.close();
   });

@@ -14,6 +14,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteaso
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
+import type { Permission } from "../../domain/permissions.ts";
 import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError, notFound } from "../../http/errors.ts";
@@ -101,7 +102,12 @@ export interface ApiOperation<
    */
   rate?: RateRule;
   /** For writes: the cached pages a successful write makes stale (docs/decisions/012). */
-  invalidates?: PageScope | "nothing";
+  invalidates?: PageScope | ((c: Context) => PageScope) | "nothing";
+  /**
+   * For token writes: the named permission the token's account needs, the same one the
+   * matching form declares (a blocked account or a role without it gets a 403).
+   */
+  permission?: Permission;
   /** Problem statuses it may answer besides the usual ones (404 is added for path parameters). */
   problems?: number[];
   /** A request for the reference page's curl line: a target below API_BASE and a body. */
@@ -343,11 +349,12 @@ export function buildApi(deps: Deps, opts: ApiOptions): BuiltApi {
     if (op.method === "get") {
       app.get(path, handler);
     } else {
-      // writes are declared (docs/decisions/012); the token, not a cookie, authorises them,
-      // and the handler counts the rate rules itself
+      // writes are declared (docs/decisions/012): the declaration checks the token's scope and
+      // its account's permission (a cookie never counts) and the rate rule, before the handler
       const declared = write(deps, {
-        permission: "anyone",
-        rate: { inHandler: op.rate ? [op.rate] : [] },
+        permission: op.permission ?? "anyone",
+        ...(op.auth === "token" ? { token: op.scope } : {}),
+        rate: op.rate ?? { inHandler: [] },
         invalidates: op.invalidates ?? "nothing",
       });
       app.on(op.method.toUpperCase(), path, declared, handler);
@@ -415,6 +422,9 @@ function checkDeclarations(ops: readonly ApiOperation[], opts: ApiOptions): void
         `API operation ${op.operationId} needs a token: give it a scope and the app an authorizer`,
       );
     }
+    if (op.method !== "get" && op.auth === "token" && !op.permission) {
+      throw new Error(`API operation ${op.operationId} writes with a token: name the permission it needs`);
+    }
     if (op.method === "get" && op.body)
       throw new Error(`API operation ${op.operationId}: a GET takes no body`);
   }
@@ -430,7 +440,8 @@ function operationHandler(
   const checkResponses = deps.config.env === "test";
   return async (c) => {
     const principal = op.auth === "token" && authorize ? await authorize(c, op.scope ?? "read") : null;
-    if (op.rate) {
+    // a write's rule was counted by its declaration (see buildApi)
+    if (op.rate && op.method === "get") {
       const key = principal ? `user:${principal.userId}` : clientKey(c);
       await enforceRateLimit(c, deps.rateLimits, op.rate, key);
     }
