@@ -190,7 +190,8 @@ export const toolDetailSchema = z
     headToHead: z.null().meta({
       description: "Reserved for the tool's head-to-head rating from the leaderboard; null until it exists.",
     }),
-    prediction: thesisStatusSchema.nullable(),
+    // a union, not .nullable(): zod-to-openapi drops the null from a nullable named schema
+    prediction: z.union([thesisStatusSchema, z.null()]),
     verdictHistory: verdictHistorySchema,
     links: toolLinksSchema,
   })
