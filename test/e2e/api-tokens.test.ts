@@ -10,7 +10,8 @@ describe.runIf(browserAvailable())("browser: API tokens", () => {
   const live = useLiveBrowser({ env: { NODE_ENV: "development" } });
 
   it("creates a token on /account, shows it once, and the token casts a vote", async () => {
-    const context = await live.browser.newContext();
+    // bypassCSP: axe is injected as an inline script
+    const context = await live.browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${live.site.url}/sign-in`);
     await signInThroughOutbox(page, "builder@example.com");
