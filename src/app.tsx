@@ -241,11 +241,14 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", panelRoutes(deps));
   app.route("/", draftingRoutes(deps));
   app.route("/", predictionRoutes(deps));
-  app.route(
-    API_BASE,
-    apiRoutes(deps, { operations: accountOperations(deps), tags: ACCOUNT_TAGS, authorize: tokenPrincipal })
-      .app,
-  );
+  // the account's operations need a token: the bearer middleware above found it, tokenPrincipal checks its scope
+  const api = apiRoutes(deps, {
+    operations: accountOperations(deps),
+    tags: ACCOUNT_TAGS,
+    authorize: tokenPrincipal,
+  });
+  app.route(API_BASE, api.app);
+  app.route("/", api.reference);
 
   app.notFound((c) => {
     if (isApiPath(c.req.path)) {

@@ -216,14 +216,14 @@ function pathPattern(path: string): RegExp {
 }
 
 /** The curl line for an operation's example. */
-export function curlExample(siteUrl: string, op: ApiOperation): string {
+export function curlExample(siteUrl: string, op: ApiOperation, base = API_BASE): string {
   const parts = ["curl"];
   if (op.method !== "get") parts.push("-X", op.method.toUpperCase());
   if (op.auth === "token") parts.push("-H", `"Authorization: Bearer $SHIPORSKIP_TOKEN"`);
   if (op.example.body !== undefined) {
     parts.push("-H", "'Content-Type: application/json'", "-d", `'${JSON.stringify(op.example.body)}'`);
   }
-  parts.push(`'${siteUrl}${API_BASE}${op.example.path}'`);
+  parts.push(`'${siteUrl}${base}${op.example.path}'`);
   return parts.join(" ");
 }
 
@@ -302,6 +302,8 @@ async function readBody(c: Context): Promise<unknown> {
 /** The options of the API's routes. */
 export interface ApiOptions {
   operations: readonly ApiOperation[];
+  /** Where the app is mounted: API_BASE, unless a test mounts one of its own elsewhere. */
+  base?: string;
   tags: readonly ApiTag[];
   /** Needed when any operation declares `auth: "token"`. */
   authorize?: Authorizer;
@@ -322,6 +324,7 @@ export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]
 export function buildApi(deps: Deps, opts: ApiOptions): BuiltApi {
   const { config } = deps;
   const ops = opts.operations;
+  const base = opts.base ?? API_BASE;
   checkDeclarations(ops, opts);
   const clientRule = apiRequestsPerClient(config.apiRateLimit);
   const clientKey = (c: Context) => `net:${clientNetwork(clientAddress(c, config.trustProxy))}`;
@@ -364,11 +367,11 @@ export function buildApi(deps: Deps, opts: ApiOptions): BuiltApi {
   // what no operation answered: a preflight, a known path with another method, or nothing at all
   const patterns = ops.map((op) => ({ op, pattern: pathPattern(op.path) }));
   app.all("*", (c) => {
-    const below = c.req.path.slice(API_BASE.length) || "/";
+    const below = c.req.path.slice(base.length) || "/";
     const methods = patterns.filter((p) => p.pattern.test(below)).map((p) => p.op.method.toUpperCase());
     if (methods.length === 0) {
       throw notFound(
-        `There is no API operation at ${c.req.path}. The operations are listed at ${config.siteUrl}/api and in ${config.siteUrl}${API_BASE}/openapi.json.`,
+        `There is no API operation at ${c.req.path}. The operations are listed at ${config.siteUrl}/api and in ${config.siteUrl}${base}/openapi.json.`,
       );
     }
     const allow = [...new Set([...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"])].join(
@@ -518,7 +521,7 @@ function openApiDocument(siteUrl: string, opts: ApiOptions): OpenApiDocument {
       description: "A personal API token, created on your account page; scoped read or write.",
     });
   }
-  for (const op of opts.operations) registry.registerPath(routeConfig(siteUrl, op));
+  for (const op of opts.operations) registry.registerPath(routeConfig(siteUrl, opts.base ?? API_BASE, op));
 
   // the problem schema is referenced by the problem responses, not by any operation's schemas
   const generator = new OpenApiGeneratorV31([
@@ -578,7 +581,7 @@ function problemStatuses(op: ApiOperation): number[] {
 }
 
 /** One operation as zod-to-openapi registers it. */
-function routeConfig(siteUrl: string, op: ApiOperation): RouteConfig {
+function routeConfig(siteUrl: string, base: string, op: ApiOperation): RouteConfig {
   const success = {
     description: op.responseDescription,
     headers: { ...(op.method === "get" ? { ETag: headerRef("ETag") } : {}), ...RATE_HEADERS },
@@ -597,7 +600,7 @@ function routeConfig(siteUrl: string, op: ApiOperation): RouteConfig {
   }
   return {
     method: op.method,
-    path: `${API_BASE}${op.path}`,
+    path: `${base}${op.path}`,
     operationId: op.operationId,
     tags: [op.tag],
     summary: op.summary,
@@ -609,6 +612,6 @@ function routeConfig(siteUrl: string, op: ApiOperation): RouteConfig {
       ...(op.body ? { body: { required: true, content: { "application/json": { schema: op.body } } } } : {}),
     },
     responses,
-    "x-codeSamples": [{ lang: "Shell", label: "curl", source: curlExample(siteUrl, op) }],
+    "x-codeSamples": [{ lang: "Shell", label: "curl", source: curlExample(siteUrl, op, base) }],
   };
 }
