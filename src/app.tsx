@@ -21,7 +21,7 @@ import {
 } from "./features/newsletter/index.ts";
 import { draftingRoutes, panelRoutes } from "./features/panel/index.ts";
 import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/index.ts";
-import { apiCallerMiddleware, tokenPrincipal } from "./http/api-auth.ts";
+import { tokenPrincipal } from "./http/api-auth.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -199,14 +199,14 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   });
 
   app.use(provideDeps(deps));
-  // the API knows its callers by bearer token only: no session is read there, so a cookie
-  // never authorises an API request, and CSRF (a cookie's weakness) does not arise
+  // the API knows its callers by bearer token only (read by the API's own middleware): no
+  // session is read there, so a cookie never authorises an API request, and CSRF (a cookie's
+  // weakness) does not arise
   const viewer = viewerMiddleware(deps);
-  const apiCaller = apiCallerMiddleware(deps);
   app.use((c, next) => {
     if (!isApiPath(c.req.path)) return viewer(c, next);
     c.set("viewer", SIGNED_OUT);
-    return apiCaller(c, next);
+    return next();
   });
   const tooLarge = () => {
     throw new HttpError(413, "That form is too large", "Forms on this site are small; send less text.");
@@ -241,7 +241,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", panelRoutes(deps));
   app.route("/", draftingRoutes(deps));
   app.route("/", predictionRoutes(deps));
-  // the account's operations need a token: the bearer middleware above found it, tokenPrincipal checks its scope
+  // the account's operations need a token: the API's bearer middleware finds it, tokenPrincipal checks its scope
   const api = apiRoutes(deps, {
     operations: accountOperations(deps),
     tags: ACCOUNT_TAGS,

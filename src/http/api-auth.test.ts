@@ -7,7 +7,7 @@ import { createTestApp, type TestApp } from "../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../test/support/db.ts";
 import { signIn } from "../../test/support/session.ts";
 import { createApiToken } from "../features/accounts/api-tokens.ts";
-import { tokenAccount, tokenPrincipal } from "./api-auth.ts";
+import { apiCallerMiddleware, tokenAccount, tokenPrincipal } from "./api-auth.ts";
 import { votesPerAccount } from "./rate-rules.ts";
 import { write } from "./write.ts";
 
@@ -21,7 +21,9 @@ describe.each(testEngines())("bearer tokens on %s", (engine) => {
   beforeAll(async () => {
     t = await createTestApp(engine, { VOTE_RATE_LIMIT: "3" });
     const { app, deps } = t;
-    // below /api/ (so bearer tokens apply) but outside /api/v1, whose own catch-all answers first
+    // below /api/ (so no session is read) but outside /api/v1, whose own catch-all answers first;
+    // the bearer middleware as the API mounts it
+    app.use("/api/test/*", apiCallerMiddleware(deps));
     app.get("/api/test/whoami", async (c) => {
       await tokenPrincipal(c, "read");
       return c.json(tokenAccount(c));

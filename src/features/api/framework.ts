@@ -15,6 +15,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Permission } from "../../domain/permissions.ts";
+import { apiCallerMiddleware } from "../../http/api-auth.ts";
 import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError, notFound } from "../../http/errors.ts";
@@ -345,6 +346,9 @@ export function buildApi(deps: Deps, opts: ApiOptions): BuiltApi {
     await enforceRateLimit(c, deps.rateLimits, clientRule, clientKey(c));
     await next();
   });
+  // who is asking: the bearer token's account, when a token is sent (an unknown or revoked one
+  // is a 401 here, counted above like any request); cookies are never read on API paths
+  app.use("*", apiCallerMiddleware(deps));
 
   for (const op of ops) {
     const handler = operationHandler(deps, op, opts.authorize, clientKey);
