@@ -1,9 +1,11 @@
 /**
  * The API's account operations through app.request(): /me and its lists, and every write
  * (votes, picks, bookmarks) with a write token; refusals for read tokens, no token, cookies,
- * revoked tokens and blocked accounts; the shared rate limits; the OpenAPI document.
+ * revoked tokens and blocked accounts; the shared rate limits; the OpenAPI document. Every
+ * API answer is checked against the OpenAPI document the app serves (test/support/api.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiClient } from "../../../test/support/api.ts";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { signIn, type TestSession } from "../../../test/support/session.ts";
@@ -14,8 +16,10 @@ const BASE = "/api/v1";
 
 describe.each(testEngines())("API account operations on %s", (engine) => {
   let t: TestApp;
+  let client: Awaited<ReturnType<typeof apiClient>>;
   beforeAll(async () => {
     t = await createTestApp(engine, { VOTE_RATE_LIMIT: "6" });
+    client = await apiClient(t);
   });
   afterAll(() => t.dispose());
 
@@ -31,19 +35,20 @@ describe.each(testEngines())("API account operations on %s", (engine) => {
     return { token, session };
   }
 
-  /** A request to the API with a token (or none), a JSON body when given. */
-  function api(
+  /** A request to the API with a token (or none), a JSON body when given; its answer checked against the document. */
+  async function api(
     path: string,
     opts: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> } = {},
   ) {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.body !== undefined) headers["content-type"] = "application/json";
-    return t.request(BASE + path, {
+    const answer = await client.send(BASE + path, {
       method: opts.method ?? "GET",
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     });
+    return answer.res;
   }
 
   it("GET /me shows the token's own account, with its address, to that token only", async () => {
@@ -174,7 +179,7 @@ describe.each(testEngines())("API account operations on %s", (engine) => {
       expect(problem.type).toMatch(/#problem-invalid-parameters$/);
       expect(problem.errors.map((e) => e.name)).toContain(field);
     }
-    const notJson = await t.request(`${BASE}/tools/cursor/vote`, {
+    const notJson = await client.send(`${BASE}/tools/cursor/vote`, {
       method: "PUT",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/x-www-form-urlencoded" },
       body: "value=ship",
