@@ -452,6 +452,12 @@ function operationHandler(
       const key = principal ? `user:${principal.userId}` : clientKey(c);
       await enforceRateLimit(c, deps.rateLimits, op.rate, key);
     }
+    // a public read's answer is kept in the page cache, under a key no page address can take,
+    // until the next write (or midnight) clears it; only valid requests are ever stored
+    const cacheKey = op.method === "get" && !op.auth && deps.cache.enabled ? `api ${targetOf(c)}` : undefined;
+    const hit = cacheKey === undefined ? undefined : deps.cache.get(cacheKey);
+    if (hit) return answerRead(c, hit.body, hit.etag, hit.headers);
+    const generation = deps.cache.currentGeneration;
     const problems: ParameterProblem[] = [];
     let params: unknown = {};
     if (op.params) {
@@ -490,13 +496,30 @@ function operationHandler(
         "cache-control": "no-store",
       });
     }
-    const etag = etagFor(text);
-    // no-cache: any cache may keep the answer but must revalidate it, which costs a 304
-    c.header("ETag", etag);
-    c.header("Cache-Control", "no-cache");
-    if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
-    return c.body(text, 200, { "content-type": "application/json; charset=utf-8" });
+    const bytes = Buffer.from(text);
+    const etag = etagFor(bytes);
+    const link = c.res.headers.get("link");
+    const headers: Record<string, string> = link ? { link } : {};
+    if (cacheKey !== undefined)
+      deps.cache.set(cacheKey, { status: 200, body: bytes, etag, headers }, generation);
+    return answerRead(c, bytes, etag, headers);
   };
+}
+
+/** The request's path and query as sent. */
+function targetOf(c: Context): string {
+  const url = new URL(c.req.url);
+  return url.pathname + url.search;
+}
+
+/** A read's answer: 200 with the body, or an empty 304 when the client's ETag is current. */
+function answerRead(c: Context, body: Buffer, etag: string, headers: Record<string, string>): Response {
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  c.header("ETag", etag);
+  // no-cache: any cache may keep the answer but must revalidate it, which costs a 304
+  c.header("Cache-Control", "no-cache");
+  if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+  return c.body(new Uint8Array(body), 200, { "content-type": "application/json; charset=utf-8" });
 }
 
 /** The OpenAPI 3.1 document of the operations. */
