@@ -66,6 +66,13 @@ describe.each(testEngines())("API account operations on %s", (engine) => {
     expect(((await (await api("/me", { token: bo.token })).json()) as { email: string }).email).toBe(
       "bo-api@example.com",
     );
+    // the token's use shows on /account
+    expect(await (await ada.session.get("/account")).text()).not.toContain("<td>Never</td>");
+    // a bad token is refused even where no token is needed
+    const badOnPublic = await api("/tools/cursor", { token: `sos_${"x".repeat(40)}` });
+    expect(badOnPublic.status).toBe(401);
+    expect(badOnPublic.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    expect((await api("/tools/cursor")).status).toBe(200);
     const anonymous = await api("/me");
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get("www-authenticate")).toContain("Bearer");

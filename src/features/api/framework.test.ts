@@ -338,7 +338,17 @@ describe("declaring an operation", () => {
       expect(declarationOf(route?.handler)).toMatchObject({ permission: "anyone", invalidates: "nothing" });
       const doc = built.document() as unknown as { paths: Record<string, Record<string, Obj>> };
       const op = doc.paths["/api/test/notes/{slug}"]?.post as { responses: Obj; requestBody: Obj };
-      expect(Object.keys(op.responses)).toEqual(["201", "400", "404", "413", "415", "429", "500"]);
+      expect(Object.keys(op.responses)).toEqual([
+        "201",
+        "400",
+        "401",
+        "403",
+        "404",
+        "413",
+        "415",
+        "429",
+        "500",
+      ]);
       expect(op.requestBody).toMatchObject({ required: true });
     } finally {
       await own.dispose();

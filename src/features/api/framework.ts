@@ -196,7 +196,11 @@ const PROBLEM_CONTENT = {
 const PROBLEM_RESPONSES: Record<number, { name: string; description: string }> = {
   400: { name: "BadRequest", description: "Invalid or unknown parameters, or an unreadable request." },
   401: { name: "Unauthorized", description: "No API token, or an unknown or revoked one." },
-  403: { name: "Forbidden", description: "The token's scope does not allow this." },
+  403: {
+    name: "Forbidden",
+    description:
+      "The token's scope does not allow this, its account is blocked, or its role lacks the permission.",
+  },
   404: { name: "NotFound", description: "Unknown path or slug; `suggestions` lists the closest slugs." },
   409: { name: "Conflict", description: "The request conflicts with the current state." },
   413: { name: "PayloadTooLarge", description: "The body is too large." },
@@ -594,12 +598,10 @@ function liftParameterDescriptions(doc: OpenApiDocument): void {
 
 /** The problem statuses an operation documents. */
 function problemStatuses(op: ApiOperation): number[] {
-  const statuses = new Set<number>([400, 429, 500, ...(op.problems ?? [])]);
+  // 401 everywhere: a token that is sent is checked, and refused if unknown or revoked, even
+  // where none is needed (see apiCallerMiddleware); 403 also covers a blocked account's token
+  const statuses = new Set<number>([400, 401, 403, 429, 500, ...(op.problems ?? [])]);
   if (op.params) statuses.add(404);
-  if (op.auth === "token") {
-    statuses.add(401);
-    statuses.add(403);
-  }
   if (op.body) {
     statuses.add(413);
     statuses.add(415);
