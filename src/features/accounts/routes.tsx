@@ -99,7 +99,8 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     rate: WRITES_PER_VIEWER,
     invalidates: "nothing",
   });
-  const ownSessions = write(deps, {
+  // an account's own sessions and tokens: no cached page shows them
+  const ownAccount = write(deps, {
     permission: "signed-in",
     rate: WRITES_PER_VIEWER,
     invalidates: "nothing",
@@ -223,7 +224,7 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
   // the page a token creation answers with names this address as its own (the footer's forms come back to it)
   app.get("/account/tokens", (c) => c.redirect("/account#tokens-heading", 303));
 
-  app.post("/account/tokens/:id/revoke", ownSessions, async (c) => {
+  app.post("/account/tokens/:id/revoke", ownAccount, async (c) => {
     const user = signedInUser(c);
     const id = parseId(c.req.param("id"));
     // revoking twice (a double click) lands on the same page as revoking once
@@ -231,7 +232,7 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return c.redirect("/account#tokens-heading", 303);
   });
 
-  app.post("/account/sessions/:id/end", ownSessions, async (c) => {
+  app.post("/account/sessions/:id/end", ownAccount, async (c) => {
     const user = signedInUser(c);
     const id = parseId(c.req.param("id"));
     if (id === undefined) throw notFound("There is no such session.");
@@ -243,7 +244,7 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return c.redirect("/account", 303);
   });
 
-  app.post("/account/sign-out-everywhere", ownSessions, async (c) => {
+  app.post("/account/sign-out-everywhere", ownAccount, async (c) => {
     const user = signedInUser(c);
     await endAllSessions(db, user.id);
     clearSessionCookie(c, config);
