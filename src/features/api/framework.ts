@@ -581,6 +581,12 @@ function openApiDocument(siteUrl: string, opts: ApiOptions): OpenApiDocument {
     externalDocs: { description: "The API reference", url: `${siteUrl}/api` },
   });
   liftParameterDescriptions(doc);
+  // the problem types' URIs depend on SITE_URL, so they join the schema here
+  const problem = doc.components?.schemas?.Problem as {
+    properties?: Record<string, Record<string, unknown>>;
+  };
+  const type = problem.properties?.type;
+  if (type) type.examples = PROBLEM_TYPES.map((p) => problemTypeUri(siteUrl, p.name));
   return doc;
 }
 

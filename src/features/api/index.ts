@@ -12,9 +12,11 @@ export {
   type OpenApiDocument,
   problemSchema,
 } from "./framework.ts";
+export { closestTools, loadComparison, loadToolDetail, type UnknownSlugs } from "./loaders.ts";
 export {
   categoryPayload,
   comparisonPayload,
+  newsletterIssuePayload,
   type PayloadContext,
   predictionsPayload,
   toolDetailPayload,

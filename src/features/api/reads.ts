@@ -8,25 +8,16 @@ import { z } from "zod";
 import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { invalidParameters, unknownSlug } from "../../http/problem.ts";
-import {
-  catalogFilterFields,
-  listCategories,
-  listToolNames,
-  listTools,
-  toolsByScore,
-} from "../catalog/index.ts";
+import { catalogFilterFields, listCategories, listTools, toolsByScore } from "../catalog/index.ts";
 import { issuePath, issueSummaryLine, listSentIssues } from "../newsletter/index.ts";
-import { verdictHistory } from "../panel/index.ts";
-import { currentThesisStatus, predictionsOverview } from "../predictions/index.ts";
-import { getTool, getTools } from "../tools/index.ts";
+import { predictionsOverview } from "../predictions/index.ts";
 import { decodeCursor, encodeCursor, fingerprint } from "./cursor.ts";
 import { API_BASE, type ApiOperation, type ApiTag, defineOperation } from "./framework.ts";
+import { loadComparison, loadToolDetail, type UnknownSlugs } from "./loaders.ts";
 import {
   categoryPayload,
-  comparisonPayload,
   newsletterIssuePayload,
   predictionsPayload,
-  toolDetailPayload,
   toolSummaryPayload,
 } from "./payloads.ts";
 import {
@@ -128,11 +119,7 @@ const compareQuery = z.object({
 });
 
 /** The 404 for unknown tool slugs, with the closest ones. */
-async function unknownTools(deps: Deps, unknown: string[]) {
-  const names = await listToolNames(deps.db);
-  const near = unknown.flatMap((u) => closest(u, names, unknown.length > 1 ? 3 : 5));
-  const seen = new Set<string>();
-  const suggestions = near.filter((t) => !seen.has(t.slug) && seen.add(t.slug));
+function unknownTools({ unknown, suggestions }: UnknownSlugs) {
   const named = unknown.map((u) => `"${u.slice(0, 100)}"`).join(" and ");
   return unknownSlug(
     `${named} ${unknown.length === 1 ? "is" : "are"} not in the catalog. See "suggestions" for the closest slugs.`,
@@ -216,13 +203,9 @@ export function readOperations(deps: Deps): ApiOperation[] {
     responseDescription: "The tool.",
     example: { path: "/tools/cursor" },
     handle: async (_c, { params }) => {
-      const tool = await getTool(db, params.slug);
-      if (!tool) throw await unknownTools(deps, [params.slug]);
-      const [history, thesis] = await Promise.all([
-        verdictHistory(db, tool.slug),
-        currentThesisStatus(db, { slug: tool.slug, now: Date.now() }),
-      ]);
-      return toolDetailPayload(ctx, tool, { history, thesis });
+      const found = await loadToolDetail(db, ctx, params.slug);
+      if ("unknown" in found) throw unknownTools(found);
+      return found.tool;
     },
   });
 
@@ -240,13 +223,9 @@ export function readOperations(deps: Deps): ApiOperation[] {
     problems: [404],
     example: { path: "/compare?tools=cursor,github-copilot" },
     handle: async (_c, { query }) => {
-      const found = await getTools(db, query.tools);
-      const unknown = query.tools.filter((s) => !found.has(s));
-      if (unknown.length > 0) throw await unknownTools(deps, unknown);
-      return comparisonPayload(
-        ctx,
-        query.tools.map((s) => found.get(s)).filter((t) => t !== undefined),
-      );
+      const found = await loadComparison(db, ctx, query.tools);
+      if ("unknown" in found) throw unknownTools(found);
+      return found.comparison;
     },
   });
 

@@ -54,6 +54,12 @@ interface Operation {
 }
 
 const refName = (ref: string) => ref.slice(ref.lastIndexOf("/") + 1);
+
+/** Prose from the document, its `backticked` names set as code. */
+function Prose({ text }: { text: string | undefined }) {
+  if (!text) return null;
+  return <>{text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part))}</>;
+}
 const schemaAnchor = (name: string) => `schema-${name}`;
 
 /** A schema's type in a few words, linking named schemas to their section. */
@@ -135,7 +141,8 @@ function Properties({ schema }: { schema: Schema }) {
             <dd>
               <TypeLabel schema={prop} />
               {limits ? ` (${limits})` : ""}
-              {prop.description ? `: ${prop.description}` : ""}
+              {prop.description ? ": " : ""}
+              <Prose text={prop.description} />
               {nested ? <Properties schema={nested} /> : null}
             </dd>
           </>
@@ -157,7 +164,7 @@ function OperationSection({ method, path, op }: { method: string; path: string; 
         </code>
       </h3>
       <p>
-        <strong>{op.summary}.</strong> {op.description}
+        <strong>{op.summary}.</strong> <Prose text={op.description} />
       </p>
       {op.security && op.security.length > 0 ? (
         <p>
@@ -190,7 +197,9 @@ function OperationSection({ method, path, op }: { method: string; path: string; 
                       <TypeLabel schema={p.schema} />
                       {limits ? ` (${limits})` : ""}
                     </td>
-                    <td>{p.description ?? ""}</td>
+                    <td>
+                      <Prose text={p.description} />
+                    </td>
                   </tr>
                 );
               })}
@@ -348,7 +357,9 @@ export function ApiReferencePage({ doc, siteUrl }: { doc: OpenApiDocument; siteU
             <dt id={problemAnchor(p.name)}>
               <code>{problemTypeUri(siteUrl, p.name)}</code> ({p.status ?? "any other 4xx"}, “{p.title}”)
             </dt>
-            <dd>{p.description}</dd>
+            <dd>
+              <Prose text={p.description} />
+            </dd>
           </>
         ))}
       </dl>
@@ -388,7 +399,11 @@ export function ApiReferencePage({ doc, siteUrl }: { doc: OpenApiDocument; siteU
           <h3 id={schemaAnchor(name)}>
             <code>{name}</code>
           </h3>
-          {schema.description ? <p>{schema.description}</p> : null}
+          {schema.description ? (
+            <p>
+              <Prose text={schema.description} />
+            </p>
+          ) : null}
           {schema.properties ? <Properties schema={schema} /> : <TypeLabel schema={schema} />}
         </section>
       ))}
