@@ -10,14 +10,18 @@ import { z } from "zod";
 import { TOKEN_SCOPE_WORDS } from "../../domain/api-token.ts";
 import { VOTE_VALUES } from "../../domain/community.ts";
 import { can, PERMISSIONS } from "../../domain/permissions.ts";
-import { closest } from "../../domain/suggest.ts";
 import { tokenAccount } from "../../http/api-auth.ts";
 import type { Deps } from "../../http/deps.ts";
 import { invalidParameters, unknownSlug } from "../../http/problem.ts";
 import { votesPerAccount, WRITES_PER_VIEWER } from "../../http/rate-rules.ts";
-import { type ApiOperation, type ApiTag, communityFigureSchema, defineOperation } from "../api/index.ts";
+import {
+  type ApiOperation,
+  type ApiTag,
+  closestTools,
+  communityFigureSchema,
+  defineOperation,
+} from "../api/index.ts";
 import { bookmarkListOf, setBookmark } from "../bookmarks/index.ts";
-import { listToolNames } from "../catalog/index.ts";
 import { pickListOf, pickSplit, setPick, setVote, voteListOf } from "../community/index.ts";
 import { findToolRefs, type ToolRef } from "../tools/index.ts";
 
@@ -123,11 +127,7 @@ export function accountOperations(deps: Deps): ApiOperation[] {
     const found = await findToolRefs(db, slugs);
     const unknown = slugs.filter((s) => !found.some((t) => t.slug === s));
     if (unknown.length > 0) {
-      const names = await listToolNames(db);
-      const seen = new Set<string>();
-      const suggestions = unknown
-        .flatMap((u) => closest(u, names, unknown.length > 1 ? 3 : 5))
-        .filter((t) => !seen.has(t.slug) && seen.add(t.slug));
+      const { suggestions } = await closestTools(db, unknown);
       const named = unknown.map((u) => `"${u.slice(0, 100)}"`).join(" and ");
       throw unknownSlug(
         `${named} ${unknown.length === 1 ? "is" : "are"} not in the catalog. See "suggestions" for the closest slugs.`,
