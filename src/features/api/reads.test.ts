@@ -237,7 +237,7 @@ describe.each(testEngines())("API reads on %s", (engine) => {
     });
 
     it.each([
-      ["tools=cursor", "Compare two to four tools; 1 were given."],
+      ["tools=cursor", "Compare two to four tools; 1 was given."],
       ["tools=a,b,c,d,e", "Compare two to four tools; 5 were given."],
       ["tools=cursor,cursor", '"cursor" is given twice; compare different tools.'],
       ["tools=cursor,Not%20A%20Slug", "Name each tool by its slug, separated by commas: tools=a,b."],

@@ -101,7 +101,10 @@ const compareQuery = z.object({
         return z.NEVER;
       }
       if (slugs.length < 2 || slugs.length > 4) {
-        ctx.addIssue({ code: "custom", message: `Compare two to four tools; ${slugs.length} were given.` });
+        ctx.addIssue({
+          code: "custom",
+          message: `Compare two to four tools; ${slugs.length} ${slugs.length === 1 ? "was" : "were"} given.`,
+        });
         return z.NEVER;
       }
       const twice = slugs.find((s, i) => slugs.indexOf(s) !== i);
