@@ -4,8 +4,9 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/types.ts";
-import { accountRoutes, viewerMiddleware } from "./features/accounts/index.ts";
+import { accountRoutes, findTokenCaller, viewerMiddleware } from "./features/accounts/index.ts";
 import { API_BASE, apiRoutes } from "./features/api/index.ts";
+import { ACCOUNT_TAGS, accountOperations } from "./features/api-account/index.ts";
 import { adoptBrowserBookmarks, bookmarkRoutes, viewerBookmarks } from "./features/bookmarks/index.ts";
 import { catalogRoutes } from "./features/catalog/index.ts";
 import { catalogAdminRoutes } from "./features/catalog-admin/index.ts";
@@ -22,6 +23,7 @@ import {
 import { draftingRoutes, panelRoutes } from "./features/panel/index.ts";
 import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/index.ts";
 import { syndicationRoutes } from "./features/syndication/index.ts";
+import { tokenPrincipal } from "./http/api-auth.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -33,7 +35,7 @@ import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts"
 import { securityHeaders } from "./http/security-headers.ts";
 import { siteOrigins } from "./http/site-origin.ts";
 import { textProblem } from "./http/text-input.ts";
-import type { Viewer } from "./http/viewer.ts";
+import { SIGNED_OUT, type Viewer } from "./http/viewer.ts";
 import { unwritableHeader, withoutUnwritableHeaders } from "./http/writable-headers.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { assets } from "./ui/assets.ts";
@@ -84,6 +86,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       }),
     rateLimits: opts.rateLimits ?? new MemoryRateLimitStore(),
     readerState: (c, viewer) => readerState(c, viewer, opts.db),
+    apiToken: (token) => findTokenCaller(opts.db, token),
   };
   // made on first use: most apps built in tests never log a failure
   let errorLog: ErrorLog | undefined;
@@ -121,8 +124,13 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     }
   });
 
-  // the JSON API's CORS and per-network rate limit, on whatever answers under /api/
-  const api = apiRoutes(deps);
+  // the JSON API's CORS and per-network rate limit, on whatever answers under /api/; the
+  // account's operations need a token: the API's bearer middleware finds it, tokenPrincipal checks its scope
+  const api = apiRoutes(deps, {
+    operations: accountOperations(deps),
+    tags: ACCOUNT_TAGS,
+    authorize: tokenPrincipal,
+  });
   app.use(...api.edge);
 
   // Reject addresses that are too long or not valid UTF-8 before any route reads them.
@@ -202,14 +210,23 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   });
 
   app.use(provideDeps(deps));
-  app.use(viewerMiddleware(deps));
+  // the API knows its callers by bearer token only (read by the API's own middleware): no
+  // session is read there, so a cookie never authorises an API request, and CSRF (a cookie's
+  // weakness) does not arise
+  const viewer = viewerMiddleware(deps);
+  app.use((c, next) => {
+    if (!isApiPath(c.req.path)) return viewer(c, next);
+    c.set("viewer", SIGNED_OUT);
+    return next();
+  });
   const tooLarge = () => {
     throw new HttpError(413, "That form is too large", "Forms on this site are small; send less text.");
   };
   const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
   const editorialFormLimit = bodyLimit({ maxSize: MAX_EDITORIAL_FORM_BYTES, onError: tooLarge });
   app.use((c, next) => (EDITORIAL_PATHS.test(c.req.path) ? editorialFormLimit : formLimit)(c, next));
-  app.use(csrfProtection(siteOrigins(opts.config)));
+  const csrf = csrfProtection(siteOrigins(opts.config));
+  app.use((c, next) => (isApiPath(c.req.path) ? next() : csrf(c, next)));
 
   app.get("/assets/:file", (c) => {
     const asset = assets.get(c.req.path);

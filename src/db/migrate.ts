@@ -6,6 +6,7 @@ import * as m003 from "./migrations/003_newsletter.ts";
 import * as m004 from "./migrations/004_panel.ts";
 import * as m005 from "./migrations/005_site_changes.ts";
 import * as m006 from "./migrations/006_leaderboard.ts";
+import * as m007 from "./migrations/007_api_tokens.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   "004_panel": m004,
   "005_site_changes": m005,
   "006_leaderboard": m006,
+  "007_api_tokens": m007,
 };
 
 /**

@@ -4,6 +4,7 @@
  * checks these declarations against the migrated database.
  */
 import type { Generated } from "kysely";
+import type { TokenScope } from "../domain/api-token.ts";
 import type { Deployment, Persona, PricingModel, Verdict } from "../domain/catalog-schema.ts";
 import type { VoteValue } from "../domain/community.ts";
 import type { FlagStatus, PickOutcome } from "../domain/leaderboard-store.ts";
@@ -119,6 +120,20 @@ export interface SessionsTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+}
+
+/** A personal API token: only its hash and last characters are kept. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  scope: TokenScope;
+  token_hash: string;
+  /** The token's last four characters, so the account page can tell tokens apart. */
+  hint: string;
+  created_at: string;
+  /** Updated at most once a minute, not on every request. */
+  last_used_at: string | null;
 }
 
 export interface VotesTable {
@@ -313,6 +328,7 @@ export interface Database {
   users: UsersTable;
   sign_in_links: SignInLinksTable;
   sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
   votes: VotesTable;
   picks: PicksTable;
   bookmarks: BookmarksTable;

@@ -1,10 +1,11 @@
-/** What every feature's routes receive: database, config, page cache, mailer, rate limits and the reader-state loader. */
+/** What every feature's routes receive: database, config, page cache, mailer, rate limits, the reader-state loader and the API-token lookup. */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/types.ts";
 import type { VoteValue } from "../domain/community.ts";
 import type { ToolRef } from "../domain/tool.ts";
 import type { Mailer } from "../mail/mailer.ts";
+import type { TokenLookup } from "./api-auth.ts";
 import type { PageCache } from "./page-cache.ts";
 import type { RateLimitStore } from "./rate-limit.ts";
 import type { Viewer } from "./viewer.ts";
@@ -28,6 +29,11 @@ export interface Deps {
    * that own votes and bookmarks, so this shared layer knows neither.
    */
   readerState: (c: Context, viewer: Viewer) => Promise<ReaderState>;
+  /**
+   * Finds the account behind a personal API token, for the API's bearer middleware; the
+   * accounts feature owns tokens, and the app hands its lookup in here.
+   */
+  apiToken: TokenLookup;
 }
 
 /** Puts the deps on every request, for the code that renders pages. */

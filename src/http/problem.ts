@@ -58,7 +58,7 @@ export const PROBLEM_TYPES: readonly ProblemType[] = [
     status: 403,
     title: "Forbidden",
     description:
-      "The token is valid but lacks the scope the operation needs (a `read` token used to write), or the account may not do this.",
+      "The token is valid but lacks the scope the operation needs (a `read` token used to write), its account has been blocked by a moderator (its tokens then work nowhere), or its role lacks the permission.",
   },
   {
     name: "not-found",

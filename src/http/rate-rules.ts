@@ -48,6 +48,14 @@ export const WRITES_PER_VIEWER: RateRule = {
   message: "Too many changes in a short time.",
 };
 
+/** Personal API tokens created per account: a handful a day is normal; a loop is not. */
+export const API_TOKENS_PER_ACCOUNT: RateRule = {
+  name: "api-tokens",
+  limit: 20,
+  windowMs: HOUR,
+  message: "Too many API tokens were created in the last hour.",
+};
+
 /** Moderation actions per admin. */
 export const MODERATION_PER_ADMIN: RateRule = {
   name: "moderation",

@@ -30,3 +30,29 @@ export function sameToken(a: string, b: string): boolean {
 export function isTokenShaped(value: string): boolean {
   return /^[A-Za-z0-9_-]{20,100}$/.test(value);
 }
+
+/** What every personal API token starts with, so secret scanners (and people) recognise one. */
+export const API_TOKEN_PREFIX = "sos_";
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/** 40 base62 characters hold about 238 random bits. */
+const API_TOKEN_BODY_LENGTH = 40;
+
+/**
+ * A new personal API token: the prefix and 40 random base62 characters (letters and digits
+ * only, so a double click selects the whole token).
+ */
+export function newApiToken(): string {
+  let body = "";
+  while (body.length < API_TOKEN_BODY_LENGTH) {
+    for (const byte of randomBytes(API_TOKEN_BODY_LENGTH)) {
+      // 248 = 4 × 62: dropping the bytes above it keeps every character equally likely
+      if (byte < 248 && body.length < API_TOKEN_BODY_LENGTH) body += BASE62[byte % 62];
+    }
+  }
+  return API_TOKEN_PREFIX + body;
+}
+
+/** Whether a string could be a personal API token; anything else is refused before a lookup. */
+export function isApiTokenShaped(value: string): boolean {
+  return value.length === API_TOKEN_PREFIX.length + API_TOKEN_BODY_LENGTH && /^sos_[0-9A-Za-z]+$/.test(value);
+}

@@ -5,7 +5,9 @@
  * See docs/decisions/012-declared-writes.md.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import type { TokenScope } from "../domain/api-token.ts";
 import type { Permission } from "../domain/permissions.ts";
+import { requireToken } from "./api-auth.ts";
 import { clientAddress, clientNetwork } from "./client-address.ts";
 import type { Deps } from "./deps.ts";
 import type { PageScope } from "./page-cache.ts";
@@ -37,6 +39,14 @@ export interface WriteDeclaration {
    * reader may make in their own browser (bookmarks in a cookie).
    */
   signedOut?: ((c: Context) => Response | Promise<Response>) | "continue";
+  /**
+   * For API routes: the writer is the account of a personal API token (`Authorization: Bearer`)
+   * holding this scope, never a session cookie, so the write has no CSRF surface. No token is
+   * a 401, a narrower scope or a missing permission a 403. The rate rule counts against the
+   * token's account, in the same counters as the account's forms. A guarded handler reads the
+   * account with `tokenAccount(c)` (src/http/api-auth.ts).
+   */
+  token?: TokenScope;
 }
 
 declare module "hono" {
@@ -51,7 +61,14 @@ const DECLARED = Symbol("write declaration");
 /** The write middleware for one route: authorize, rate-limit, run the handler, invalidate. */
 export function write(deps: Deps, decl: WriteDeclaration): MiddlewareHandler {
   const handler: MiddlewareHandler = async (c, next) => {
-    if (decl.permission !== "anyone") {
+    let writer = c.get("viewer").user?.id;
+    if (decl.token) {
+      const permission =
+        decl.permission === "signed-in" || decl.permission === "anyone" ? undefined : decl.permission;
+      const account = requireToken(c, decl.token, permission).account;
+      c.set("apiAccount", account);
+      writer = account.id;
+    } else if (decl.permission !== "anyone") {
       const signedOut = !c.get("viewer").user;
       if (signedOut && typeof decl.signedOut === "function") {
         c.res = await decl.signedOut(c);
@@ -63,8 +80,10 @@ export function write(deps: Deps, decl: WriteDeclaration): MiddlewareHandler {
     }
     if (!("inHandler" in decl.rate)) {
       const rule = typeof decl.rate === "function" ? decl.rate(deps) : decl.rate;
-      const user = c.get("viewer").user;
-      const key = user ? `user:${user.id}` : `net:${clientNetwork(clientAddress(c, deps.config.trustProxy))}`;
+      const key =
+        writer !== undefined
+          ? `user:${writer}`
+          : `net:${clientNetwork(clientAddress(c, deps.config.trustProxy))}`;
       await enforceRateLimit(c, deps.rateLimits, rule, key);
     }
     await next();

@@ -1,4 +1,5 @@
 /** Accounts: sign-in links, sessions, roles, and the routes for them. */
+export { findTokenCaller } from "./api-tokens.ts";
 export { accountRoutes } from "./routes.tsx";
 export { createSignInLink, endAllSessions, ensureUser, grantRole } from "./service.ts";
 export { SESSION_COOKIE, viewerMiddleware } from "./session.ts";

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Context, Hono } from "hono";
+import { isTokenScope, TOKEN_NAME_MAX_LENGTH } from "../../domain/api-token.ts";
 import { normalizeEmail } from "../../domain/email.ts";
 import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
@@ -12,6 +13,7 @@ import { devOutboxDir, sendMailOrFail } from "../../http/mail.ts";
 import { sendPage } from "../../http/page.tsx";
 import { checkRateLimits } from "../../http/rate-limit.ts";
 import {
+  API_TOKENS_PER_ACCOUNT,
   SIGN_IN_PER_ADDRESS,
   SIGN_IN_PER_CLIENT,
   SIGN_IN_PER_INBOX,
@@ -19,10 +21,13 @@ import {
 } from "../../http/rate-rules.ts";
 import { safeReturnPath } from "../../http/return-path.ts";
 import { namesThisMachine } from "../../http/site-origin.ts";
+import { textProblem } from "../../http/text-input.ts";
 import { isTokenShaped } from "../../http/tokens.ts";
 import { requireUser, signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
 import { readEml } from "../../mail/eml.ts";
+import type { FieldErrors } from "../../ui/forms.tsx";
+import { createApiToken, listApiTokens, revokeApiToken } from "./api-tokens.ts";
 import { signInMail } from "./mail.ts";
 import {
   createSignInLink,
@@ -42,6 +47,7 @@ import {
   OutboxMessagePage,
   OutboxPage,
   SignInPage,
+  type TokenFormState,
 } from "./views.tsx";
 
 /** For mail HTML shown on its own: inline styles and images, nothing that runs or sends. */
@@ -93,7 +99,8 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     rate: WRITES_PER_VIEWER,
     invalidates: "nothing",
   });
-  const ownSessions = write(deps, {
+  // an account's own sessions and tokens: no cached page shows them
+  const ownAccount = write(deps, {
     permission: "signed-in",
     rate: WRITES_PER_VIEWER,
     invalidates: "nothing",
@@ -162,13 +169,70 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return c.redirect("/", 303);
   });
 
-  app.get("/account", async (c) => {
-    if (!c.get("viewer").user) return c.redirect("/sign-in?next=/account&reason=account", 303);
-    const user = requireUser(c);
-    return sendPage(c, <AccountPage user={user} sessions={await listSessions(db, user.id)} />);
+  const tokenCreation = write(deps, {
+    permission: "signed-in",
+    rate: API_TOKENS_PER_ACCOUNT,
+    invalidates: "nothing",
   });
 
-  app.post("/account/sessions/:id/end", ownSessions, async (c) => {
+  /** The account page for `user`, with the token form in the given state. */
+  const accountPage = async (c: Context, tokenForm?: TokenFormState, status: 200 | 201 | 400 = 200) => {
+    const user = requireUser(c);
+    const [sessions, tokens] = await Promise.all([listSessions(db, user.id), listApiTokens(db, user.id)]);
+    return sendPage(
+      c,
+      <AccountPage user={user} sessions={sessions} tokens={tokens} tokenForm={tokenForm} />,
+      status,
+    );
+  };
+
+  app.get("/account", async (c) => {
+    if (!c.get("viewer").user) return c.redirect("/sign-in?next=/account&reason=account", 303);
+    return accountPage(c);
+  });
+
+  // answered with the page itself, not a redirect: the new token is shown on this one response
+  // (personal, so never stored: see PERSONAL_PATHS in app.tsx) and nowhere else
+  app.post("/account/tokens", tokenCreation, async (c) => {
+    const user = signedInUser(c);
+    const body = await parseForm(c);
+    const name = typeof body.name === "string" ? body.name.trim() : "";
+    const scope = typeof body.scope === "string" ? body.scope : "";
+    const values = { name: name.slice(0, TOKEN_NAME_MAX_LENGTH * 2), scope };
+    const errors: FieldErrors = {};
+    if (name === "") errors.name = "Give the token a name, so you can tell it from the others.";
+    else if (name.length > TOKEN_NAME_MAX_LENGTH)
+      errors.name = `A name has at most ${TOKEN_NAME_MAX_LENGTH} characters.`;
+    else if (textProblem(name, { lines: false })) errors.name = "A name is one line of plain text.";
+    if (!isTokenScope(scope)) errors.scope = "Choose whether the token may only read, or read and write.";
+    if (Object.keys(errors).length > 0 || !isTokenScope(scope))
+      return accountPage(c, { values, errors }, 400);
+    const created = await createApiToken(db, { userId: user.id, name, scope });
+    if (!created.ok) {
+      return accountPage(
+        c,
+        {
+          values,
+          errors: { name: "You already hold the most tokens an account may have. Revoke one first." },
+        },
+        400,
+      );
+    }
+    return accountPage(c, { created }, 201);
+  });
+
+  // the page a token creation answers with names this address as its own (the footer's forms come back to it)
+  app.get("/account/tokens", (c) => c.redirect("/account#tokens-heading", 303));
+
+  app.post("/account/tokens/:id/revoke", ownAccount, async (c) => {
+    const user = signedInUser(c);
+    const id = parseId(c.req.param("id"));
+    // revoking twice (a double click) lands on the same page as revoking once
+    if (id !== undefined) await revokeApiToken(db, { userId: user.id, tokenId: id });
+    return c.redirect("/account#tokens-heading", 303);
+  });
+
+  app.post("/account/sessions/:id/end", ownAccount, async (c) => {
     const user = signedInUser(c);
     const id = parseId(c.req.param("id"));
     if (id === undefined) throw notFound("There is no such session.");
@@ -180,7 +244,7 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     return c.redirect("/account", 303);
   });
 
-  app.post("/account/sign-out-everywhere", ownSessions, async (c) => {
+  app.post("/account/sign-out-everywhere", ownAccount, async (c) => {
     const user = signedInUser(c);
     await endAllSessions(db, user.id);
     clearSessionCookie(c, config);

@@ -1,13 +1,20 @@
 /** Sign-in, confirmation, account and development-outbox pages. */
 
 import type { SessionUser } from "../../domain/account.ts";
+import {
+  MAX_API_TOKENS,
+  TOKEN_NAME_MAX_LENGTH,
+  TOKEN_SCOPE_WORDS,
+  TOKEN_SCOPES,
+} from "../../domain/api-token.ts";
 import { maskEmail } from "../../domain/email.ts";
 import { can, PERMISSIONS } from "../../domain/permissions.ts";
 import type { EmlSummary } from "../../mail/eml.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
-import { EmailInput, FormBasics } from "../../ui/forms.tsx";
+import { EmailInput, type FieldErrors, FormBasics, SelectField, TextField } from "../../ui/forms.tsx";
 import { formatUtcMinute } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
+import type { ApiTokenInfo } from "./api-tokens.ts";
 import type { SessionInfo } from "./service.ts";
 
 export interface SignInPageProps {
@@ -124,8 +131,21 @@ function describeAgent(ua: string): string {
   return os ? `${browser} on ${os}` : browser;
 }
 
-/** /account: who you are, what you may do, and where you are signed in. */
-export function AccountPage(props: { user: SessionUser; sessions: SessionInfo[] }) {
+/** What the token form shows: the values sent back after a refusal, and the new token after a creation. */
+export interface TokenFormState {
+  values?: { name: string; scope: string };
+  errors?: FieldErrors;
+  /** The token just created: shown on this one response and never again. */
+  created?: { token: string; info: ApiTokenInfo };
+}
+
+/** /account: who you are, what you may do, where you are signed in, and your API tokens. */
+export function AccountPage(props: {
+  user: SessionUser;
+  sessions: SessionInfo[];
+  tokens: ApiTokenInfo[];
+  tokenForm?: TokenFormState;
+}) {
   const { user, sessions } = props;
   const granted = PERMISSIONS.filter((p) => can(user.role, p));
   return (
@@ -211,7 +231,115 @@ export function AccountPage(props: { user: SessionUser; sessions: SessionInfo[] 
         <FormBasics returnTo="/" />
         <button type="submit">Sign out everywhere</button>
       </form>
+      <ApiTokens tokens={props.tokens} form={props.tokenForm ?? {}} />
     </Layout>
+  );
+}
+
+/** The API-tokens section of /account: the new token (once), the list, and the form. */
+function ApiTokens(props: { tokens: ApiTokenInfo[]; form: TokenFormState }) {
+  const { tokens, form } = props;
+  const errors = form.errors ?? {};
+  const full = tokens.length >= MAX_API_TOKENS;
+  return (
+    <section aria-labelledby="tokens-heading">
+      <h2 id="tokens-heading">API tokens</h2>
+      <p>
+        A token lets a program of yours use the <a href="/api">Ship or Skip API</a> as you: send it as{" "}
+        <code>Authorization: Bearer &lt;token&gt;</code>. Anyone holding a token can act with it, so keep it
+        secret, and revoke it here when you no longer need it.
+      </p>
+      {form.created ? (
+        <div class="callout" role="status">
+          <h3>Your new token “{form.created.info.name}”</h3>
+          <p>
+            Copy it now: this is the only time it is shown. We keep only a hash of it, so nobody can show it
+            again, us included.
+          </p>
+          <p>
+            <strong>Token:</strong> <code id="new-token">{form.created.token}</code>
+          </p>
+          <p class="small">{TOKEN_SCOPE_WORDS[form.created.info.scope]}.</p>
+        </div>
+      ) : null}
+      {tokens.length === 0 ? (
+        <p class="muted">You have no API tokens.</p>
+      ) : (
+        <div class="table-scroll">
+          <table aria-labelledby="tokens-heading">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">What it may do</th>
+                <th scope="col">Ends in</th>
+                <th scope="col">Created (UTC)</th>
+                <th scope="col">Last used (UTC)</th>
+                <th scope="col">
+                  <span class="skip-link">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <tr>
+                  <td>{t.name}</td>
+                  <td>{TOKEN_SCOPE_WORDS[t.scope]}</td>
+                  <td>
+                    <code>…{t.hint}</code>
+                  </td>
+                  <td>{formatUtcMinute(t.createdAt)}</td>
+                  <td>{t.lastUsedAt ? formatUtcMinute(t.lastUsedAt) : "Never"}</td>
+                  <td>
+                    <form action={`/account/tokens/${t.id}/revoke`} method="post">
+                      <FormBasics returnTo="/account" />
+                      <button type="submit" class="secondary">
+                        Revoke<span class="skip-link"> the token {t.name}</span>
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h3 id="new-token-heading">Create a token</h3>
+      {full ? (
+        <p>You hold {MAX_API_TOKENS} tokens, the most an account may have. Revoke one to create another.</p>
+      ) : (
+        <form
+          class="stack"
+          action="/account/tokens"
+          method="post"
+          aria-labelledby="new-token-heading"
+          novalidate
+        >
+          <FormBasics returnTo="/account" />
+          <TextField
+            name="name"
+            label="Name"
+            hint="What the token is for, so you recognise it later (say, “laptop script”)."
+            value={form.values?.name ?? ""}
+            maxlength={TOKEN_NAME_MAX_LENGTH}
+            required
+            errors={errors}
+          />
+          <SelectField
+            name="scope"
+            label="What it may do"
+            empty="Choose what the token may do"
+            options={TOKEN_SCOPES.map((s) => ({ value: s, label: TOKEN_SCOPE_WORDS[s] }))}
+            value={form.values?.scope ?? "read"}
+            required
+            errors={errors}
+          />
+          <button type="submit">Create token</button>
+        </form>
+      )}
+      <p class="muted small">
+        An account holds at most {MAX_API_TOKENS} tokens. A revoked token stops working at once.
+      </p>
+    </section>
   );
 }
 

@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { apiClient, checkAgainstDocument } from "../../../test/support/api.ts";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
-import { HttpError } from "../../http/errors.ts";
+import { tokenPrincipal } from "../../http/api-auth.ts";
 import { PROBLEM_TYPES, problemAnchor } from "../../http/problem.ts";
 import { declarationOf } from "../../http/write.ts";
-import { type ApiOperation, type ApiPrincipal, buildApi, defineOperation } from "./framework.ts";
+import { createApiToken } from "../accounts/api-tokens.ts";
+import { ensureUser } from "../accounts/index.ts";
+import { type ApiOperation, buildApi, defineOperation } from "./framework.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -206,7 +208,8 @@ describe("the reference page and the document", () => {
         expect(html).toContain(`${method.toUpperCase()} ${path}`);
       }
     }
-    expect(html.match(/<pre class="api-example"><code>curl /g)?.length).toBe(8);
+    const operations = Object.values(paths).flatMap((item) => Object.keys(item)).length;
+    expect(html.match(/<pre class="api-example"><code>curl /g)?.length).toBe(operations);
     for (const p of PROBLEM_TYPES) expect(html).toContain(`id="${problemAnchor(p.name)}"`);
     for (const name of Object.keys((api.doc.components as { schemas: Obj }).schemas)) {
       expect(html).toContain(`id="schema-${name}"`);
@@ -263,7 +266,9 @@ describe("declaring an operation", () => {
       }),
       responseDescription: "The note.",
       status: 201,
-      ...(opts.auth ? { auth: "token" as const, scope: "write" as const } : {}),
+      ...(opts.auth
+        ? { auth: "token" as const, scope: "write" as const, permission: "vote:cast" as const }
+        : {}),
       example: { path: "/notes/cursor", body: { text: "hello", stars: 5 } },
       handle: async (_c, { params, body, principal }) => ({
         slug: params.slug,
@@ -285,25 +290,20 @@ describe("declaring an operation", () => {
     handle: async () => ({ n: "one" }) as unknown as { n: number },
   });
 
-  /** An app with a test API at /api/test, its operations given; a request with "Bearer good" acts for user 7. */
+  /** An app with a test API at /api/test, its operations given, and a write token of a reader's. */
   async function appWith(ops: ApiOperation[]) {
     const own = await createTestApp("sqlite", { LOG_LEVEL: "silent" });
-    const authorize = async (c: {
-      req: { header: (n: string) => string | undefined };
-    }): Promise<ApiPrincipal> => {
-      if (c.req.header("authorization") !== "Bearer good") {
-        throw new HttpError(401, "Unauthorized", "Send a valid token.", [], { "WWW-Authenticate": "Bearer" });
-      }
-      return { userId: 7, scope: "write", tokenId: 1 };
-    };
+    const reader = await ensureUser(own.db.db, "notes@example.com");
+    const created = await createApiToken(own.db.db, { userId: reader.id, name: "notes", scope: "write" });
+    if (!created.ok) throw new Error("no token");
     const built = buildApi(own.deps, {
       operations: ops,
       tags: [{ name: "Test", description: "Test operations." }],
       base: "/api/test",
-      authorize: authorize as never,
+      authorize: tokenPrincipal,
     });
     own.app.route("/api/test", built.app);
-    return { own, built };
+    return { own, built, token: created.token, userId: reader.id };
   }
 
   it("validates path, query and JSON body at once, and mounts a write as a declared write", async () => {
@@ -338,7 +338,17 @@ describe("declaring an operation", () => {
       expect(declarationOf(route?.handler)).toMatchObject({ permission: "anyone", invalidates: "nothing" });
       const doc = built.document() as unknown as { paths: Record<string, Record<string, Obj>> };
       const op = doc.paths["/api/test/notes/{slug}"]?.post as { responses: Obj; requestBody: Obj };
-      expect(Object.keys(op.responses)).toEqual(["201", "400", "404", "413", "415", "429", "500"]);
+      expect(Object.keys(op.responses)).toEqual([
+        "201",
+        "400",
+        "401",
+        "403",
+        "404",
+        "413",
+        "415",
+        "429",
+        "500",
+      ]);
       expect(op.requestBody).toMatchObject({ required: true });
     } finally {
       await own.dispose();
@@ -346,7 +356,7 @@ describe("declaring an operation", () => {
   });
 
   it("asks the authorizer for a token operation, and documents it as needing one", async () => {
-    const { own, built } = await appWith([echo({ auth: true })]);
+    const { own, built, token, userId } = await appWith([echo({ auth: true })]);
     try {
       const send = (auth?: string) =>
         own.request("/api/test/notes/cursor", {
@@ -356,11 +366,14 @@ describe("declaring an operation", () => {
         });
       const refused = await send();
       expect(refused.status).toBe(401);
-      expect(refused.headers.get("www-authenticate")).toBe("Bearer");
+      expect(refused.headers.get("www-authenticate")).toBe('Bearer realm="Ship or Skip API"');
       expect(((await refused.json()) as Obj).type).toBe("http://localhost:3000/api#problem-unauthorized");
-      const ok = await send("Bearer good");
+      const ok = await send(`Bearer ${token}`);
       expect(ok.status).toBe(201);
-      expect(((await ok.json()) as Obj).by).toBe(7);
+      expect(((await ok.json()) as Obj).by).toBe(userId);
+      // the write is declared with the token's scope and the permission it needs
+      const route = own.app.routes.find((r) => r.method === "POST" && r.path === "/api/test/notes/:slug");
+      expect(declarationOf(route?.handler)).toMatchObject({ permission: "vote:cast", token: "write" });
       const doc = built.document() as unknown as {
         paths: Record<string, Record<string, Obj>>;
         components: Obj;
@@ -396,6 +409,7 @@ describe("declaring an operation", () => {
       expect(() => build([{ ...outside, path: "/bad/{id}" }])).toThrow(/path parameters/);
       expect(() => build([echo({ auth: true })])).toThrow(/authorizer/);
       expect(() => build([echo({ auth: true })], true)).not.toThrow();
+      expect(() => build([{ ...echo({ auth: true }), permission: undefined }], true)).toThrow(/permission/);
     } finally {
       await own.dispose();
     }

@@ -14,6 +14,8 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteaso
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
+import type { Permission } from "../../domain/permissions.ts";
+import { apiCallerMiddleware } from "../../http/api-auth.ts";
 import { clientAddress, clientNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError, notFound } from "../../http/errors.ts";
@@ -102,7 +104,12 @@ export interface ApiOperation<
    */
   rate?: RateRule;
   /** For writes: the cached pages a successful write makes stale (docs/decisions/012). */
-  invalidates?: PageScope | "nothing";
+  invalidates?: PageScope | ((c: Context) => PageScope) | "nothing";
+  /**
+   * For token writes: the named permission the token's account needs, the same one the
+   * matching form declares (a blocked account or a role without it gets a 403).
+   */
+  permission?: Permission;
   /** Problem statuses it may answer besides the usual ones (404 is added for path parameters). */
   problems?: number[];
   /** A request for the reference page's curl line: a target below API_BASE and a body. */
@@ -190,7 +197,11 @@ const PROBLEM_CONTENT = {
 const PROBLEM_RESPONSES: Record<number, { name: string; description: string }> = {
   400: { name: "BadRequest", description: "Invalid or unknown parameters, or an unreadable request." },
   401: { name: "Unauthorized", description: "No API token, or an unknown or revoked one." },
-  403: { name: "Forbidden", description: "The token's scope does not allow this." },
+  403: {
+    name: "Forbidden",
+    description:
+      "The token's scope does not allow this, its account is blocked, or its role lacks the permission.",
+  },
   404: { name: "NotFound", description: "Unknown path or slug; `suggestions` lists the closest slugs." },
   409: { name: "Conflict", description: "The request conflicts with the current state." },
   413: { name: "PayloadTooLarge", description: "The body is too large." },
@@ -351,17 +362,22 @@ export function buildApi(deps: Deps, opts: ApiOptions): BuiltApi {
   const clientKey = (c: Context) => `net:${clientNetwork(clientAddress(c, config.trustProxy))}`;
   const app = new Hono();
 
+  // who is asking: the bearer token's account, when a token is sent (an unknown or revoked one
+  // is a 401 here, after the edge counted it like any request); cookies are never read on API paths
+  app.use("*", apiCallerMiddleware(deps));
+
   for (const op of ops) {
     const handler = operationHandler(deps, op, opts.authorize, clientKey);
     const path = honoPath(op.path);
     if (op.method === "get") {
       app.get(path, handler);
     } else {
-      // writes are declared (docs/decisions/012); the token, not a cookie, authorises them,
-      // and the handler counts the rate rules itself
+      // writes are declared (docs/decisions/012): the declaration checks the token's scope and
+      // its account's permission (a cookie never counts) and the rate rule, before the handler
       const declared = write(deps, {
-        permission: "anyone",
-        rate: { inHandler: op.rate ? [op.rate] : [] },
+        permission: op.permission ?? "anyone",
+        ...(op.auth === "token" ? { token: op.scope } : {}),
+        rate: op.rate ?? { inHandler: [] },
         invalidates: op.invalidates ?? "nothing",
       });
       app.on(op.method.toUpperCase(), path, declared, handler);
@@ -429,6 +445,9 @@ function checkDeclarations(ops: readonly ApiOperation[], opts: ApiOptions): void
         `API operation ${op.operationId} needs a token: give it a scope and the app an authorizer`,
       );
     }
+    if (op.method !== "get" && op.auth === "token" && !op.permission) {
+      throw new Error(`API operation ${op.operationId} writes with a token: name the permission it needs`);
+    }
     if (op.method === "get" && op.body)
       throw new Error(`API operation ${op.operationId}: a GET takes no body`);
   }
@@ -444,7 +463,8 @@ function operationHandler(
   const checkResponses = deps.config.env === "test";
   return async (c) => {
     const principal = op.auth === "token" && authorize ? await authorize(c, op.scope ?? "read") : null;
-    if (op.rate) {
+    // a write's rule was counted by its declaration (see buildApi)
+    if (op.rate && op.method === "get") {
       const key = principal ? `user:${principal.userId}` : clientKey(c);
       await enforceRateLimit(c, deps.rateLimits, op.rate, key);
     }
@@ -596,12 +616,10 @@ function liftParameterDescriptions(doc: OpenApiDocument): void {
 
 /** The problem statuses an operation documents. */
 function problemStatuses(op: ApiOperation): number[] {
-  const statuses = new Set<number>([400, 429, 500, ...(op.problems ?? [])]);
+  // 401 everywhere: a token that is sent is checked, and refused if unknown or revoked, even
+  // where none is needed (see apiCallerMiddleware); 403 also covers a blocked account's token
+  const statuses = new Set<number>([400, 401, 403, 429, 500, ...(op.problems ?? [])]);
   if (op.params) statuses.add(404);
-  if (op.auth === "token") {
-    statuses.add(401);
-    statuses.add(403);
-  }
   if (op.body) {
     statuses.add(413);
     statuses.add(415);

@@ -324,12 +324,16 @@ describe.each(testEngines())("API reads on %s", (engine) => {
     });
   });
 
-  it("answers every operation's documented example with a 200", async () => {
-    const paths = api.doc.paths as Record<string, Record<string, { "x-codeSamples": { source: string }[] }>>;
+  it("answers every public operation's documented example with a 200", async () => {
+    const paths = api.doc.paths as Record<
+      string,
+      Record<string, { "x-codeSamples": { source: string }[]; security: unknown[] }>
+    >;
+    // the operations that need a token have tests of their own (src/features/api-account)
     const examples = Object.values(paths).flatMap((item) =>
-      Object.values(item).map(
-        (op) => /'http:\/\/localhost:3000([^']+)'/.exec(op["x-codeSamples"][0]?.source ?? "")?.[1],
-      ),
+      Object.values(item)
+        .filter((op) => op.security.length === 0)
+        .map((op) => /'http:\/\/localhost:3000([^']+)'/.exec(op["x-codeSamples"][0]?.source ?? "")?.[1]),
     );
     expect(examples.length).toBe(8);
     for (const path of examples) expect([path, (await api.get(path as string)).status]).toEqual([path, 200]);

@@ -43,6 +43,22 @@ export async function bookmarksOf(db: Db, userId: number): Promise<ToolRef[]> {
     .execute();
 }
 
+/** An account's bookmarks with the date each was added, newest first (the API lists these). */
+export async function bookmarkListOf(
+  db: Db,
+  userId: number,
+): Promise<{ slug: string; name: string; bookmarkedAt: string }[]> {
+  const rows = await db
+    .selectFrom("bookmarks")
+    .innerJoin("tools", "tools.id", "bookmarks.tool_id")
+    .select(["tools.slug", "tools.name", "bookmarks.created_at"])
+    .where("bookmarks.user_id", "=", userId)
+    .orderBy("bookmarks.created_at", "desc")
+    .orderBy("tools.name")
+    .execute();
+  return rows.map((r) => ({ slug: r.slug, name: r.name, bookmarkedAt: r.created_at }));
+}
+
 /** Moves a browser's bookmarks into an account on sign-in; returns how many were new. */
 export async function mergeBookmarks(
   db: Db,

@@ -129,6 +129,66 @@ export async function networkKey(db: Db, network: string): Promise<string> {
     .slice(0, 22);
 }
 
+/** One of an account's votes, as the API lists them. */
+export interface AccountVote {
+  slug: string;
+  name: string;
+  value: VoteValue;
+  updatedAt: string;
+}
+
+/** An account's votes with their tools' names, most recently changed first. */
+export async function voteListOf(db: Db, userId: number): Promise<AccountVote[]> {
+  const rows = await db
+    .selectFrom("votes")
+    .innerJoin("tools", "tools.id", "votes.tool_id")
+    .select(["tools.slug", "tools.name", "votes.value", "votes.updated_at"])
+    .where("votes.user_id", "=", userId)
+    .orderBy("votes.updated_at", "desc")
+    .orderBy("tools.slug")
+    .execute();
+  return rows.map((r) => ({ slug: r.slug, name: r.name, value: r.value, updatedAt: r.updated_at }));
+}
+
+/** One of an account's picks: the pair (slugs in alphabetical order) and the winner's slug. */
+export interface AccountPick {
+  tools: [{ slug: string; name: string }, { slug: string; name: string }];
+  winner: string;
+  updatedAt: string;
+}
+
+/** An account's head-to-head picks, most recently changed first. */
+export async function pickListOf(db: Db, userId: number): Promise<AccountPick[]> {
+  const rows = await db
+    .selectFrom("picks")
+    .innerJoin("tools as low", "low.id", "picks.low_tool_id")
+    .innerJoin("tools as high", "high.id", "picks.high_tool_id")
+    .select([
+      "low.slug as low_slug",
+      "low.name as low_name",
+      "high.slug as high_slug",
+      "high.name as high_name",
+      "picks.winner_tool_id",
+      "picks.low_tool_id",
+      "picks.updated_at",
+    ])
+    .where("picks.user_id", "=", userId)
+    .orderBy("picks.updated_at", "desc")
+    .orderBy("low.slug")
+    .orderBy("high.slug")
+    .execute();
+  return rows.map((r) => {
+    const low = { slug: r.low_slug, name: r.low_name };
+    const high = { slug: r.high_slug, name: r.high_name };
+    const [first, second] = low.slug <= high.slug ? [low, high] : [high, low];
+    return {
+      tools: [first, second],
+      winner: r.winner_tool_id === r.low_tool_id ? low.slug : high.slug,
+      updatedAt: r.updated_at,
+    };
+  });
+}
+
 function pairKey(a: ToolRef, b: ToolRef): { low: number; high: number } {
   return a.id < b.id ? { low: a.id, high: b.id } : { low: b.id, high: a.id };
 }

@@ -247,9 +247,9 @@ function noticeText(n: AccountNotice): string {
     case "no-votes":
       return "This account had no votes to remove, so nothing changed.";
     case "blocked":
-      return `Account blocked; ${plural(n.sessions, "session")} ended. The reason is in the audit log.`;
+      return `Account blocked; ${plural(n.sessions, "session")} ended, and its API tokens refused until the block is lifted. The reason is in the audit log.`;
     case "unblocked":
-      return "Block lifted: the account can sign in again. The reason is in the audit log.";
+      return "Block lifted: the account can sign in again, and its API tokens work again. The reason is in the audit log.";
   }
 }
 
