@@ -11,6 +11,7 @@ import { catalogAdminRoutes } from "./features/catalog-admin/index.ts";
 import { communityRoutes, votesOf } from "./features/community/index.ts";
 import { compareRoutes } from "./features/compare/index.ts";
 import { homeRoutes } from "./features/home/index.ts";
+import { MCP_PATH, mcpRoutes } from "./features/mcp/index.ts";
 import { moderationRoutes } from "./features/moderation/index.ts";
 import {
   newsletterAdminRoutes,
@@ -201,8 +202,14 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   };
   const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
   const editorialFormLimit = bodyLimit({ maxSize: MAX_EDITORIAL_FORM_BYTES, onError: tooLarge });
-  app.use((c, next) => (EDITORIAL_PATHS.test(c.req.path) ? editorialFormLimit : formLimit)(c, next));
-  app.use(csrfProtection(siteOrigins(opts.config)));
+  // /mcp takes JSON-RPC, not forms: it bounds its own body, checks Origin and Host itself and
+  // answers in JSON-RPC; it reads no cookie and changes nothing, so CSRF has nothing to guard there
+  app.use((c, next) => {
+    if (c.req.path === MCP_PATH) return next();
+    return (EDITORIAL_PATHS.test(c.req.path) ? editorialFormLimit : formLimit)(c, next);
+  });
+  const csrf = csrfProtection(siteOrigins(opts.config));
+  app.use((c, next) => (c.req.path === MCP_PATH ? next() : csrf(c, next)));
 
   app.get("/assets/:file", (c) => {
     const asset = assets.get(c.req.path);
@@ -228,6 +235,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", panelRoutes(deps));
   app.route("/", draftingRoutes(deps));
   app.route("/", predictionRoutes(deps));
+  app.route(
+    "/",
+    mcpRoutes(deps, { onError: (err) => failures().failure(err, { path: MCP_PATH }, "mcp failed") }),
+  );
 
   app.notFound((c) => {
     const error = notFound(

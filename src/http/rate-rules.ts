@@ -133,3 +133,14 @@ export const CATALOG_EDITS_PER_ADMIN: RateRule = {
   windowMs: MINUTE,
   message: "Too many catalog changes in a short time.",
 };
+
+/**
+ * MCP requests per client network (signed out) or account: every JSON-RPC message is one
+ * request, and an agent may list, read and call several times for one question.
+ */
+export const MCP_PER_CLIENT: RateRule = {
+  name: "mcp",
+  limit: 300,
+  windowMs: MINUTE,
+  message: "Too many MCP requests in a short time.",
+};

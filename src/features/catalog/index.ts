@@ -1,5 +1,15 @@
 /** What the catalog feature offers the rest of the app. */
-export { latestVerdicts, listCategories, listToolNames, toolsByScore } from "./listing.ts";
+export {
+  latestVerdicts,
+  listCategories,
+  listToolNames,
+  listTools,
+  SORTS,
+  type Sort,
+  type ToolFilters,
+  type ToolPage,
+  toolsByScore,
+} from "./listing.ts";
 export { MAX_QUERY_LENGTH } from "./query.ts";
 export { catalogRoutes } from "./routes.tsx";
 export { ToolCard } from "./tool-card.tsx";
