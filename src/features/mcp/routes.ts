@@ -54,7 +54,13 @@ export function mcpRoutes(deps: Deps, opts: { onError?: (err: unknown) => void }
     }
     const host = validateHostHeader(c.req.header("host") ?? new URL(c.req.url).host, hosts);
     if (!host.ok) return refused(`Host not allowed: ${host.message}`);
-    return handler.fetch(c.req.raw);
+    const res = await handler.fetch(c.req.raw);
+    // keep what the declaration set before the handler ran (the RateLimit headers)
+    const headers = new Headers(res.headers);
+    c.res.headers.forEach((value, name) => {
+      if (!headers.has(name)) headers.set(name, value);
+    });
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
   };
 
   const declared = write(deps, { permission: "anyone", rate: MCP_PER_CLIENT, invalidates: "nothing" });
