@@ -42,7 +42,9 @@ export function mcpRoutes(deps: Deps, opts: { onError?: (err: unknown) => void }
   const hosts = [...new Set([new URL(config.siteUrl).hostname, ...localhostAllowedHostnames()])];
   const handler = createMcpHandler(
     () => createMcpServer({ db, siteUrl: config.siteUrl, onError: opts.onError }),
-    { maxRequestBodySize: MAX_MCP_BODY_BYTES, onerror: (err) => opts.onError?.(err) },
+    // no `onerror`: the handler reports every refused request there (bad JSON, a wrong media
+    // type), which is the client's mistake and already answered, not a failure to log
+    { maxRequestBodySize: MAX_MCP_BODY_BYTES },
   );
 
   const serve = async (c: Context) => {

@@ -248,7 +248,9 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
         };
       } catch (err) {
         if (err instanceof ToolAnswerError) throw new ResourceNotFoundError(uri.href, err.message);
-        throw err;
+        // the client sees no internals (an SQL message, a path); the log gets the whole error
+        deps.onError?.(err);
+        throw new Error("Something went wrong on Ship or Skip's side. Try again in a moment.");
       }
     },
   );
