@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/types.ts";
 import { accountRoutes, viewerMiddleware } from "./features/accounts/index.ts";
+import { API_BASE, apiRoutes } from "./features/api/index.ts";
 import { adoptBrowserBookmarks, bookmarkRoutes, viewerBookmarks } from "./features/bookmarks/index.ts";
 import { catalogRoutes } from "./features/catalog/index.ts";
 import { catalogAdminRoutes } from "./features/catalog-admin/index.ts";
@@ -26,7 +27,7 @@ import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
 import { createLogger, ErrorLog, type Logger } from "./http/log.ts";
 import { sendPage } from "./http/page.tsx";
 import { cacheKey, etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
-import { problemJson, wantsProblemJson } from "./http/problem.ts";
+import { isApiPath, problemJson, wantsProblemJson } from "./http/problem.ts";
 import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { siteOrigins } from "./http/site-origin.ts";
@@ -235,12 +236,19 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", panelRoutes(deps));
   app.route("/", draftingRoutes(deps));
   app.route("/", predictionRoutes(deps));
+  app.route(API_BASE, apiRoutes(deps).app);
   app.route(
     "/",
     mcpRoutes(deps, { onError: (err) => failures().failure(err, { path: MCP_PATH }, "mcp failed") }),
   );
 
   app.notFound((c) => {
+    if (isApiPath(c.req.path)) {
+      return errorResponse(
+        notFound("There is nothing at this address. The API's operations are listed at /api."),
+        c,
+      );
+    }
     const error = notFound(
       "There is no page at this address. It may have moved, or the link may be mistyped.",
       [
@@ -266,7 +274,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     }
     for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
     if (wantsProblemJson(c)) {
-      return c.body(JSON.stringify(problemJson(error, c.req.path)), error.status, {
+      return c.body(JSON.stringify(problemJson(error, c.req.path, opts.config.siteUrl)), error.status, {
         "content-type": "application/problem+json",
       });
     }

@@ -35,6 +35,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Community votes per account per minute. */
   VOTE_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
+  /** JSON API requests per client network per minute. */
+  API_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
   /** When the running server sends the weekly issue, e.g. "mon 09:00 Europe/Berlin"; unset sends only on demand. */
   NEWSLETTER_SCHEDULE: z
     .string()
@@ -93,6 +95,8 @@ export interface Config {
   redisUrl: string | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   voteRateLimit: number;
+  /** API_RATE_LIMIT: JSON API requests per client network per minute. */
+  apiRateLimit: number;
   /** Raw NEWSLETTER_SCHEDULE; parsed and checked by the newsletter's schedule module at boot. */
   newsletterSchedule: string | undefined;
   panelStaleDays: number;
@@ -133,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     logLevel: e.LOG_LEVEL,
     voteRateLimit: e.VOTE_RATE_LIMIT,
+    apiRateLimit: e.API_RATE_LIMIT,
     newsletterSchedule: e.NEWSLETTER_SCHEDULE,
     panelStaleDays: e.PANEL_STALE_DAYS,
     llm:

@@ -10,6 +10,14 @@ export interface Suggestion {
 
 export type ErrorStatus = ClientErrorStatusCode | 500;
 
+/** What an error adds to its RFC 9457 problem document (see problem.ts). */
+export interface ProblemFields {
+  /** The problem type's name in PROBLEM_TYPES; by default the one for the status. */
+  type?: string;
+  /** Extension members, such as the bad parameters of a 400 or the closest slugs of a 404. */
+  extensions?: Record<string, unknown>;
+}
+
 /** Hono's HTTPException with what the error page needs: a title, suggestions and extra headers. */
 export class HttpError extends HTTPException {
   override readonly status: ErrorStatus;
@@ -17,6 +25,8 @@ export class HttpError extends HTTPException {
   readonly suggestions: Suggestion[];
   /** Extra response headers, such as Retry-After on a 429. */
   readonly headers: Record<string, string>;
+  /** Only problem JSON shows these; the error page has its suggestions. */
+  readonly problem: ProblemFields;
 
   constructor(
     status: ErrorStatus,
@@ -24,12 +34,14 @@ export class HttpError extends HTTPException {
     detail: string,
     suggestions: Suggestion[] = [],
     headers: Record<string, string> = {},
+    problem: ProblemFields = {},
   ) {
     super(status, { message: detail });
     this.status = status;
     this.title = title;
     this.suggestions = suggestions;
     this.headers = headers;
+    this.problem = problem;
   }
 
   get detail(): string {

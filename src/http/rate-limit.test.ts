@@ -106,7 +106,8 @@ describe("checkRateLimits", () => {
   it("refuses on the first rule whose limit is reached, counting nothing on any", async () => {
     const store = new MemoryRateLimitStore({ now });
     const post = mailing(store);
-    expect((await post("alice", true)).headers.get("RateLimit-Remaining")).toBe("1");
+    // both rules' state, in the order they were checked
+    expect((await post("alice", true)).headers.get("RateLimit")).toBe('"votes";r=2;t=60, "inbox";r=1;t=60');
     expect((await post("bob", true)).status).toBe(200);
     const refused = await post("carol", true);
     expect(refused.status).toBe(429);
@@ -136,9 +137,7 @@ function appWith(store: RateLimitStore, rule: RateRule = VOTES) {
 
 function rateHeaders(res: Response) {
   return Object.fromEntries(
-    ["RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy", "Retry-After"].map(
-      (h) => [h, res.headers.get(h)],
-    ),
+    ["RateLimit", "RateLimit-Policy", "Retry-After"].map((h) => [h, res.headers.get(h)]),
   );
 }
 
@@ -148,19 +147,17 @@ describe("enforceRateLimit", () => {
     const first = await post();
     expect(first.status).toBe(200);
     expect(rateHeaders(first)).toEqual({
-      "RateLimit-Limit": "3",
-      "RateLimit-Remaining": "2",
-      "RateLimit-Reset": "60",
-      "RateLimit-Policy": "3;w=60",
+      RateLimit: '"votes";r=2;t=60',
+      "RateLimit-Policy": '"votes";q=3;w=60',
       "Retry-After": null,
     });
     // 29.4 s left: the reset rounds up
     clock += 30_600;
-    expect(rateHeaders(await post())).toMatchObject({ "RateLimit-Remaining": "1", "RateLimit-Reset": "30" });
+    expect(rateHeaders(await post())).toMatchObject({ RateLimit: '"votes";r=1;t=30' });
     clock = START + 59_999;
     const third = await post();
     expect(third.status).toBe(200);
-    expect(rateHeaders(third)).toMatchObject({ "RateLimit-Remaining": "0", "RateLimit-Reset": "1" });
+    expect(rateHeaders(third)).toMatchObject({ RateLimit: '"votes";r=0;t=1' });
   });
 
   it("refuses the hit over the limit with a 429, Retry-After and the rule's message", async () => {
@@ -171,10 +168,8 @@ describe("enforceRateLimit", () => {
     expect(refused.status).toBe(429);
     expect(await refused.text()).toBe("That is a lot of votes. Try again in 45 seconds.");
     expect(rateHeaders(refused)).toEqual({
-      "RateLimit-Limit": "3",
-      "RateLimit-Remaining": "0",
-      "RateLimit-Reset": "45",
-      "RateLimit-Policy": "3;w=60",
+      RateLimit: '"votes";r=0;t=45',
+      "RateLimit-Policy": '"votes";q=3;w=60',
       "Retry-After": "45",
     });
     // refusals count too: the window does not start over
@@ -189,7 +184,7 @@ describe("enforceRateLimit", () => {
     clock = START + 60_000;
     const again = await post();
     expect(again.status).toBe(200);
-    expect(rateHeaders(again)).toMatchObject({ "RateLimit-Remaining": "2", "RateLimit-Reset": "60" });
+    expect(rateHeaders(again)).toMatchObject({ RateLimit: '"votes";r=2;t=60' });
   });
 
   it("never says the reset is 0 seconds away, even when the store's window ends right now", async () => {
@@ -197,7 +192,7 @@ describe("enforceRateLimit", () => {
       hit: async () => ({ count: 1, resetAt: clock }),
       check: async () => ({ count: 1, resetAt: clock }),
     };
-    expect((await appWith(endingNow)()).headers.get("RateLimit-Reset")).toBe("1");
+    expect((await appWith(endingNow)()).headers.get("RateLimit")).toBe('"votes";r=2;t=1');
   });
 
   it("counts each key on its own", async () => {
@@ -206,7 +201,7 @@ describe("enforceRateLimit", () => {
     expect((await post("alice")).status).toBe(429);
     const bob = await post("bob");
     expect(bob.status).toBe(200);
-    expect(bob.headers.get("RateLimit-Remaining")).toBe("2");
+    expect(bob.headers.get("RateLimit")).toBe('"votes";r=2;t=60');
   });
 
   it("counts each rule on its own, even for the same key in the same store", async () => {
@@ -224,7 +219,10 @@ describe("enforceRateLimit", () => {
     await post();
     const refused = await post();
     expect(await refused.text()).toBe("Too many sign-ins. Try again in 15 minutes.");
-    expect(rateHeaders(refused)).toMatchObject({ "Retry-After": "900", "RateLimit-Policy": "1;w=900" });
+    expect(rateHeaders(refused)).toMatchObject({
+      "Retry-After": "900",
+      "RateLimit-Policy": '"sign-in";q=1;w=900',
+    });
     clock = START + 15 * 60_000 - 90_000;
     expect(await (await post()).text()).toBe("Too many sign-ins. Try again in 2 minutes.");
     clock += 1_000;

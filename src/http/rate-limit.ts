@@ -1,11 +1,16 @@
 /**
  * Fixed-window rate limits. The counters live in process by default and in Redis when
- * REDIS_URL is set, so every instance shares them. Answers carry RateLimit-* headers; a
+ * REDIS_URL is set, so every instance shares them. Answers carry RateLimit headers; a
  * refusal is a 429 with Retry-After.
  *
  * Limits on what sends mail are checked first and counted only once the mail is sent
  * (`checkRateLimits`): a request some other rule refuses must not use up a limit that
  * protects an inbox, or a stranger could spend it to lock the owner out.
+ *
+ * The headers follow the IETF httpapi draft "RateLimit header fields for HTTP": each rule is
+ * a named policy, `RateLimit-Policy: "votes";q=30;w=60`, and its state for this request,
+ * `RateLimit: "votes";r=29;t=60` (r remaining, t seconds to the window's end). A request that
+ * meets several rules lists each, comma-separated.
  */
 import type { Context } from "hono";
 import { HttpError } from "./errors.ts";
@@ -69,7 +74,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
 }
 
 /**
- * Counts a hit against a rule; sets RateLimit-* headers, or throws a 429 when over the limit.
+ * Counts a hit against a rule; sets the RateLimit headers, or throws a 429 when over the limit.
  * `now` (epoch milliseconds) should be read on the store's clock.
  */
 export async function enforceRateLimit(
@@ -91,7 +96,7 @@ export interface RateCharge {
 
 /**
  * Checks each rule without counting, in order: throws a 429 for the first whose limit is
- * reached, else sets RateLimit-* headers (counting this request as if it will be counted).
+ * reached, else sets the RateLimit headers (counting this request as if it will be counted).
  * Returns what to call once the limited thing has really happened: it counts one hit on each.
  */
 export async function checkRateLimits(
@@ -109,28 +114,36 @@ export async function checkRateLimits(
   };
 }
 
-/** Sets the RateLimit-* headers for a request that makes a window's `count`, or throws a 429 past the limit. */
+/** The draft's two header values for one rule, e.g. `"votes";q=30;w=60` and `"votes";r=29;t=60`. */
+export function rateLimitFields(
+  rule: Pick<RateRule, "name" | "limit" | "windowMs">,
+  remaining: number,
+  resetSeconds: number,
+): { policy: string; state: string } {
+  // the name is a structured-field string: the rule names are plain ASCII words and hyphens
+  const name = `"${rule.name.replace(/[\\"]/g, "")}"`;
+  return {
+    policy: `${name};q=${rule.limit};w=${Math.round(rule.windowMs / 1000)}`,
+    state: `${name};r=${Math.max(0, remaining)};t=${resetSeconds}`,
+  };
+}
+
+/** Sets the RateLimit headers for a request that makes a window's `count`, or throws a 429 past the limit. */
 function answer(c: Context, rule: RateRule, count: number, resetAt: number, now: () => number): void {
   const resetSeconds = Math.max(1, Math.ceil((resetAt - now()) / 1000));
-  const headers: Record<string, string> = {
-    "RateLimit-Limit": String(rule.limit),
-    "RateLimit-Remaining": String(Math.max(0, rule.limit - count)),
-    "RateLimit-Reset": String(resetSeconds),
-    "RateLimit-Policy": `${rule.limit};w=${Math.round(rule.windowMs / 1000)}`,
-  };
+  const { policy, state } = rateLimitFields(rule, rule.limit - count, resetSeconds);
   if (count > rule.limit) {
     throw new HttpError(
       429,
       "Too many requests",
       `${rule.message} Try again in ${waitPhrase(resetSeconds)}.`,
       [],
-      {
-        ...headers,
-        "Retry-After": String(resetSeconds),
-      },
+      { "RateLimit-Policy": policy, RateLimit: state, "Retry-After": String(resetSeconds) },
     );
   }
-  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  // appended: a request another rule has counted already lists that rule's policy too
+  c.header("RateLimit-Policy", policy, { append: true });
+  c.header("RateLimit", state, { append: true });
 }
 
 function waitPhrase(seconds: number): string {

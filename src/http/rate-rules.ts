@@ -135,6 +135,19 @@ export const CATALOG_EDITS_PER_ADMIN: RateRule = {
 };
 
 /**
+ * JSON API requests per client network (an IPv4 address, an IPv6 /64), whatever the path or
+ * method, unknown paths and preflights included; the limit comes from API_RATE_LIMIT.
+ */
+export function apiRequestsPerClient(limit: number): RateRule {
+  return {
+    name: "api",
+    limit,
+    windowMs: MINUTE,
+    message: "Too many API requests from your network in the last minute.",
+  };
+}
+
+/**
  * MCP requests per client network (signed out) or account: every JSON-RPC message is one
  * request, and an agent may list, read and call several times for one question.
  */

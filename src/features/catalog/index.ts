@@ -10,6 +10,6 @@ export {
   type ToolPage,
   toolsByScore,
 } from "./listing.ts";
-export { MAX_QUERY_LENGTH } from "./query.ts";
+export { catalogFilterFields, MAX_QUERY_LENGTH } from "./query.ts";
 export { catalogRoutes } from "./routes.tsx";
 export { ToolCard } from "./tool-card.tsx";

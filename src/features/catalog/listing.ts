@@ -18,6 +18,8 @@ export interface ToolFilters {
   sort: Sort;
   page: number;
   perPage: number;
+  /** Rows to skip, when not whole pages: the API's cursors count in tools. */
+  offset?: number;
 }
 
 export interface ToolPage {
@@ -79,7 +81,7 @@ export async function listTools(db: Db, f: ToolFilters): Promise<ToolPage> {
   }
   const rows = await listing
     .limit(f.perPage)
-    .offset((f.page - 1) * f.perPage)
+    .offset(f.offset ?? (f.page - 1) * f.perPage)
     .execute();
   return {
     items: await toolSummaries(db, rows),

@@ -11,7 +11,11 @@ const VERDICT_FILTERS = ["ship", "skip", "split", "in-progress"] as const;
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: `Unknown ${what}. Choose one of: ${values.join(", ")}.` }).optional();
 
-const listQuerySchema = z.object({
+/**
+ * The catalog's filters and sort, one zod field each: /tools reads them from its query, and the
+ * JSON API's tool list takes the same parameters with the same rules and messages.
+ */
+export const catalogFilterFields = {
   q: z
     .string()
     .trim()
@@ -25,6 +29,10 @@ const listQuerySchema = z.object({
   verdict: oneOf(VERDICT_FILTERS, "verdict"),
   deployment: oneOf(DEPLOYMENTS, "deployment"),
   sort: oneOf(SORTS, "sort").default("score"),
+};
+
+const listQuerySchema = z.object({
+  ...catalogFilterFields,
   page: z
     .string()
     .regex(/^\d{1,6}$/, "The page must be a whole number from 1.")

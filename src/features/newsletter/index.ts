@@ -9,4 +9,5 @@ export {
   sendNewIssue,
   startNewsletterJobs,
 } from "./delivery/index.ts";
+export { type Issue, issuePath, issueSummaryLine, listSentIssues } from "./issues/index.ts";
 export { newsletterSubscribeRoutes } from "./subscriptions/index.ts";

@@ -1,0 +1,294 @@
+/**
+ * The API's wire shapes built from what the features return: explicit projections, field by
+ * field, so nothing reaches a client by accident (no ids, no rows). The MCP server reuses
+ * these for its structured output, so a tool reads the same over HTTP and MCP.
+ */
+import { reviewBylineSentence } from "../../domain/byline.ts";
+import { PERSONAS } from "../../domain/catalog-schema.ts";
+import { communityLabel } from "../../domain/community.ts";
+import { comparePath } from "../../domain/compare-path.ts";
+import { questionLabel } from "../../domain/lenses.ts";
+import { type PanelSummary, panelVerdictLine } from "../../domain/panel.ts";
+import { pricingRead } from "../../domain/pricing-read.ts";
+import { personaName, reviewerSplit } from "../../domain/reviewer-split.ts";
+import type { Category, Review, ToolDetail, ToolSummary } from "../../domain/tool.ts";
+import type { Issue } from "../newsletter/index.ts";
+import type { VerdictHistory } from "../panel/index.ts";
+import type { PredictionsOverview, ThesisStatus } from "../predictions/index.ts";
+import { API_BASE } from "./framework.ts";
+import type {
+  CategoryPayload,
+  ComparisonPayload,
+  NewsletterIssuePayload,
+  PredictionsPayload,
+  ToolDetailPayload,
+  ToolSummaryPayload,
+} from "./schemas.ts";
+
+/** Where links point: the site's absolute address (config.siteUrl), no trailing slash. */
+export interface PayloadContext {
+  siteUrl: string;
+}
+
+/** The panel's figures; the score to one decimal, as the site shows it. */
+function panelFigures(p: PanelSummary): ToolSummaryPayload["panel"] {
+  return {
+    verdict: p.verdict,
+    score: p.score === null ? null : Math.round(p.score * 10) / 10,
+    ship: p.ship,
+    skip: p.skip,
+    published: p.published,
+    shipPercent: p.shipPercent,
+  };
+}
+
+function toolLinks(ctx: PayloadContext, slug: string): ToolSummaryPayload["links"] {
+  return { self: `${ctx.siteUrl}${API_BASE}/tools/${slug}`, page: `${ctx.siteUrl}/tools/${slug}` };
+}
+
+/** A tool as lists show it. */
+export function toolSummaryPayload(ctx: PayloadContext, t: ToolSummary): ToolSummaryPayload {
+  return {
+    slug: t.slug,
+    name: t.name,
+    vendor: t.vendor,
+    category: { slug: t.category.slug, name: t.category.name },
+    bestFor: t.bestFor,
+    panel: panelFigures(t.panel),
+    community: {
+      ship: t.community.ship,
+      skip: t.community.skip,
+      total: t.community.total,
+      shipPercent: t.community.shipPercent,
+      wilsonLower: t.community.wilsonLower,
+    },
+    pricing: { model: t.pricingModel, entryPrice: t.entryPrice },
+    deployment: [...t.deployment],
+    addedAt: t.addedAt,
+    links: toolLinks(ctx, t.slug),
+  };
+}
+
+function reviewPayload(r: Review): ToolDetailPayload["reviews"][number] {
+  return {
+    persona: r.persona,
+    personaName: personaName(r.persona),
+    score: r.score,
+    verdict: r.verdict,
+    summary: r.summary,
+    lenses: r.answers.map((a) => ({
+      key: a.question,
+      question: questionLabel(r.persona, a.question),
+      answer: a.answer,
+    })),
+    thesisDate: r.thesisDate,
+    timing: r.timing,
+    byline: {
+      author: r.author,
+      provenance: r.provenance,
+      modelName: r.modelName,
+      text: reviewBylineSentence(r),
+    },
+    publishedAt: r.publishedAt,
+  };
+}
+
+function thesisPayload(s: ThesisStatus | null): ToolDetailPayload["prediction"] {
+  if (!s) return null;
+  if (s.state === "judged") {
+    return {
+      state: s.state,
+      thesisDate: s.thesisDate,
+      outcome: s.outcome,
+      note: s.note,
+      judgedOn: s.judgedOn,
+    };
+  }
+  return { state: s.state, thesisDate: s.thesisDate, outcome: null, note: null, judgedOn: null };
+}
+
+/** What a tool's page says, as data. `headToHead` stays null until the leaderboard exists. */
+export function toolDetailPayload(
+  ctx: PayloadContext,
+  t: ToolDetail,
+  extra: { history: VerdictHistory; thesis: ThesisStatus | null },
+): ToolDetailPayload {
+  const summary = toolSummaryPayload(ctx, t);
+  return {
+    slug: t.slug,
+    name: t.name,
+    vendor: t.vendor,
+    category: summary.category,
+    bestFor: t.bestFor,
+    description: t.description,
+    homepage: t.homepage,
+    addedAt: t.addedAt,
+    deployment: summary.deployment,
+    pricing: {
+      model: t.pricing.model,
+      entryPrice: t.pricing.entry,
+      freeTier: t.pricing.freeTier,
+      license: t.pricing.license,
+      units: t.pricing.units.map((u) => ({ label: u.label, usd: u.usd, unit: u.unit })),
+      detail: t.pricing.detail,
+      asOf: t.pricing.asOf,
+    },
+    competitors: t.competitors.map((c) => ({ name: c.name, slug: c.slug })),
+    panel: summary.panel,
+    reviews: PERSONAS.flatMap((p) => {
+      const r = t.reviews[p];
+      return r ? [reviewPayload(r)] : [];
+    }),
+    community: summary.community,
+    // the leaderboard (its own branch) fills this with the tool's head-to-head rating
+    headToHead: null,
+    prediction: thesisPayload(extra.thesis),
+    verdictHistory: {
+      revisions: extra.history.revisions.map((r) => ({
+        persona: r.persona,
+        revision: r.revision,
+        score: r.score,
+        verdict: r.verdict,
+        author: r.author,
+        provenance: r.provenance,
+        modelName: r.modelName,
+        publishedAt: r.publishedAt,
+      })),
+      timeline: extra.history.timeline.map((p) => ({
+        at: p.at,
+        score: Math.round(p.score * 10) / 10,
+        verdict: p.verdict,
+        ship: p.ship,
+        skip: p.skip,
+        published: p.published,
+      })),
+    },
+    links: summary.links,
+  };
+}
+
+/**
+ * Two to four tools side by side: the decision table, each persona's scorecard, and for every
+ * pair (in the order asked) the reviewer split and the pricing read. The site's comparison page
+ * shows one pair; the domain's split and pricing read stay pairwise, so more tools give more pairs.
+ */
+export function comparisonPayload(ctx: PayloadContext, tools: readonly ToolDetail[]): ComparisonPayload {
+  const pairs: ComparisonPayload["pairs"] = [];
+  for (let i = 0; i < tools.length; i++) {
+    for (let j = i + 1; j < tools.length; j++) {
+      const a = tools[i] as ToolDetail;
+      const b = tools[j] as ToolDetail;
+      const split = reviewerSplit(a, b);
+      pairs.push({
+        a: a.slug,
+        b: b.slug,
+        reviewerSplit: {
+          line: split.line,
+          rows: split.rows.map((r) => ({
+            persona: r.persona,
+            diff: r.diff,
+            verdictsDiffer: r.verdictsDiffer,
+            leans: r.leans === "a" ? a.slug : r.leans === "b" ? b.slug : r.leans,
+          })),
+        },
+        pricingRead: pricingRead(a, b),
+        links: { page: `${ctx.siteUrl}${comparePath(a.slug, b.slug)}` },
+      });
+    }
+  }
+  return {
+    tools: tools.map((t) => toolSummaryPayload(ctx, t)),
+    decisionTable: tools.map((t) => ({
+      slug: t.slug,
+      panelVerdict: panelVerdictLine(t.panel),
+      community: communityLabel(t.community),
+      pricing: t.pricing.detail,
+      bestFor: t.bestFor,
+      category: { slug: t.category.slug, name: t.category.name },
+    })),
+    scorecard: PERSONAS.map((persona) => ({
+      persona,
+      personaName: personaName(persona),
+      tools: tools.map((t) => {
+        const r = t.reviews[persona];
+        return {
+          slug: t.slug,
+          score: r?.score ?? null,
+          verdict: r?.verdict ?? null,
+          summary: r?.summary ?? null,
+        };
+      }),
+    })),
+    pairs,
+  };
+}
+
+/** A category with its links. */
+export function categoryPayload(ctx: PayloadContext, c: Category): CategoryPayload {
+  return {
+    slug: c.slug,
+    name: c.name,
+    description: c.description,
+    toolCount: c.toolCount,
+    links: {
+      self: `${ctx.siteUrl}${API_BASE}/categories/${c.slug}`,
+      page: `${ctx.siteUrl}/categories/${c.slug}`,
+    },
+  };
+}
+
+/** The Futurist's theses and the track records, as /methodology shows them. */
+export function predictionsPayload(o: PredictionsOverview): PredictionsPayload {
+  return {
+    pastDue: o.pastDue.map((p) => ({
+      id: p.id,
+      tool: { slug: p.tool.slug, name: p.tool.name },
+      thesis: p.thesis,
+      thesisDate: p.thesisDate,
+      statedOn: p.statedOn,
+      futuristVerdict: p.futuristVerdict,
+      current: p.current,
+      outcome: p.outcome,
+      note: p.note,
+      resolvedAt: p.resolvedAt,
+    })),
+    awaiting: o.awaiting,
+    upcoming: o.upcoming,
+    nextDue: o.nextDue,
+    trackRecords: {
+      futurist: { ...o.records.futurist },
+      personas: o.records.personas.map((r) => ({
+        persona: r.persona,
+        agreed: r.agreed,
+        judged: r.judged,
+        rate: r.rate,
+      })),
+    },
+  };
+}
+
+/** A sent newsletter issue, with what it reported. */
+export function newsletterIssuePayload(
+  ctx: PayloadContext,
+  issue: Issue,
+  summary: string,
+  path: string,
+): NewsletterIssuePayload {
+  return {
+    number: issue.number,
+    subject: issue.subject,
+    intro: issue.intro,
+    summary,
+    periodStart: issue.content.periodStart,
+    periodEnd: issue.content.periodEnd,
+    sentAt: issue.sentAt,
+    verdicts: issue.content.verdicts.map((v) => ({
+      slug: v.slug,
+      name: v.name,
+      verdict: v.verdictLabel,
+      score: v.score === null ? null : Math.round(v.score * 10) / 10,
+    })),
+    comparisons: issue.content.comparisons.map((c) => ({ a: c.a.slug, b: c.b.slug, picks: c.picks })),
+    links: { page: `${ctx.siteUrl}${path}` },
+  };
+}

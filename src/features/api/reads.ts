@@ -1,0 +1,327 @@
+/**
+ * The API's read operations: the catalog, a tool, comparisons, categories, predictions and the
+ * newsletter archive. Each is built from the owning feature's exported services and shaped by
+ * payloads.ts; none reads another feature's tables.
+ */
+import type { Context } from "hono";
+import { z } from "zod";
+import { closest } from "../../domain/suggest.ts";
+import type { Deps } from "../../http/deps.ts";
+import { invalidParameters, unknownSlug } from "../../http/problem.ts";
+import {
+  catalogFilterFields,
+  listCategories,
+  listToolNames,
+  listTools,
+  toolsByScore,
+} from "../catalog/index.ts";
+import { issuePath, issueSummaryLine, listSentIssues } from "../newsletter/index.ts";
+import { verdictHistory } from "../panel/index.ts";
+import { currentThesisStatus, predictionsOverview } from "../predictions/index.ts";
+import { getTool, getTools } from "../tools/index.ts";
+import { decodeCursor, encodeCursor, fingerprint } from "./cursor.ts";
+import { API_BASE, type ApiOperation, type ApiTag, defineOperation } from "./framework.ts";
+import {
+  categoryPayload,
+  comparisonPayload,
+  newsletterIssuePayload,
+  predictionsPayload,
+  toolDetailPayload,
+  toolSummaryPayload,
+} from "./payloads.ts";
+import {
+  categoryDetailSchema,
+  categoryListSchema,
+  comparisonSchema,
+  newsletterIssueListSchema,
+  predictionsSchema,
+  toolDetailSchema,
+  toolListSchema,
+} from "./schemas.ts";
+
+/** The groups the reference page shows operations in. */
+export const READ_TAGS: ApiTag[] = [
+  { name: "Tools", description: "The catalog and each tool's verdict." },
+  { name: "Comparisons", description: "Two to four tools side by side." },
+  { name: "Categories", description: "The catalog by category." },
+  { name: "Predictions", description: "The Futurist's dated theses and the panel's track records." },
+  { name: "Newsletter", description: "The weekly issues sent so far." },
+  { name: "Meta", description: "The API's own description." },
+];
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+/** A newsletter every week for twenty years fits in one answer, as on the archive page. */
+const ISSUES_LIMIT = 1040;
+
+const limitMessage = `A whole number from 1 to ${MAX_LIMIT}.`;
+const SLUG_PARAM = z
+  .string()
+  .min(1)
+  .max(100, "A slug is at most 100 characters.")
+  .meta({ description: "A catalog slug.", example: "cursor" });
+
+/** The catalog's filter fields, described for the reference. */
+const toolListQuery = z.object({
+  q: catalogFilterFields.q.meta({
+    description: "Search words, matched in name, vendor, best-for line and description.",
+    example: "code review",
+  }),
+  category: catalogFilterFields.category.meta({ description: "A category slug.", example: "coding-agents" }),
+  pricing: catalogFilterFields.pricing.meta({ description: "A pricing model." }),
+  verdict: catalogFilterFields.verdict.meta({ description: "The panel's verdict." }),
+  deployment: catalogFilterFields.deployment.meta({ description: "Where it runs." }),
+  sort: catalogFilterFields.sort.meta({
+    description:
+      "score: panel score, best first; community: Wilson lower bound; newest: added to the catalog; name: A to Z.",
+  }),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, limitMessage)
+    .transform(Number)
+    .pipe(z.int().min(1, limitMessage).max(MAX_LIMIT, limitMessage))
+    .optional()
+    .meta({
+      description: `Tools per page, 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT}).`,
+      type: "integer",
+      minimum: 1,
+      maximum: MAX_LIMIT,
+      default: DEFAULT_LIMIT,
+    }),
+  cursor: z
+    .string()
+    .optional()
+    .meta({ description: "Opaque: the cursor from a previous page's `next` link, with the same filters." }),
+});
+
+const compareQuery = z.object({
+  tools: z
+    .string()
+    .transform((raw, ctx) => {
+      const slugs = raw.split(",").map((s) => s.trim());
+      if (slugs.some((s) => !/^[a-z0-9-]{1,80}$/.test(s))) {
+        ctx.addIssue({
+          code: "custom",
+          message: "Name each tool by its slug, separated by commas: tools=a,b.",
+        });
+        return z.NEVER;
+      }
+      if (slugs.length < 2 || slugs.length > 4) {
+        ctx.addIssue({ code: "custom", message: `Compare two to four tools; ${slugs.length} were given.` });
+        return z.NEVER;
+      }
+      const twice = slugs.find((s, i) => slugs.indexOf(s) !== i);
+      if (twice) {
+        ctx.addIssue({ code: "custom", message: `"${twice}" is given twice; compare different tools.` });
+        return z.NEVER;
+      }
+      return slugs;
+    })
+    .meta({
+      description: "Two to four tool slugs, comma-separated, each once.",
+      example: "cursor,github-copilot",
+      type: "string",
+    }),
+});
+
+/** The 404 for unknown tool slugs, with the closest ones. */
+async function unknownTools(deps: Deps, unknown: string[]) {
+  const names = await listToolNames(deps.db);
+  const near = unknown.flatMap((u) => closest(u, names, unknown.length > 1 ? 3 : 5));
+  const seen = new Set<string>();
+  const suggestions = near.filter((t) => !seen.has(t.slug) && seen.add(t.slug));
+  const named = unknown.map((u) => `"${u.slice(0, 100)}"`).join(" and ");
+  return unknownSlug(
+    `${named} ${unknown.length === 1 ? "is" : "are"} not in the catalog. See "suggestions" for the closest slugs.`,
+    suggestions,
+  );
+}
+
+const ctxOf = (deps: Deps) => ({ siteUrl: deps.config.siteUrl });
+
+/** The read operations, bound to the app's dependencies. */
+export function readOperations(deps: Deps): ApiOperation[] {
+  const { db } = deps;
+  const ctx = ctxOf(deps);
+
+  const listToolsOp = defineOperation({
+    operationId: "listTools",
+    method: "get",
+    path: "/tools",
+    tag: "Tools",
+    summary: "List and search the catalog",
+    description:
+      "The catalog with the same search, filters and sorts as the /tools page, a page at a time. Follow `next` (also sent as a Link header) for the next page until it is null.",
+    query: toolListQuery,
+    response: toolListSchema,
+    responseDescription: "A page of tools, with the total and the next page's link.",
+    example: { path: "/tools?category=coding-agents&sort=score&limit=5" },
+    handle: async (c: Context, { query }) => {
+      const filters = {
+        q: query.q || undefined,
+        category: query.category,
+        pricing: query.pricing,
+        verdict: query.verdict,
+        deployment: query.deployment,
+        sort: query.sort,
+      };
+      if (filters.category) {
+        const categories = await listCategories(db);
+        if (!categories.some((cat) => cat.slug === filters.category)) {
+          throw invalidParameters([
+            {
+              name: "category",
+              in: "query",
+              detail: `Unknown category "${filters.category}". Categories: ${categories.map((cat) => cat.slug).join(", ")}.`,
+            },
+          ]);
+        }
+      }
+      const print = fingerprint(filters);
+      let offset = 0;
+      if (query.cursor !== undefined) {
+        const decoded = decodeCursor(query.cursor, print);
+        if ("problem" in decoded)
+          throw invalidParameters([{ name: "cursor", in: "query", detail: decoded.problem }]);
+        offset = decoded.offset;
+      }
+      const limit = query.limit ?? DEFAULT_LIMIT;
+      const page = await listTools(db, { ...filters, page: 1, perPage: limit, offset });
+      let next: string | null = null;
+      if (offset + page.items.length < page.total) {
+        const params = new URLSearchParams();
+        for (const [k, v] of Object.entries(filters)) if (v !== undefined) params.set(k, v);
+        params.set("limit", String(limit));
+        params.set("cursor", encodeCursor(offset + page.items.length, print));
+        next = `${ctx.siteUrl}${API_BASE}/tools?${params}`;
+        c.header("Link", `<${next}>; rel="next"`);
+      }
+      return { items: page.items.map((t) => toolSummaryPayload(ctx, t)), total: page.total, limit, next };
+    },
+  });
+
+  const getToolOp = defineOperation({
+    operationId: "getTool",
+    method: "get",
+    path: "/tools/{slug}",
+    tag: "Tools",
+    summary: "A tool's verdict in full",
+    description:
+      "Profile, structured pricing, every persona's published review (score, verdict, summary, lens answers, byline and provenance), the community figure, where the Futurist's thesis stands, and the verdict's history. An unknown slug is a 404 whose `suggestions` lists the closest ones.",
+    params: z.object({ slug: SLUG_PARAM }),
+    response: toolDetailSchema,
+    responseDescription: "The tool.",
+    example: { path: "/tools/cursor" },
+    handle: async (_c, { params }) => {
+      const tool = await getTool(db, params.slug);
+      if (!tool) throw await unknownTools(deps, [params.slug]);
+      const [history, thesis] = await Promise.all([
+        verdictHistory(db, tool.slug),
+        currentThesisStatus(db, { slug: tool.slug, now: Date.now() }),
+      ]);
+      return toolDetailPayload(ctx, tool, { history, thesis });
+    },
+  });
+
+  const compareOp = defineOperation({
+    operationId: "compareTools",
+    method: "get",
+    path: "/compare",
+    tag: "Comparisons",
+    summary: "Compare two to four tools",
+    description:
+      "The comparison page's data for two to four tools: their summaries, the decision table, each persona's scorecard, and for every pair (in the order given) the reviewer split and the pricing read.",
+    query: compareQuery,
+    response: comparisonSchema,
+    responseDescription: "The comparison.",
+    problems: [404],
+    example: { path: "/compare?tools=cursor,github-copilot" },
+    handle: async (_c, { query }) => {
+      const found = await getTools(db, query.tools);
+      const unknown = query.tools.filter((s) => !found.has(s));
+      if (unknown.length > 0) throw await unknownTools(deps, unknown);
+      return comparisonPayload(
+        ctx,
+        query.tools.map((s) => found.get(s)).filter((t) => t !== undefined),
+      );
+    },
+  });
+
+  const listCategoriesOp = defineOperation({
+    operationId: "listCategories",
+    method: "get",
+    path: "/categories",
+    tag: "Categories",
+    summary: "List the categories",
+    description: "Every category with its tool count, by name.",
+    response: categoryListSchema,
+    responseDescription: "The categories.",
+    example: { path: "/categories" },
+    handle: async () => ({ items: (await listCategories(db)).map((cat) => categoryPayload(ctx, cat)) }),
+  });
+
+  const getCategoryOp = defineOperation({
+    operationId: "getCategory",
+    method: "get",
+    path: "/categories/{slug}",
+    tag: "Categories",
+    summary: "A category and its tools",
+    description:
+      "The category and its tools, best panel score first. An unknown slug is a 404 with the closest ones.",
+    params: z.object({
+      slug: SLUG_PARAM.meta({ description: "A category slug.", example: "coding-agents" }),
+    }),
+    response: categoryDetailSchema,
+    responseDescription: "The category.",
+    example: { path: "/categories/coding-agents" },
+    handle: async (_c, { params }) => {
+      const categories = await listCategories(db);
+      const category = categories.find((cat) => cat.slug === params.slug);
+      if (!category) {
+        throw unknownSlug(
+          `There is no category "${params.slug.slice(0, 100)}". See "suggestions" for the closest ones.`,
+          closest(params.slug, categories, 5),
+        );
+      }
+      const tools = await toolsByScore(db, category.slug);
+      return {
+        category: categoryPayload(ctx, category),
+        tools: tools.map((t) => toolSummaryPayload(ctx, t)),
+      };
+    },
+  });
+
+  const predictionsOp = defineOperation({
+    operationId: "getPredictions",
+    method: "get",
+    path: "/predictions",
+    tag: "Predictions",
+    summary: "The Futurist's theses and track records",
+    description:
+      "Past-due theses with their outcomes (held, failed, unclear, or awaiting judgement), how many are still to come and when the next falls due, and each persona's track record, as /methodology shows them.",
+    response: predictionsSchema,
+    responseDescription: "The predictions.",
+    example: { path: "/predictions" },
+    handle: async () => predictionsPayload(await predictionsOverview(db, { now: Date.now() })),
+  });
+
+  const issuesOp = defineOperation({
+    operationId: "listNewsletterIssues",
+    method: "get",
+    path: "/newsletter/issues",
+    tag: "Newsletter",
+    summary: "The newsletter issues sent so far",
+    description:
+      "Every sent issue, newest first: subject, intro, period, and the verdicts and comparisons it reported.",
+    response: newsletterIssueListSchema,
+    responseDescription: "The issues.",
+    example: { path: "/newsletter/issues" },
+    handle: async () => ({
+      items: (await listSentIssues(db, { limit: ISSUES_LIMIT })).map((issue) =>
+        newsletterIssuePayload(ctx, issue, issueSummaryLine(issue.content), issuePath(issue.number)),
+      ),
+    }),
+  });
+
+  return [listToolsOp, getToolOp, compareOp, listCategoriesOp, getCategoryOp, predictionsOp, issuesOp];
+}
