@@ -10,9 +10,10 @@ import {
   ResourceTemplate,
 } from "@modelcontextprotocol/server";
 import type { Db } from "../../db/types.ts";
-import { formatScore } from "../../domain/panel.ts";
+import { communityLabel } from "../../domain/community.ts";
+import { pricingModelName } from "../../domain/pricing-read.ts";
 import { listToolNames } from "../catalog/index.ts";
-import { verdictMarkdown } from "./project.ts";
+import { toolLine, verdictMarkdown } from "./project.ts";
 import {
   compareInput,
   compareOutput,
@@ -69,7 +70,10 @@ async function answer<T extends Record<string, unknown>>(
   }
 }
 
-const score = (s: number | null) => (s === null ? "no panel score yet" : `panel score ${formatScore(s)}`);
+/** A compared tool's name, by slug. */
+function nameOf(out: { tools: { slug: string; name: string }[] }, slug: string): string {
+  return out.tools.find((t) => t.slug === slug)?.name ?? slug;
+}
 
 /** A fresh server with every tool and resource registered. */
 export function createMcpServer(deps: McpServerDeps): McpServer {
@@ -101,7 +105,7 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
             ? "No tool matches. Drop a filter or use fewer words."
             : [
                 `${out.total} tool${out.total === 1 ? "" : "s"} match (page ${out.page} of ${out.pages}):`,
-                ...out.tools.map((t) => `- ${t.name} (${t.slug}): ${t.panel.label}, ${score(t.panel.score)}`),
+                ...out.tools.map((t) => `- ${toolLine(t)}`),
               ].join("\n"),
       ),
   );
@@ -112,21 +116,22 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
       title: "Get a tool's verdict",
       description:
         "The panel's verdict on one tool by slug: the overall verdict and score, each persona's score, " +
-        "ship/skip and summary (optionally their four lens answers), structured pricing, the community " +
-        "vote and competitors. An unknown slug answers with the closest slugs.",
+        "ship/skip, summary and lens answers with its byline, structured pricing, the community vote, " +
+        "competitors, where the Futurist's thesis stands and the verdict's history. An unknown slug " +
+        "answers with the closest slugs.",
       inputSchema: verdictInput,
       outputSchema: verdictOutput,
       annotations: { title: "Get a tool's verdict", ...READ_ONLY },
     },
-    ({ slug, includeAnswers }) =>
+    ({ slug }) =>
       answer(
         deps,
-        () => verdictFor(db, siteUrl, slug, includeAnswers),
+        () => verdictFor(db, siteUrl, slug),
         (v) =>
           [
-            `${v.tool.name} (${v.tool.slug}): ${v.panel.label}, ${score(v.panel.score)}.`,
-            ...v.personas.map((p) => `- ${p.name} ${p.score}/100, ${p.verdict}: ${p.summary}`),
-            `Pricing: ${v.pricing.modelName}, entry ${v.pricing.entry}. Community: ${v.community.label}.`,
+            `${toolLine(v)}.`,
+            ...v.reviews.map((r) => `- ${r.personaName} ${r.score}/100, ${r.verdict}: ${r.summary}`),
+            `Pricing: ${pricingModelName(v.pricing.model)}, entry ${v.pricing.entryPrice}. Community: ${communityLabel(v.community)}.`,
           ].join("\n"),
       ),
   );
@@ -150,11 +155,8 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
         () => compareTools(db, siteUrl, input),
         (out) =>
           [
-            ...out.tools.map(
-              (t) =>
-                `- ${t.name} (${t.slug}): ${t.panel.label}, ${score(t.panel.score)}; ${t.community.label}`,
-            ),
-            ...out.pairs.map((p) => `${p.a.name} vs ${p.b.name}: ${p.reviewerSplit.line}`),
+            ...out.tools.map((t) => `- ${toolLine(t)}; ${communityLabel(t.community)}`),
+            ...out.pairs.map((p) => `${nameOf(out, p.a)} vs ${nameOf(out, p.b)}: ${p.reviewerSplit.line}`),
           ].join("\n"),
       ),
   );
@@ -180,10 +182,7 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
         (out) =>
           [
             ...(out.candidates.length === 0 ? ["No tool fits."] : []),
-            ...out.candidates.map(
-              (c) =>
-                `${c.position}. ${c.name} (${c.slug}): ${c.panel.label}, ${score(c.panel.score)}. ${c.reasons[0] ?? ""}`,
-            ),
+            ...out.candidates.map((c) => `${c.position}. ${toolLine(c.tool)}. ${c.reasons[0] ?? ""}`),
             ...(out.hint ? [out.hint] : []),
           ].join("\n"),
       ),
@@ -239,7 +238,7 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
     async (uri, variables) => {
       const slug = String(variables.slug ?? "").toLowerCase();
       try {
-        const v = await verdictFor(db, siteUrl, slug, true);
+        const v = await verdictFor(db, siteUrl, slug);
         return {
           contents: [
             { uri: uri.href, mimeType: "text/markdown", text: verdictMarkdown(v) },

@@ -1,27 +1,25 @@
 /**
- * What the MCP tools answer, read through the catalog, tools and community features. Each
- * function returns the tool's structured content, or throws a `ToolAnswerError` whose message
+ * What the MCP tools answer, read through the catalog, tools, panel and predictions features
+ * and shaped by the JSON API's payload builders. Each function returns the tool's structured
+ * content, or throws a `ToolAnswerError` whose message
  * tells the calling model what to do next (the closest slugs, the allowed count).
  */
 
 import type { z } from "zod";
 import type { Db } from "../../db/types.ts";
-import { comparePath } from "../../domain/compare-path.ts";
-import { pricingRead } from "../../domain/pricing-read.ts";
-import { type Candidate, emptyRankingHint, panelReasons, rankCandidates } from "../../domain/recommend.ts";
-import { reviewerSplit } from "../../domain/reviewer-split.ts";
-import { closest } from "../../domain/suggest.ts";
-import { listCategories, listToolNames, listTools } from "../catalog/index.ts";
-import { pickSplit } from "../community/index.ts";
 import {
-  getTool,
-  getTools,
-  getToolsWithRefs,
-  selectSummaries,
-  type ToolSummary,
-  toolSummaries,
-} from "../tools/index.ts";
-import { communityOf, panelOf, personasOf, toolBrief, toolUrl, verdictOf } from "./project.ts";
+  type Candidate,
+  emptyRankingHint,
+  panelReasons,
+  rankCandidates,
+  triableFree,
+} from "../../domain/recommend.ts";
+import { closest } from "../../domain/suggest.ts";
+import { comparisonPayload, toolDetailPayload, toolSummaryPayload } from "../api/index.ts";
+import { listCategories, listToolNames, listTools } from "../catalog/index.ts";
+import { verdictHistory } from "../panel/index.ts";
+import { currentThesisStatus } from "../predictions/index.ts";
+import { getTool, getTools, selectSummaries, type ToolSummary, toolSummaries } from "../tools/index.ts";
 import type {
   CompareOutput,
   compareInput,
@@ -86,99 +84,50 @@ export async function searchTools(
     total: page.total,
     page: page.page,
     pages: page.pages,
-    tools: page.items.map((t) => toolBrief(t, siteUrl)),
+    tools: page.items.map((t) => toolSummaryPayload({ siteUrl }, t)),
     url: `${siteUrl}/tools${qs ? `?${qs}` : ""}`,
   };
 }
 
-/** get_verdict: one tool's panel verdict, personas, pricing and community figure. */
-export async function verdictFor(
-  db: Db,
-  siteUrl: string,
-  slug: string,
-  withAnswers: boolean,
-): Promise<VerdictOutput> {
+/** get_verdict: one tool as the API's tool detail (panel, personas and lens answers, pricing, community, history). */
+export async function verdictFor(db: Db, siteUrl: string, slug: string): Promise<VerdictOutput> {
   const tool = await getTool(db, slug);
-  if (!tool)
+  if (!tool) {
     throw await unknownSlugs(
       db,
       [slug],
       "Call get_verdict with one of them, or search_tools to find the tool.",
     );
-  return verdictOf(tool, siteUrl, withAnswers);
+  }
+  const [history, thesis] = await Promise.all([
+    verdictHistory(db, tool.slug),
+    currentThesisStatus(db, { slug: tool.slug, now: Date.now() }),
+  ]);
+  return toolDetailPayload({ siteUrl }, tool, { history, thesis });
 }
 
-/** compare_tools: the decision table for 2–4 tools, and the split, pricing read and picks of every pair. */
+/** compare_tools: the API's comparison of 2–4 tools: decision table, scorecard, every pair's split and pricing read. */
 export async function compareTools(
   db: Db,
   siteUrl: string,
   input: z.infer<typeof compareInput>,
 ): Promise<CompareOutput> {
   const slugs = input.slugs;
-  const twice = slugs.filter((s, i) => slugs.indexOf(s) !== i);
-  if (twice.length > 0) {
+  const twice = slugs.find((s, i) => slugs.indexOf(s) !== i);
+  if (twice !== undefined) {
     throw new ToolAnswerError(
-      `"${twice[0]}" is named twice. Give 2 to 4 different tool slugs; a tool is not compared with itself.`,
+      `"${twice}" is named twice. Give 2 to 4 different tool slugs; a tool is not compared with itself.`,
     );
   }
-  const found = await getToolsWithRefs(db, slugs);
+  const found = await getTools(db, slugs);
   const missing = slugs.filter((s) => !found.has(s));
   if (missing.length > 0) {
     throw await unknownSlugs(db, missing, "Call compare_tools again with 2 to 4 slugs from the catalog.");
   }
-  const entries = slugs.map((s) => found.get(s)!);
-  const pairs: CompareOutput["pairs"] = [];
-  for (let i = 0; i < entries.length; i++) {
-    for (let j = i + 1; j < entries.length; j++) {
-      const a = entries[i]!;
-      const b = entries[j]!;
-      const split = reviewerSplit(a.tool, b.tool);
-      const picks = await pickSplit(db, a.ref, b.ref);
-      pairs.push({
-        a: { slug: a.tool.slug, name: a.tool.name },
-        b: { slug: b.tool.slug, name: b.tool.name },
-        reviewerSplit: {
-          line: split.line,
-          rows: split.rows.map((r) => ({
-            persona: r.persona,
-            diff: r.diff,
-            leans: r.leans === "a" ? a.tool.slug : r.leans === "b" ? b.tool.slug : r.leans,
-            verdictsDiffer: r.verdictsDiffer,
-          })),
-        },
-        pricingRead: pricingRead(a.tool, b.tool),
-        headToHead: { picks: picks.counts, total: picks.total },
-        url: `${siteUrl}${comparePath(a.tool.slug, b.tool.slug)}`,
-      });
-    }
-  }
-  return {
-    tools: entries.map(({ tool: t }) => ({
-      slug: t.slug,
-      name: t.name,
-      category: { slug: t.category.slug, name: t.category.name },
-      bestFor: t.bestFor,
-      panel: panelOf(t.panel),
-      community: communityOf(t.community),
-      pricing: {
-        model: t.pricing.model,
-        entry: t.pricing.entry,
-        freeTier: t.pricing.freeTier,
-        license: t.pricing.license,
-        detail: t.pricing.detail,
-        asOf: t.pricing.asOf,
-      },
-      personas: personasOf(t, false).map((p) => ({
-        persona: p.persona,
-        name: p.name,
-        score: p.score,
-        verdict: p.verdict,
-        summary: p.summary,
-      })),
-      url: toolUrl(siteUrl, t.slug),
-    })),
-    pairs,
-  };
+  return comparisonPayload(
+    { siteUrl },
+    slugs.map((s) => found.get(s)!),
+  );
 }
 
 /** Every tool (or one category's) as the ranking needs it: the summary plus the pricing columns it filters on. */
@@ -228,25 +177,17 @@ export async function recommend(
     need: input.need,
     terms: ranking.terms,
     category,
-    candidates: top.map((c, i) => {
-      const detail = details.get(c.tool.slug);
-      return {
-        position: i + 1,
-        slug: c.tool.slug,
-        name: c.tool.name,
-        category: c.tool.category,
-        bestFor: c.tool.bestFor,
-        fit: Math.round(c.fit * 1000) / 1000,
-        score: Math.round(c.rank * 1000) / 1000,
-        matched: c.matched,
-        meets: c.meets,
-        panel: panelOf(c.tool.summary.panel),
-        pricing: c.tool.pricing,
-        deployment: [...c.tool.deployment],
-        reasons: panelReasons(detail?.reviews ?? {}),
-        url: toolUrl(siteUrl, c.tool.slug),
-      };
-    }),
+    candidates: top.map((c, i) => ({
+      position: i + 1,
+      tool: toolSummaryPayload({ siteUrl }, c.tool.summary),
+      fit: Math.round(c.fit * 1000) / 1000,
+      score: Math.round(c.rank * 1000) / 1000,
+      matched: c.matched,
+      meets: c.meets,
+      freeTier: triableFree(c.tool.pricing),
+      license: c.tool.pricing.license,
+      reasons: panelReasons(details.get(c.tool.slug)?.reviews ?? {}),
+    })),
   };
   if (top.length === 0) out.hint = emptyRankingHint(ranking, input.constraints);
   else if (top.length < input.limit && ranking.ranked.length === top.length && !category) {
