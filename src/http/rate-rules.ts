@@ -149,11 +149,14 @@ export function apiRequestsPerClient(limit: number): RateRule {
 
 /**
  * MCP requests per client network (signed out) or account: every JSON-RPC message is one
- * request, and an agent may list, read and call several times for one question.
+ * request, and an agent may list, read and call several times for one question. The limit
+ * comes from MCP_RATE_LIMIT.
  */
-export const MCP_PER_CLIENT: RateRule = {
-  name: "mcp",
-  limit: 300,
-  windowMs: MINUTE,
-  message: "Too many MCP requests in a short time.",
-};
+export function mcpRequestsPerClient(limit: number): RateRule {
+  return {
+    name: "mcp",
+    limit,
+    windowMs: MINUTE,
+    message: "Too many MCP requests from your network in the last minute.",
+  };
+}

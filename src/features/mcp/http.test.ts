@@ -158,6 +158,26 @@ describe.each(testEngines())("MCP over Streamable HTTP on %s", (engine) => {
     expect(res.headers.ratelimit).toMatch(/^"mcp";r=\d+;t=\d+$/);
   });
 
+  it("refuses a client over MCP_RATE_LIMIT with 429 and Retry-After, counting each network apart", async () => {
+    const limited = await createTestApp(engine, { MCP_RATE_LIMIT: "2" });
+    try {
+      const post = (address: string) =>
+        limited.requestFrom(address, "/mcp", {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify(INIT),
+        });
+      expect((await post("203.0.113.7")).status).toBe(200);
+      expect((await post("203.0.113.7")).status).toBe(200);
+      const third = await post("203.0.113.7");
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect((await post("198.51.100.1")).status).toBe(200);
+    } finally {
+      await limited.dispose();
+    }
+  });
+
   it("answers a body larger than JSON-RPC needs with 413, not the form page", async () => {
     const big = { ...INIT, params: { ...INIT.params, padding: "x".repeat(70 * 1024) } };
     const res = await rawPost(url, {}, big);

@@ -17,7 +17,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { type Context, Hono } from "hono";
 import type { Deps } from "../../http/deps.ts";
-import { MCP_PER_CLIENT } from "../../http/rate-rules.ts";
+import { mcpRequestsPerClient } from "../../http/rate-rules.ts";
 import { siteOrigins } from "../../http/site-origin.ts";
 import { write } from "../../http/write.ts";
 import { createMcpServer } from "./server.ts";
@@ -65,7 +65,11 @@ export function mcpRoutes(deps: Deps, opts: { onError?: (err: unknown) => void }
     return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
   };
 
-  const declared = write(deps, { permission: "anyone", rate: MCP_PER_CLIENT, invalidates: "nothing" });
+  const declared = write(deps, {
+    permission: "anyone",
+    rate: mcpRequestsPerClient(config.mcpRateLimit),
+    invalidates: "nothing",
+  });
   const app = new Hono();
   app.post(MCP_PATH, declared, serve);
   // 2025-era session operations; the stateless handler answers them 405 with the methods it serves
