@@ -3,13 +3,14 @@
  * (1) a repeat view answered from the render cache with 304, (2) a cached full 200, (3) a full
  * render from SQLite with the cache off, and the ceiling: a bare node:http server sending the
  * same bytes from memory. Prints requests/s, p99 latency and the ratio to the ceiling.
- * Then the vote bench (bench/votes.ts) and the newsletter bench (bench/newsletter.ts).
- * `npm run bench -- votes` (or `-- pages`, `-- newsletter`) runs one only.
+ * Then the vote bench (bench/votes.ts), the newsletter bench (bench/newsletter.ts) and the MCP
+ * bench (bench/mcp.ts). `npm run bench -- votes` (or `-- pages`, `-- newsletter`, `-- mcp`) runs one only.
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runMcp } from "./mcp.ts";
 import { runNewsletter } from "./newsletter.ts";
 import { CONNECTIONS, DURATION, freePort, measure, startApp, stop } from "./shared.ts";
 import { runVotes } from "./votes.ts";
@@ -91,6 +92,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   pages: runPages,
   votes: runVotes,
   newsletter: runNewsletter,
+  mcp: runMcp,
 };
 
 async function main() {

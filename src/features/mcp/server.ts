@@ -8,24 +8,15 @@ import {
   McpServer,
   ResourceNotFoundError,
   ResourceTemplate,
+  type StandardSchemaWithJSON,
 } from "@modelcontextprotocol/server";
+import type { z } from "zod";
 import type { Db } from "../../db/types.ts";
 import { communityLabel } from "../../domain/community.ts";
 import { pricingModelName } from "../../domain/pricing-read.ts";
 import { listToolNames } from "../catalog/index.ts";
 import { toolLine, verdictMarkdown } from "./project.ts";
-import {
-  compareInput,
-  compareOutput,
-  leaderboardInput,
-  leaderboardOutput,
-  recommendInput,
-  recommendOutput,
-  searchInput,
-  searchOutput,
-  verdictInput,
-  verdictOutput,
-} from "./schemas.ts";
+import * as schemas from "./schemas.ts";
 import { compareTools, leaderboard, recommend, searchTools, ToolAnswerError, verdictFor } from "./service.ts";
 
 export interface McpServerDeps {
@@ -45,6 +36,44 @@ const INSTRUCTIONS =
   "Futurist, Founder; a score out of 100 and ship or skip each), a pricing read and a community vote. " +
   "Tools are named by slug. Use search_tools or recommend_tool to find slugs, get_verdict for one " +
   "tool, compare_tools for 2 to 4. Each tool page is also a resource at shiporskip://tools/{slug}.";
+
+/**
+ * A zod schema whose JSON Schema is made once. The SDK serves each HTTP request with a fresh
+ * server and converts every schema it touches anew, which costs more than the tool's own
+ * queries; the schemas never change, so their JSON Schema is kept. Validation stays zod's.
+ */
+function once<T extends z.ZodType>(schema: T): StandardSchemaWithJSON<z.input<T>, z.output<T>> {
+  const std = schema["~standard"];
+  const made = new Map<string, Record<string, unknown>>();
+  const convert = (io: "input" | "output") => (opts: { target: string }) => {
+    const key = `${io} ${opts.target}`;
+    let json = made.get(key);
+    if (!json) {
+      json = std.jsonSchema[io](opts);
+      made.set(key, json);
+    }
+    return json;
+  };
+  return {
+    "~standard": {
+      version: 1,
+      vendor: std.vendor,
+      validate: std.validate,
+      jsonSchema: { input: convert("input"), output: convert("output") },
+    },
+  } as StandardSchemaWithJSON<z.input<T>, z.output<T>>;
+}
+
+const searchInput = once(schemas.searchInput);
+const searchOutput = once(schemas.searchOutput);
+const verdictInput = once(schemas.verdictInput);
+const verdictOutput = once(schemas.verdictOutput);
+const compareInput = once(schemas.compareInput);
+const compareOutput = once(schemas.compareOutput);
+const recommendInput = once(schemas.recommendInput);
+const recommendOutput = once(schemas.recommendOutput);
+const leaderboardInput = once(schemas.leaderboardInput);
+const leaderboardOutput = once(schemas.leaderboardOutput);
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 
