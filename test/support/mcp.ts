@@ -103,6 +103,9 @@ export async function checkEveryTool(client: Client): Promise<void> {
     arguments: { slugs: ["cursor", "ollamma"] },
   });
   expect(textOf(missing)).toContain("ollama (Ollama)");
+  const nul = await client.callTool({ name: "search_tools", arguments: { query: "vec\u0000tor" } });
+  expect(nul.isError).toBe(true);
+  expect(textOf(nul)).toContain("control characters");
   const badCategory = await client.callTool({
     name: "search_tools",
     arguments: { category: "vector-database" },
@@ -121,4 +124,7 @@ export async function checkEveryTool(client: Client): Promise<void> {
   const json = page.contents.find((c) => c.mimeType === "application/json");
   expect(verdictOutput.parse(JSON.parse(json && "text" in json ? json.text : "{}")).slug).toBe("cursor");
   await expect(client.readResource({ uri: "shiporskip://tools/cursr" })).rejects.toThrow(/cursor/);
+  await expect(client.readResource({ uri: "shiporskip://tools/CUR%00SOR" })).rejects.toThrow(
+    /No tool has the slug/,
+  );
 }

@@ -6,10 +6,18 @@
  */
 import { z } from "zod";
 import { DEPLOYMENTS, PRICING_MODELS } from "../../domain/catalog-schema.ts";
+import { textProblem } from "../../http/text-input.ts";
 import { comparisonSchema, toolDetailSchema, toolSummarySchema } from "../api/index.ts";
 import { SORTS } from "../catalog/index.ts";
 
 const PANEL_VERDICTS = ["ship", "skip", "split", "in-progress"] as const;
+
+/** Free text as the site accepts it anywhere: no control characters, well-formed Unicode. */
+const plainText = (text: z.ZodString) =>
+  text.refine(
+    (v) => textProblem(v, { lines: false }) === undefined,
+    "Remove control characters (such as NUL or line breaks) and malformed Unicode from the text.",
+  );
 
 /** A catalog slug, as the site's addresses use them. */
 export const slugInput = z
@@ -25,10 +33,7 @@ const ref = z.object({ slug: z.string(), name: z.string() });
 // ---- search_tools ----
 
 export const searchInput = z.object({
-  query: z
-    .string()
-    .trim()
-    .max(200, "Keep the search under 200 characters.")
+  query: plainText(z.string().trim().max(200, "Keep the search under 200 characters."))
     .optional()
     .describe("Words to look for in names, vendors, 'best for' and descriptions"),
   category: slugInput.optional().describe("A category slug, e.g. vector-databases"),
@@ -76,12 +81,13 @@ export const compareOutput = comparisonSchema;
 // ---- recommend_tool ----
 
 export const recommendInput = z.object({
-  need: z
-    .string()
-    .trim()
-    .min(3, "Describe the need in a few words.")
-    .max(500, "Keep the need under 500 characters.")
-    .describe('What the tool is for, in words, e.g. "self-hosted vector search for a RAG app"'),
+  need: plainText(
+    z
+      .string()
+      .trim()
+      .min(3, "Describe the need in a few words.")
+      .max(500, "Keep the need under 500 characters."),
+  ).describe('What the tool is for, in words, e.g. "self-hosted vector search for a RAG app"'),
   category: slugInput.optional().describe("Only tools in this category slug"),
   constraints: z
     .object({

@@ -31,6 +31,8 @@ import type {
   VerdictOutput,
 } from "./schemas.ts";
 
+const SLUG = /^[a-z0-9-]{1,80}$/;
+
 /** A refusal the model can act on; its message is shown to the model as the tool's error text. */
 export class ToolAnswerError extends Error {}
 
@@ -91,7 +93,8 @@ export async function searchTools(
 
 /** get_verdict: one tool as the API's tool detail (panel, personas and lens answers, pricing, community, history). */
 export async function verdictFor(db: Db, siteUrl: string, slug: string): Promise<VerdictOutput> {
-  const tool = await getTool(db, slug);
+  // a resource URI can carry anything; only a slug-shaped one is worth a query
+  const tool = SLUG.test(slug) ? await getTool(db, slug) : undefined;
   if (!tool) {
     throw await unknownSlugs(
       db,
