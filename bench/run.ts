@@ -3,13 +3,15 @@
  * (1) a repeat view answered from the render cache with 304, (2) a cached full 200, (3) a full
  * render from SQLite with the cache off, and the ceiling: a bare node:http server sending the
  * same bytes from memory. Prints requests/s, p99 latency and the ratio to the ceiling.
- * Then the vote bench (bench/votes.ts), the newsletter bench (bench/newsletter.ts) and the MCP
- * bench (bench/mcp.ts). `npm run bench -- votes` (or `-- pages`, `-- newsletter`, `-- mcp`) runs one only.
+ * Then the vote bench (bench/votes.ts), the newsletter bench (bench/newsletter.ts), the JSON
+ * API bench (bench/api.ts) and the MCP bench (bench/mcp.ts). `npm run bench -- votes` (or
+ * `-- pages`, `-- newsletter`, `-- api`, `-- mcp`) runs one only.
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runApi } from "./api.ts";
 import { runMcp } from "./mcp.ts";
 import { runNewsletter } from "./newsletter.ts";
 import { CONNECTIONS, DURATION, freePort, measure, startApp, stop } from "./shared.ts";
@@ -92,6 +94,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   pages: runPages,
   votes: runVotes,
   newsletter: runNewsletter,
+  api: runApi,
   mcp: runMcp,
 };
 

@@ -236,7 +236,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", panelRoutes(deps));
   app.route("/", draftingRoutes(deps));
   app.route("/", predictionRoutes(deps));
-  app.route(API_BASE, apiRoutes(deps).app);
+  const api = apiRoutes(deps);
+  app.route(API_BASE, api.app);
+  app.route("/", api.reference);
   app.route(
     "/",
     mcpRoutes(deps, { onError: (err) => failures().failure(err, { path: MCP_PATH }, "mcp failed") }),

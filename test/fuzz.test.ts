@@ -111,6 +111,10 @@ const PLAUSIBLE: Record<string, string[]> = {
   description: ["A tool."],
   summary: ["Short."],
   display_name: ["Ada"],
+  // the JSON API's query parameters
+  limit: ["5", "100"],
+  cursor: ["eyJ2IjoxLCJvIjo1LCJmIjoieCJ9"],
+  tools: ["cursor,aider", "cursor,aider,github-copilot,claude-code"],
 };
 const FIELDS = [
   ...["return_to", "value", "winner", "email", "next", "token", "reason", "category", "slug", "name"],
@@ -121,6 +125,7 @@ const FIELDS = [
 const QUERY = [
   ...["next", "q", "before", "p", "n", "done", "saved", "result", "token", "a", "b", "persona", "revision"],
   ...["intro", "reason", "sort", "category", "page", "return_to"],
+  ...["limit", "cursor", "tools", "pricing", "deployment"],
 ];
 
 /** Percent-encodes text for a URL or form body; a lone surrogate goes as its (invalid) UTF-8 bytes. */

@@ -14,6 +14,7 @@ const PAGES = [
   "/bookmarks",
   "/newsletter",
   "/newsletter/issues",
+  "/api",
 ];
 
 describe.runIf(browserAvailable())("browser: accessibility and small screens", () => {

@@ -210,14 +210,14 @@ function pathPattern(path: string): RegExp {
 }
 
 /** The curl line for an operation's example. */
-export function curlExample(siteUrl: string, op: ApiOperation): string {
+export function curlExample(siteUrl: string, op: ApiOperation, base = API_BASE): string {
   const parts = ["curl"];
   if (op.method !== "get") parts.push("-X", op.method.toUpperCase());
   if (op.auth === "token") parts.push("-H", `"Authorization: Bearer $SHIPORSKIP_TOKEN"`);
   if (op.example.body !== undefined) {
     parts.push("-H", "'Content-Type: application/json'", "-d", `'${JSON.stringify(op.example.body)}'`);
   }
-  parts.push(`'${siteUrl}${API_BASE}${op.example.path}'`);
+  parts.push(`'${siteUrl}${base}${op.example.path}'`);
   return parts.join(" ");
 }
 
@@ -296,6 +296,8 @@ async function readBody(c: Context): Promise<unknown> {
 /** The options of the API's routes. */
 export interface ApiOptions {
   operations: readonly ApiOperation[];
+  /** Where the app is mounted: API_BASE, unless a test mounts one of its own elsewhere. */
+  base?: string;
   tags: readonly ApiTag[];
   /** Needed when any operation declares `auth: "token"`. */
   authorize?: Authorizer;
@@ -316,6 +318,7 @@ export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]
 export function buildApi(deps: Deps, opts: ApiOptions): BuiltApi {
   const { config } = deps;
   const ops = opts.operations;
+  const base = opts.base ?? API_BASE;
   checkDeclarations(ops, opts);
   const clientRule = apiRequestsPerClient(config.apiRateLimit);
   const clientKey = (c: Context) => `net:${clientNetwork(clientAddress(c, config.trustProxy))}`;
@@ -357,11 +360,11 @@ export function buildApi(deps: Deps, opts: ApiOptions): BuiltApi {
   // what no operation answered: a preflight, a known path with another method, or nothing at all
   const patterns = ops.map((op) => ({ op, pattern: pathPattern(op.path) }));
   app.all("*", (c) => {
-    const below = c.req.path.slice(API_BASE.length) || "/";
+    const below = c.req.path.slice(base.length) || "/";
     const methods = patterns.filter((p) => p.pattern.test(below)).map((p) => p.op.method.toUpperCase());
     if (methods.length === 0) {
       throw notFound(
-        `There is no API operation at ${c.req.path}. The operations are listed at ${config.siteUrl}/api and in ${config.siteUrl}${API_BASE}/openapi.json.`,
+        `There is no API operation at ${c.req.path}. The operations are listed at ${config.siteUrl}/api and in ${config.siteUrl}${base}/openapi.json.`,
       );
     }
     const allow = [...new Set([...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"])].join(
@@ -434,6 +437,12 @@ function operationHandler(
       const key = principal ? `user:${principal.userId}` : clientKey(c);
       await enforceRateLimit(c, deps.rateLimits, op.rate, key);
     }
+    // a public read's answer is kept in the page cache, under a key no page address can take,
+    // until the next write (or midnight) clears it; only valid requests are ever stored
+    const cacheKey = op.method === "get" && !op.auth && deps.cache.enabled ? `api ${targetOf(c)}` : undefined;
+    const hit = cacheKey === undefined ? undefined : deps.cache.get(cacheKey);
+    if (hit) return answerRead(c, hit.body, hit.etag, hit.headers);
+    const generation = deps.cache.currentGeneration;
     const problems: ParameterProblem[] = [];
     let params: unknown = {};
     if (op.params) {
@@ -472,13 +481,30 @@ function operationHandler(
         "cache-control": "no-store",
       });
     }
-    const etag = etagFor(text);
-    // no-cache: any cache may keep the answer but must revalidate it, which costs a 304
-    c.header("ETag", etag);
-    c.header("Cache-Control", "no-cache");
-    if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
-    return c.body(text, 200, { "content-type": "application/json; charset=utf-8" });
+    const bytes = Buffer.from(text);
+    const etag = etagFor(bytes);
+    const link = c.res.headers.get("link");
+    const headers: Record<string, string> = link ? { link } : {};
+    if (cacheKey !== undefined)
+      deps.cache.set(cacheKey, { status: 200, body: bytes, etag, headers }, generation);
+    return answerRead(c, bytes, etag, headers);
   };
+}
+
+/** The request's path and query as sent. */
+function targetOf(c: Context): string {
+  const url = new URL(c.req.url);
+  return url.pathname + url.search;
+}
+
+/** A read's answer: 200 with the body, or an empty 304 when the client's ETag is current. */
+function answerRead(c: Context, body: Buffer, etag: string, headers: Record<string, string>): Response {
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  c.header("ETag", etag);
+  // no-cache: any cache may keep the answer but must revalidate it, which costs a 304
+  c.header("Cache-Control", "no-cache");
+  if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+  return c.body(new Uint8Array(body), 200, { "content-type": "application/json; charset=utf-8" });
 }
 
 /** The OpenAPI 3.1 document of the operations. */
@@ -507,7 +533,7 @@ function openApiDocument(siteUrl: string, opts: ApiOptions): OpenApiDocument {
       description: "A personal API token, created on your account page; scoped read or write.",
     });
   }
-  for (const op of opts.operations) registry.registerPath(routeConfig(siteUrl, op));
+  for (const op of opts.operations) registry.registerPath(routeConfig(siteUrl, opts.base ?? API_BASE, op));
 
   // the problem schema is referenced by the problem responses, not by any operation's schemas
   const generator = new OpenApiGeneratorV31([
@@ -536,6 +562,12 @@ function openApiDocument(siteUrl: string, opts: ApiOptions): OpenApiDocument {
     externalDocs: { description: "The API reference", url: `${siteUrl}/api` },
   });
   liftParameterDescriptions(doc);
+  // the problem types' URIs depend on SITE_URL, so they join the schema here
+  const problem = doc.components?.schemas?.Problem as {
+    properties?: Record<string, Record<string, unknown>>;
+  };
+  const type = problem.properties?.type;
+  if (type) type.examples = PROBLEM_TYPES.map((p) => problemTypeUri(siteUrl, p.name));
   return doc;
 }
 
@@ -567,7 +599,7 @@ function problemStatuses(op: ApiOperation): number[] {
 }
 
 /** One operation as zod-to-openapi registers it. */
-function routeConfig(siteUrl: string, op: ApiOperation): RouteConfig {
+function routeConfig(siteUrl: string, base: string, op: ApiOperation): RouteConfig {
   const success = {
     description: op.responseDescription,
     headers: { ...(op.method === "get" ? { ETag: headerRef("ETag") } : {}), ...RATE_HEADERS },
@@ -586,7 +618,7 @@ function routeConfig(siteUrl: string, op: ApiOperation): RouteConfig {
   }
   return {
     method: op.method,
-    path: `${API_BASE}${op.path}`,
+    path: `${base}${op.path}`,
     operationId: op.operationId,
     tags: [op.tag],
     summary: op.summary,
@@ -598,6 +630,6 @@ function routeConfig(siteUrl: string, op: ApiOperation): RouteConfig {
       ...(op.body ? { body: { required: true, content: { "application/json": { schema: op.body } } } } : {}),
     },
     responses,
-    "x-codeSamples": [{ lang: "Shell", label: "curl", source: curlExample(siteUrl, op) }],
+    "x-codeSamples": [{ lang: "Shell", label: "curl", source: curlExample(siteUrl, op, base) }],
   };
 }

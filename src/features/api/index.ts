@@ -21,5 +21,5 @@ export {
   toolSummaryPayload,
 } from "./payloads.ts";
 export { DEFAULT_LIMIT, MAX_LIMIT } from "./reads.ts";
-export { type ApiRoutesOptions, apiRoutes } from "./routes.ts";
+export { type ApiRoutes, type ApiRoutesOptions, apiRoutes } from "./routes.ts";
 export * from "./schemas.ts";

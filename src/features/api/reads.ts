@@ -67,7 +67,10 @@ const toolListQuery = z.object({
     description: "Search words, matched in name, vendor, best-for line and description.",
     example: "code review",
   }),
-  category: catalogFilterFields.category.meta({ description: "A category slug.", example: "coding-agents" }),
+  category: catalogFilterFields.category.meta({
+    description: "A category slug.",
+    example: "coding-assistants",
+  }),
   pricing: catalogFilterFields.pricing.meta({ description: "A pricing model." }),
   verdict: catalogFilterFields.verdict.meta({ description: "The panel's verdict." }),
   deployment: catalogFilterFields.deployment.meta({ description: "Where it runs." }),
@@ -155,7 +158,7 @@ export function readOperations(deps: Deps): ApiOperation[] {
     query: toolListQuery,
     response: toolListSchema,
     responseDescription: "A page of tools, with the total and the next page's link.",
-    example: { path: "/tools?category=coding-agents&sort=score&limit=5" },
+    example: { path: "/tools?category=coding-assistants&sort=score&limit=5" },
     handle: async (c: Context, { query }) => {
       const filters = {
         q: query.q || undefined,
@@ -269,11 +272,11 @@ export function readOperations(deps: Deps): ApiOperation[] {
     description:
       "The category and its tools, best panel score first. An unknown slug is a 404 with the closest ones.",
     params: z.object({
-      slug: SLUG_PARAM.meta({ description: "A category slug.", example: "coding-agents" }),
+      slug: SLUG_PARAM.meta({ description: "A category slug.", example: "coding-assistants" }),
     }),
     response: categoryDetailSchema,
     responseDescription: "The category.",
-    example: { path: "/categories/coding-agents" },
+    example: { path: "/categories/coding-assistants" },
     handle: async (_c, { params }) => {
       const categories = await listCategories(db);
       const category = categories.find((cat) => cat.slug === params.slug);

@@ -1,4 +1,5 @@
 /** The JSON API's routes: the operations of every feature that has any, and the OpenAPI document. */
+import type { Hono } from "hono";
 import { z } from "zod";
 import type { Deps } from "../../http/deps.ts";
 import {
@@ -10,6 +11,7 @@ import {
   defineOperation,
 } from "./framework.ts";
 import { READ_TAGS, readOperations } from "./reads.ts";
+import { apiReferenceRoutes } from "./reference.tsx";
 
 /** What the app hands the API beyond its dependencies: other features' operations and the token check. */
 export interface ApiRoutesOptions {
@@ -20,8 +22,14 @@ export interface ApiRoutesOptions {
   authorize?: Authorizer;
 }
 
-/** The API, built once per app: mount `app` at API_BASE; `document()` is the OpenAPI document. */
-export function apiRoutes(deps: Deps, opts: ApiRoutesOptions = {}): BuiltApi {
+/** The built API and its reference page. */
+export interface ApiRoutes extends BuiltApi {
+  /** /api, the human reference: mount at "/". */
+  reference: Hono;
+}
+
+/** The API, built once per app: mount `app` at API_BASE and `reference` at "/"; `document()` is the OpenAPI document. */
+export function apiRoutes(deps: Deps, opts: ApiRoutesOptions = {}): ApiRoutes {
   const openApiOp = defineOperation({
     operationId: "getOpenApiDocument",
     method: "get",
@@ -40,5 +48,5 @@ export function apiRoutes(deps: Deps, opts: ApiRoutesOptions = {}): BuiltApi {
     tags: [...READ_TAGS, ...(opts.tags ?? [])],
     authorize: opts.authorize,
   });
-  return built;
+  return { ...built, reference: apiReferenceRoutes(deps, built) };
 }

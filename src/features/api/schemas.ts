@@ -46,12 +46,10 @@ export const communityFigureSchema = z
     skip: z.int(),
     total: z.int(),
     shipPercent: z.int().nullable().meta({ description: "round(100 × ship ÷ total); null with no votes." }),
-    wilsonLower: z
-      .number()
-      .meta({
-        description:
-          "Lower bound of the 95% Wilson interval for the ship share, 0 to 1: the community sort key.",
-      }),
+    wilsonLower: z.number().meta({
+      description:
+        "Lower bound of the 95% Wilson interval for the ship share, 0 to 1: the community sort key.",
+    }),
   })
   .meta({ id: "CommunityFigure", description: "Readers' ship and skip votes." });
 
@@ -192,7 +190,8 @@ export const toolDetailSchema = z
     headToHead: z.null().meta({
       description: "Reserved for the tool's head-to-head rating from the leaderboard; null until it exists.",
     }),
-    prediction: thesisStatusSchema.nullable(),
+    // a union, not .nullable(): zod-to-openapi drops the null from a nullable named schema
+    prediction: z.union([thesisStatusSchema, z.null()]),
     verdictHistory: verdictHistorySchema,
     links: toolLinksSchema,
   })
@@ -203,12 +202,9 @@ export const toolListSchema = z
     items: z.array(toolSummarySchema),
     total: z.int().meta({ description: "Tools matching the filters, on every page." }),
     limit: z.int(),
-    next: z
-      .string()
-      .nullable()
-      .meta({
-        description: "The next page's absolute URL (same filters, its cursor); null on the last page.",
-      }),
+    next: z.string().nullable().meta({
+      description: "The next page's absolute URL (same filters, its cursor); null on the last page.",
+    }),
   })
   .meta({ id: "ToolList" });
 
@@ -294,11 +290,9 @@ export const comparisonSchema = z
         }),
       )
       .meta({ description: "Each persona's score, verdict and summary per tool (null: not reviewed yet)." }),
-    pairs: z
-      .array(pairSchema)
-      .meta({
-        description: "Every pair of the tools, in the order asked: (1,2), (1,3), … (3,4); one for two tools.",
-      }),
+    pairs: z.array(pairSchema).meta({
+      description: "Every pair of the tools, in the order asked: (1,2), (1,3), … (3,4); one for two tools.",
+    }),
   })
   .meta({ id: "Comparison" });
 
