@@ -136,20 +136,25 @@ export const leaderboardInput = z.object({
 });
 
 export const leaderboardOutput = z.object({
-  category: ref.nullable(),
+  category: ref.nullable().describe("The category ranked; null for the whole catalog"),
   available: z.boolean().describe("Whether head-to-head ratings exist yet"),
-  entries: z.array(
-    z.object({
-      position: z.number().int(),
-      slug: z.string(),
-      name: z.string(),
-      rating: z.number(),
-      low: z.number().nullable(),
-      high: z.number().nullable(),
-      picks: z.number().int(),
-      provisional: z.boolean(),
-    }),
-  ),
+  computedAt: z.string().nullable().describe("When the ratings were last computed (ISO-8601)"),
+  entries: z
+    .array(
+      z.object({
+        slug: z.string(),
+        name: z.string(),
+        rating: z.number(),
+        lower: z.number().describe("The rating's 95% interval, low end"),
+        upper: z.number().describe("The rating's 95% interval, high end"),
+        rank: z.number().int().nullable().describe("Rank, shared by tied tools; null while provisional"),
+        tied: z.boolean(),
+        provisional: z.boolean().describe("Too few picks or opponents to rank yet"),
+        picks: z.number().int(),
+        wins: z.number().int(),
+      }),
+    )
+    .describe("Ranked tools first, best first, then provisional ones"),
   note: z.string(),
 });
 

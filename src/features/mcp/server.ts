@@ -234,7 +234,9 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
         () => leaderboard(db, category),
         (out) =>
           out.available
-            ? out.entries.map((e) => `${e.position}. ${e.name} (${e.slug}): ${e.rating}`).join("\n")
+            ? out.entries
+                .map((e) => `${e.rank ?? "provisional"}. ${e.name} (${e.slug}): ${Math.round(e.rating)}`)
+                .join("\n")
             : out.note,
       ),
   );

@@ -201,15 +201,19 @@ export async function recommend(
 
 /**
  * leaderboard: head-to-head ratings from readers' picks.
- * TODO(leaderboard): the rating is being built on branch h-board; once its board function is
- * exported from features/community (or its own feature) index.ts, call it here and fill
- * `entries` (position, slug, name, rating, interval, picks, provisional) from it.
+ *
+ * TODO(leaderboard): the ratings are built on branch h-board, not yet on main. Once merged, call
+ * `leaderboardData(db, category?.slug ?? OVERALL)` from features/leaderboard/index.ts; when it
+ * returns a board, answer `available: true`, `computedAt: board.computedAt`, and `entries` from
+ * `board.entries`, `board.separate` and `board.provisional` (slug, name, rating, lower, upper,
+ * rank, tied, provisional, picks, wins), with a note on tied and provisional tools.
  */
 export async function leaderboard(db: Db, categorySlug?: string): Promise<LeaderboardOutput> {
   const category = categorySlug ? await categoryOf(db, categorySlug) : null;
   return {
     category,
     available: false,
+    computedAt: null,
     entries: [],
     note: 'No head-to-head ratings yet: the leaderboard from readers\' picks is not built. Use search_tools with sort "score" (panel score) or "community" (readers\' votes) to rank tools instead.',
   };
