@@ -193,7 +193,7 @@ export async function recommend(
     })),
   };
   if (top.length === 0) out.hint = emptyRankingHint(ranking, input.constraints);
-  else if (top.length < input.limit && ranking.ranked.length === top.length && !category) {
+  else if (top.length < input.limit && !category) {
     out.hint = "Only these tools fit. Loosen a constraint or describe the need more broadly for more.";
   }
   return out;
