@@ -4,8 +4,9 @@
  * render from SQLite with the cache off, and the ceiling: a bare node:http server sending the
  * same bytes from memory. Prints requests/s, p99 latency and the ratio to the ceiling.
  * Then the vote bench (bench/votes.ts), the newsletter bench (bench/newsletter.ts), the
- * leaderboard fit (bench/leaderboard-fit.ts) and the JSON API bench (bench/api.ts).
- * `npm run bench -- votes` (or `-- pages`, `-- newsletter`, `-- leaderboard`, `-- api`) runs one only.
+ * leaderboard fit (bench/leaderboard-fit.ts), the JSON API bench (bench/api.ts) and the MCP
+ * bench (bench/mcp.ts). `npm run bench -- votes` (or `-- pages`, `-- newsletter`,
+ * `-- leaderboard`, `-- api`, `-- mcp`) runs one only.
  */
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runApi } from "./api.ts";
 import { runLeaderboardFit } from "./leaderboard-fit.ts";
+import { runMcp } from "./mcp.ts";
 import { runNewsletter } from "./newsletter.ts";
 import { CONNECTIONS, DURATION, freePort, measure, startApp, stop } from "./shared.ts";
 import { runVotes } from "./votes.ts";
@@ -99,6 +101,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   newsletter: runNewsletter,
   leaderboard: runLeaderboardFit,
   api: runApi,
+  mcp: runMcp,
 };
 
 async function main() {

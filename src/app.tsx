@@ -14,6 +14,7 @@ import { communityRoutes, votesOf } from "./features/community/index.ts";
 import { compareRoutes } from "./features/compare/index.ts";
 import { homeRoutes } from "./features/home/index.ts";
 import { leaderboardJobs, leaderboardRoutes } from "./features/leaderboard/index.ts";
+import { MCP_PATH, mcpRoutes } from "./features/mcp/index.ts";
 import { moderationRoutes } from "./features/moderation/index.ts";
 import {
   newsletterAdminRoutes,
@@ -224,9 +225,15 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   };
   const formLimit = bodyLimit({ maxSize: MAX_FORM_BYTES, onError: tooLarge });
   const editorialFormLimit = bodyLimit({ maxSize: MAX_EDITORIAL_FORM_BYTES, onError: tooLarge });
-  app.use((c, next) => (EDITORIAL_PATHS.test(c.req.path) ? editorialFormLimit : formLimit)(c, next));
+  // /mcp takes JSON-RPC, not forms: it bounds its own body, checks Origin and Host itself and
+  // answers in JSON-RPC; it reads no cookie and changes nothing, so CSRF has nothing to guard there;
+  // nor under /api/, where no cookie authorises anything
+  app.use((c, next) => {
+    if (c.req.path === MCP_PATH) return next();
+    return (EDITORIAL_PATHS.test(c.req.path) ? editorialFormLimit : formLimit)(c, next);
+  });
   const csrf = csrfProtection(siteOrigins(opts.config));
-  app.use((c, next) => (isApiPath(c.req.path) ? next() : csrf(c, next)));
+  app.use((c, next) => (isApiPath(c.req.path) || c.req.path === MCP_PATH ? next() : csrf(c, next)));
 
   app.get("/assets/:file", (c) => {
     const asset = assets.get(c.req.path);
@@ -256,6 +263,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.route("/", syndicationRoutes(deps));
   app.route(API_BASE, api.app);
   app.route("/", api.reference);
+  app.route(
+    "/",
+    mcpRoutes(deps, { onError: (err) => failures().failure(err, { path: MCP_PATH }, "mcp failed") }),
+  );
 
   app.notFound((c) => {
     if (isApiPath(c.req.path)) {

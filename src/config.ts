@@ -37,6 +37,8 @@ const envSchema = z.object({
   VOTE_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** JSON API requests per client network per minute. */
   API_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
+  /** MCP requests (JSON-RPC messages to /mcp) per client network per minute. */
+  MCP_RATE_LIMIT: z.coerce.number().int().min(1).default(300),
   /** When the running server sends the weekly issue, e.g. "mon 09:00 Europe/Berlin"; unset sends only on demand. */
   NEWSLETTER_SCHEDULE: z
     .string()
@@ -97,6 +99,8 @@ export interface Config {
   voteRateLimit: number;
   /** API_RATE_LIMIT: JSON API requests per client network per minute. */
   apiRateLimit: number;
+  /** MCP_RATE_LIMIT: requests to /mcp per client network (or account) per minute. */
+  mcpRateLimit: number;
   /** Raw NEWSLETTER_SCHEDULE; parsed and checked by the newsletter's schedule module at boot. */
   newsletterSchedule: string | undefined;
   panelStaleDays: number;
@@ -138,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     voteRateLimit: e.VOTE_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
+    mcpRateLimit: e.MCP_RATE_LIMIT,
     newsletterSchedule: e.NEWSLETTER_SCHEDULE,
     panelStaleDays: e.PANEL_STALE_DAYS,
     llm:

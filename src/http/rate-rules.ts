@@ -154,3 +154,17 @@ export function apiRequestsPerClient(limit: number): RateRule {
     message: "Too many API requests from your network in the last minute.",
   };
 }
+
+/**
+ * MCP requests per client network (signed out) or account: every JSON-RPC message is one
+ * request, and an agent may list, read and call several times for one question. The limit
+ * comes from MCP_RATE_LIMIT.
+ */
+export function mcpRequestsPerClient(limit: number): RateRule {
+  return {
+    name: "mcp",
+    limit,
+    windowMs: MINUTE,
+    message: "Too many MCP requests from your network in the last minute.",
+  };
+}

@@ -4,8 +4,10 @@ export {
   listCategories,
   listToolNames,
   listTools,
+  SORTS,
   type Sort,
   type ToolFilters,
+  type ToolPage,
   toolsByScore,
 } from "./listing.ts";
 export { catalogFilterFields, MAX_QUERY_LENGTH } from "./query.ts";
