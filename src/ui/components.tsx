@@ -46,3 +46,15 @@ export function NewsletterCta() {
     </section>
   );
 }
+
+/**
+ * A wide table's own scrolling box: on a narrow screen only the table scrolls sideways, and the
+ * box is a named, focusable region so keyboard readers can scroll it too.
+ */
+export function TableScroll(props: { label: string; children: unknown }) {
+  return (
+    <div class="table-scroll" role="region" aria-label={props.label} tabindex={0}>
+      {props.children}
+    </div>
+  );
+}

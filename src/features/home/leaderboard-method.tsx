@@ -24,6 +24,7 @@ import {
   type WinCount,
   winProbability,
 } from "../../domain/leaderboard/index.ts";
+import { TableScroll } from "../../ui/components.tsx";
 
 /** The worked example's tools and picks: three tools, twenty picks on each pair. */
 const EXAMPLE_TOOLS = [
@@ -58,7 +59,7 @@ function WorkedExample() {
         Three tools, twenty picks on each pair: A beat B 14 times to 6, B beat C 12 to 8, and A beat C 16 to
         4. The fit gives:
       </p>
-      <div class="table-scroll">
+      <TableScroll label="The worked example's ratings">
         <table>
           <caption class="skip-link">The worked example's ratings</caption>
           <thead>
@@ -89,7 +90,7 @@ function WorkedExample() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <p>
         Check: with A at {fixed(rating(1))} and B at {fixed(rating(2))}, the formula gives A a{" "}
         {Math.round(ab * 100)}% chance against B, close to the 70% of picks A won: the fit weighs all three

@@ -8,6 +8,7 @@ import {
   MIN_PICKS,
 } from "../../domain/leaderboard/index.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
+import { TableScroll } from "../../ui/components.tsx";
 import { formatDate, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import { type BoardEntryData, OVERALL, type StoredBoard } from "./board-data.ts";
@@ -141,7 +142,7 @@ function BoardTable(props: {
     <SortHeader col={col} sort={props.sort} base={props.base} num={num} />
   );
   return (
-    <div class="table-scroll">
+    <TableScroll label={props.caption}>
       <table class="lb-table">
         <caption class="skip-link">{props.caption}</caption>
         <thead>
@@ -187,7 +188,7 @@ function BoardTable(props: {
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -531,7 +532,7 @@ function PairMatrix(props: { board: StoredBoard }) {
         Each cell: counted picks for the row's tool, then for the column's tool. A dash means the pair has no
         counted picks yet.
       </p>
-      <div class="table-scroll">
+      <TableScroll label="Counted picks between each pair of tools">
         <table class="lb-matrix">
           <caption class="skip-link">Counted picks for the row's tool against the column's tool</caption>
           <thead>
@@ -573,7 +574,7 @@ function PairMatrix(props: { board: StoredBoard }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }
