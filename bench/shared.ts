@@ -475,10 +475,10 @@ export interface Row {
 }
 
 /** Prints rows as a table: req/s, p50, p99, errors, and × ceiling where there is one. */
-export function printTable(rows: Row[], unit = "req/s"): void {
+export function printTable(rows: Row[]): void {
   const width = Math.max(40, ...rows.map((r) => r.name.length));
   console.log(
-    `${"scenario".padEnd(width)} ${unit.padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)} ${"× ceiling".padStart(10)}`,
+    `${"scenario".padEnd(width)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)} ${"× ceiling".padStart(10)}`,
   );
   for (const { name, run, ceiling } of rows) {
     const ratio = ceiling ? (run.rps / ceiling.rps).toFixed(2) : "–";
