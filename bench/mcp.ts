@@ -2,15 +2,31 @@
  * The MCP bench: `compare_tools` round trips over Streamable HTTP against the production server
  * on SQLite, from 32 official clients at once, each on the stateless 2026-07-28 revision (one
  * POST per call) and validating every answer against the advertised output schema, as a real
- * client does; then the same call as a raw POST from autocannon, the server's share alone.
- * Prints calls/s and latency percentiles; no aim is asserted. The rate limit is
- * lifted for the run (MCP_RATE_LIMIT), so the figure is the server's, not the limiter's.
+ * client does; then the same call as a raw POST from wrk, the server's share alone, against its
+ * ceiling: a bare node:http server replaying the same answer (status, headers, bytes).
+ * The official clients run in this process, pinned to the load core for that part, so they
+ * never take the server's core. Prints calls/s and latency percentiles; no aim is asserted.
+ * The rate limit is lifted for the run (MCP_RATE_LIMIT), so the figure is the server's, not
+ * the limiter's.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { CONNECTIONS, DURATION, measure, startApp, stop } from "./shared.ts";
+import {
+  CONNECTIONS,
+  capture,
+  DURATION,
+  loadCores,
+  loadNote,
+  type Measured,
+  measureScenarios,
+  pinProcess,
+  printTable,
+  startApp,
+  stop,
+  withCeilings,
+} from "./shared.ts";
 
 const SLUGS = ["gemini-2-5-flash-native-audio-output", "smolvlm2-2b"];
 
@@ -46,6 +62,9 @@ export async function runMcp(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), "shiporskip-bench-mcp-"));
   const app = await startApp({ dataDir, pageCache: "on", env: { MCP_RATE_LIMIT: "100000000" } });
   const clients: Client[] = [];
+  // the official clients are this process: off the server's core while they run
+  const affinity = pinProcess(process.pid, String(loadCores().client));
+  let raw: Measured[];
   try {
     for (let i = 0; i < CONNECTIONS; i++) {
       const client = new Client(
@@ -95,20 +114,24 @@ export async function runMcp(): Promise<void> {
     console.log(
       `${(latencies.length / seconds).toFixed(0).padEnd(10)} ${percentile(latencies, 50).toFixed(1).padStart(8)} ${percentile(latencies, 99).toFixed(1).padStart(8)} ${String(latencies.length).padStart(8)} ${String(failed).padStart(7)}`,
     );
-    // the server alone: the same POST from autocannon, no client-side work
-    const raw = await measure({
-      url: `${app.base}/mcp`,
-      method: "POST",
-      headers: RAW_HEADERS,
-      body: JSON.stringify(RAW_CALL),
-    });
-    if (raw["2xx"] === 0) throw new Error("raw compare_tools: no 200 answers");
-    console.log(
-      `\nThe same call as a raw POST (autocannon, ${CONNECTIONS} connections): ${raw.requests.average.toFixed(0)} req/s, p99 ${raw.latency.p99.toFixed(1)} ms, non-2xx ${raw.non2xx}`,
-    );
+    // the server alone: the same POST from wrk, no client-side work
+    const url = `${app.base}/mcp`;
+    const request = { method: "POST", headers: RAW_HEADERS, body: JSON.stringify(RAW_CALL) };
+    const answer = await capture(url, request);
+    const text = answer.body.toString();
+    if (answer.status !== 200 || !text.includes('"structuredContent"') || text.includes('"isError":true')) {
+      throw new Error(`raw compare_tools: answered ${answer.status}: ${text.slice(0, 500)}`);
+    }
+    raw = await measureScenarios([
+      { name: "raw POST /mcp tools/call compare_tools", url, request, status: 200 },
+    ]);
   } finally {
+    pinProcess(process.pid, affinity);
     await Promise.allSettled(clients.map((c) => c.close()));
     await stop(app.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
+  console.log(`\nThe same call as a raw POST, from wrk:\n`);
+  printTable(await withCeilings(raw));
+  console.log(`\n${loadNote()}`);
 }

@@ -1,95 +1,86 @@
 /**
  * npm run bench: the reference comparison at 32 connections against the production server,
- * (1) a repeat view answered from the render cache with 304, (2) a cached full 200, (3) a full
- * render from SQLite with the cache off, and the ceiling: a bare node:http server sending the
- * same bytes from memory. Prints requests/s, p99 latency and the ratio to the ceiling.
+ * (1) a repeat view answered from the render cache with 304, (2) a cached full 200, (3) the
+ * leaderboard from the render cache, (4) a full render from SQLite with the cache off; each
+ * against its ceiling, a bare node:http server replaying the same answer (status, headers,
+ * bytes) from memory. Load comes from wrk on one core, the servers run on the other
+ * (bench/shared.ts). Prints requests/s, p50 and p99 latency and the ratio to the ceiling.
  * Then the vote bench (bench/votes.ts), the newsletter bench (bench/newsletter.ts), the
  * leaderboard fit (bench/leaderboard-fit.ts), the JSON API bench (bench/api.ts) and the MCP
  * bench (bench/mcp.ts). `npm run bench -- votes` (or `-- pages`, `-- newsletter`,
- * `-- leaderboard`, `-- api`, `-- mcp`) runs one only.
+ * `-- leaderboard`, `-- api`, `-- mcp`) runs one only. BENCH_DURATION=3 shortens every run.
  */
-import { fork } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runApi } from "./api.ts";
 import { runLeaderboardFit } from "./leaderboard-fit.ts";
 import { runMcp } from "./mcp.ts";
 import { runNewsletter } from "./newsletter.ts";
-import { CONNECTIONS, DURATION, freePort, measure, startApp, stop } from "./shared.ts";
+import {
+  BenchSetupError,
+  capture,
+  headerOf,
+  loadCores,
+  loadNote,
+  type Measured,
+  measureScenarios,
+  printTable,
+  startApp,
+  stop,
+  withCeilings,
+} from "./shared.ts";
 import { runVotes } from "./votes.ts";
 
 const PATH = "/compare/gemini-2-5-flash-native-audio-output-vs-smolvlm2-2b";
 
-interface Result {
-  name: string;
-  rps: number;
-  p99: number;
-}
-
-async function load(
-  name: string,
-  url: string,
-  headers: Record<string, string> = {},
-  expectStatus = 200,
-): Promise<Result> {
-  const r = await measure({ url, headers });
-  const statusKey = `${Math.floor(expectStatus / 100)}xx` as "2xx" | "3xx";
-  if (r[statusKey] === 0) throw new Error(`${name}: no ${expectStatus} responses`);
-  return {
-    name,
-    rps: r.requests.average,
-    p99: r.latency.p99,
-  };
-}
-
 async function runPages() {
   const dataDir = mkdtempSync(join(tmpdir(), "shiporskip-bench-"));
-  const results: Result[] = [];
   try {
-    // 1 and 2: the production server with its render cache
+    const measured: Measured[] = [];
+    // 1 to 3: the production server with its render cache
     const cached = await startApp({ dataDir, pageCache: "on" });
-    const first = await fetch(cached.base + PATH);
-    const body = Buffer.from(await first.arrayBuffer());
-    const etag = first.headers.get("etag") ?? "";
-    results.push(
-      await load("repeat view (If-None-Match → 304)", cached.base + PATH, { "if-none-match": etag }, 304),
-    );
-    results.push(await load("cached page (200 from render cache)", cached.base + PATH));
-    // the leaderboard is a page like any other: rendered once from the stored boards, then cached
-    await fetch(`${cached.base}/leaderboard`);
-    results.push(await load("/leaderboard (200 from render cache)", `${cached.base}/leaderboard`));
-    await stop(cached.child);
-
-    // 3: every request renders from SQLite
-    const uncached = await startApp({ dataDir, pageCache: "off" });
-    results.push(await load("full render from SQLite (cache off)", uncached.base + PATH));
-    await stop(uncached.child);
-
-    // the ceiling: the same bytes from a bare node:http server
-    const file = join(dataDir, "page.html");
-    writeFileSync(file, body);
-    const port = await freePort();
-    const bare = fork(join(import.meta.dirname, "ceiling-server.ts"), [file, String(port)], {
-      execArgv: ["--import", "tsx"],
-      stdio: "inherit",
-    });
-    await new Promise((r) => bare.once("message", r));
-    const ceiling = await load("ceiling: bare node:http, same bytes", `http://127.0.0.1:${port}/`);
-    await stop(bare);
-
-    console.log(
-      `\nReference comparison page: ${body.length} bytes of HTML, ${CONNECTIONS} connections, ${DURATION} s each\n`,
-    );
-    console.log(
-      `${"scenario".padEnd(40)} ${"req/s".padStart(9)} ${"p99 ms".padStart(8)} ${"× ceiling".padStart(10)}`,
-    );
-    for (const r of [...results, ceiling]) {
-      console.log(
-        `${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(9)} ${r.p99.toFixed(1).padStart(8)} ${(r.rps / ceiling.rps).toFixed(2).padStart(10)}`,
+    let size = 0;
+    try {
+      const first = await capture(cached.base + PATH);
+      size = first.body.length;
+      const etag = headerOf(first, "etag");
+      if (!etag) throw new Error(`${PATH} has no ETag`);
+      // the leaderboard is a page like any other: rendered once from the stored boards, then cached
+      await capture(`${cached.base}/leaderboard`);
+      measured.push(
+        ...(await measureScenarios([
+          {
+            name: "repeat view (If-None-Match → 304)",
+            url: cached.base + PATH,
+            request: { headers: { "if-none-match": etag } },
+            status: 304,
+          },
+          { name: "cached page (200 from render cache)", url: cached.base + PATH, status: 200 },
+          { name: "/leaderboard (200 from render cache)", url: `${cached.base}/leaderboard`, status: 200 },
+        ])),
       );
+    } finally {
+      await stop(cached.child);
     }
-    console.log("\nAims: repeat view ≥ 0.80 of the ceiling; full render ≥ 0.15.");
+
+    // 4: every request renders from SQLite
+    const uncached = await startApp({ dataDir, pageCache: "off" });
+    try {
+      measured.push(
+        ...(await measureScenarios([
+          { name: "full render from SQLite (cache off)", url: uncached.base + PATH, status: 200 },
+        ])),
+      );
+    } finally {
+      await stop(uncached.child);
+    }
+
+    const rows = await withCeilings(measured);
+    console.log(`\nReference comparison page: ${size} bytes of HTML\n`);
+    printTable(rows);
+    console.log(`\n${loadNote()}`);
+    console.log("Aims: repeat view ≥ 0.80 of its ceiling; full render ≥ 0.15.");
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -104,16 +95,31 @@ const BENCHES: Record<string, () => Promise<void>> = {
   mcp: runMcp,
 };
 
+/** The benches that put HTTP load on a server, and so need wrk, taskset and two cores. */
+const HTTP_BENCHES = new Set(["pages", "votes", "api", "mcp"]);
+
 async function main() {
   const picked = process.argv.slice(2);
   const unknown = picked.filter((name) => !(name in BENCHES));
   if (unknown.length > 0) {
     throw new Error(`no bench called ${unknown.join(", ")}; choose from ${Object.keys(BENCHES).join(", ")}`);
   }
-  for (const name of picked.length > 0 ? picked : Object.keys(BENCHES)) await BENCHES[name]!();
+  const chosen = picked.length > 0 ? picked : Object.keys(BENCHES);
+  // fail before any setup when wrk, taskset or a second core is missing
+  if (chosen.some((name) => HTTP_BENCHES.has(name))) loadCores();
+  // the machine's other work shows in every figure: say how busy it was
+  const load = () =>
+    loadavg()
+      .map((n) => n.toFixed(2))
+      .join(", ");
+  for (const name of chosen) {
+    console.log(`\n== ${name} (load average ${load()})`);
+    await BENCHES[name]!();
+    console.log(`load average after ${name}: ${load()}`);
+  }
 }
 
 main().catch((err) => {
-  console.error(err);
+  console.error(err instanceof BenchSetupError ? `npm run bench: ${err.message}` : err);
   process.exit(1);
 });
