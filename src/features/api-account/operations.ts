@@ -46,7 +46,11 @@ export const ACCOUNT_TAGS: ApiTag[] = [
 const TAG = "Your account";
 
 /** The rules a pick is held back by when it is saved (the outlier test runs only at recompute). */
-const HELD_BACK = ["waiting-period", "account-daily-cap", "network-daily-cap"] as const satisfies readonly DiscountReason[];
+const HELD_BACK = [
+  "waiting-period",
+  "account-daily-cap",
+  "network-daily-cap",
+] as const satisfies readonly DiscountReason[];
 
 const slugParam = z
   .string()
@@ -103,9 +107,7 @@ const pickResultSchema = z
     notice: z
       .union([
         z.strictObject({
-          reason: z
-            .enum(HELD_BACK)
-            .meta({ description: "The rule that holds the pick back." }),
+          reason: z.enum(HELD_BACK).meta({ description: "The rule that holds the pick back." }),
           from: isoInstant.nullable().meta({
             description:
               "When a waiting pick starts to count, or when a capped pick may be made again to count.",
@@ -209,8 +211,7 @@ export function accountOperations(deps: Deps, hooks: CommunityHooks = {}): ApiOp
       picks: [first, second].map((t) => ({ slug: t.slug, picks: split.counts[t.slug] ?? 0 })),
       total: split.total,
       counts: standing ? standing.reason === null : null,
-      notice:
-        standing?.reason && message ? { reason: standing.reason, from: standing.from, message } : null,
+      notice: standing?.reason && message ? { reason: standing.reason, from: standing.from, message } : null,
     };
   };
   const bookmark = async (c: Context, slug: string, on: boolean) => {
