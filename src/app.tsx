@@ -128,7 +128,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   // the JSON API's CORS and per-network rate limit, on whatever answers under /api/; the
   // account's operations need a token: the API's bearer middleware finds it, tokenPrincipal checks its scope
   const api = apiRoutes(deps, {
-    operations: accountOperations(deps),
+    // an API pick asks for the same recompute as a form pick
+    operations: accountOperations(deps, { onPick: () => leaderboardJobs(deps).schedule() }),
     tags: ACCOUNT_TAGS,
     authorize: tokenPrincipal,
   });

@@ -81,8 +81,13 @@ export async function checkEveryTool(client: Client): Promise<void> {
   const board = await client.callTool({ name: "leaderboard", arguments: { category: "coding-assistants" } });
   const lb = leaderboardOutput.parse(board.structuredContent);
   expect(lb.category?.slug).toBe("coding-assistants");
-  // until the ratings exist the answer says so and points elsewhere
-  if (!lb.available) expect(textOf(board)).toContain("No head-to-head ratings yet");
+  expect(lb.board).toBe("coding-assistants");
+  // an empty board says why and how to fill it; a filled one lists its tools in the text
+  if (lb.entries.length === 0) expect(textOf(board)).toContain(lb.message ?? "(no message)");
+  else expect(textOf(board)).toContain(`(${lb.entries[0]?.slug})`);
+  const nowhere = await client.callTool({ name: "leaderboard", arguments: { category: "coding-asistants" } });
+  expect(nowhere.isError).toBe(true);
+  expect(textOf(nowhere)).toContain("coding-assistants (");
 
   // errors the model can act on
   const unknown = await client.callTool({ name: "get_verdict", arguments: { slug: "cursr" } });

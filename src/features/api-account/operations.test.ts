@@ -4,11 +4,12 @@
  * revoked tokens and blocked accounts; the shared rate limits; the OpenAPI document. Every
  * API answer is checked against the OpenAPI document the app serves (test/support/api.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiClient } from "../../../test/support/api.ts";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
-import { signIn, type TestSession } from "../../../test/support/session.ts";
+import { form as formBody, signIn, type TestSession } from "../../../test/support/session.ts";
+import { leaderboardJobs } from "../leaderboard/index.ts";
 
 reportSkippedPostgres("the API's account operations");
 
@@ -38,16 +39,27 @@ describe.each(testEngines())("API account operations on %s", (engine) => {
   /** A request to the API with a token (or none), a JSON body when given; its answer checked against the document. */
   async function api(
     path: string,
-    opts: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> } = {},
+    opts: {
+      token?: string;
+      method?: string;
+      body?: unknown;
+      headers?: Record<string, string>;
+      /** The client's address, when it matters (the per-network cap). */
+      from?: string;
+    } = {},
   ) {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.body !== undefined) headers["content-type"] = "application/json";
-    const answer = await client.send(BASE + path, {
-      method: opts.method ?? "GET",
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
+    const answer = await client.send(
+      BASE + path,
+      {
+        method: opts.method ?? "GET",
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      },
+      opts.from,
+    );
     return answer.res;
   }
 
@@ -130,6 +142,13 @@ describe.each(testEngines())("API account operations on %s", (engine) => {
         { slug: "github-copilot", picks: 0 },
       ],
       total: 1,
+      // a account made a moment ago waits before its picks count, and the answer says so
+      counts: false,
+      notice: {
+        reason: "waiting-period",
+        from: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        message: expect.stringContaining("new accounts wait 24 hours"),
+      },
     });
     const changed = await api("/picks/cursor/github-copilot", {
       token,
@@ -151,8 +170,68 @@ describe.each(testEngines())("API account operations on %s", (engine) => {
     });
     expect(await (await t.request("/compare/cursor-vs-github-copilot")).text()).toContain("1 pick");
     const withdrawn = await api("/picks/github-copilot/cursor", { token, method: "DELETE" });
-    expect(await withdrawn.json()).toMatchObject({ pick: null, total: 0 });
+    expect(await withdrawn.json()).toMatchObject({ pick: null, total: 0, counts: null, notice: null });
     expect(await (await api("/me/picks", { token })).json()).toEqual({ picks: [] });
+  });
+
+  it("records an API pick like a form pick: the network key for the daily cap, and a recompute", async () => {
+    const { token, session } = await tokenFor("network-api@example.com", "write");
+    const jobs = leaderboardJobs(t.deps);
+    const schedule = vi.spyOn(jobs, "schedule").mockImplementation(() => {});
+    try {
+      const form = await t.requestFrom(
+        "198.51.100.7",
+        "/compare/aider-vs-claude-code/pick",
+        formBody({ _csrf: session.csrf, winner: "aider" }, { cookie: session.cookie }),
+      );
+      expect(form.status).toBe(303);
+      expect(schedule).toHaveBeenCalledTimes(1);
+      // another address on the same /24: the same network for the cap
+      const picked = await api("/picks/aider/devin", {
+        token,
+        method: "PUT",
+        body: { winner: "devin" },
+        from: "198.51.100.9",
+      });
+      expect(picked.status).toBe(200);
+      expect(schedule).toHaveBeenCalledTimes(2);
+      const elsewhere = await api("/picks/claude-code/devin", {
+        token,
+        method: "PUT",
+        body: { winner: "devin" },
+        from: "203.0.113.5",
+      });
+      expect(elsewhere.status).toBe(200);
+      expect(schedule).toHaveBeenCalledTimes(3);
+      await api("/picks/claude-code/devin", { token, method: "DELETE", from: "203.0.113.5" });
+      expect(schedule).toHaveBeenCalledTimes(4);
+    } finally {
+      schedule.mockRestore();
+    }
+    const user = await t.db.db
+      .selectFrom("users")
+      .select("id")
+      .where("email", "=", "network-api@example.com")
+      .executeTakeFirstOrThrow();
+    const rows = await t.db.db
+      .selectFrom("picks")
+      .select(["network", "outcome"])
+      .where("user_id", "=", user.id)
+      .orderBy("created_at")
+      .orderBy("winner_tool_id")
+      .execute();
+    expect(rows).toHaveLength(2);
+    const [viaForm, viaApi] = rows;
+    expect(viaApi?.network).toMatch(/^[\w-]{22}$/);
+    expect(viaApi?.network).toBe(viaForm?.network);
+    // the recompute judges the API's pick like any other (this account still waits)
+    expect((await jobs.runNow()).status).toBe("done");
+    const judged = await t.db.db
+      .selectFrom("picks")
+      .select("outcome")
+      .where("user_id", "=", user.id)
+      .execute();
+    expect(judged.map((r) => r.outcome)).toEqual(["waiting-period", "waiting-period"]);
   });
 
   it("adds and removes bookmarks, and lists them", async () => {

@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { TOKEN_SCOPE_WORDS } from "../../domain/api-token.ts";
 import { VOTE_VALUES } from "../../domain/community.ts";
+import type { DiscountReason } from "../../domain/leaderboard/index.ts";
 import { can, PERMISSIONS } from "../../domain/permissions.ts";
 import { tokenAccount } from "../../http/api-auth.ts";
 import type { Deps } from "../../http/deps.ts";
@@ -22,7 +23,16 @@ import {
   defineOperation,
 } from "../api/index.ts";
 import { bookmarkListOf, setBookmark } from "../bookmarks/index.ts";
-import { pickListOf, pickSplit, setPick, setVote, voteListOf } from "../community/index.ts";
+import {
+  type CommunityHooks,
+  pickListOf,
+  pickSplit,
+  pickStanding,
+  pickStandingNotice,
+  recordPick,
+  setVote,
+  voteListOf,
+} from "../community/index.ts";
 import { findToolRefs, type ToolRef } from "../tools/index.ts";
 
 /** The reference page's group for these operations. */
@@ -34,6 +44,13 @@ export const ACCOUNT_TAGS: ApiTag[] = [
   },
 ];
 const TAG = "Your account";
+
+/** The rules a pick is held back by when it is saved (the outlier test runs only at recompute). */
+const HELD_BACK = [
+  "waiting-period",
+  "account-daily-cap",
+  "network-daily-cap",
+] as const satisfies readonly DiscountReason[];
 
 const slugParam = z
   .string()
@@ -83,6 +100,23 @@ const pickResultSchema = z
       .array(z.strictObject({ slug: z.string(), picks: z.int() }))
       .meta({ description: "Every reader's picks for each tool of the pair, in the order of `tools`." }),
     total: z.int().meta({ description: "Picks on the pair in all." }),
+    counts: z.boolean().nullable().meta({
+      description:
+        "Whether the pick counts on the head-to-head leaderboard under the daily caps and the new-account waiting period, judged as the next recompute will (the outlier test runs then too); null once withdrawn.",
+    }),
+    notice: z
+      .union([
+        z.strictObject({
+          reason: z.enum(HELD_BACK).meta({ description: "The rule that holds the pick back." }),
+          from: isoInstant.nullable().meta({
+            description:
+              "When a waiting pick starts to count, or when a capped pick may be made again to count.",
+          }),
+          message: z.string().meta({ description: "The same, in words." }),
+        }),
+        z.null(),
+      ])
+      .meta({ description: "Why the saved pick does not count yet, and when it will; null when it counts." }),
   })
   .meta({ id: "PickResult", description: "The account's pick on a pair and how all picks on it split." });
 
@@ -119,7 +153,7 @@ const myBookmarksSchema = z
 const ref = (t: { slug: string; name: string }) => ({ slug: t.slug, name: t.name });
 
 /** The account's operations, bound to the app's dependencies. */
-export function accountOperations(deps: Deps): ApiOperation[] {
+export function accountOperations(deps: Deps, hooks: CommunityHooks = {}): ApiOperation[] {
   const { db, config } = deps;
 
   /** The tools named by slugs, in order, or a 404 naming the unknown ones with the closest slugs. */
@@ -164,13 +198,20 @@ export function accountOperations(deps: Deps): ApiOperation[] {
       ]);
     }
     const userId = tokenAccount(c).id;
-    await setPick(db, { userId, a: first, b: second, winner });
-    const split = await pickSplit(db, first, second, userId);
+    // the same path as the comparison page's form: the network for the per-network cap, then the recompute
+    await recordPick(deps, c, { userId, a: first, b: second, winner }, hooks);
+    const [split, standing] = await Promise.all([
+      pickSplit(db, first, second, userId),
+      winner ? pickStanding(db, { userId, a: first, b: second }) : null,
+    ]);
+    const message = standing ? pickStandingNotice(standing) : null;
     return {
       tools: [ref(first), ref(second)],
       pick: split.mine,
       picks: [first, second].map((t) => ({ slug: t.slug, picks: split.counts[t.slug] ?? 0 })),
       total: split.total,
+      counts: standing ? standing.reason === null : null,
+      notice: standing?.reason && message ? { reason: standing.reason, from: standing.from, message } : null,
     };
   };
   const bookmark = async (c: Context, slug: string, on: boolean) => {

@@ -16,6 +16,8 @@ export { closestTools, loadComparison, loadToolDetail, type UnknownSlugs } from 
 export {
   categoryPayload,
   comparisonPayload,
+  headToHeadPayload,
+  leaderboardPayload,
   newsletterIssuePayload,
   type PayloadContext,
   predictionsPayload,

@@ -6,6 +6,7 @@
 import type { Db } from "../../db/types.ts";
 import { closest } from "../../domain/suggest.ts";
 import { listToolNames } from "../catalog/index.ts";
+import { OVERALL, toolStanding } from "../leaderboard/index.ts";
 import { verdictHistory } from "../panel/index.ts";
 import { currentThesisStatus } from "../predictions/index.ts";
 import { getTool, getTools } from "../tools/index.ts";
@@ -38,11 +39,13 @@ export async function loadToolDetail(
 ): Promise<{ tool: ToolDetailPayload } | UnknownSlugs> {
   const tool = await getTool(db, slug);
   if (!tool) return closestTools(db, [slug]);
-  const [history, thesis] = await Promise.all([
+  const [history, thesis, standing] = await Promise.all([
     verdictHistory(db, tool.slug),
     currentThesisStatus(db, { slug: tool.slug, now }),
+    // the overall board, read as a "category" of its own: its current line and its snapshots
+    toolStanding(db, { slug: tool.slug, categorySlug: OVERALL }),
   ]);
-  return { tool: toolDetailPayload(ctx, tool, { history, thesis }) };
+  return { tool: toolDetailPayload(ctx, tool, { history, thesis, standing }) };
 }
 
 /** The comparison of two to four distinct slugs (the caller checks the count), or the unknown ones. */

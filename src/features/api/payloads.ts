@@ -7,11 +7,33 @@ import { reviewBylineSentence } from "../../domain/byline.ts";
 import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { communityLabel } from "../../domain/community.ts";
 import { comparePath } from "../../domain/compare-path.ts";
+import {
+  ACCOUNT_DAILY_CAP,
+  BOOTSTRAP_ROUNDS,
+  BOOTSTRAP_SEED,
+  DISCOUNT_REASONS,
+  INTERVAL_LEVEL,
+  MIN_OPPONENTS,
+  MIN_PICKS,
+  NETWORK_DAILY_CAP,
+  RATING_BASE,
+  RATING_SCALE,
+  RIDGE,
+  WAITING_PERIOD_HOURS,
+} from "../../domain/leaderboard/index.ts";
 import { questionLabel } from "../../domain/lenses.ts";
 import { type PanelSummary, panelVerdictLine } from "../../domain/panel.ts";
 import { pricingRead } from "../../domain/pricing-read.ts";
 import { personaName, reviewerSplit } from "../../domain/reviewer-split.ts";
 import type { Category, Review, ToolDetail, ToolSummary } from "../../domain/tool.ts";
+import {
+  type BoardEntryData,
+  type CategoryName,
+  type LeaderboardData,
+  OVERALL,
+  REASON_LABELS,
+  type ToolStanding,
+} from "../leaderboard/index.ts";
 import type { Issue } from "../newsletter/index.ts";
 import type { VerdictHistory } from "../panel/index.ts";
 import type { PredictionsOverview, ThesisStatus } from "../predictions/index.ts";
@@ -19,6 +41,9 @@ import { API_BASE } from "./framework.ts";
 import type {
   CategoryPayload,
   ComparisonPayload,
+  HeadToHeadPayload,
+  LeaderboardEntryPayload,
+  LeaderboardPayload,
   NewsletterIssuePayload,
   PredictionsPayload,
   ToolDetailPayload,
@@ -107,11 +132,11 @@ function thesisPayload(s: ThesisStatus | null): ToolDetailPayload["prediction"] 
   return { state: s.state, thesisDate: s.thesisDate, outcome: null, note: null, judgedOn: null };
 }
 
-/** What a tool's page says, as data. `headToHead` stays null until the leaderboard exists. */
+/** What a tool's page says, as data, with its head-to-head standing on the overall board when it has one. */
 export function toolDetailPayload(
   ctx: PayloadContext,
   t: ToolDetail,
-  extra: { history: VerdictHistory; thesis: ThesisStatus | null },
+  extra: { history: VerdictHistory; thesis: ThesisStatus | null; standing?: ToolStanding },
 ): ToolDetailPayload {
   const summary = toolSummaryPayload(ctx, t);
   return {
@@ -140,8 +165,7 @@ export function toolDetailPayload(
       return r ? [reviewPayload(r)] : [];
     }),
     community: summary.community,
-    // the leaderboard (its own branch) fills this with the tool's head-to-head rating
-    headToHead: null,
+    headToHead: extra.standing ? headToHeadPayload(ctx, extra.standing) : null,
     prediction: thesisPayload(extra.thesis),
     verdictHistory: {
       revisions: extra.history.revisions.map((r) => ({
@@ -290,5 +314,139 @@ export function newsletterIssuePayload(
     })),
     comparisons: issue.content.comparisons.map((c) => ({ a: c.a.slug, b: c.b.slug, picks: c.picks })),
     links: { page: `${ctx.siteUrl}${path}` },
+  };
+}
+
+/** Ratings and bounds to one decimal, shares to three: what a reader can tell apart. */
+const oneDecimal = (x: number) => Math.round(x * 10) / 10;
+const threeDecimals = (x: number) => Math.round(x * 1000) / 1000;
+
+function boardPath(scope: string): string {
+  return scope === OVERALL ? "/leaderboard" : `/leaderboard/${scope}`;
+}
+
+/** A tool's overall head-to-head rating and its history, from its standing on the overall board; null without counted picks. */
+export function headToHeadPayload(ctx: PayloadContext, standing: ToolStanding): HeadToHeadPayload | null {
+  const e = standing.current;
+  if (!e || e.picks === 0) return null;
+  return {
+    board: OVERALL,
+    rating: oneDecimal(e.rating),
+    interval: { lower: oneDecimal(e.lower), upper: oneDecimal(e.upper) },
+    rank: e.rank,
+    tied: e.tied,
+    provisional: e.provisional,
+    picks: e.picks,
+    wins: e.wins,
+    opponents: e.opponents,
+    winRate: e.winRate === null ? null : threeDecimals(e.winRate),
+    history: standing.history.map((h) => ({
+      day: h.day,
+      rating: oneDecimal(h.rating),
+      interval: { lower: oneDecimal(h.lower), upper: oneDecimal(h.upper) },
+      provisional: h.provisional,
+    })),
+    links: { board: `${ctx.siteUrl}${API_BASE}/leaderboard` },
+  };
+}
+
+function leaderboardEntryPayload(
+  ctx: PayloadContext,
+  e: BoardEntryData,
+  contrast: LeaderboardData["contrast"],
+): LeaderboardEntryPayload {
+  const c = contrast[e.slug];
+  return {
+    rank: e.rank,
+    tied: e.tied,
+    slug: e.slug,
+    name: e.name,
+    rating: oneDecimal(e.rating),
+    interval: { lower: oneDecimal(e.lower), upper: oneDecimal(e.upper) },
+    picks: e.picks,
+    wins: e.wins,
+    opponents: e.opponents,
+    winRate: e.winRate === null ? null : threeDecimals(e.winRate),
+    provisional: e.provisional,
+    needs: e.provisional ? { picks: e.needs.picks, opponents: e.needs.opponents } : null,
+    component: e.component,
+    panelScore: c?.panelScore ?? null,
+    communityShip: c?.communityShip ?? null,
+    links: toolLinks(ctx, e.slug),
+  };
+}
+
+/**
+ * A board as data: its ranked, separate and provisional tools, the picks counted and discounted
+ * by reason, its groups when disconnected, and the method's constants. Without a stored board
+ * (before the first recompute, or no snapshot that day) it is an empty board that says why.
+ */
+export function leaderboardPayload(
+  ctx: PayloadContext,
+  opts: {
+    scope: string;
+    category: CategoryName | null;
+    asOf: string | null;
+    data: LeaderboardData | undefined;
+  },
+): LeaderboardPayload {
+  const { scope, category, asOf, data } = opts;
+  const board = data?.board;
+  const contrast = data?.contrast ?? {};
+  const entry = (e: BoardEntryData) => leaderboardEntryPayload(ctx, e, contrast);
+  const query = asOf ? `?as_of=${asOf}` : "";
+  const ranked = board ? board.entries.length + board.separate.length : 0;
+  let message: string | null = null;
+  if (!board) {
+    message = asOf
+      ? `No snapshot of this board was kept on ${asOf}: snapshots start with the first recompute after readers picked. Leave out as_of for the current board.`
+      : "No picks have been counted on this board yet. Pick a winner on any comparison (/compare) and the board fills in after the next recompute.";
+  } else if (ranked === 0) {
+    message =
+      board.counted === 0
+        ? "No picks have been counted on this board yet. Pick a winner on any comparison (/compare) and the board fills in after the next recompute."
+        : `No tool has enough counted picks to be ranked yet: each needs ${MIN_PICKS} picks against ${MIN_OPPONENTS} different tools. See "provisional" for what each still needs.`;
+  }
+  return {
+    board: scope,
+    title: board?.title ?? (category ? category.name : "All categories"),
+    category: category ? { slug: category.slug, name: category.name } : null,
+    asOf,
+    computedAt: board?.computedAt ?? null,
+    message,
+    counted: board?.counted ?? 0,
+    discounted: DISCOUNT_REASONS.map((reason) => ({
+      reason,
+      label: REASON_LABELS[reason],
+      picks: board?.discounted[reason] ?? 0,
+    })),
+    connected: board?.connected ?? true,
+    entries: (board?.entries ?? []).map(entry),
+    separate: (board?.separate ?? []).map(entry),
+    provisional: (board?.provisional ?? []).map(entry),
+    components:
+      board && !board.connected
+        ? board.components.map((g) => ({ index: g.index, slugs: [...g.slugs], picks: g.picks }))
+        : [],
+    method: {
+      model: "bradley-terry",
+      ratingBase: RATING_BASE,
+      ratingScale: RATING_SCALE,
+      ridge: RIDGE,
+      interval: "bootstrap",
+      intervalLevel: INTERVAL_LEVEL,
+      bootstrapRounds: BOOTSTRAP_ROUNDS,
+      bootstrapSeed: BOOTSTRAP_SEED,
+      minPicks: MIN_PICKS,
+      minOpponents: MIN_OPPONENTS,
+      accountDailyCap: ACCOUNT_DAILY_CAP,
+      networkDailyCap: NETWORK_DAILY_CAP,
+      waitingPeriodHours: WAITING_PERIOD_HOURS,
+    },
+    links: {
+      self: `${ctx.siteUrl}${API_BASE}/leaderboard${scope === OVERALL ? query : `?category=${scope}${asOf ? `&as_of=${asOf}` : ""}`}`,
+      page: `${ctx.siteUrl}${boardPath(scope)}${query}`,
+      csv: `${ctx.siteUrl}/leaderboard/picks.csv`,
+    },
   };
 }

@@ -335,7 +335,7 @@ describe.each(testEngines())("API reads on %s", (engine) => {
         .filter((op) => op.security.length === 0)
         .map((op) => /'http:\/\/localhost:3000([^']+)'/.exec(op["x-codeSamples"][0]?.source ?? "")?.[1]),
     );
-    expect(examples.length).toBe(8);
+    expect(examples.length).toBe(9);
     for (const path of examples) expect([path, (await api.get(path as string)).status]).toEqual([path, 200]);
   });
 });

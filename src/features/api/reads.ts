@@ -9,6 +9,7 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { invalidParameters, unknownSlug } from "../../http/problem.ts";
 import { catalogFilterFields, listCategories, listTools, toolsByScore } from "../catalog/index.ts";
+import { boardCategories, leaderboardData, OVERALL } from "../leaderboard/index.ts";
 import { issuePath, issueSummaryLine, listSentIssues } from "../newsletter/index.ts";
 import { predictionsOverview } from "../predictions/index.ts";
 import { decodeCursor, encodeCursor, fingerprint } from "./cursor.ts";
@@ -16,6 +17,7 @@ import { API_BASE, type ApiOperation, type ApiTag, defineOperation } from "./fra
 import { loadComparison, loadToolDetail, type UnknownSlugs } from "./loaders.ts";
 import {
   categoryPayload,
+  leaderboardPayload,
   newsletterIssuePayload,
   predictionsPayload,
   toolSummaryPayload,
@@ -24,6 +26,7 @@ import {
   categoryDetailSchema,
   categoryListSchema,
   comparisonSchema,
+  leaderboardSchema,
   newsletterIssueListSchema,
   predictionsSchema,
   toolDetailSchema,
@@ -35,6 +38,10 @@ export const READ_TAGS: ApiTag[] = [
   { name: "Tools", description: "The catalog and each tool's verdict." },
   { name: "Comparisons", description: "Two to four tools side by side." },
   { name: "Categories", description: "The catalog by category." },
+  {
+    name: "Leaderboard",
+    description: "Head-to-head ratings from readers' picks, overall and per category, with their intervals.",
+  },
   { name: "Predictions", description: "The Futurist's dated theses and the panel's track records." },
   { name: "Newsletter", description: "The weekly issues sent so far." },
   { name: "Meta", description: "The API's own description." },
@@ -86,6 +93,29 @@ const toolListQuery = z.object({
     .string()
     .optional()
     .meta({ description: "Opaque: the cursor from a previous page's `next` link, with the same filters." }),
+});
+
+const leaderboardQuery = z.object({
+  category: z
+    .string()
+    .min(1)
+    .max(100, "A category slug is at most 100 characters.")
+    .optional()
+    .meta({ description: "A category slug; the overall board when absent.", example: "coding-assistants" }),
+  as_of: z
+    .string()
+    .refine(
+      (v) =>
+        /^\d{4}-\d{2}-\d{2}$/.test(v) &&
+        !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+        new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+      "A date written YYYY-MM-DD, such as 2026-12-07.",
+    )
+    .optional()
+    .meta({
+      description: "A past day (UTC): the board as its snapshot that day stood.",
+      example: "2026-12-07",
+    }),
 });
 
 const compareQuery = z.object({
@@ -276,6 +306,43 @@ export function readOperations(deps: Deps): ApiOperation[] {
     },
   });
 
+  const leaderboardOp = defineOperation({
+    operationId: "getLeaderboard",
+    method: "get",
+    path: "/leaderboard",
+    tag: "Leaderboard",
+    summary: "A head-to-head board",
+    description:
+      "Bradley–Terry ratings fitted to readers' counted picks, overall or for one category: each tool's rank (shared when intervals overlap), rating with its 95% interval, picks, opponents and win rate; provisional tools apart with what they still need; the groups when the comparison graph is disconnected; picks counted and discounted by reason; and the method's constants. `as_of` gives a past day's snapshot. A board without picks is an empty answer whose `message` says how to fill it. An unknown category is a 404 with the closest slugs.",
+    query: leaderboardQuery,
+    response: leaderboardSchema,
+    responseDescription: "The board.",
+    problems: [404],
+    example: { path: "/leaderboard?category=coding-assistants" },
+    handle: async (_c, { query }) => {
+      let category: { slug: string; name: string } | null = null;
+      if (query.category !== undefined) {
+        const categories = await boardCategories(db);
+        category = categories.find((cat) => cat.slug === query.category) ?? null;
+        if (!category) {
+          throw unknownSlug(
+            `There is no category "${query.category.slice(0, 100)}". See "suggestions" for the closest ones, or leave out category for the overall board.`,
+            closest(query.category, categories, 5),
+          );
+        }
+      }
+      const asOf = query.as_of ?? null;
+      if (asOf && asOf > new Date().toISOString().slice(0, 10)) {
+        throw invalidParameters([
+          { name: "as_of", in: "query", detail: `${asOf} has not happened yet; give today or a past day.` },
+        ]);
+      }
+      const scope = category?.slug ?? OVERALL;
+      const data = await leaderboardData(db, scope, { asOf: asOf ?? undefined });
+      return leaderboardPayload(ctx, { scope, category, asOf, data });
+    },
+  });
+
   const predictionsOp = defineOperation({
     operationId: "getPredictions",
     method: "get",
@@ -308,5 +375,14 @@ export function readOperations(deps: Deps): ApiOperation[] {
     }),
   });
 
-  return [listToolsOp, getToolOp, compareOp, listCategoriesOp, getCategoryOp, predictionsOp, issuesOp];
+  return [
+    listToolsOp,
+    getToolOp,
+    compareOp,
+    listCategoriesOp,
+    getCategoryOp,
+    leaderboardOp,
+    predictionsOp,
+    issuesOp,
+  ];
 }

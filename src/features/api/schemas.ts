@@ -166,6 +166,163 @@ export const thesisStatusSchema = z
   })
   .meta({ id: "ThesisStatus", description: "Where the current Futurist thesis stands." });
 
+// ---- the head-to-head leaderboard ----
+
+const intervalSchema = z
+  .strictObject({
+    lower: z.number().meta({ description: "Low end of the 95% interval." }),
+    upper: z.number().meta({ description: "High end of the 95% interval." }),
+  })
+  .meta({ id: "RatingInterval", description: "The rating's 95% bootstrap interval." });
+
+export const leaderboardEntrySchema = z
+  .strictObject({
+    rank: z.int().nullable().meta({
+      description:
+        "1 + the number of tools whose interval lies wholly above this one's, within its connected group; null while provisional.",
+    }),
+    tied: z.boolean().meta({ description: "Shares its rank with another tool (their intervals overlap)." }),
+    slug,
+    name: z.string(),
+    rating: z.number().meta({
+      description: "Bradley–Terry rating: 1000 + 400·log10 of the odds, centred on 1000. One decimal.",
+    }),
+    interval: intervalSchema,
+    picks: z.int().meta({ description: "Counted picks on pairs with this tool." }),
+    wins: z.int().meta({ description: "Counted picks it won." }),
+    opponents: z.int().meta({ description: "Distinct tools it was compared with in counted picks." }),
+    winRate: z.number().nullable().meta({ description: "wins ÷ picks, 0 to 1; null without picks." }),
+    provisional: z.boolean().meta({ description: "Too few picks or opponents to rank yet." }),
+    needs: z
+      .union([
+        z.strictObject({
+          picks: z.int().meta({ description: "More counted picks needed." }),
+          opponents: z.int().meta({ description: "More distinct opponents needed." }),
+        }),
+        z.null(),
+      ])
+      .meta({ description: "What a provisional tool still needs to be ranked; null once ranked." }),
+    component: z.int().nullable().meta({
+      description: "Index of its connected group in `components`; null without counted picks.",
+    }),
+    panelScore: z.int().nullable().meta({ description: "The panel's score (0–100), for contrast." }),
+    communityShip: z
+      .int()
+      .nullable()
+      .meta({ description: "The community's ship share in percent, for contrast; null without votes." }),
+    links: toolLinksSchema,
+  })
+  .meta({ id: "LeaderboardEntry", description: "One tool's line on a head-to-head board." });
+
+export const leaderboardSchema = z
+  .strictObject({
+    board: z.string().meta({ description: '"overall" or the category\'s slug.', example: "overall" }),
+    title: z.string(),
+    category: z.union([categoryRefSchema, z.null()]).meta({ description: "Null for the overall board." }),
+    asOf: isoDate
+      .nullable()
+      .meta({ description: "The day's snapshot asked for with `as_of`; null for the current board." }),
+    computedAt: isoInstant
+      .nullable()
+      .meta({ description: "When the board was computed; null before the first recompute." }),
+    message: z.string().nullable().meta({
+      description:
+        "Why the board is empty and how to fill it (pick a winner on any comparison); null when it has ranked tools.",
+    }),
+    counted: z.int().meta({ description: "Picks the board counted." }),
+    discounted: z
+      .array(
+        z.strictObject({
+          reason: z.string().meta({ description: "The rule's key.", example: "account-daily-cap" }),
+          label: z.string().meta({ description: "The rule, in words." }),
+          picks: z.int(),
+        }),
+      )
+      .meta({ description: "Picks kept but not counted, by reason (every reason listed)." }),
+    connected: z.boolean().meta({
+      description:
+        "Whether every tool with counted picks was compared, directly or through others, with every other.",
+    }),
+    entries: z
+      .array(leaderboardEntrySchema)
+      .meta({ description: "The largest connected group, ranked, best first." }),
+    separate: z.array(leaderboardEntrySchema).meta({
+      description:
+        "Ranked tools of other groups, never compared with the first: ranked within their own group only.",
+    }),
+    provisional: z
+      .array(leaderboardEntrySchema)
+      .meta({ description: "Tools not ranked yet, with what they need." }),
+    components: z
+      .array(
+        z.strictObject({
+          index: z.int(),
+          slugs: z.array(z.string()),
+          picks: z.int().meta({ description: "Counted picks within the group." }),
+        }),
+      )
+      .meta({
+        description: "The groups of tools compared with each other; empty when the board is connected.",
+      }),
+    method: z
+      .strictObject({
+        model: z
+          .literal("bradley-terry")
+          .meta({ description: "Fitted by maximum likelihood with a ridge penalty." }),
+        ratingBase: z.number(),
+        ratingScale: z.number(),
+        ridge: z.number(),
+        interval: z.literal("bootstrap"),
+        intervalLevel: z.number(),
+        bootstrapRounds: z.int(),
+        bootstrapSeed: z.int(),
+        minPicks: z.int().meta({ description: "Counted picks a tool needs to be ranked." }),
+        minOpponents: z.int().meta({ description: "Distinct opponents a tool needs to be ranked." }),
+        accountDailyCap: z.int(),
+        networkDailyCap: z.int(),
+        waitingPeriodHours: z.int(),
+      })
+      .meta({
+        id: "LeaderboardMethod",
+        description: "The method's constants (see /methodology#leaderboard).",
+      }),
+    links: z.strictObject({
+      self: absoluteUrl.meta({ description: "This board in the API." }),
+      page: absoluteUrl.meta({ description: "The board's page on the site." }),
+      csv: absoluteUrl.meta({ description: "The picks behind every board, as CSV." }),
+    }),
+  })
+  .meta({
+    id: "Leaderboard",
+    description: "A head-to-head board: Bradley–Terry ratings from readers' picks.",
+  });
+
+export const headToHeadSchema = z
+  .strictObject({
+    board: z.literal("overall").meta({ description: "The board the rating is from." }),
+    rating: z.number(),
+    interval: intervalSchema,
+    rank: z.int().nullable().meta({ description: "Rank on the overall board; null while provisional." }),
+    tied: z.boolean(),
+    provisional: z.boolean(),
+    picks: z.int(),
+    wins: z.int(),
+    opponents: z.int(),
+    winRate: z.number().nullable(),
+    history: z
+      .array(
+        z.strictObject({
+          day: isoDate,
+          rating: z.number(),
+          interval: intervalSchema,
+          provisional: z.boolean(),
+        }),
+      )
+      .meta({ description: "The rating on each day's snapshot of the overall board, oldest first." }),
+    links: z.strictObject({ board: absoluteUrl.meta({ description: "The overall board in the API." }) }),
+  })
+  .meta({ id: "HeadToHead", description: "A tool's head-to-head rating on the overall leaderboard." });
+
 export const toolDetailSchema = z
   .strictObject({
     slug,
@@ -187,8 +344,9 @@ export const toolDetailSchema = z
     panel: panelFiguresSchema,
     reviews: z.array(reviewSchema).meta({ description: "Published reviews, in panel order." }),
     community: communityFigureSchema,
-    headToHead: z.null().meta({
-      description: "Reserved for the tool's head-to-head rating from the leaderboard; null until it exists.",
+    headToHead: z.union([headToHeadSchema, z.null()]).meta({
+      description:
+        "The tool's rating on the overall head-to-head leaderboard; null while it has no counted picks.",
     }),
     // a union, not .nullable(): zod-to-openapi drops the null from a nullable named schema
     prediction: z.union([thesisStatusSchema, z.null()]),
@@ -367,3 +525,7 @@ export type CategoryPayload = z.infer<typeof categorySchema>;
 export type ComparisonPayload = z.infer<typeof comparisonSchema>;
 export type PredictionsPayload = z.infer<typeof predictionsSchema>;
 export type NewsletterIssuePayload = z.infer<typeof newsletterIssueSchema>;
+
+export type LeaderboardPayload = z.infer<typeof leaderboardSchema>;
+export type LeaderboardEntryPayload = z.infer<typeof leaderboardEntrySchema>;
+export type HeadToHeadPayload = z.infer<typeof headToHeadSchema>;

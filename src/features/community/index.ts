@@ -1,5 +1,6 @@
 /** Community votes and head-to-head picks. */
-export { type CommunityHooks, communityRoutes } from "./routes.tsx";
+export { type CommunityHooks, pickStandingNotice, recordPick } from "./record.ts";
+export { communityRoutes } from "./routes.tsx";
 export {
   type AccountPick,
   type AccountVote,

@@ -2,7 +2,6 @@
 import { type Context, Hono } from "hono";
 import { VOTE_VALUES, type VoteValue } from "../../domain/community.ts";
 import { candidateSlugs, comparePath, parsePair } from "../../domain/compare-path.ts";
-import { clientAddress, pickNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../http/errors.ts";
 import { isEnhanced, readFields } from "../../http/form.ts";
@@ -13,7 +12,8 @@ import { signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
 import { CommunityFigure, VoteControl } from "../../ui/tool-controls.tsx";
 import { findToolRefs } from "../tools/index.ts";
-import { networkKey, pickSplit, pickStanding, setPick, setVote } from "./service.ts";
+import { type CommunityHooks, recordPick } from "./record.ts";
+import { pickSplit, pickStanding, setVote } from "./service.ts";
 import { HeadToHead } from "./views.tsx";
 
 /** Signed-out readers are sent to sign in, and come back to the page they were on. */
@@ -32,11 +32,6 @@ function signInFirst(reason: "vote" | "pick", fallback: (c: Context) => string) 
     }
     return c.redirect(to, 303);
   };
-}
-
-export interface CommunityHooks {
-  /** Runs after a pick is set or withdrawn (the leaderboard schedules its recompute); must not throw. */
-  onPick?: () => void;
 }
 
 /** The community routes. */
@@ -99,9 +94,7 @@ export function communityRoutes(deps: Deps, hooks: CommunityHooks = {}) {
       ]);
     }
     const user = signedInUser(c);
-    const network = await networkKey(db, pickNetwork(clientAddress(c, config.trustProxy)));
-    await setPick(db, { userId: user.id, a, b, winner, network });
-    hooks.onPick?.();
+    await recordPick(deps, c, { userId: user.id, a, b, winner }, hooks);
     if (!isEnhanced(c)) return c.redirect(returnTo, 303);
     const [first, second] = a.slug < b.slug ? [a, b] : [b, a];
     const [split, standing] = await Promise.all([

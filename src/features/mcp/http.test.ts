@@ -9,8 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { checkEveryTool, textOf } from "../../../test/support/mcp.ts";
+import { insertRoundRobin, makeAccounts, toolSlugs } from "../../../test/support/picks.ts";
 import { signIn } from "../../../test/support/session.ts";
 import { startServer } from "../../server.ts";
+import { leaderboardJobs } from "../leaderboard/index.ts";
+import { leaderboardOutput, verdictOutput } from "./schemas.ts";
 
 reportSkippedPostgres("MCP over HTTP");
 
@@ -191,5 +194,39 @@ describe.each(testEngines())("MCP over Streamable HTTP on %s", (engine) => {
     expect(res.isError).toBe(true);
     expect(textOf(res)).toContain("2 to 4");
     await client.close();
+  });
+
+  it("answers leaderboard with the stored board, the same as GET /api/v1/leaderboard, after picks and a recompute", async () => {
+    const slugs = await toolSlugs(t.db.db, "coding-assistants");
+    await insertRoundRobin(t.db.db, {
+      users: await makeAccounts(t.db.db, 20, "mcp-fan"),
+      slugs,
+      strengths: [1.2, 0.6, 0, -0.6, -1.2],
+      seed: 21,
+    });
+    expect((await leaderboardJobs(t.deps).runNow()).status).toBe("done");
+    const client = await connect();
+    try {
+      const res = await client.callTool({
+        name: "leaderboard",
+        arguments: { category: "coding-assistants" },
+      });
+      expect(res.isError ?? false).toBe(false);
+      const board = leaderboardOutput.parse(res.structuredContent);
+      expect(board.entries.map((e) => e.slug).sort()).toEqual([...slugs].sort());
+      expect(board.entries[0]?.rank).toBe(1);
+      expect(board.counted).toBe(200);
+      expect(board.message).toBeNull();
+      // one projection: the tool's answer is the API's answer
+      const api = await (await t.request("/api/v1/leaderboard?category=coding-assistants")).json();
+      expect(res.structuredContent).toEqual(api);
+      const first = board.entries[0];
+      expect(textOf(res)).toContain(`1. ${first?.name} (${first?.slug}): ${Math.round(first?.rating ?? 0)}`);
+      expect(textOf(res)).toContain("200 picks counted");
+      const verdict = await client.callTool({ name: "get_verdict", arguments: { slug: first?.slug } });
+      expect(verdictOutput.parse(verdict.structuredContent).headToHead?.rank).toBe(first?.rank);
+    } finally {
+      await client.close();
+    }
   });
 });

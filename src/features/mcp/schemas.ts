@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { DEPLOYMENTS, PRICING_MODELS } from "../../domain/catalog-schema.ts";
 import { textProblem } from "../../http/text-input.ts";
-import { comparisonSchema, toolDetailSchema, toolSummarySchema } from "../api/index.ts";
+import { comparisonSchema, leaderboardSchema, toolDetailSchema, toolSummarySchema } from "../api/index.ts";
 import { SORTS } from "../catalog/index.ts";
 
 const PANEL_VERDICTS = ["ship", "skip", "split", "in-progress"] as const;
@@ -135,28 +135,8 @@ export const leaderboardInput = z.object({
   category: slugInput.optional().describe("A category slug; the whole catalog when absent"),
 });
 
-export const leaderboardOutput = z.object({
-  category: ref.nullable().describe("The category ranked; null for the whole catalog"),
-  available: z.boolean().describe("Whether head-to-head ratings exist yet"),
-  computedAt: z.string().nullable().describe("When the ratings were last computed (ISO-8601)"),
-  entries: z
-    .array(
-      z.object({
-        slug: z.string(),
-        name: z.string(),
-        rating: z.number(),
-        lower: z.number().describe("The rating's 95% interval, low end"),
-        upper: z.number().describe("The rating's 95% interval, high end"),
-        rank: z.number().int().nullable().describe("Rank, shared by tied tools; null while provisional"),
-        tied: z.boolean(),
-        provisional: z.boolean().describe("Too few picks or opponents to rank yet"),
-        picks: z.number().int(),
-        wins: z.number().int(),
-      }),
-    )
-    .describe("Ranked tools first, best first, then provisional ones"),
-  note: z.string(),
-});
+/** The API's board, so the tool and GET /api/v1/leaderboard read the same. */
+export const leaderboardOutput = leaderboardSchema;
 
 export type SearchOutput = z.infer<typeof searchOutput>;
 export type VerdictOutput = z.infer<typeof verdictOutput>;

@@ -222,8 +222,9 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
     {
       title: "Head-to-head leaderboard",
       description:
-        "Tools ranked by readers' head-to-head picks on comparisons, for the whole catalog or one category " +
-        "slug, with each rating's interval and whether it is still provisional.",
+        "Tools ranked by readers' head-to-head picks on comparisons (Bradley–Terry ratings), for the whole " +
+        "catalog or one category slug: rank (shared when 95% intervals overlap), rating and interval, picks, " +
+        "opponents, win rate; provisional tools apart with what they still need; picks counted and discounted.",
       inputSchema: leaderboardInput,
       outputSchema: leaderboardOutput,
       annotations: { title: "Leaderboard", ...READ_ONLY },
@@ -231,13 +232,8 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
     ({ category }) =>
       answer(
         deps,
-        () => leaderboard(db, category),
-        (out) =>
-          out.available
-            ? out.entries
-                .map((e) => `${e.rank ?? "provisional"}. ${e.name} (${e.slug}): ${Math.round(e.rating)}`)
-                .join("\n")
-            : out.note,
+        () => leaderboard(db, siteUrl, category),
+        (out) => leaderboardText(out),
       ),
   );
 
@@ -286,4 +282,24 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
   );
 
   return server;
+}
+
+/** The board in a few lines: why it is empty, or its ranked tools with intervals and what stays provisional. */
+function leaderboardText(out: schemas.LeaderboardOutput): string {
+  const lines = [`${out.title} head-to-head board${out.computedAt ? ` (computed ${out.computedAt})` : ""}.`];
+  if (out.message) lines.push(out.message);
+  for (const e of [...out.entries, ...out.separate]) {
+    lines.push(
+      `${e.tied ? "=" : ""}${e.rank}. ${e.name} (${e.slug}): ${Math.round(e.rating)} [${Math.round(e.interval.lower)}–${Math.round(e.interval.upper)}], ${e.picks} picks`,
+    );
+  }
+  if (out.separate.length > 0) {
+    lines.push("Some tools were never compared with the rest; they are ranked only within their own group.");
+  }
+  if (out.provisional.length > 0) {
+    lines.push(`Provisional (not ranked yet): ${out.provisional.map((e) => e.slug).join(", ")}.`);
+  }
+  const discounted = out.discounted.reduce((n, d) => n + d.picks, 0);
+  lines.push(`${out.counted} picks counted, ${discounted} discounted. Open ${out.links.page}`);
+  return lines.join("\n");
 }

@@ -1,8 +1,7 @@
 /**
- * What the MCP tools answer, read through the catalog, tools, panel and predictions features
- * and shaped by the JSON API's payload builders. Each function returns the tool's structured
- * content, or throws a `ToolAnswerError` whose message
- * tells the calling model what to do next (the closest slugs, the allowed count).
+ * What the MCP tools answer, read through the catalog, tools and leaderboard features
+ * and the JSON API's loaders, and shaped by its payload builders. Each function returns the
+ * tool's structured content, or throws a `ToolAnswerError` whose message tells the calling model what to do next (the closest slugs, the allowed count).
  */
 
 import type { z } from "zod";
@@ -15,11 +14,10 @@ import {
   triableFree,
 } from "../../domain/recommend.ts";
 import { closest } from "../../domain/suggest.ts";
-import { comparisonPayload, toolDetailPayload, toolSummaryPayload } from "../api/index.ts";
+import { comparisonPayload, leaderboardPayload, loadToolDetail, toolSummaryPayload } from "../api/index.ts";
 import { listCategories, listToolNames, listTools } from "../catalog/index.ts";
-import { verdictHistory } from "../panel/index.ts";
-import { currentThesisStatus } from "../predictions/index.ts";
-import { getTool, getTools, selectSummaries, type ToolSummary, toolSummaries } from "../tools/index.ts";
+import { leaderboardData, OVERALL } from "../leaderboard/index.ts";
+import { getTools, selectSummaries, type ToolSummary, toolSummaries } from "../tools/index.ts";
 import type {
   CompareOutput,
   compareInput,
@@ -94,19 +92,15 @@ export async function searchTools(
 /** get_verdict: one tool as the API's tool detail (panel, personas and lens answers, pricing, community, history). */
 export async function verdictFor(db: Db, siteUrl: string, slug: string): Promise<VerdictOutput> {
   // a resource URI can carry anything; only a slug-shaped one is worth a query
-  const tool = SLUG.test(slug) ? await getTool(db, slug) : undefined;
-  if (!tool) {
+  const found = SLUG.test(slug) ? await loadToolDetail(db, { siteUrl }, slug) : undefined;
+  if (!found || "unknown" in found) {
     throw await unknownSlugs(
       db,
       [slug],
       "Call get_verdict with one of them, or search_tools to find the tool.",
     );
   }
-  const [history, thesis] = await Promise.all([
-    verdictHistory(db, tool.slug),
-    currentThesisStatus(db, { slug: tool.slug, now: Date.now() }),
-  ]);
-  return toolDetailPayload({ siteUrl }, tool, { history, thesis });
+  return found.tool;
 }
 
 /** compare_tools: the API's comparison of 2–4 tools: decision table, scorecard, every pair's split and pricing read. */
@@ -200,21 +194,16 @@ export async function recommend(
 }
 
 /**
- * leaderboard: head-to-head ratings from readers' picks.
- *
- * TODO(leaderboard): the ratings are built on branch h-board, not yet on main. Once merged, call
- * `leaderboardData(db, category?.slug ?? OVERALL)` from features/leaderboard/index.ts; when it
- * returns a board, answer `available: true`, `computedAt: board.computedAt`, and `entries` from
- * `board.entries`, `board.separate` and `board.provisional` (slug, name, rating, lower, upper,
- * rank, tied, provisional, picks, wins), with a note on tied and provisional tools.
+ * leaderboard: the stored head-to-head board (overall or a category's) as the API's payload, so
+ * a model reads the same ranks, intervals, provisional tools and counts as GET /api/v1/leaderboard.
  */
-export async function leaderboard(db: Db, categorySlug?: string): Promise<LeaderboardOutput> {
+export async function leaderboard(
+  db: Db,
+  siteUrl: string,
+  categorySlug?: string,
+): Promise<LeaderboardOutput> {
   const category = categorySlug ? await categoryOf(db, categorySlug) : null;
-  return {
-    category,
-    available: false,
-    computedAt: null,
-    entries: [],
-    note: 'No head-to-head ratings yet: the leaderboard from readers\' picks is not built. Use search_tools with sort "score" (panel score) or "community" (readers\' votes) to rank tools instead.',
-  };
+  const scope = category?.slug ?? OVERALL;
+  const data = await leaderboardData(db, scope);
+  return leaderboardPayload({ siteUrl }, { scope, category, asOf: null, data });
 }
