@@ -40,7 +40,7 @@ export const ACCOUNT_TAGS: ApiTag[] = [
   {
     name: "Your account",
     description:
-      "What a personal API token's account holds, and the writes that change it: votes, head-to-head picks and bookmarks. Each needs a token (`Authorization: Bearer sos_…`), created on your account page: a `read` token for the reads, a `write` token for the writes. A session cookie never authorises these.",
+      "What a personal API token's account holds, and the writes that change it: votes, head-to-head picks and bookmarks. Each needs a token (`Authorization: Bearer sos_…`), created on your [account page](/account): a `read` token for the reads, a `write` token for the writes. A session cookie never authorises these.",
   },
 ];
 const TAG = "Your account";

@@ -9,6 +9,7 @@ import { declarationOf } from "../../http/write.ts";
 import { createApiToken } from "../accounts/api-tokens.ts";
 import { ensureUser } from "../accounts/index.ts";
 import { type ApiOperation, buildApi, defineOperation } from "./framework.ts";
+import { proseParts } from "./reference.tsx";
 
 type Obj = Record<string, unknown>;
 
@@ -216,6 +217,33 @@ describe("the reference page and the document", () => {
     }
     // each problem type the API answers with points to its anchor on this page
     expect(html).toContain("http://localhost:3000/api#problem-invalid-parameters");
+  });
+
+  it("renders descriptions' inline code and site links, escapes the rest, and names no bare type", async () => {
+    const html = await (await t.request("/api")).text();
+    const account = html.slice(html.indexOf('id="tag-your-account"'));
+    expect(account).toContain("<code>Authorization: Bearer sos_…</code>");
+    expect(account).toContain('<a href="/account">account page</a>');
+    expect(account).toContain("a <code>read</code> token");
+    expect(html).not.toMatch(/`(read|write)`/);
+    // a response without a named schema is its description alone
+    expect(html).toContain("<strong>200</strong> The OpenAPI document.</li>");
+    expect(html).not.toContain("The OpenAPI document. object");
+    // the lede promises no-account access to reading only
+    expect(html).not.toContain("no account needed");
+  });
+
+  it("renders only inline code and links to the site's own paths, never HTML", () => {
+    expect(proseParts("a `b` [c](/account) d")).toEqual([
+      { text: "a " },
+      { code: "b" },
+      { text: " " },
+      { link: "c", href: "/account" },
+      { text: " d" },
+    ]);
+    for (const elsewhere of ["[x](https://evil.example)", "[x](//evil.example)", "[x](javascript:alert(1))"])
+      expect(proseParts(elsewhere)).toEqual([{ text: elsewhere }]);
+    expect(proseParts("<b>`<i>`</b>")).toEqual([{ text: "<b>" }, { code: "<i>" }, { text: "</b>" }]);
   });
 
   it("is linked from every page's footer", async () => {

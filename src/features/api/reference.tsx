@@ -55,12 +55,45 @@ interface Operation {
 
 const refName = (ref: string) => ref.slice(ref.lastIndexOf("/") + 1);
 
-/** Prose from the document, its `backticked` names set as code. */
+/** One piece of a description: plain text, `code`, or a [link](/path) to one of the site's own pages. */
+export type ProsePart = { text: string } | { code: string } | { link: string; href: string };
+
+// `code`, or [text](/path): a path on this site only (a leading "/" but not "//"), so a
+// description can never link elsewhere or to a script
+const INLINE = /`([^`]+)`|\[([^\]`]+)\]\((\/(?!\/)[^\s()]*)\)/g;
+
+/**
+ * Splits a description's light markup into parts: inline code and links to the site's own
+ * paths. Everything else stays text (the view escapes it), so no HTML ever passes through.
+ */
+export function proseParts(text: string): ProsePart[] {
+  const parts: ProsePart[] = [];
+  let at = 0;
+  for (const m of text.matchAll(INLINE)) {
+    const index = m.index ?? 0;
+    if (index > at) parts.push({ text: text.slice(at, index) });
+    if (m[1] !== undefined) parts.push({ code: m[1] });
+    else parts.push({ link: m[2] ?? "", href: m[3] ?? "/" });
+    at = index + m[0].length;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at) });
+  return parts;
+}
+
+/** Prose from the document: its `backticked` names set as code, its [links](/path) as links. */
 function Prose({ text }: { text: string | undefined }) {
   if (!text) return null;
-  return <>{text.split(/`([^`]+)`/).map((part, i) => (i % 2 === 1 ? <code>{part}</code> : part))}</>;
+  return (
+    <>
+      {proseParts(text).map((p) =>
+        "code" in p ? <code>{p.code}</code> : "link" in p ? <a href={p.href}>{p.link}</a> : p.text,
+      )}
+    </>
+  );
 }
 const schemaAnchor = (name: string) => `schema-${name}`;
+/** A tag's section id: lower case, spaces and the like as hyphens ("Your account" → tag-your-account). */
+const tagAnchor = (name: string) => `tag-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
 
 /** A schema's type in a few words, linking named schemas to their section. */
 function TypeLabel({ schema }: { schema: Schema | undefined }) {
@@ -228,7 +261,8 @@ function OperationSection({ method, path, op }: { method: string; path: string; 
               ) : (
                 <>
                   {r.description}
-                  {schema ? (
+                  {/* a named schema links to its section; an inline one is described already */}
+                  {schema?.$ref ? (
                     <>
                       {" "}
                       <TypeLabel schema={schema} />
@@ -268,7 +302,10 @@ export function ApiReferencePage({ doc, siteUrl }: { doc: OpenApiDocument; siteU
       description="The Ship or Skip JSON API: every verdict, comparison and category as JSON, with OpenAPI 3.1, RFC 9457 errors and standard rate-limit headers."
     >
       <h1>API reference</h1>
-      <p class="lede">Every verdict on this site as JSON, no account needed.</p>
+      <p class="lede">
+        Every verdict on this site as JSON. Reading needs no account; your own votes, picks and bookmarks need
+        a <a href="#tag-your-account">personal API token</a>.
+      </p>
       <p>
         Version {doc.info.version}, at <code>{`${siteUrl}${API_BASE}`}</code>. The machine-readable
         description is{" "}
@@ -288,7 +325,7 @@ export function ApiReferencePage({ doc, siteUrl }: { doc: OpenApiDocument; siteU
           </li>
           {tags.map((t) => (
             <li>
-              <a href={`#tag-${t.name.toLowerCase()}`}>{t.name}</a>:{" "}
+              <a href={`#${tagAnchor(t.name)}`}>{t.name}</a>:{" "}
               {ops
                 .filter((o) => o.op.tags?.includes(t.name))
                 .map((o, i) => (
@@ -382,9 +419,13 @@ export function ApiReferencePage({ doc, siteUrl }: { doc: OpenApiDocument; siteU
       </pre>
 
       {tags.map((t) => (
-        <section aria-labelledby={`tag-${t.name.toLowerCase()}`}>
-          <h2 id={`tag-${t.name.toLowerCase()}`}>{t.name}</h2>
-          {t.description ? <p>{t.description}</p> : null}
+        <section aria-labelledby={tagAnchor(t.name)}>
+          <h2 id={tagAnchor(t.name)}>{t.name}</h2>
+          {t.description ? (
+            <p>
+              <Prose text={t.description} />
+            </p>
+          ) : null}
           {ops
             .filter((o) => o.op.tags?.includes(t.name))
             .map((o) => (
