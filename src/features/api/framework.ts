@@ -578,7 +578,7 @@ function openApiDocument(siteUrl: string, opts: ApiOptions): OpenApiDocument {
       version: API_VERSION,
       description: [
         "Verdicts on AI tools: the catalog, each tool's panel, comparisons, categories and predictions.",
-        "Read-only JSON, no account needed. Every error is an RFC 9457 problem document whose `type` is one of the URIs listed below;",
+        "JSON; the reads need no account, while the operations tagged “Your account” need a personal API token. Every error is an RFC 9457 problem document whose `type` is one of the URIs listed below;",
         "every answer carries the IETF draft `RateLimit-Policy` and `RateLimit` headers, and every GET an `ETag` to revalidate with.",
         "Problem types:",
         ...PROBLEM_TYPES.map(
