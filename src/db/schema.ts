@@ -134,6 +134,8 @@ export interface ApiTokensTable {
   created_at: string;
   /** Updated at most once a minute, not on every request. */
   last_used_at: string | null;
+  /** The creation form's one-time value, so a re-sent form creates nothing; null when none was sent. */
+  create_nonce: string | null;
 }
 
 export interface VotesTable {

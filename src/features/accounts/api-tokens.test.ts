@@ -55,7 +55,9 @@ describe.each(testEngines())("API tokens on %s", (engine) => {
     // the page lists it from now on, but never shows the token again
     const later = await (await ada.get("/account")).text();
     expect(later).toContain("laptop script");
-    expect(later).toContain(`…${token?.slice(-4)}`);
+    // the tail reads as the token's last characters, not as an expiry
+    expect(later).toContain(`<code>sos_…${token?.slice(-4)}</code>`);
+    expect(later).not.toContain("Ends in");
     expect(later).toContain("Never");
     expect(later).not.toContain(token);
     expect(shownToken(later)).toBeUndefined();
@@ -113,12 +115,63 @@ describe.each(testEngines())("API tokens on %s", (engine) => {
 
     const mine = await eve.post(`/account/tokens/${row?.id}/revoke`, {});
     expect(mine.status).toBe(303);
-    expect(mine.headers.get("location")).toBe("/account#tokens-heading");
+    expect(mine.headers.get("location")).toBe("/account?done=revoked&saved=ci#tokens-heading");
     expect(await rows(eve.email)).toEqual([]);
     expect(await findTokenCaller(t.db.db, token ?? "")).toBeUndefined();
-    expect(await (await eve.get("/account")).text()).toContain("You have no API tokens.");
-    // a second press finds nothing to revoke and lands on the same page
-    expect((await eve.post(`/account/tokens/${row?.id}/revoke`, {})).status).toBe(303);
+    const after = await (await eve.get("/account?done=revoked&saved=ci")).text();
+    expect(after).toContain("You have no API tokens.");
+    expect(after).toContain("Revoked “ci”. Programs using it are refused from now on.");
+    // a second press finds nothing to revoke, and says so calmly
+    const again = await eve.post(`/account/tokens/${row?.id}/revoke`, {});
+    expect(again.status).toBe(303);
+    expect(again.headers.get("location")).toBe("/account?done=already-revoked#tokens-heading");
+    expect(await (await eve.get("/account?done=already-revoked")).text()).toContain(
+      "That token was already revoked.",
+    );
+  });
+
+  it("names the revoked token in the confirmation, escaped, and ignores a name no token could have", async () => {
+    const ivy = await signIn(t, "ivy-tokens@example.com");
+    await ivy.post("/account/tokens", { name: "<b>walk-d</b>", scope: "read" });
+    const [row] = await rows(ivy.email);
+    const res = await ivy.post(`/account/tokens/${row?.id}/revoke`, {});
+    const html = await (await ivy.get(res.headers.get("location")?.split("#")[0] ?? "")).text();
+    expect(html).toContain("Revoked “&lt;b&gt;walk-d&lt;/b&gt;”.");
+    const long = await (await ivy.get(`/account?done=revoked&saved=${"x".repeat(61)}`)).text();
+    expect(long).not.toContain("Revoked");
+  });
+
+  it("creates nothing when the creation form is sent again (a reload, back/forward), and says why", async () => {
+    const jo = await signIn(t, "jo-tokens@example.com");
+    const form = await (await jo.get("/account")).text();
+    const nonce = /name="nonce" value="([\w-]+)"/.exec(form)?.[1] ?? "";
+    expect(nonce).not.toBe("");
+    const first = await jo.post("/account/tokens", { name: "walk-d", scope: "read", nonce });
+    expect(first.status).toBe(201);
+    const firstHtml = await first.text();
+    const token = shownToken(firstHtml);
+    expect(token).toBeDefined();
+    // the answer's own form carries a fresh value, so a second token is one click away
+    expect(firstHtml).not.toContain(`value="${nonce}"`);
+
+    const resent = await jo.post("/account/tokens", { name: "walk-d", scope: "read", nonce });
+    expect(resent.status).toBe(200);
+    expect(resent.headers.get("cache-control")).toBe("private, no-store");
+    const html = await resent.text();
+    expect(html).toContain(
+      "This token was already created; its secret is shown only once. Revoke it and create a new one if you did not copy it.",
+    );
+    expect(shownToken(html)).toBeUndefined();
+    expect(await rows(jo.email)).toHaveLength(1);
+
+    // two sends racing with one value still make one token
+    const fresh = /name="nonce" value="([\w-]+)"/.exec(html)?.[1] ?? "";
+    const both = await Promise.all([
+      jo.post("/account/tokens", { name: "walk-e", scope: "read", nonce: fresh }),
+      jo.post("/account/tokens", { name: "walk-e", scope: "read", nonce: fresh }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 201]);
+    expect((await rows(jo.email)).map((r) => r.name)).toEqual(["walk-d", "walk-e"]);
   });
 
   it(`holds at most ${MAX_API_TOKENS} tokens per account`, async () => {

@@ -9,7 +9,7 @@ import type { Db } from "../../db/types.ts";
 import { MAX_API_TOKENS, type TokenScope } from "../../domain/api-token.ts";
 import { isRole } from "../../domain/permissions.ts";
 import type { TokenLookup } from "../../http/api-auth.ts";
-import { hashToken, isApiTokenShaped, newApiToken } from "../../http/tokens.ts";
+import { hashToken, isApiTokenShaped, isTokenShaped, newApiToken, newToken } from "../../http/tokens.ts";
 
 /** A token's last use is recorded at most this often, to spare a write per request. */
 export const TOKEN_TOUCH_EVERY_MS = 60_000;
@@ -25,19 +25,43 @@ export interface ApiTokenInfo {
   lastUsedAt: string | null;
 }
 
+/** A creation form's one-time value: what newFormNonce makes, and nothing longer. */
+export function isFormNonce(value: unknown): value is string {
+  return typeof value === "string" && isTokenShaped(value) && value.length <= 64;
+}
+
+/** A fresh one-time value for a token creation form (random, so a page never repeats one). */
+export function newFormNonce(): string {
+  return newToken();
+}
+
 /**
  * Creates a token for an account and returns it: the only time it is ever seen. Refused when
- * the account already holds MAX_API_TOKENS.
+ * the account already holds MAX_API_TOKENS, and when `nonce` (the creation form's one-time
+ * value) already made a token: a reloaded or re-sent form must not make a second one.
  */
 export async function createApiToken(
   db: Db,
-  opts: { userId: number; name: string; scope: TokenScope; now?: number },
-): Promise<{ ok: true; token: string; info: ApiTokenInfo } | { ok: false; problem: "too-many" }> {
+  opts: { userId: number; name: string; scope: TokenScope; nonce?: string; now?: number },
+): Promise<
+  { ok: true; token: string; info: ApiTokenInfo } | { ok: false; problem: "too-many" | "already-created" }
+> {
   const at = iso(opts.now ?? Date.now());
+  const nonce = opts.nonce ?? null;
   return db.transaction().execute(async (trx) => {
-    // two creations racing on PostgreSQL must not both see room for one more
+    // two creations racing on PostgreSQL must not both see room for one more, nor both see a
+    // nonce unused (SQLite runs one write transaction at a time); the unique index backs this
     if (isPostgres(trx)) {
       await trx.selectFrom("users").select("id").where("id", "=", opts.userId).forUpdate().execute();
+    }
+    if (nonce !== null) {
+      const used = await trx
+        .selectFrom("api_tokens")
+        .select("id")
+        .where("user_id", "=", opts.userId)
+        .where("create_nonce", "=", nonce)
+        .executeTakeFirst();
+      if (used) return { ok: false as const, problem: "already-created" as const };
     }
     const held = await trx
       .selectFrom("api_tokens")
@@ -56,6 +80,7 @@ export async function createApiToken(
         token_hash: hashToken(token),
         hint,
         created_at: at,
+        create_nonce: nonce,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -86,14 +111,21 @@ export async function listApiTokens(db: Db, userId: number): Promise<ApiTokenInf
   }));
 }
 
-/** Revokes one of an account's tokens; it stops working with the next request. Whether it existed. */
-export async function revokeApiToken(db: Db, opts: { userId: number; tokenId: number }): Promise<boolean> {
+/**
+ * Revokes one of an account's tokens; it stops working with the next request. The revoked
+ * token's name, or undefined when the account held no such token (already revoked, say).
+ */
+export async function revokeApiToken(
+  db: Db,
+  opts: { userId: number; tokenId: number },
+): Promise<string | undefined> {
   const r = await db
     .deleteFrom("api_tokens")
     .where("id", "=", opts.tokenId)
     .where("user_id", "=", opts.userId)
+    .returning("name")
     .executeTakeFirst();
-  return Number(r.numDeletedRows) > 0;
+  return r?.name;
 }
 
 /**

@@ -27,7 +27,7 @@ import { requireUser, signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
 import { readEml } from "../../mail/eml.ts";
 import type { FieldErrors } from "../../ui/forms.tsx";
-import { createApiToken, listApiTokens, revokeApiToken } from "./api-tokens.ts";
+import { createApiToken, isFormNonce, listApiTokens, newFormNonce, revokeApiToken } from "./api-tokens.ts";
 import { signInMail } from "./mail.ts";
 import {
   createSignInLink,
@@ -60,6 +60,15 @@ const LINK_PROBLEMS: Record<LinkProblem, string> = {
   used: "This sign-in link has already been used: each link works once. Ask for a new one.",
   blocked: "This account has been blocked by a moderator and cannot sign in.",
 };
+
+/** What a re-sent creation form is told: calm, since nothing went wrong but the secret is gone. */
+const ALREADY_CREATED =
+  "This token was already created; its secret is shown only once. Revoke it and create a new one if you did not copy it.";
+
+/** Whether a name read back from an address could be a token's name (so it is shown as one). */
+function isTokenName(name: string): boolean {
+  return name.trim() !== "" && name.length <= TOKEN_NAME_MAX_LENGTH && !textProblem(name, { lines: false });
+}
 
 function linkProblem(problem: LinkProblem): HttpError {
   return new HttpError(400, "That sign-in link does not work", LINK_PROBLEMS[problem], [
@@ -175,20 +184,34 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     invalidates: "nothing",
   });
 
-  /** The account page for `user`, with the token form in the given state. */
-  const accountPage = async (c: Context, tokenForm?: TokenFormState, status: 200 | 201 | 400 = 200) => {
+  /**
+   * The account page for `user`, with the token form in the given state. Every rendering gives
+   * the creation form a fresh one-time value, so only a re-sent form repeats one.
+   */
+  const accountPage = async (c: Context, tokenForm: TokenFormState = {}, status: 200 | 201 | 400 = 200) => {
     const user = requireUser(c);
     const [sessions, tokens] = await Promise.all([listSessions(db, user.id), listApiTokens(db, user.id)]);
+    // personal, and after a creation it holds the secret: never kept by a cache or the back button
+    c.header("cache-control", "private, no-store");
     return sendPage(
       c,
-      <AccountPage user={user} sessions={sessions} tokens={tokens} tokenForm={tokenForm} />,
+      <AccountPage
+        user={user}
+        sessions={sessions}
+        tokens={tokens}
+        tokenForm={{ ...tokenForm, nonce: newFormNonce() }}
+      />,
       status,
     );
   };
 
   app.get("/account", async (c) => {
     if (!c.get("viewer").user) return c.redirect("/sign-in?next=/account&reason=account", 303);
-    return accountPage(c);
+    // after a revocation (post-redirect-get): its name comes back in `saved`, checked like a new name
+    const revoked = c.req.query("done") === "revoked" ? c.req.query("saved") : undefined;
+    const gone = c.req.query("done") === "already-revoked";
+    if (revoked !== undefined && isTokenName(revoked)) return accountPage(c, { revoked });
+    return accountPage(c, gone ? { notice: "That token was already revoked." } : {});
   });
 
   // answered with the page itself, not a redirect: the new token is shown on this one response
@@ -207,7 +230,12 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     if (!isTokenScope(scope)) errors.scope = "Choose whether the token may only read, or read and write.";
     if (Object.keys(errors).length > 0 || !isTokenScope(scope))
       return accountPage(c, { values, errors }, 400);
-    const created = await createApiToken(db, { userId: user.id, name, scope });
+    const nonce = isFormNonce(body.nonce) ? body.nonce : undefined;
+    const created = await createApiToken(db, { userId: user.id, name, scope, nonce });
+    if (!created.ok && created.problem === "already-created") {
+      // a reload or back/forward sent the form again: the first answer held the token, this one does not
+      return accountPage(c, { notice: ALREADY_CREATED });
+    }
     if (!created.ok) {
       return accountPage(
         c,
@@ -227,9 +255,10 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
   app.post("/account/tokens/:id/revoke", ownAccount, async (c) => {
     const user = signedInUser(c);
     const id = parseId(c.req.param("id"));
-    // revoking twice (a double click) lands on the same page as revoking once
-    if (id !== undefined) await revokeApiToken(db, { userId: user.id, tokenId: id });
-    return c.redirect("/account#tokens-heading", 303);
+    const name = id === undefined ? undefined : await revokeApiToken(db, { userId: user.id, tokenId: id });
+    // revoking twice (a double click) is no error, just nothing more to do
+    if (name === undefined) return c.redirect("/account?done=already-revoked#tokens-heading", 303);
+    return c.redirect(`/account?done=revoked&saved=${encodeURIComponent(name)}#tokens-heading`, 303);
   });
 
   app.post("/account/sessions/:id/end", ownAccount, async (c) => {

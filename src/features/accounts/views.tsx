@@ -9,6 +9,7 @@ import {
 } from "../../domain/api-token.ts";
 import { maskEmail } from "../../domain/email.ts";
 import { can, PERMISSIONS } from "../../domain/permissions.ts";
+import { API_TOKEN_PREFIX } from "../../http/tokens.ts";
 import type { EmlSummary } from "../../mail/eml.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { EmailInput, type FieldErrors, FormBasics, SelectField, TextField } from "../../ui/forms.tsx";
@@ -137,6 +138,12 @@ export interface TokenFormState {
   errors?: FieldErrors;
   /** The token just created: shown on this one response and never again. */
   created?: { token: string; info: ApiTokenInfo };
+  /** The name of the token just revoked. */
+  revoked?: string;
+  /** A calm word about the last action (a re-sent creation form, a second revocation). */
+  notice?: string;
+  /** The creation form's one-time value: a re-sent form carries a used one and creates nothing. */
+  nonce?: string;
 }
 
 /** /account: who you are, what you may do, where you are signed in, and your API tokens. */
@@ -262,46 +269,56 @@ function ApiTokens(props: { tokens: ApiTokenInfo[]; form: TokenFormState }) {
           <p class="small">{TOKEN_SCOPE_WORDS[form.created.info.scope]}.</p>
         </div>
       ) : null}
+      {form.revoked !== undefined ? (
+        <p class="callout notice" role="status">
+          Revoked “{form.revoked}”. Programs using it are refused from now on.
+        </p>
+      ) : null}
+      {form.notice ? (
+        <p class="callout notice" role="status">
+          {form.notice}
+        </p>
+      ) : null}
       {tokens.length === 0 ? (
         <p class="muted">You have no API tokens.</p>
       ) : (
-        <div class="table-scroll">
-          <table aria-labelledby="tokens-heading">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">What it may do</th>
-                <th scope="col">Ends in</th>
-                <th scope="col">Created (UTC)</th>
-                <th scope="col">Last used (UTC)</th>
-                <th scope="col">
-                  <span class="skip-link">Action</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr>
-                  <td>{t.name}</td>
-                  <td>{TOKEN_SCOPE_WORDS[t.scope]}</td>
-                  <td>
-                    <code>…{t.hint}</code>
-                  </td>
-                  <td>{formatUtcMinute(t.createdAt)}</td>
-                  <td>{t.lastUsedAt ? formatUtcMinute(t.lastUsedAt) : "Never"}</td>
-                  <td>
-                    <form action={`/account/tokens/${t.id}/revoke`} method="post">
-                      <FormBasics returnTo="/account" />
-                      <button type="submit" class="secondary">
-                        Revoke<span class="skip-link"> the token {t.name}</span>
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // one card per token rather than a table: on a phone every part, Revoke too, stays on screen
+        <ul class="token-list" aria-labelledby="tokens-heading">
+          {tokens.map((t) => (
+            <li class="card">
+              <p class="token-name">
+                <strong>{t.name}</strong>
+              </p>
+              <dl class="pairs small">
+                <dt>May</dt>
+                <dd>{TOKEN_SCOPE_WORDS[t.scope]}</dd>
+                <dt>Token</dt>
+                <dd>
+                  <code>
+                    {API_TOKEN_PREFIX}…{t.hint}
+                  </code>
+                </dd>
+                <dt>Created</dt>
+                <dd>{formatUtcMinute(t.createdAt)} UTC</dd>
+                <dt>Last used</dt>
+                <dd>{t.lastUsedAt ? `${formatUtcMinute(t.lastUsedAt)} UTC` : "Never"}</dd>
+              </dl>
+              {/* a second step, so a stray tap does not break a program that relies on the token */}
+              <details class="token-revoke">
+                <summary>
+                  Revoke…<span class="skip-link"> the token {t.name}</span>
+                </summary>
+                <form action={`/account/tokens/${t.id}/revoke`} method="post">
+                  <FormBasics returnTo="/account" />
+                  <p class="small">Programs using “{t.name}” are refused from the next request on.</p>
+                  <button type="submit" class="secondary">
+                    Revoke “{t.name}”
+                  </button>
+                </form>
+              </details>
+            </li>
+          ))}
+        </ul>
       )}
       <h3 id="new-token-heading">Create a token</h3>
       {full ? (
@@ -315,6 +332,7 @@ function ApiTokens(props: { tokens: ApiTokenInfo[]; form: TokenFormState }) {
           novalidate
         >
           <FormBasics returnTo="/account" />
+          {form.nonce ? <input type="hidden" name="nonce" value={form.nonce} /> : null}
           <TextField
             name="name"
             label="Name"
