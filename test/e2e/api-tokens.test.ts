@@ -28,7 +28,7 @@ describe.runIf(browserAvailable())("browser: API tokens", () => {
     expect(await shown.textContent()).toContain("the only time it is shown");
     const token = (await page.locator("#new-token").textContent()) ?? "";
     expect(token).toMatch(/^sos_[0-9A-Za-z]{40}$/);
-    const row = page.getByRole("row", { name: /vote script/ });
+    const row = tokens.getByRole("listitem").filter({ hasText: "vote script" });
     expect(await row.textContent()).toContain("Read and write");
     expect(await row.textContent()).toContain("Never");
     expect(await axeViolations(page)).toEqual([]);
@@ -54,18 +54,68 @@ describe.runIf(browserAvailable())("browser: API tokens", () => {
         .getAttribute("aria-pressed"),
     ).toBe("true");
     await page.goto(`${live.site.url}/account`);
-    expect(await page.getByRole("row", { name: /vote script/ }).textContent()).not.toContain("Never");
+    expect(await row.textContent()).not.toContain("Never");
 
-    // revoked in the browser, the token stops working at once
-    await page
-      .getByRole("row", { name: /vote script/ })
-      .getByRole("button", { name: /Revoke/ })
-      .click();
+    // revoked in the browser (a second step, then the button naming it), the token stops working at once
+    await row.getByText("Revoke…").click();
+    await row.getByRole("button", { name: "Revoke “vote script”" }).click();
     await page.getByText("You have no API tokens.").waitFor();
+    expect(await page.getByRole("status").first().textContent()).toContain(
+      "Revoked “vote script”. Programs using it are refused from now on.",
+    );
     const after = await fetch(`${live.site.url}/api/v1/me`, {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(after.status).toBe(401);
     await context.close();
   });
+
+  it("reloading the page that shows a new token creates no second one", async () => {
+    const context = await live.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${live.site.url}/sign-in`);
+    await signInThroughOutbox(page, "reloader@example.com");
+    await page.goto(`${live.site.url}/account`);
+    const tokens = page.getByRole("region", { name: "API tokens" });
+    await tokens.getByLabel("Name").fill("walk-d");
+    await tokens.getByRole("button", { name: "Create token" }).click();
+    await page.getByRole("status").filter({ hasText: "Your new token" }).waitFor();
+    const token = (await page.locator("#new-token").textContent()) ?? "";
+
+    // a reload sends the form again: the answer keeps the secret to itself
+    await page.reload();
+    await page.getByText("This token was already created").waitFor();
+    expect(await page.content()).not.toContain(token);
+    expect(await tokens.getByRole("listitem").filter({ hasText: "walk-d" }).count()).toBe(1);
+    await context.close();
+  });
+
+  for (const width of [320, 390]) {
+    it(`lists tokens on a ${width} px phone with every Revoke on screen`, async () => {
+      const context = await live.browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${live.site.url}/sign-in`);
+      await signInThroughOutbox(page, `phone-${width}@example.com`);
+      const tokens = page.getByRole("region", { name: "API tokens" });
+      for (const name of ["walk-a laptop script", "walk-b"]) {
+        await page.goto(`${live.site.url}/account`);
+        await tokens.getByLabel("Name").fill(name);
+        await tokens.getByRole("button", { name: "Create token" }).click();
+        await page.getByRole("status").filter({ hasText: "Your new token" }).waitFor();
+      }
+      await page.goto(`${live.site.url}/account`);
+      for (const summary of await tokens.getByText("Revoke…").all()) await summary.click();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBe(0);
+      const buttons = await tokens.getByRole("button", { name: /^Revoke/ }).all();
+      expect(buttons).toHaveLength(2);
+      for (const b of buttons) {
+        const box = await b.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= width).toBe(true);
+      }
+      await context.close();
+    });
+  }
 });
