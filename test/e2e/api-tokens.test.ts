@@ -92,7 +92,8 @@ describe.runIf(browserAvailable())("browser: API tokens", () => {
 
   for (const width of [320, 390]) {
     it(`lists tokens on a ${width} px phone with every Revoke on screen`, async () => {
-      const context = await live.browser.newContext({ viewport: { width, height: 800 } });
+      // bypassCSP: axe is injected as an inline script
+      const context = await live.browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true });
       const page = await context.newPage();
       await page.goto(`${live.site.url}/sign-in`);
       await signInThroughOutbox(page, `phone-${width}@example.com`);
@@ -115,6 +116,7 @@ describe.runIf(browserAvailable())("browser: API tokens", () => {
         const box = await b.boundingBox();
         expect(box && box.x >= 0 && box.x + box.width <= width).toBe(true);
       }
+      expect(await axeViolations(page)).toEqual([]);
       await context.close();
     });
   }
