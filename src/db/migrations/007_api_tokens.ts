@@ -3,7 +3,7 @@
  * stored (like sign-in links and sessions); the last characters are kept so the account page
  * can tell tokens apart. Revoking deletes the row, so a revoked token stops working at once.
  * `create_nonce` is the one-time value the creation form carried: a reloaded or re-sent form
- * finds it taken and creates nothing (unique per account; old rows and API-made ones hold null).
+ * finds it taken and creates nothing (unique per account; a creation sent without one holds null).
  */
 import type { Kysely } from "kysely";
 import { idColumn } from "./helpers.ts";
