@@ -150,9 +150,11 @@ export function LeaderboardMethod() {
         </dt>
         <dd>
           <p>
-            A tool's rank is 1 + the number of tools whose lower bound is above its upper bound. Tools whose
-            intervals overlap can share a rank, shown as “=2” and marked statistically tied: the picks so far
-            cannot tell them apart.
+            A tool's rank is 1 plus the number of tools clearly ahead of it: tools whose whole 95% interval
+            lies above its own (their lower bound is above its upper bound). Tools with the same rank are
+            statistically tied, shown as “=2”: the picks so far cannot tell them apart. Overlapping intervals
+            alone do not make a tie: a tool whose interval overlaps that of a tool ranked “=1” still ranks 2
+            when another tool is clearly ahead of it.
           </p>
         </dd>
         <dt>
