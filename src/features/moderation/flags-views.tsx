@@ -39,7 +39,7 @@ function Evidence(props: { flag: FlaggedAccount }) {
   const { evidence: e, outcomes } = props.flag;
   const fixed = (n: number) => n.toFixed(1);
   return (
-    <dl class="facts">
+    <dl class="evidence">
       <dt>Why</dt>
       <dd>{e.rules.map((r) => RULE_LABELS[r] ?? r).join("; ") || "–"}</dd>
       <dt>Picks tested</dt>
