@@ -259,3 +259,45 @@ describe("rigging for a mid-table tool", () => {
     expect(b.wins.reduce((sum, w) => sum + w.count, 0)).toBe(b.counted);
   });
 });
+
+describe("the lift test's evidence in a catalog with tools nobody has picked yet", () => {
+  // The walkthrough's case: twelve picked tools (ids 11..22) and four catalog tools with no picks
+  // at all (ids 1..4). Unpicked tools sit mid-table at the prior's rating, so every pick across
+  // the middle straddles them; the evidence must still name the tool the ring lifted.
+  const shifted = new Map([...spacedStrengths(12, 3)].map(([id, s]) => [id + 10, s] as [number, number]));
+  const tools = [1, 2, 3, 4, ...shifted.keys()];
+  const TARGET = 17;
+  const honest = honestPopulation(shifted, 400, 12, NOW, 11);
+
+  it("names the lifted tool, never a tool without counted picks", () => {
+    const ring = riggingRing(shifted, TARGET, 2, 16, NOW, 72, 12, 10_001);
+    const b = computeBoard({
+      tools,
+      picks: [...honest.picks, ...ring.picks],
+      accounts: [...honest.accounts, ...ring.accounts],
+      now: NOW,
+      options: { rounds: 50 },
+    });
+    const ringFlags = b.flags.filter((f) => f.userId > 10_000);
+    expect(ringFlags.length).toBeGreaterThan(0);
+    for (const flag of b.flags) expect([1, 2, 3, 4]).not.toContain(flag.evidence.lift?.toolId);
+    for (const flag of ringFlags) expect(flag.evidence.lift?.toolId).toBe(TARGET);
+  });
+
+  it("gives equal evidence to the tool the picks make the winner, not to the lowest id", () => {
+    // tool 9 beats tools 1 and 2; tool 3 is rated between them, so both picks straddle it with
+    // the same model probability: the two tools' lift evidence is identical
+    const model = new Map<number, number>([
+      [1, 2],
+      [2, 1],
+      [3, 0],
+      [9, -0.5],
+    ]);
+    const picks = [
+      { winner: 9, loser: 1 },
+      { winner: 9, loser: 2 },
+    ];
+    const test = testAccount(picks, model);
+    expect(test.evidence.lift).toMatchObject({ toolId: 9, relevantPicks: 2, helpfulPicks: 2 });
+  });
+});

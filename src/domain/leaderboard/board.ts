@@ -108,12 +108,15 @@ export function computeBoard(input: BoardInput): Board {
       const t = tally(tools, aggregatePicks(counted), options);
       const theta = fitTally(t, options.ridge ?? RIDGE).theta;
       const strengths = new Map<ToolId, number>(t.toolIds.map((id, k) => [id, theta[k]!]));
+      // only a tool with counted picks has a rating of its own that a lift could move
+      const rated = new Set<ToolId>(counted.flatMap((p) => [p.winner, p.loser]));
       let added = 0;
       for (const [userId, indexes] of [...byAccount.entries()].sort(([a], [b]) => a - b)) {
         if (flagged.has(userId)) continue;
         const test = testAccount(
           indexes.map((k) => asTested(picks[k]!)),
           strengths,
+          rated,
         );
         if (test.rules.length === 0) continue;
         flagged.add(userId);

@@ -168,10 +168,18 @@ function firstAbove(sorted: Float64Array, x: number, strict: boolean): number {
  * every tool rated strictly between them (a straddling pick), so the straddle parts are added
  * over ranges of the rating order with difference arrays: O(picks·log tools + tools).
  */
-function bestLift(picks: readonly TestedPick[], model: ReadonlyMap<ToolId, number>): FlagEvidence["lift"] {
+function bestLift(
+  picks: readonly TestedPick[],
+  model: ReadonlyMap<ToolId, number>,
+  candidates: ReadonlySet<ToolId> | undefined,
+): FlagEvidence["lift"] {
   const order = ratingOrder(model);
   const n = order.ids.length;
   if (n === 0) return null;
+  // how often the account picked each tool as the winner: a tie between two tools' evidence goes
+  // to the one its picks favour directly, not to whichever has the lower id
+  const wins = new Map<ToolId, number>();
+  for (const pick of picks) wins.set(pick.winner, (wins.get(pick.winner) ?? 0) + 1);
   const shift = Math.log(LIFT_ODDS);
   // four sums per tool: relevant, helpful, expected helpful, llr; direct (endpoints) and ranged (straddles)
   const direct = new Float64Array(4 * n);
@@ -206,11 +214,21 @@ function bestLift(picks: readonly TestedPick[], model: ReadonlyMap<ToolId, numbe
   const running = [0, 0, 0, 0];
   for (let k = 0; k < n; k++) {
     for (let c = 0; c < 4; c++) running[c] = running[c]! + ranged[4 * k + c]!;
+    const id = order.ids[k]!;
+    // A tool without counted picks sits mid-table at the prior's rating, so every pick across the
+    // middle straddles it: such a tool cannot be what the picks lift, and is never named.
+    if (candidates !== undefined && !candidates.has(id)) continue;
     const relevant = Math.round(running[0]! + direct[4 * k]!);
     if (relevant === 0) continue;
     const llr = running[3]! + direct[4 * k + 3]!;
-    const id = order.ids[k]!;
-    if (best === null || llr > best.llr + 1e-12 || (Math.abs(llr - best.llr) <= 1e-12 && id < best.toolId)) {
+    const tied = best !== null && Math.abs(llr - best.llr) <= 1e-9;
+    const winsHere = wins.get(id) ?? 0;
+    const winsBest = best === null ? 0 : (wins.get(best.toolId) ?? 0);
+    if (
+      best === null ||
+      (!tied && llr > best.llr) ||
+      (tied && (winsHere > winsBest || (winsHere === winsBest && id < best.toolId)))
+    ) {
       best = {
         toolId: id,
         relevantPicks: relevant,
@@ -235,9 +253,14 @@ function bestLift(picks: readonly TestedPick[], model: ReadonlyMap<ToolId, numbe
  * tool rated above t and one below), the ratio of "picks the helpful side with odds LIFT_ODDS
  * times the model's" over the model. Rigging through pairs without t is caught here: a rival
  * above t losing to a tool below t is a helpful pick. The best t is reported; the threshold
- * divides α by the number of tools.
+ * divides α by the number of tools in θ. Given `liftCandidates` (the tools with counted picks),
+ * only those can be named; equal evidence goes to the tool the account picked as winner most.
  */
-export function testAccount(picks: readonly TestedPick[], theta: ReadonlyMap<ToolId, number>): AccountTest {
+export function testAccount(
+  picks: readonly TestedPick[],
+  theta: ReadonlyMap<ToolId, number>,
+  liftCandidates?: ReadonlySet<ToolId>,
+): AccountTest {
   const clamp = OUTLIER_CLAMP;
   let llr = 0;
   let underdog = 0;
@@ -251,7 +274,7 @@ export function testAccount(picks: readonly TestedPick[], theta: ReadonlyMap<Too
   }
 
   const tools = [...theta.keys()];
-  const best = bestLift(picks, theta);
+  const best = bestLift(picks, theta, liftCandidates);
 
   const rules: FlagRule[] = [];
   if (llr >= consensusThreshold()) rules.push("against-consensus");

@@ -313,7 +313,7 @@ export function readOperations(deps: Deps): ApiOperation[] {
     tag: "Leaderboard",
     summary: "A head-to-head board",
     description:
-      "Bradley–Terry ratings fitted to readers' counted picks, overall or for one category: each tool's rank (shared when intervals overlap), rating with its 95% interval, picks, opponents and win rate; provisional tools apart with what they still need; the groups when the comparison graph is disconnected; picks counted and discounted by reason; and the method's constants. `as_of` gives a past day's snapshot. A board without picks is an empty answer whose `message` says how to fill it. An unknown category is a 404 with the closest slugs.",
+      "Bradley–Terry ratings fitted to readers' counted picks, overall or for one category: each tool's rank (1 plus the number of tools whose whole 95% interval lies above its own; equal ranks are statistically tied), rating with its 95% interval, picks, opponents and win rate; provisional tools apart with what they still need; the groups when the comparison graph is disconnected; picks counted and discounted by reason; and the method's constants. `as_of` gives a past day's snapshot. A board without picks is an empty answer whose `message` says how to fill it. An unknown category is a 404 with the closest slugs.",
     query: leaderboardQuery,
     response: leaderboardSchema,
     responseDescription: "The board.",

@@ -150,9 +150,11 @@ export function LeaderboardMethod() {
         </dt>
         <dd>
           <p>
-            A tool's rank is 1 + the number of tools whose lower bound is above its upper bound. Tools whose
-            intervals overlap can share a rank, shown as “=2” and marked statistically tied: the picks so far
-            cannot tell them apart.
+            A tool's rank is 1 plus the number of tools clearly ahead of it: tools whose whole 95% interval
+            lies above its own (their lower bound is above its upper bound). Tools with the same rank are
+            statistically tied, shown as “=2”: the picks so far cannot tell them apart. Overlapping intervals
+            alone do not make a tie: a tool whose interval overlaps that of a tool ranked “=1” still ranks 2
+            when another tool is clearly ahead of it.
           </p>
         </dd>
         <dt>
@@ -216,10 +218,10 @@ export function LeaderboardMethod() {
           do not include the target). Two sequential likelihood-ratio tests: one for picks improbably often
           against the consensus (model chances clamped to {OUTLIER_CLAMP}–{1 - OUTLIER_CLAMP}, flagged beyond
           ln(1/α) = {consensusThreshold().toFixed(1)}), and one for picks that keep helping one tool (as if it
-          were {LIFT_ODDS} times stronger, flagged beyond ln(k/α) for a board of k tools). With α ={" "}
-          {OUTLIER_ALPHA}, an honest account is flagged with a chance below {OUTLIER_ALPHA * 100}% per test,
-          however many picks it makes. Flagged accounts are left out and the model refitted, up to{" "}
-          {OUTLIER_PASSES} times.
+          were {LIFT_ODDS} times stronger, flagged beyond ln(k/α) for a board of k tools; only a tool with
+          counted picks can be the one helped). With α = {OUTLIER_ALPHA}, an honest account is flagged with a
+          chance below {OUTLIER_ALPHA * 100}% per test, however many picks it makes. Flagged accounts are left
+          out and the model refitted, up to {OUTLIER_PASSES} times.
         </li>
         <li>
           <strong>Moderators decide:</strong> a flagged account's picks are not counted until a moderator

@@ -25,6 +25,14 @@ describe("/methodology on the leaderboard", () => {
     expect(html).not.toMatch(/is planned and\s+not yet shown/);
   });
 
+  it("states the rank rule as the board applies it: overlapping intervals alone are not a tie", () => {
+    const text = html.replaceAll("&#39;", "'").replace(/\s+/g, " ");
+    expect(text).toContain("A tool's rank is 1 plus the number of tools clearly ahead of it");
+    expect(text).toContain("Tools with the same rank are statistically tied");
+    expect(text).toContain("Overlapping intervals alone do not make a tie");
+    expect(text).not.toMatch(/intervals overlap can share a rank/);
+  });
+
   it("shows the constants the code uses", () => {
     expect(html).toContain(`λ = ${RIDGE}`);
     expect(html).toContain(`${BOOTSTRAP_ROUNDS} times`);

@@ -132,8 +132,8 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
     expect((await leaderboardJobs(t.deps).runNow()).status).toBe("done");
     const counted = ACCOUNT_DAILY_CAP + NETWORK_DAILY_CAP;
     html = await (await t.request("/leaderboard")).text();
-    expect(html).toContain(
-      `Counted ${counted} picks; discounted ${5 + networkCapped + 3}: 3 account still in its waiting period; 5 over the daily cap per account; ${networkCapped} over the daily cap per network.`,
+    expect(html.replaceAll("&#39;", "'")).toContain(
+      `Counted ${counted} picks; discounted ${5 + networkCapped + 3}: 3 picks from accounts still in their waiting period; 5 picks over an account's daily cap; ${networkCapped} picks over a network's daily cap.`,
     );
     // every pick stays stored, with its outcome
     const outcomes = await db
@@ -245,6 +245,17 @@ describe.each(testEngines())("a board with ranked tools on %s", (engine) => {
     expect((await t.request("/leaderboard/coding-assistants?sort=bogus")).status).toBe(400);
   });
 
+  it("states the rank rule as the board applies it, on the index and on a category's board", async () => {
+    for (const path of ["/leaderboard", "/leaderboard/coding-assistants"]) {
+      const text = (await (await t.request(path)).text()).replaceAll("&#39;", "'").replace(/\s+/g, " ");
+      expect(text).toContain(
+        "A tool's rank is 1 plus the number of tools clearly ahead of it (whose whole 95% interval lies above its own). Tools with the same rank are statistically tied",
+      );
+      // overlapping intervals alone do not share a rank, so no page may say they do
+      expect(text).not.toMatch(/overlap\w* share a rank/);
+    }
+  });
+
   it("shows a disconnected graph as separate groups, not one ranking", async () => {
     const html = await (await t.request("/leaderboard")).text();
     expect(html).toContain("Not one connected board");
@@ -265,7 +276,7 @@ describe.each(testEngines())("a board with ranked tools on %s", (engine) => {
       .execute();
     expect(new Set(outcomes.map((o) => o.outcome))).toEqual(new Set(["flagged-account"]));
     expect(await (await t.request("/leaderboard")).text()).toContain(
-      "20 account flagged by the outlier test",
+      "20 picks from accounts flagged by the outlier test",
     );
   });
 

@@ -14,13 +14,37 @@ import { Layout } from "../../ui/layout.tsx";
 import { type BoardEntryData, OVERALL, type StoredBoard } from "./board-data.ts";
 import type { CategoryName, Contrast, LeaderboardData, ToolStanding } from "./service.ts";
 
-/** Why a pick was not counted, in words (the CSV uses the codes). */
-export const REASON_LABELS: Record<DiscountReason, string> = {
-  "waiting-period": "account still in its waiting period",
-  "account-daily-cap": "over the daily cap per account",
-  "network-daily-cap": "over the daily cap per network",
-  "flagged-account": "account flagged by the outlier test",
+/** Why picks were not counted, as a count of picks: one pick, then many (the CSV uses the codes). */
+const REASON_PICKS: Record<DiscountReason, readonly [one: string, many: string]> = {
+  "waiting-period": [
+    "pick from an account still in its waiting period",
+    "picks from accounts still in their waiting period",
+  ],
+  "account-daily-cap": ["pick over an account's daily cap", "picks over an account's daily cap"],
+  "network-daily-cap": ["pick over a network's daily cap", "picks over a network's daily cap"],
+  "flagged-account": [
+    "pick from an account flagged by the outlier test",
+    "picks from accounts flagged by the outlier test",
+  ],
 };
+
+/** Why picks were not counted, in words, for a count shown beside it (the API's label). */
+export const REASON_LABELS: Record<DiscountReason, string> = Object.fromEntries(
+  Object.entries(REASON_PICKS).map(([reason, [, many]]) => [reason, many]),
+) as Record<DiscountReason, string>;
+
+/** "1 pick over an account's daily cap", "60 picks from accounts flagged by the outlier test". */
+export function discountedPicks(reason: DiscountReason, n: number): string {
+  const [one, many] = REASON_PICKS[reason];
+  return plural(n, one, many);
+}
+
+/**
+ * The rank rule in plain words, as every leaderboard page states it. Overlapping intervals alone do
+ * not share a rank: a tool can overlap a tool ranked "=1" and still be 2.
+ */
+export const RANK_RULE =
+  "A tool's rank is 1 plus the number of tools clearly ahead of it (whose whole 95% interval lies above its own). Tools with the same rank are statistically tied (shown “=1”).";
 
 /** Columns a board can be sorted by, with the direction each sorts in. */
 export const SORTS = {
@@ -208,7 +232,7 @@ function PickTally(props: { board: StoredBoard }) {
           {discounted.map((d, i) => (
             <>
               {i > 0 ? "; " : ""}
-              {d.n.toLocaleString("en-US")} {REASON_LABELS[d.r]}
+              {discountedPicks(d.r, d.n)}
             </>
           ))}
           . <a href="/methodology#integrity">Why picks are discounted</a>
@@ -397,8 +421,8 @@ export function BoardPage(props: BoardPageProps) {
       <Breadcrumb trail={[{ href: "/leaderboard", label: "Leaderboard" }]} current={props.title} />
       <h1>{props.title}: head to head</h1>
       <p class="lede">
-        Ratings from readers' picks on comparisons, with their 95% intervals. Tools whose intervals overlap
-        share a rank. <a href="/methodology#leaderboard">How the ratings are computed</a>.
+        Ratings from readers' picks on comparisons, with their 95% intervals. {RANK_RULE}{" "}
+        <a href="/methodology#leaderboard">How the ratings are computed</a>.
       </p>
       <BoardBody {...props} base={base} />
       <p class="mt-2">
@@ -461,8 +485,7 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
       <h1>Head-to-head leaderboard</h1>
       <p class="lede">
         Every pick a reader makes on a comparison counts as one match. The ratings are fitted to all of them,
-        with 95% intervals; tools whose intervals overlap share a rank.{" "}
-        <a href="/methodology#leaderboard">The method</a> ·{" "}
+        with 95% intervals. {RANK_RULE} <a href="/methodology#leaderboard">The method</a> ·{" "}
         <a href="/methodology#integrity">The integrity rules</a>
       </p>
       <h2>All categories</h2>

@@ -223,7 +223,7 @@ export function createMcpServer(deps: McpServerDeps): McpServer {
       title: "Head-to-head leaderboard",
       description:
         "Tools ranked by readers' head-to-head picks on comparisons (Bradley–Terry ratings), for the whole " +
-        "catalog or one category slug: rank (shared when 95% intervals overlap), rating and interval, picks, " +
+        "catalog or one category slug: rank (1 plus the number of tools whose whole 95% interval lies above its own), rating and interval, picks, " +
         "opponents, win rate; provisional tools apart with what they still need; picks counted and discounted.",
       inputSchema: leaderboardInput,
       outputSchema: leaderboardOutput,

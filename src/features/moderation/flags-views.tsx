@@ -1,10 +1,11 @@
 /** /admin/moderation/flags: accounts the leaderboard's outlier test flagged, with the evidence and the decision forms. */
 import { actorLabel, maskEmail } from "../../domain/email.ts";
+import type { DiscountReason } from "../../domain/leaderboard/index.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { FormBasics } from "../../ui/forms.tsx";
 import { formatUtcMinute, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
-import { type FlaggedAccount, REASON_LABELS } from "../leaderboard/index.ts";
+import type { FlaggedAccount } from "../leaderboard/index.ts";
 
 const STATUS_LABELS = {
   open: "Awaiting a decision",
@@ -18,17 +19,27 @@ const RULE_LABELS: Record<string, string> = {
   "moderator-confirmed": "confirmed by a moderator",
 };
 
-function outcomeLabel(outcome: string): string {
-  if (outcome === "counted") return "counted";
-  if (outcome === "pending") return "not judged yet";
-  return (REASON_LABELS as Record<string, string>)[outcome] ?? outcome;
+/** One account's picks with one outcome, counted as picks: "12 picks counted", "1 pick not judged yet". */
+function outcomeLabel(outcome: string, n: number): string {
+  if (outcome === "counted") return `${plural(n, "pick")} counted`;
+  if (outcome === "pending") return `${plural(n, "pick")} not judged yet`;
+  if (outcome in OUTCOME_REASONS) return `${plural(n, "pick")} discounted: ${OUTCOME_REASONS[outcome]}`;
+  return `${plural(n, "pick")}: ${outcome}`;
 }
+
+// why this one account's picks do not count (the board's tally speaks of many accounts)
+const OUTCOME_REASONS: Record<string, string> = {
+  "waiting-period": "the account is still in its waiting period",
+  "account-daily-cap": "over the account's daily cap",
+  "network-daily-cap": "over its network's daily cap",
+  "flagged-account": "flagged by the outlier test",
+} satisfies Record<DiscountReason, string>;
 
 function Evidence(props: { flag: FlaggedAccount }) {
   const { evidence: e, outcomes } = props.flag;
   const fixed = (n: number) => n.toFixed(1);
   return (
-    <dl class="facts">
+    <dl class="evidence">
       <dt>Why</dt>
       <dd>{e.rules.map((r) => RULE_LABELS[r] ?? r).join("; ") || "–"}</dd>
       <dt>Picks tested</dt>
@@ -51,8 +62,8 @@ function Evidence(props: { flag: FlaggedAccount }) {
       <dt>Its picks now</dt>
       <dd>
         {Object.entries(outcomes)
-          .map(([o, n]) => `${n} ${outcomeLabel(o)}`)
-          .join(", ") || "none"}
+          .map(([o, n]) => outcomeLabel(o, n))
+          .join("; ") || "none"}
       </dd>
     </dl>
   );
