@@ -330,12 +330,36 @@ describe.each(testEngines())("a board with ranked tools on %s", (engine) => {
   it("shows a tool's rating over time and its best and worst head-to-heads on its page", async () => {
     const html = await (await t.request(`/tools/${coding[0]}`)).text();
     expect(html).toContain("Head-to-head rating");
-    expect(html).toMatch(/Rank =?1/);
+    expect(html).toMatch(/Overall rank =?1/);
     expect(html).toContain('class="lb-band"');
     expect(html).toContain("Best head-to-heads");
     expect(html).toContain(`href="${comparePath(coding[0] as string, coding[1] as string)}"`);
     const worst = await (await t.request(`/tools/${coding.at(-1)}`)).text();
     expect(worst).toContain("Worst head-to-heads");
+  });
+
+  it("gives a tool page the overall board's rating, rank and picks (the figures /leaderboard and the API show), with its category rank labelled apart", async () => {
+    const board = csvRows(await (await t.request("/leaderboard.csv")).text());
+    const slug = coding[1] as string;
+    const overall = board.find((r) => r.board === "overall" && r.tool === slug);
+    const inCategory = board.find((r) => r.board === "coding-assistants" && r.tool === slug);
+    const html = await (await t.request(`/tools/${slug}`)).text();
+    const section = /<section aria-labelledby="h2h-rating-heading">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    const text = section.replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
+    expect(text).toContain(
+      `Overall rank ${overall?.tied === "true" ? "=" : ""}${overall?.rank}${overall?.tied === "true" ? " (statistically tied)" : ""} on the board of all categories: rating ${Math.round(Number(overall?.rating))} `,
+    );
+    expect(text).toContain(`from ${overall?.picks} counted picks against ${overall?.opponents} tools`);
+    expect(text).toMatch(/Within its category, on the Coding Assistants board: (rank|provisional)/);
+    expect(text).toContain(
+      `rating ${Math.round(Number(inCategory?.rating))} from ${inCategory?.picks} counted picks`,
+    );
+    expect(text).toContain("Overall rating over time");
+    // every listed head-to-head is one of the opponents counted beside the figure
+    const listed = [...section.matchAll(/>vs [^<]+<\/a>: won (\d+) of (\d+)/g)];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThanOrEqual(Number(overall?.opponents));
+    expect(listed.reduce((n, m) => n + Number(m[2]), 0)).toBeLessThanOrEqual(Number(overall?.picks));
   });
 
   it("serves the leaderboard from the page cache on the second anonymous request, until a recompute", async () => {

@@ -745,27 +745,39 @@ export function ToolLeaderboardSection(props: {
         <>
           <p>
             {current.rank === null ? (
-              <>Provisional in {standing.title}</>
+              <>Provisional on the overall board</>
             ) : (
               <>
-                Rank {formatRank({ rank: current.rank, tied: current.tied })}
-                {current.tied ? " (statistically tied)" : ""} in{" "}
+                Overall rank {formatRank({ rank: current.rank, tied: current.tied })}
+                {current.tied ? " (statistically tied)" : ""} on the{" "}
+                <a href="/leaderboard">board of all categories</a>
               </>
             )}
-            {current.rank === null ? null : <a href={`/leaderboard/${standing.scope}`}>{standing.title}</a>}:
-            rating {round(current.rating)} (95% interval {round(current.lower)}–{round(current.upper)}), from{" "}
-            {plural(current.picks, "counted pick")} against {plural(current.opponents, "tool")}.
+            : rating {round(current.rating)} (95% interval {round(current.lower)}–{round(current.upper)}),
+            from {plural(current.picks, "counted pick")} against {plural(current.opponents, "tool")}.
             {current.rank === null ? (
               <>
                 {" "}
-                <a href={`/leaderboard/${standing.scope}`}>See the board</a>.
+                <a href="/leaderboard">See the board</a>.
               </>
             ) : null}
           </p>
+          {standing.category ? (
+            <p class="muted small">
+              Within its category, on the{" "}
+              <a href={`/leaderboard/${standing.category.scope}`}>{standing.category.title} board</a>:{" "}
+              {standing.category.entry.rank === null
+                ? "provisional"
+                : `rank ${formatRank({ rank: standing.category.entry.rank, tied: standing.category.entry.tied })}${standing.category.entry.tied ? " (statistically tied)" : ""}`}
+              , rating {round(standing.category.entry.rating)} from{" "}
+              {plural(standing.category.entry.picks, "counted pick")} (a separate fit on that category's picks
+              alone).
+            </p>
+          ) : null}
           {standing.history.length > 0 ? (
             <>
               <p class="muted small">
-                Rating over time (
+                Overall rating over time (
                 {standing.history.length === 1
                   ? "one daily snapshot"
                   : `${standing.history.length} daily snapshots`}
@@ -785,13 +797,13 @@ export function ToolLeaderboardSection(props: {
         <div class="lb-records">
           {standing.best.length > 0 ? (
             <div>
-              <h3>Best head-to-heads</h3>
+              <h3>Best head-to-heads (all categories)</h3>
               <ul class="list-plain">{standing.best.map(line)}</ul>
             </div>
           ) : null}
           {standing.worst.length > 0 ? (
             <div>
-              <h3>Worst head-to-heads</h3>
+              <h3>Worst head-to-heads (all categories)</h3>
               <ul class="list-plain">{standing.worst.map(line)}</ul>
             </div>
           ) : null}
