@@ -81,7 +81,7 @@ function PickNotice(props: { standing: PickStanding }) {
   const { reason, from } = props.standing;
   const when = from ? `${formatUtcMinute(from)} UTC` : "";
   return (
-    <p class="callout notice pick-notice" role="status">
+    <p class="callout notice-info pick-notice" role="status">
       <strong>Your pick is saved, but it does not count on the leaderboard yet.</strong>{" "}
       {reason === "waiting-period"
         ? `New accounts wait ${WAITING_PERIOD_HOURS} hours before their picks count, so that nobody can sway the board with freshly made accounts. This pick will count from ${when}; you need not do anything.`

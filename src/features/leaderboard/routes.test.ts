@@ -17,6 +17,7 @@ import {
 } from "../../domain/leaderboard/index.ts";
 import { PageCache } from "../../http/page-cache.ts";
 import { startServer } from "../../server.ts";
+import { formatDate } from "../../ui/labels.ts";
 import { leaderboardJobs } from "./index.ts";
 import { releaseLease, takeLease } from "./store.ts";
 
@@ -168,15 +169,42 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
     // the categories listed under a past board are that day's too
     expect(past).toContain(`href="/leaderboard/coding-assistants?as_of=${today}"`);
     expect(past).toMatch(/\d+ counted picks?,/);
-    expect(await (await t.request(`/leaderboard?as_of=${tomorrow}`)).text()).toContain(
-      `Counted ${counted + 3} picks`,
+    // a day still to come is refused on the form, as the API refuses it
+    const future = await t.request(`/leaderboard?as_of=${tomorrow}`);
+    expect(future.status).toBe(400);
+    const futureHtml = await future.text();
+    expect(futureHtml).toContain("has not happened yet: choose today or an earlier day.");
+    expect(futureHtml).toContain('aria-invalid="true"');
+    expect((await t.request(`/leaderboard/pairs?as_of=${tomorrow}`)).status).toBe(400);
+
+    // move today's snapshots three days back: the two days after have none
+    const threeBack = iso(Date.now() - 3 * DAY_MS).slice(0, 10);
+    const oneBack = iso(Date.now() - DAY_MS).slice(0, 10);
+    await t.db.db
+      .updateTable("leaderboard_snapshots")
+      .set({ day: threeBack })
+      .where("day", "=", today)
+      .execute();
+    const gap = await t.request(`/leaderboard?as_of=${oneBack}`);
+    expect(gap.status).toBe(200);
+    const gapHtml = await gap.text();
+    expect(gapHtml).toContain(
+      `No board was saved on ${formatDate(oneBack)}; showing ${formatDate(threeBack)}, the nearest earlier day`,
     );
+    expect(gapHtml).not.toContain("notice-error");
+    expect(gapHtml).toContain(`Counted ${counted} picks`);
+    // the category summaries are read from that same snapshot day, not "no counted picks yet"
+    expect(gapHtml).toMatch(/Coding Assistants<\/strong><\/a><span class="muted small"> · \d+ counted picks?,/);
+    const gapPairs = await (await t.request(`/leaderboard/pairs?as_of=${oneBack}`)).text();
+    expect(gapPairs).toContain(`showing ${formatDate(threeBack)}, the nearest earlier day`);
 
     const missing = await t.request("/leaderboard?as_of=2001-01-01");
     expect(missing.status).toBe(200);
-    expect(await missing.text()).toContain("There is no snapshot for 1 January 2001");
-    const before = await (await t.request(`/leaderboard?as_of=${iso(later + DAY_MS).slice(0, 10)}`)).text();
-    expect(before).toContain(`?as_of=${tomorrow}`);
+    const missingHtml = await missing.text();
+    expect(missingHtml).toContain(
+      `No board had been saved by 1 January 2001.</strong> The first snapshot is from <a href="/leaderboard?as_of=${threeBack}">`,
+    );
+    expect(missingHtml).not.toContain("notice-error");
     expect((await t.request("/leaderboard?as_of=2026-02-30")).status).toBe(400);
     expect((await t.request("/leaderboard?as_of=yesterday")).status).toBe(400);
   });

@@ -71,6 +71,36 @@ export async function leaderboardData(
   };
 }
 
+/** What an as_of day resolves to: the snapshot day shown (the day asked or the nearest earlier), or none before any. */
+export interface AsOfDay {
+  asked: string;
+  /** The day whose snapshot is shown; undefined when no snapshot is that old. */
+  shown: string | undefined;
+  /** The board's first snapshot day, for the empty state; undefined when it has none. */
+  first: string | undefined;
+}
+
+/** Today as a UTC day (YYYY-MM-DD): an as_of after it is a day that has not happened yet. */
+export function todayUtc(now: number = Date.now()): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+/**
+ * A board as it stood on a past day: that day's snapshot, or when none was saved that day the
+ * nearest earlier one (the board had not changed since as far as anyone can tell); the page and
+ * the API both answer this way.
+ */
+export async function leaderboardAsOf(
+  db: Db,
+  scope: string,
+  asked: string,
+): Promise<{ day: AsOfDay; data: LeaderboardData | undefined }> {
+  const days = await snapshotDays(db, scope);
+  const shown = days.filter((d) => d <= asked).at(-1);
+  const data = shown ? await leaderboardData(db, scope, { asOf: shown }) : undefined;
+  return { day: { asked, shown, first: days[0] }, data };
+}
+
 /** Every current board (or every board of a day's snapshots), overall first then categories by title. */
 export async function allBoards(db: Db, opts: { asOf?: string } = {}): Promise<StoredBoard[]> {
   const boards = opts.asOf

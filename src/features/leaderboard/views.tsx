@@ -12,7 +12,7 @@ import { TableScroll } from "../../ui/components.tsx";
 import { formatDate, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import { type BoardEntryData, OVERALL, type StoredBoard } from "./board-data.ts";
-import type { CategoryName, Contrast, LeaderboardData, ToolStanding } from "./service.ts";
+import type { AsOfDay, CategoryName, Contrast, LeaderboardData, ToolStanding } from "./service.ts";
 
 /** Why a pick was not counted, in words (the CSV uses the codes). */
 export const REASON_LABELS: Record<DiscountReason, string> = {
@@ -337,13 +337,18 @@ function BoardSection(props: { data: LeaderboardData; sort: SortKey; base: strin
   );
 }
 
-/** The as-of picker: a date field that asks for a past day's snapshot through the URL. */
-function AsOfForm(props: { action: string; asOf?: string; days: readonly string[] }) {
+/** The as-of picker: a date field that asks for a past day's snapshot through the URL; says what is wrong with a refused day. */
+function AsOfForm(props: { action: string; asOf?: string; days: readonly string[]; error?: string }) {
   const first = props.days[0];
   const last = props.days.at(-1);
   return (
     <form class="lb-asof" method="get" action={props.action}>
       <label for="as-of">Show the board as it stood on</label>
+      {props.error ? (
+        <p id="as-of-error" class="field-error">
+          {props.error}
+        </p>
+      ) : null}
       <input
         id="as-of"
         type="date"
@@ -351,7 +356,8 @@ function AsOfForm(props: { action: string; asOf?: string; days: readonly string[
         value={props.asOf ?? ""}
         min={first}
         max={last}
-        aria-describedby="as-of-hint"
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={props.error ? "as-of-error as-of-hint" : "as-of-hint"}
       />
       <button type="submit" class="button secondary">
         Show
@@ -377,8 +383,10 @@ export interface BoardPageProps {
   data: LeaderboardData | undefined;
   sort: SortKey;
   asOf?: string;
-  /** Set when as_of named a day without a snapshot: the nearest earlier day that has one. */
-  missingDay?: { asked: string; nearest?: string };
+  /** Set with as_of: the snapshot day shown (the day asked or the nearest earlier one). */
+  day?: AsOfDay;
+  /** Set when as_of was refused (a day still to come): said on the form, answered with a 400. */
+  asOfError?: string;
   days: readonly string[];
   categories: readonly CategoryName[];
   canonical: string;
@@ -408,18 +416,20 @@ export function BoardPage(props: BoardPageProps) {
         · <a href="/leaderboard.csv">The current boards as CSV</a> ·{" "}
         <a href="/leaderboard/picks.csv">Every pick as CSV</a>
       </p>
-      <AsOfForm action={boardPath(props.scope)} asOf={props.asOf} days={props.days} />
+      <AsOfForm action={boardPath(props.scope)} asOf={props.asOf} days={props.days} error={props.asOfError} />
     </Layout>
   );
 }
 
 function BoardBody(props: BoardPageProps & { base: string }) {
-  if (props.missingDay) return <MissingDay {...props.missingDay} action={boardPath(props.scope)} />;
+  if (props.asOfError) return <RefusedDay error={props.asOfError} action={boardPath(props.scope)} form />;
+  if (props.day && !props.day.shown)
+    return <BeforeSnapshots {...props.day} action={boardPath(props.scope)} />;
   if (!props.data) return <NoPicksYet />;
   return (
     <>
-      {props.asOf ? (
-        <p class="callout">As it stood at the end of {formatDate(props.asOf)} (UTC), not as it stands now.</p>
+      {props.day ? (
+        <AsOfNotice day={props.day} />
       ) : (
         <p class="muted small">Computed {props.data.board.computedAt.slice(0, 16).replace("T", " ")} UTC.</p>
       )}
@@ -428,19 +438,50 @@ function BoardBody(props: BoardPageProps & { base: string }) {
   );
 }
 
-function MissingDay(props: { asked: string; nearest?: string; action: string }) {
+/** Which day's snapshot is shown: the day asked, or calmly, the nearest earlier one. */
+function AsOfNotice(props: { day: AsOfDay }) {
+  const { asked, shown } = props.day;
+  if (!shown) return null;
   return (
-    <div class="callout notice-error" role="status">
+    <p class="callout notice-info" role="status">
+      {shown === asked
+        ? `As it stood at the end of ${formatDate(shown)} (UTC), not as it stands now.`
+        : `No board was saved on ${formatDate(asked)}; showing ${formatDate(shown)}, the nearest earlier day (as it stood at the end of that day, UTC).`}
+    </p>
+  );
+}
+
+/** A day before the first snapshot: nothing to show, and why. */
+function BeforeSnapshots(props: { asked: string; first?: string; action: string }) {
+  return (
+    <div class="callout notice-info" role="status">
       <p>
-        <strong>There is no snapshot for {formatDate(props.asked)}.</strong>{" "}
-        {props.nearest ? (
+        <strong>No board had been saved by {formatDate(props.asked)}.</strong>{" "}
+        {props.first ? (
           <>
-            The nearest earlier one is from{" "}
-            <a href={`${props.action}?as_of=${props.nearest}`}>{formatDate(props.nearest)}</a>.
+            The first snapshot is from{" "}
+            <a href={`${props.action}?as_of=${props.first}`}>{formatDate(props.first)}</a>.
           </>
         ) : (
-          "The board had no snapshot yet on or before that day."
+          "No snapshot has been saved yet: one is kept each day once readers have picked."
         )}{" "}
+        <a href={props.action}>See the current board</a>.
+      </p>
+    </div>
+  );
+}
+
+/** An as_of day that was refused: the message, pointing at the form below. */
+function RefusedDay(props: { error: string; action: string; form?: boolean }) {
+  return (
+    <div class="callout notice-error">
+      <p>
+        {props.error}{" "}
+        {props.form ? (
+          <>
+            <a href="#as-of">Choose another day</a> or{" "}
+          </>
+        ) : null}
         <a href={props.action}>See the current board</a>.
       </p>
     </div>
@@ -474,7 +515,7 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
         · <a href="/leaderboard.csv">The current boards as CSV</a> ·{" "}
         <a href="/leaderboard/picks.csv">Every pick as CSV</a>
       </p>
-      <AsOfForm action="/leaderboard" asOf={props.asOf} days={props.days} />
+      <AsOfForm action="/leaderboard" asOf={props.asOf} days={props.days} error={props.asOfError} />
       <h2>By category</h2>
       <ul class="list-plain lb-categories">
         {props.categories.map((c) => {
@@ -488,9 +529,11 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
               <span class="muted small">
                 {" "}
                 ·{" "}
-                {!b || b.counted === 0
-                  ? "no counted picks yet"
-                  : `${plural(b.counted, "counted pick")}, ${plural(b.entries.length + b.separate.length, "ranked tool")}`}
+                {props.asOfError || (props.day && !props.day.shown)
+                  ? "no board saved for that day"
+                  : !b || b.counted === 0
+                    ? "no counted picks yet"
+                    : `${plural(b.counted, "counted pick")}, ${plural(b.entries.length + b.separate.length, "ranked tool")}`}
               </span>
               {top.length > 0 ? (
                 <ul class="lb-top">
@@ -585,7 +628,8 @@ export function PairsPage(props: {
   title: string;
   board: StoredBoard | undefined;
   asOf?: string;
-  missingDay?: { asked: string; nearest?: string };
+  day?: AsOfDay;
+  asOfError?: string;
   canonical: string;
 }) {
   const { board } = props;
@@ -609,10 +653,12 @@ export function PairsPage(props: {
       <h1>{props.title}: every pair</h1>
       <p class="lede">
         Counted picks on each pair, each way. Each pair links to its comparison, where you can add yours.
-        {props.asOf ? ` As it stood at the end of ${formatDate(props.asOf)} (UTC).` : ""}
       </p>
-      {props.missingDay ? (
-        <MissingDay {...props.missingDay} action={action} />
+      {props.day?.shown ? <AsOfNotice day={props.day} /> : null}
+      {props.asOfError ? (
+        <RefusedDay error={props.asOfError} action={action} />
+      ) : props.day && !props.day.shown ? (
+        <BeforeSnapshots {...props.day} action={action} />
       ) : !board || board.pairs.length === 0 ? (
         <NoPicksYet board={board} />
       ) : (
