@@ -194,7 +194,9 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
     expect(gapHtml).not.toContain("notice-error");
     expect(gapHtml).toContain(`Counted ${counted} picks`);
     // the category summaries are read from that same snapshot day, not "no counted picks yet"
-    expect(gapHtml).toMatch(/Coding Assistants<\/strong><\/a><span class="muted small"> · \d+ counted picks?,/);
+    expect(gapHtml).toMatch(
+      /Coding Assistants<\/strong><\/a><span class="muted small"> · \d+ counted picks?,/,
+    );
     const gapPairs = await (await t.request(`/leaderboard/pairs?as_of=${oneBack}`)).text();
     expect(gapPairs).toContain(`showing ${formatDate(threeBack)}, the nearest earlier day`);
 
@@ -261,16 +263,47 @@ describe.each(testEngines())("a board with ranked tools on %s", (engine) => {
     );
     expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
     expect(html).toMatch(
-      /<th scope="col" aria-sort="ascending"><a href="\/leaderboard\/coding-assistants\?sort=tool">Tool/,
+      /<th scope="col" class="sorted" aria-sort="ascending"><a href="\/leaderboard\/coding-assistants\?sort=-tool">Tool/,
     );
     const byRating = rowOrder(await (await t.request("/leaderboard/coding-assistants?sort=rating")).text());
     expect(byRating).toEqual(coding);
     const byWorst = await (await t.request("/leaderboard/coding-assistants?sort=wins")).text();
-    expect(byWorst).toMatch(/aria-sort="descending"><a href="[^"]*sort=wins">Win rate/);
+    expect(byWorst).toMatch(/aria-sort="descending"><a href="[^"]*sort=-wins">Win rate/);
     for (const key of ["picks", "opponents", "panel", "community"]) {
       expect((await t.request(`/leaderboard/coding-assistants?sort=${key}`)).status).toBe(200);
     }
     expect((await t.request("/leaderboard/coding-assistants?sort=bogus")).status).toBe(400);
+    expect((await t.request("/leaderboard/coding-assistants?sort=--rating")).status).toBe(400);
+  });
+
+  it("shows the sorted column with an arrow and reverses it from its header, on every board page alike", async () => {
+    const html = await (await t.request("/leaderboard/coding-assistants?sort=rating")).text();
+    // the sorted header: bold by class, an arrow a sighted reader sees, a link that reverses it
+    expect(html).toMatch(
+      /<th scope="col" class="sorted" aria-sort="descending"><a href="\/leaderboard\/coding-assistants\?sort=-rating">Rating \(95% interval\)<span aria-hidden="true"> ▼<\/span>/,
+    );
+    const reversed = await t.request("/leaderboard/coding-assistants?sort=-rating");
+    expect(reversed.status).toBe(200);
+    const reversedHtml = await reversed.text();
+    expect(rowOrder(reversedHtml)).toEqual([...coding].reverse());
+    expect(reversedHtml).toMatch(
+      /<th scope="col" class="sorted" aria-sort="ascending"><a href="\/leaderboard\/coding-assistants\?sort=rating">Rating \(95% interval\)<span aria-hidden="true"> ▲<\/span>/,
+    );
+    // rank order is the canonical URL without sort; its header reverses to -rank
+    const byRank = await (await t.request("/leaderboard/coding-assistants")).text();
+    expect(byRank).toMatch(
+      /<th scope="col" class="num sorted" aria-sort="ascending"><a href="\/leaderboard\/coding-assistants\?sort=-rank">Rank<span aria-hidden="true"> ▲/,
+    );
+    // reversed rank order: worst rank first (tools sharing a rank keep the board's order among themselves)
+    const byRankReversed = await (await t.request("/leaderboard/coding-assistants?sort=-rank")).text();
+    const ranks = [...byRankReversed.matchAll(/<tr><td class="num">=?(\d+)/g)].map((m) => Number(m[1]));
+    expect(ranks).toHaveLength(coding.length);
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+    expect(ranks[0]).toBeGreaterThan(ranks.at(-1) as number);
+    // an unknown sort is a 400 on the pairs pages too, not silently ignored
+    expect((await t.request("/leaderboard/pairs?sort=total")).status).toBe(400);
+    expect((await t.request("/leaderboard/coding-assistants/pairs?sort=total")).status).toBe(400);
+    expect((await t.request("/leaderboard?sort=total")).status).toBe(400);
   });
 
   it("shows a disconnected graph as separate groups, not one ranking", async () => {

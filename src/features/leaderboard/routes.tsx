@@ -19,22 +19,34 @@ import {
 import {
   BoardPage,
   type BoardPageProps,
+  type BoardSort,
   LeaderboardIndexPage,
   PairsPage,
+  parseSort,
   SORTS,
-  type SortKey,
 } from "./views.tsx";
 
 const SLUG = /^[a-z0-9-]{1,80}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The sort column from ?sort=, rank when absent; an unknown one is a 400 naming the choices. */
-function sortOf(c: Context, back: string): SortKey {
+/** The order from ?sort= ("col", or "-col" reversed), rank when absent; an unknown one is a 400 naming the choices. */
+function sortOf(c: Context, back: string): BoardSort {
   const raw = c.req.query("sort");
-  if (raw === undefined || raw === "") return "rank";
-  if (Object.hasOwn(SORTS, raw)) return raw as SortKey;
-  throw badRequest(`A board sorts by one of: ${Object.keys(SORTS).join(", ")}.`, [
-    { href: back, label: "The board in rank order" },
+  if (raw === undefined || raw === "") return { col: "rank", dir: "ascending" };
+  const found = parseSort(raw);
+  if (found) return found;
+  throw badRequest(
+    `A board sorts by one of: ${Object.keys(SORTS).join(", ")}; put a minus before one (such as -rating) to reverse it.`,
+    [{ href: back, label: "The board in rank order" }],
+  );
+}
+
+/** The pairs pages have one order: any ?sort= there is refused as an unknown one is on the boards. */
+function refuseSort(c: Context, back: string): void {
+  const raw = c.req.query("sort");
+  if (raw === undefined || raw === "") return;
+  throw badRequest("The list of pairs has one order and cannot be sorted; leave out “sort”.", [
+    { href: back, label: "Every pair" },
   ]);
 }
 
@@ -195,6 +207,7 @@ export function leaderboardRoutes(deps: Deps) {
   }
 
   async function pairsPage(c: Context, scope: string, title: string, path: string) {
+    refuseSort(c, path);
     const asOf = asOfOf(c, path);
     const at = await boardAt(asOf, scope);
     return sendPage(

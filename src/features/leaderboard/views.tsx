@@ -34,15 +34,37 @@ export const SORTS = {
   community: { label: "Community", dir: "descending" },
 } as const;
 export type SortKey = keyof typeof SORTS;
+export type SortDir = "ascending" | "descending";
+/** A board's order: a column and a direction (each column's own direction unless reversed with "-col"). */
+export interface BoardSort {
+  col: SortKey;
+  dir: SortDir;
+}
+
+/** The ?sort= value of an order: "col" in the column's own direction, "-col" reversed; "" for rank order. */
+export function sortParam(sort: BoardSort): string {
+  const reversed = sort.dir !== SORTS[sort.col].dir;
+  if (sort.col === "rank" && !reversed) return "";
+  return `${reversed ? "-" : ""}${sort.col}`;
+}
+
+/** Reads a ?sort= value ("col" or "-col"); undefined when it names no column. */
+export function parseSort(raw: string): BoardSort | undefined {
+  const reversed = raw.startsWith("-");
+  const col = reversed ? raw.slice(1) : raw;
+  if (!Object.hasOwn(SORTS, col)) return undefined;
+  const own = SORTS[col as SortKey].dir;
+  return { col: col as SortKey, dir: reversed ? (own === "ascending" ? "descending" : "ascending") : own };
+}
 
 const boardPath = (scope: string) => (scope === OVERALL ? "/leaderboard" : `/leaderboard/${scope}`);
 const pairsPath = (scope: string) =>
   scope === OVERALL ? "/leaderboard/pairs" : `/leaderboard/${scope}/pairs`;
 
-/** Orders entries by a column; ties keep the board's own order (by rating). */
+/** Orders entries by a column, either way; ties keep the board's own order (by rating). */
 export function sortEntries(
   entries: readonly BoardEntryData[],
-  sort: SortKey,
+  sort: BoardSort,
   contrast: Record<string, Contrast>,
 ): BoardEntryData[] {
   const key: Record<SortKey, (e: BoardEntryData) => number | string> = {
@@ -55,14 +77,16 @@ export function sortEntries(
     panel: (e) => -(contrast[e.slug]?.panelScore ?? -1),
     community: (e) => -(contrast[e.slug]?.communityShip ?? -1),
   };
-  const f = key[sort];
+  const f = key[sort.col];
+  // the keys above order each column its own way; reversing it flips the comparison, not the ties
+  const sign = sort.dir === SORTS[sort.col].dir ? 1 : -1;
   return entries
     .map((e, i) => ({ e, i }))
     .sort((x, y) => {
       const a = f(x.e);
       const b = f(y.e);
-      if (a < b) return -1;
-      if (a > b) return 1;
+      if (a < b) return -sign;
+      if (a > b) return sign;
       return x.i - y.i;
     })
     .map((x) => x.e);
@@ -99,19 +123,30 @@ function IntervalBar(props: { entry: BoardEntryData; x: (v: number) => number })
   );
 }
 
-/** A column header that sorts the board through the URL. */
-function SortHeader(props: { col: SortKey; sort: SortKey; base: string; num?: boolean }) {
-  const active = props.col === props.sort;
+/** A column header that sorts the board through the URL; the sorted one shows its direction and reverses on a click. */
+function SortHeader(props: { col: SortKey; sort: BoardSort; base: string; num?: boolean }) {
+  const active = props.col === props.sort.col;
   const { label, dir } = SORTS[props.col];
-  const href =
-    props.col === "rank"
-      ? props.base
-      : `${props.base}${props.base.includes("?") ? "&" : "?"}sort=${props.col}`;
+  const next: BoardSort = active
+    ? { col: props.col, dir: props.sort.dir === "ascending" ? "descending" : "ascending" }
+    : { col: props.col, dir };
+  const param = sortParam(next);
+  const href = param ? `${props.base}${props.base.includes("?") ? "&" : "?"}sort=${param}` : props.base;
+  const classes = [props.num ? "num" : "", active ? "sorted" : ""].filter(Boolean).join(" ");
   return (
-    <th scope="col" class={props.num ? "num" : undefined} aria-sort={active ? dir : undefined}>
+    <th scope="col" class={classes || undefined} aria-sort={active ? props.sort.dir : undefined}>
       <a href={href}>
         {label}
-        {active ? <span class="skip-link"> (sorted {dir})</span> : null}
+        {active ? (
+          <>
+            <span aria-hidden="true"> {props.sort.dir === "ascending" ? "▲" : "▼"}</span>
+            <span class="skip-link">
+              {" "}
+              (sorted {props.sort.dir}; activate to sort{" "}
+              {props.sort.dir === "ascending" ? "descending" : "ascending"})
+            </span>
+          </>
+        ) : null}
       </a>
     </th>
   );
@@ -132,7 +167,7 @@ function RankCell(props: { entry: BoardEntryData }) {
 function BoardTable(props: {
   entries: readonly BoardEntryData[];
   contrast: Record<string, Contrast>;
-  sort: SortKey;
+  sort: BoardSort;
   base: string;
   caption: string;
   x: (v: number) => number;
@@ -281,7 +316,7 @@ function NoPicksYet(props: { board?: StoredBoard }) {
 }
 
 /** A whole board: tally, ranked table(s), separate groups, provisional tools. */
-function BoardSection(props: { data: LeaderboardData; sort: SortKey; base: string }) {
+function BoardSection(props: { data: LeaderboardData; sort: BoardSort; base: string }) {
   const { board, contrast } = props.data;
   const ranked = [...board.entries, ...board.separate];
   const hasPicks = board.counted > 0 || Object.values(board.discounted).some((n) => n > 0);
@@ -381,7 +416,7 @@ export interface BoardPageProps {
   scope: string;
   title: string;
   data: LeaderboardData | undefined;
-  sort: SortKey;
+  sort: BoardSort;
   asOf?: string;
   /** Set with as_of: the snapshot day shown (the day asked or the nearest earlier one). */
   day?: AsOfDay;
