@@ -70,6 +70,15 @@ export function HeadToHead(props: {
             <strong>{a.name}</strong> {pct(a)}% · <strong>{b.name}</strong> {pct(b)}% · {split.total}{" "}
             {split.total === 1 ? "pick" : "picks"}
           </p>
+          {split.counted !== split.total ? (
+            // the split counts every pick; the leaderboard's pairs page only the counted ones
+            <p class="muted small">
+              {split.total} {split.total === 1 ? "pick" : "picks"}, of which {split.counted}{" "}
+              {split.counted === 1 ? "counts" : "count"} toward the{" "}
+              <a href="/leaderboard/pairs">leaderboard</a>; the rest wait for its next recompute or{" "}
+              <a href="/methodology#integrity">do not count</a>.
+            </p>
+          ) : null}
         </div>
       )}
     </section>

@@ -87,6 +87,8 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
     let html = await (await old.get(comparePath(...capped))).text();
     expect(html).toContain("does not count on the leaderboard yet");
     expect(html).toContain(`${ACCOUNT_DAILY_CAP} counted picks per day`);
+    // a notice, not a success: the neutral information style
+    expect(html).toContain('<p class="callout notice-info pick-notice" role="status">');
     // a pick within the cap says nothing of the kind
     expect(await (await old.get(comparePath(...(pairs[0] as [string, string])))).text()).not.toContain(
       "does not count on the leaderboard",
@@ -148,6 +150,14 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
       "network-daily-cap": networkCapped,
       "waiting-period": 3,
     });
+    // the split on a comparison counts every pick, so it says how many of them the leaderboard counts
+    const cappedPage = await (await t.request(comparePath(...capped))).text();
+    expect(cappedPage.replace(/<[^>]+>/g, "").replace(/\s+/g, " ")).toContain(
+      "1 pick, of which 0 count toward the leaderboard",
+    );
+    expect(await (await t.request(comparePath(...(pairs[0] as [string, string])))).text()).not.toContain(
+      "count toward the leaderboard",
+    );
     const csv = csvRows(await (await t.request("/leaderboard/picks.csv")).text());
     expect(csv).toHaveLength(counted + 5 + networkCapped + 3);
     expect(Object.keys(csv[0] ?? {})).toEqual(["tool_a", "tool_b", "winner", "day", "outcome"]);
