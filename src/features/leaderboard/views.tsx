@@ -517,7 +517,7 @@ function RefusedDay(props: { error: string; action: string; form?: boolean }) {
             <a href="#as-of">Choose another day</a> or{" "}
           </>
         ) : null}
-        <a href={props.action}>See the current board</a>.
+        <a href={props.action}>{props.form ? "see" : "See"} the current board</a>.
       </p>
     </div>
   );
