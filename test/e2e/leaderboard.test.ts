@@ -37,6 +37,8 @@ describe.runIf(browserAvailable())("browser: the leaderboard", () => {
       "/leaderboard/coding-assistants/pairs",
       `/leaderboard?as_of=${iso().slice(0, 10)}`,
       "/leaderboard?as_of=2001-01-01",
+      "/leaderboard?as_of=2999-01-01",
+      "/leaderboard/coding-assistants?sort=-rating",
       `/tools/${coding[0]}`,
     ];
   });
@@ -79,6 +81,12 @@ describe.runIf(browserAvailable())("browser: the leaderboard", () => {
     await page.waitForURL(/sort=picks/);
     expect(await page.getByRole("columnheader", { name: /Picks/ }).first().getAttribute("aria-sort")).toBe(
       "descending",
+    );
+    // the sorted header reverses its column
+    await page.getByRole("link", { name: /^Picks \(sorted descending/ }).click();
+    await page.waitForURL(/sort=-picks/);
+    expect(await page.getByRole("columnheader", { name: /Picks/ }).first().getAttribute("aria-sort")).toBe(
+      "ascending",
     );
     if (process.env.LEADERBOARD_SCREENSHOTS) {
       await page.setViewportSize({ width: 1100, height: 900 });

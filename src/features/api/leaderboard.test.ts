@@ -125,7 +125,25 @@ describe.each(testEngines())("the API's leaderboard on %s", (engine) => {
       );
       const old = await board("?as_of=2020-01-01");
       expect(old.entries).toEqual([]);
-      expect(old.message).toContain("No snapshot of this board was kept on 2020-01-01");
+      expect(old.message).toBe(
+        `No board had been saved by 2020-01-01: this board's first snapshot is from ${today}. Leave out as_of for the current board.`,
+      );
+      // a day without a snapshot after an earlier one: the nearest earlier snapshot, as the page shows
+      const threeBack = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
+      const oneBack = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      const move = (from: string, to: string) =>
+        t.db.db.updateTable("leaderboard_snapshots").set({ day: to }).where("day", "=", from).execute();
+      await move(today, threeBack);
+      try {
+        const gap = await board(`?category=coding-assistants&as_of=${oneBack}`);
+        expect(gap.asOf).toBe(threeBack);
+        expect(gap.message).toBe(
+          `No board was saved on ${oneBack}; this is ${threeBack}, the nearest earlier day with a snapshot.`,
+        );
+        expect(gap.entries.map((e) => e.slug)).toEqual(snap.entries.map((e) => e.slug));
+      } finally {
+        await move(threeBack, today);
+      }
     });
 
     it("gives a rated tool its headToHead in the tool detail, and a tool without picks null", async () => {

@@ -27,6 +27,7 @@ import { pricingRead } from "../../domain/pricing-read.ts";
 import { personaName, reviewerSplit } from "../../domain/reviewer-split.ts";
 import type { Category, Review, ToolDetail, ToolSummary } from "../../domain/tool.ts";
 import {
+  type AsOfDay,
   type BoardEntryData,
   type CategoryName,
   type LeaderboardData,
@@ -388,20 +389,30 @@ export function leaderboardPayload(
     category: CategoryName | null;
     asOf: string | null;
     data: LeaderboardData | undefined;
+    /** With as_of: the snapshot day actually served (the day asked or the nearest earlier). */
+    day?: AsOfDay;
   },
 ): LeaderboardPayload {
-  const { scope, category, asOf, data } = opts;
+  const { scope, category, data, day } = opts;
+  // the day served, so a client reading asOf knows which snapshot it holds
+  const asOf = day?.shown ?? opts.asOf;
   const board = data?.board;
   const contrast = data?.contrast ?? {};
   const entry = (e: BoardEntryData) => leaderboardEntryPayload(ctx, e, contrast);
   const query = asOf ? `?as_of=${asOf}` : "";
   const ranked = board ? board.entries.length + board.separate.length : 0;
   let message: string | null = null;
+  if (day && day.shown !== day.asked) {
+    message = day.shown
+      ? `No board was saved on ${day.asked}; this is ${day.shown}, the nearest earlier day with a snapshot.`
+      : day.first
+        ? `No board had been saved by ${day.asked}: this board's first snapshot is from ${day.first}. Leave out as_of for the current board.`
+        : `No board had been saved by ${day.asked}: this board has no snapshot yet (one is kept each day once readers have picked). Leave out as_of for the current board.`;
+  }
   if (!board) {
-    message = asOf
-      ? `No snapshot of this board was kept on ${asOf}: snapshots start with the first recompute after readers picked. Leave out as_of for the current board.`
-      : "No picks have been counted on this board yet. Pick a winner on any comparison (/compare) and the board fills in after the next recompute.";
-  } else if (ranked === 0) {
+    message ??=
+      "No picks have been counted on this board yet. Pick a winner on any comparison (/compare) and the board fills in after the next recompute.";
+  } else if (ranked === 0 && message === null) {
     message =
       board.counted === 0
         ? "No picks have been counted on this board yet. Pick a winner on any comparison (/compare) and the board fills in after the next recompute."

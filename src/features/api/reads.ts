@@ -9,7 +9,13 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { invalidParameters, unknownSlug } from "../../http/problem.ts";
 import { catalogFilterFields, listCategories, listTools, toolsByScore } from "../catalog/index.ts";
-import { boardCategories, leaderboardData, OVERALL } from "../leaderboard/index.ts";
+import {
+  boardCategories,
+  leaderboardAsOf,
+  leaderboardData,
+  OVERALL,
+  todayUtc,
+} from "../leaderboard/index.ts";
 import { issuePath, issueSummaryLine, listSentIssues } from "../newsletter/index.ts";
 import { predictionsOverview } from "../predictions/index.ts";
 import { decodeCursor, encodeCursor, fingerprint } from "./cursor.ts";
@@ -332,14 +338,21 @@ export function readOperations(deps: Deps): ApiOperation[] {
         }
       }
       const asOf = query.as_of ?? null;
-      if (asOf && asOf > new Date().toISOString().slice(0, 10)) {
+      if (asOf && asOf > todayUtc()) {
         throw invalidParameters([
           { name: "as_of", in: "query", detail: `${asOf} has not happened yet; give today or a past day.` },
         ]);
       }
       const scope = category?.slug ?? OVERALL;
-      const data = await leaderboardData(db, scope, { asOf: asOf ?? undefined });
-      return leaderboardPayload(ctx, { scope, category, asOf, data });
+      // a past day without a snapshot answers with the nearest earlier one, as the page does
+      const at = asOf ? await leaderboardAsOf(db, scope, asOf) : { data: await leaderboardData(db, scope) };
+      return leaderboardPayload(ctx, {
+        scope,
+        category,
+        asOf,
+        data: at.data,
+        day: "day" in at ? at.day : undefined,
+      });
     },
   });
 

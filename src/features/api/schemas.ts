@@ -224,15 +224,16 @@ export const leaderboardSchema = z
     board: z.string().meta({ description: '"overall" or the category\'s slug.', example: "overall" }),
     title: z.string(),
     category: z.union([categoryRefSchema, z.null()]).meta({ description: "Null for the overall board." }),
-    asOf: isoDate
-      .nullable()
-      .meta({ description: "The day's snapshot asked for with `as_of`; null for the current board." }),
+    asOf: isoDate.nullable().meta({
+      description:
+        "The day whose snapshot is served for `as_of`: the day asked, or the nearest earlier one with a snapshot when none was saved that day (`message` says so); null for the current board.",
+    }),
     computedAt: isoInstant
       .nullable()
       .meta({ description: "When the board was computed; null before the first recompute." }),
     message: z.string().nullable().meta({
       description:
-        "Why the board is empty and how to fill it (pick a winner on any comparison); null when it has ranked tools.",
+        "Why the board is empty and how to fill it (pick a winner on any comparison), or that `as_of` named a day without a snapshot and which day is served instead; null otherwise.",
     }),
     counted: z.int().meta({ description: "Picks the board counted." }),
     discounted: z

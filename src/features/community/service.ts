@@ -20,6 +20,8 @@ export interface PickSplit {
   /** Picks for each tool of the pair, by slug. */
   counts: Record<string, number>;
   total: number;
+  /** Of the total, the picks the last recompute counted: what /leaderboard/pairs shows for the pair. */
+  counted: number;
 }
 
 /** Recomputes a tool's community figures from its votes; call inside the change's transaction. */
@@ -253,6 +255,10 @@ export async function pickSplit(
             : eb.case().when("user_id", "=", userId).then(eb.lit(1)).else(eb.lit(0)).end(),
         )
         .as("mine"),
+      // counted as the last recompute judged it; a pick made or changed since is pending (null)
+      eb.fn
+        .sum<number>(eb.case().when("outcome", "=", "counted").then(eb.lit(1)).else(eb.lit(0)).end())
+        .as("counted"),
     ])
     .where("low_tool_id", "=", low)
     .where("high_tool_id", "=", high)
@@ -262,7 +268,8 @@ export async function pickSplit(
   const own = rows.find((r) => Number(r.mine) > 0);
   const mine = own ? (own.winner_tool_id === a.id ? a.slug : b.slug) : null;
   const counts = { [a.slug]: count(a), [b.slug]: count(b) };
-  return { counts, total: count(a) + count(b), mine };
+  const counted = rows.reduce((n, r) => n + Number(r.counted ?? 0), 0);
+  return { counts, total: count(a) + count(b), counted, mine };
 }
 
 /** Whether an account's pick on a pair will count on the leaderboard, and if not, why and from when. */

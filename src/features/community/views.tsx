@@ -70,6 +70,15 @@ export function HeadToHead(props: {
             <strong>{a.name}</strong> {pct(a)}% · <strong>{b.name}</strong> {pct(b)}% · {split.total}{" "}
             {split.total === 1 ? "pick" : "picks"}
           </p>
+          {split.counted !== split.total ? (
+            // the split counts every pick; the leaderboard's pairs page only the counted ones
+            <p class="muted small">
+              {split.total} {split.total === 1 ? "pick" : "picks"}, of which {split.counted}{" "}
+              {split.counted === 1 ? "counts" : "count"} toward the{" "}
+              <a href="/leaderboard/pairs">leaderboard</a>; the rest wait for its next recompute or{" "}
+              <a href="/methodology#integrity">do not count</a>.
+            </p>
+          ) : null}
         </div>
       )}
     </section>
@@ -81,7 +90,7 @@ function PickNotice(props: { standing: PickStanding }) {
   const { reason, from } = props.standing;
   const when = from ? `${formatUtcMinute(from)} UTC` : "";
   return (
-    <p class="callout notice pick-notice" role="status">
+    <p class="callout notice-info pick-notice" role="status">
       <strong>Your pick is saved, but it does not count on the leaderboard yet.</strong>{" "}
       {reason === "waiting-period"
         ? `New accounts wait ${WAITING_PERIOD_HOURS} hours before their picks count, so that nobody can sway the board with freshly made accounts. This pick will count from ${when}; you need not do anything.`

@@ -12,12 +12,15 @@ export { decideFlag, type FlaggedAccount, flaggedAccounts } from "./flags.ts";
 export { type RecomputeResult, recomputeBoards } from "./recompute.ts";
 export { leaderboardRoutes } from "./routes.tsx";
 export {
+  type AsOfDay,
   boardCategories,
   type CategoryName,
   type Contrast,
   type LeaderboardData,
+  leaderboardAsOf,
   leaderboardData,
   type ToolStanding,
+  todayUtc,
   toolStanding,
 } from "./service.ts";
 export { REASON_LABELS, ToolLeaderboardSection } from "./views.tsx";

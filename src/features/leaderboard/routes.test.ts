@@ -17,6 +17,7 @@ import {
 } from "../../domain/leaderboard/index.ts";
 import { PageCache } from "../../http/page-cache.ts";
 import { startServer } from "../../server.ts";
+import { formatDate } from "../../ui/labels.ts";
 import { leaderboardJobs } from "./index.ts";
 import { releaseLease, takeLease } from "./store.ts";
 
@@ -86,6 +87,8 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
     let html = await (await old.get(comparePath(...capped))).text();
     expect(html).toContain("does not count on the leaderboard yet");
     expect(html).toContain(`${ACCOUNT_DAILY_CAP} counted picks per day`);
+    // a notice, not a success: the neutral information style
+    expect(html).toContain('<p class="callout notice-info pick-notice" role="status">');
     // a pick within the cap says nothing of the kind
     expect(await (await old.get(comparePath(...(pairs[0] as [string, string])))).text()).not.toContain(
       "does not count on the leaderboard",
@@ -147,6 +150,14 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
       "network-daily-cap": networkCapped,
       "waiting-period": 3,
     });
+    // the split on a comparison counts every pick, so it says how many of them the leaderboard counts
+    const cappedPage = await (await t.request(comparePath(...capped))).text();
+    expect(cappedPage.replace(/<[^>]+>/g, "").replace(/\s+/g, " ")).toContain(
+      "1 pick, of which 0 count toward the leaderboard",
+    );
+    expect(await (await t.request(comparePath(...(pairs[0] as [string, string])))).text()).not.toContain(
+      "count toward the leaderboard",
+    );
     const csv = csvRows(await (await t.request("/leaderboard/picks.csv")).text());
     expect(csv).toHaveLength(counted + 5 + networkCapped + 3);
     expect(Object.keys(csv[0] ?? {})).toEqual(["tool_a", "tool_b", "winner", "day", "outcome"]);
@@ -168,15 +179,44 @@ describe.each(testEngines())("leaderboard integrity through HTTP on %s", (engine
     // the categories listed under a past board are that day's too
     expect(past).toContain(`href="/leaderboard/coding-assistants?as_of=${today}"`);
     expect(past).toMatch(/\d+ counted picks?,/);
-    expect(await (await t.request(`/leaderboard?as_of=${tomorrow}`)).text()).toContain(
-      `Counted ${counted + 3} picks`,
+    // a day still to come is refused on the form, as the API refuses it
+    const future = await t.request(`/leaderboard?as_of=${tomorrow}`);
+    expect(future.status).toBe(400);
+    const futureHtml = await future.text();
+    expect(futureHtml).toContain("has not happened yet: choose today or an earlier day.");
+    expect(futureHtml).toContain('aria-invalid="true"');
+    expect((await t.request(`/leaderboard/pairs?as_of=${tomorrow}`)).status).toBe(400);
+
+    // move today's snapshots three days back: the two days after have none
+    const threeBack = iso(Date.now() - 3 * DAY_MS).slice(0, 10);
+    const oneBack = iso(Date.now() - DAY_MS).slice(0, 10);
+    await t.db.db
+      .updateTable("leaderboard_snapshots")
+      .set({ day: threeBack })
+      .where("day", "=", today)
+      .execute();
+    const gap = await t.request(`/leaderboard?as_of=${oneBack}`);
+    expect(gap.status).toBe(200);
+    const gapHtml = await gap.text();
+    expect(gapHtml).toContain(
+      `No board was saved on ${formatDate(oneBack)}; showing ${formatDate(threeBack)}, the nearest earlier day`,
     );
+    expect(gapHtml).not.toContain("notice-error");
+    expect(gapHtml).toContain(`Counted ${counted} picks`);
+    // the category summaries are read from that same snapshot day, not "no counted picks yet"
+    expect(gapHtml).toMatch(
+      /Coding Assistants<\/strong><\/a><span class="muted small"> · \d+ counted picks?,/,
+    );
+    const gapPairs = await (await t.request(`/leaderboard/pairs?as_of=${oneBack}`)).text();
+    expect(gapPairs).toContain(`showing ${formatDate(threeBack)}, the nearest earlier day`);
 
     const missing = await t.request("/leaderboard?as_of=2001-01-01");
     expect(missing.status).toBe(200);
-    expect(await missing.text()).toContain("There is no snapshot for 1 January 2001");
-    const before = await (await t.request(`/leaderboard?as_of=${iso(later + DAY_MS).slice(0, 10)}`)).text();
-    expect(before).toContain(`?as_of=${tomorrow}`);
+    const missingHtml = await missing.text();
+    expect(missingHtml).toContain(
+      `No board had been saved by 1 January 2001.</strong> The first snapshot is from <a href="/leaderboard?as_of=${threeBack}">`,
+    );
+    expect(missingHtml).not.toContain("notice-error");
     expect((await t.request("/leaderboard?as_of=2026-02-30")).status).toBe(400);
     expect((await t.request("/leaderboard?as_of=yesterday")).status).toBe(400);
   });
@@ -233,16 +273,47 @@ describe.each(testEngines())("a board with ranked tools on %s", (engine) => {
     );
     expect(names).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
     expect(html).toMatch(
-      /<th scope="col" aria-sort="ascending"><a href="\/leaderboard\/coding-assistants\?sort=tool">Tool/,
+      /<th scope="col" class="sorted" aria-sort="ascending"><a href="\/leaderboard\/coding-assistants\?sort=-tool">Tool/,
     );
     const byRating = rowOrder(await (await t.request("/leaderboard/coding-assistants?sort=rating")).text());
     expect(byRating).toEqual(coding);
     const byWorst = await (await t.request("/leaderboard/coding-assistants?sort=wins")).text();
-    expect(byWorst).toMatch(/aria-sort="descending"><a href="[^"]*sort=wins">Win rate/);
+    expect(byWorst).toMatch(/aria-sort="descending"><a href="[^"]*sort=-wins">Win rate/);
     for (const key of ["picks", "opponents", "panel", "community"]) {
       expect((await t.request(`/leaderboard/coding-assistants?sort=${key}`)).status).toBe(200);
     }
     expect((await t.request("/leaderboard/coding-assistants?sort=bogus")).status).toBe(400);
+    expect((await t.request("/leaderboard/coding-assistants?sort=--rating")).status).toBe(400);
+  });
+
+  it("shows the sorted column with an arrow and reverses it from its header, on every board page alike", async () => {
+    const html = await (await t.request("/leaderboard/coding-assistants?sort=rating")).text();
+    // the sorted header: bold by class, an arrow a sighted reader sees, a link that reverses it
+    expect(html).toMatch(
+      /<th scope="col" class="sorted" aria-sort="descending"><a href="\/leaderboard\/coding-assistants\?sort=-rating">Rating \(95% interval\)<span aria-hidden="true"> ▼<\/span>/,
+    );
+    const reversed = await t.request("/leaderboard/coding-assistants?sort=-rating");
+    expect(reversed.status).toBe(200);
+    const reversedHtml = await reversed.text();
+    expect(rowOrder(reversedHtml)).toEqual([...coding].reverse());
+    expect(reversedHtml).toMatch(
+      /<th scope="col" class="sorted" aria-sort="ascending"><a href="\/leaderboard\/coding-assistants\?sort=rating">Rating \(95% interval\)<span aria-hidden="true"> ▲<\/span>/,
+    );
+    // rank order is the canonical URL without sort; its header reverses to -rank
+    const byRank = await (await t.request("/leaderboard/coding-assistants")).text();
+    expect(byRank).toMatch(
+      /<th scope="col" class="num sorted" aria-sort="ascending"><a href="\/leaderboard\/coding-assistants\?sort=-rank">Rank<span aria-hidden="true"> ▲/,
+    );
+    // reversed rank order: worst rank first (tools sharing a rank keep the board's order among themselves)
+    const byRankReversed = await (await t.request("/leaderboard/coding-assistants?sort=-rank")).text();
+    const ranks = [...byRankReversed.matchAll(/<tr><td class="num">=?(\d+)/g)].map((m) => Number(m[1]));
+    expect(ranks).toHaveLength(coding.length);
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+    expect(ranks[0]).toBeGreaterThan(ranks.at(-1) as number);
+    // an unknown sort is a 400 on the pairs pages too, not silently ignored
+    expect((await t.request("/leaderboard/pairs?sort=total")).status).toBe(400);
+    expect((await t.request("/leaderboard/coding-assistants/pairs?sort=total")).status).toBe(400);
+    expect((await t.request("/leaderboard?sort=total")).status).toBe(400);
   });
 
   it("states the rank rule as the board applies it, on the index and on a category's board", async () => {
@@ -341,12 +412,36 @@ describe.each(testEngines())("a board with ranked tools on %s", (engine) => {
   it("shows a tool's rating over time and its best and worst head-to-heads on its page", async () => {
     const html = await (await t.request(`/tools/${coding[0]}`)).text();
     expect(html).toContain("Head-to-head rating");
-    expect(html).toMatch(/Rank =?1/);
+    expect(html).toMatch(/Overall rank =?1/);
     expect(html).toContain('class="lb-band"');
     expect(html).toContain("Best head-to-heads");
     expect(html).toContain(`href="${comparePath(coding[0] as string, coding[1] as string)}"`);
     const worst = await (await t.request(`/tools/${coding.at(-1)}`)).text();
     expect(worst).toContain("Worst head-to-heads");
+  });
+
+  it("gives a tool page the overall board's rating, rank and picks (the figures /leaderboard and the API show), with its category rank labelled apart", async () => {
+    const board = csvRows(await (await t.request("/leaderboard.csv")).text());
+    const slug = coding[1] as string;
+    const overall = board.find((r) => r.board === "overall" && r.tool === slug);
+    const inCategory = board.find((r) => r.board === "coding-assistants" && r.tool === slug);
+    const html = await (await t.request(`/tools/${slug}`)).text();
+    const section = /<section aria-labelledby="h2h-rating-heading">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    const text = section.replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
+    expect(text).toContain(
+      `Overall rank ${overall?.tied === "true" ? "=" : ""}${overall?.rank}${overall?.tied === "true" ? " (statistically tied)" : ""} on the board of all categories: rating ${Math.round(Number(overall?.rating))} `,
+    );
+    expect(text).toContain(`from ${overall?.picks} counted picks against ${overall?.opponents} tools`);
+    expect(text).toMatch(/Within its category, on the Coding Assistants board: (rank|provisional)/);
+    expect(text).toContain(
+      `rating ${Math.round(Number(inCategory?.rating))} from ${inCategory?.picks} counted picks`,
+    );
+    expect(text).toContain("Overall rating over time");
+    // every listed head-to-head is one of the opponents counted beside the figure
+    const listed = [...section.matchAll(/>vs [^<]+<\/a>: won (\d+) of (\d+)/g)];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThanOrEqual(Number(overall?.opponents));
+    expect(listed.reduce((n, m) => n + Number(m[2]), 0)).toBeLessThanOrEqual(Number(overall?.picks));
   });
 
   it("serves the leaderboard from the page cache on the second anonymous request, until a recompute", async () => {

@@ -3,27 +3,50 @@ import { type Context, Hono } from "hono";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
+import { formatDate } from "../../ui/labels.ts";
 import { OVERALL, type StoredBoard } from "./board-data.ts";
-import { allBoards, boardCategories, boardDays, leaderboardData, picksForCsv } from "./service.ts";
+import {
+  type AsOfDay,
+  allBoards,
+  boardCategories,
+  boardDays,
+  type LeaderboardData,
+  leaderboardAsOf,
+  leaderboardData,
+  picksForCsv,
+  todayUtc,
+} from "./service.ts";
 import {
   BoardPage,
   type BoardPageProps,
+  type BoardSort,
   LeaderboardIndexPage,
   PairsPage,
+  parseSort,
   SORTS,
-  type SortKey,
 } from "./views.tsx";
 
 const SLUG = /^[a-z0-9-]{1,80}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The sort column from ?sort=, rank when absent; an unknown one is a 400 naming the choices. */
-function sortOf(c: Context, back: string): SortKey {
+/** The order from ?sort= ("col", or "-col" reversed), rank when absent; an unknown one is a 400 naming the choices. */
+function sortOf(c: Context, back: string): BoardSort {
   const raw = c.req.query("sort");
-  if (raw === undefined || raw === "") return "rank";
-  if (Object.hasOwn(SORTS, raw)) return raw as SortKey;
-  throw badRequest(`A board sorts by one of: ${Object.keys(SORTS).join(", ")}.`, [
-    { href: back, label: "The board in rank order" },
+  if (raw === undefined || raw === "") return { col: "rank", dir: "ascending" };
+  const found = parseSort(raw);
+  if (found) return found;
+  throw badRequest(
+    `A board sorts by one of: ${Object.keys(SORTS).join(", ")}; put a minus before one (such as -rating) to reverse it.`,
+    [{ href: back, label: "The board in rank order" }],
+  );
+}
+
+/** The pairs pages have one order: any ?sort= there is refused as an unknown one is on the boards. */
+function refuseSort(c: Context, back: string): void {
+  const raw = c.req.query("sort");
+  if (raw === undefined || raw === "") return;
+  throw badRequest("The list of pairs has one order and cannot be sorted; leave out “sort”.", [
+    { href: back, label: "Every pair" },
   ]);
 }
 
@@ -85,34 +108,56 @@ export function leaderboardRoutes(deps: Deps) {
   const app = new Hono();
   const { db, config } = deps;
 
+  /**
+   * The board of a scope now, or as it stood on an as_of day (that day's snapshot or the nearest
+   * earlier one). A day after today is refused with a message for the form: the API answers 400 too.
+   */
+  async function boardAt(
+    asOf: string | undefined,
+    scope: string,
+  ): Promise<{ data: LeaderboardData | undefined; day?: AsOfDay; asOfError?: string }> {
+    if (!asOf) return { data: await leaderboardData(db, scope) };
+    if (asOf > todayUtc()) {
+      return {
+        data: undefined,
+        asOfError: `${formatDate(asOf)} has not happened yet: choose today or an earlier day.`,
+      };
+    }
+    return leaderboardAsOf(db, scope, asOf);
+  }
+
   /** The board page's props for a scope, the current board or an as_of day's snapshot. */
   async function boardProps(c: Context, scope: string, title: string, path: string): Promise<BoardPageProps> {
     const sort = sortOf(c, path);
     const asOf = asOfOf(c, path);
-    const [data, days, categories] = await Promise.all([
-      leaderboardData(db, scope, { asOf }),
+    const [at, days, categories] = await Promise.all([
+      boardAt(asOf, scope),
       boardDays(db, scope),
       boardCategories(db),
     ]);
-    const missingDay =
-      asOf && !data ? { asked: asOf, nearest: days.filter((d) => d < asOf).at(-1) } : undefined;
     return {
       scope,
       title,
-      data,
+      ...at,
       sort,
       asOf,
-      missingDay,
       days,
       categories,
       canonical: `${config.siteUrl}${path}`,
     };
   }
 
+  /** 400 when the as_of day was refused, so the page says so to browsers and crawlers alike. */
+  const statusOf = (props: { asOfError?: string }) => (props.asOfError ? 400 : 200);
+
   app.get("/leaderboard", async (c) => {
     const props = await boardProps(c, OVERALL, "All categories", "/leaderboard");
-    const summaries = await allBoards(db, { asOf: props.asOf });
-    return sendPage(c, <LeaderboardIndexPage {...props} summaries={summaries} />);
+    // the category summaries come from the same snapshot day as the board above them
+    const summaries =
+      props.asOfError || (props.day && !props.day.shown)
+        ? []
+        : await allBoards(db, { asOf: props.day?.shown });
+    return sendPage(c, <LeaderboardIndexPage {...props} summaries={summaries} />, statusOf(props));
   });
 
   app.get("/leaderboard.csv", async (c) => {
@@ -162,20 +207,21 @@ export function leaderboardRoutes(deps: Deps) {
   }
 
   async function pairsPage(c: Context, scope: string, title: string, path: string) {
+    refuseSort(c, path);
     const asOf = asOfOf(c, path);
-    const [data, days] = await Promise.all([leaderboardData(db, scope, { asOf }), boardDays(db, scope)]);
-    const missingDay =
-      asOf && !data ? { asked: asOf, nearest: days.filter((d) => d < asOf).at(-1) } : undefined;
+    const at = await boardAt(asOf, scope);
     return sendPage(
       c,
       <PairsPage
         scope={scope}
         title={title}
-        board={data?.board}
+        board={at.data?.board}
         asOf={asOf}
-        missingDay={missingDay}
+        day={at.day}
+        asOfError={at.asOfError}
         canonical={`${config.siteUrl}${path}`}
       />,
+      statusOf(at),
     );
   }
 
@@ -184,7 +230,8 @@ export function leaderboardRoutes(deps: Deps) {
   app.get("/leaderboard/:category", async (c) => {
     const k = await category(c.req.param("category"));
     const path = `/leaderboard/${k.slug}`;
-    return sendPage(c, <BoardPage {...(await boardProps(c, k.slug, k.name, path))} />);
+    const props = await boardProps(c, k.slug, k.name, path);
+    return sendPage(c, <BoardPage {...props} />, statusOf(props));
   });
 
   app.get("/leaderboard/:category/pairs", async (c) => {

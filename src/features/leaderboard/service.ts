@@ -3,7 +3,7 @@
  * a fit), with the panel and community figures of today beside them for contrast.
  */
 import type { Db } from "../../db/types.ts";
-import { sharePercent } from "../../domain/community.ts";
+import { sharePercent, wilsonLowerBound } from "../../domain/community.ts";
 import { type BoardEntryData, OVERALL, type PairData, type StoredBoard } from "./board-data.ts";
 import { readBoard, readBoards, readSnapshot, snapshotDays, snapshotsOf, snapshotsOfDay } from "./store.ts";
 
@@ -71,6 +71,36 @@ export async function leaderboardData(
   };
 }
 
+/** What an as_of day resolves to: the snapshot day shown (the day asked or the nearest earlier), or none before any. */
+export interface AsOfDay {
+  asked: string;
+  /** The day whose snapshot is shown; undefined when no snapshot is that old. */
+  shown: string | undefined;
+  /** The board's first snapshot day, for the empty state; undefined when it has none. */
+  first: string | undefined;
+}
+
+/** Today as a UTC day (YYYY-MM-DD): an as_of after it is a day that has not happened yet. */
+export function todayUtc(now: number = Date.now()): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+/**
+ * A board as it stood on a past day: that day's snapshot, or when none was saved that day the
+ * nearest earlier one (the board had not changed since as far as anyone can tell); the page and
+ * the API both answer this way.
+ */
+export async function leaderboardAsOf(
+  db: Db,
+  scope: string,
+  asked: string,
+): Promise<{ day: AsOfDay; data: LeaderboardData | undefined }> {
+  const days = await snapshotDays(db, scope);
+  const shown = days.filter((d) => d <= asked).at(-1);
+  const data = shown ? await leaderboardData(db, scope, { asOf: shown }) : undefined;
+  return { day: { asked, shown, first: days[0] }, data };
+}
+
 /** Every current board (or every board of a day's snapshots), overall first then categories by title. */
 export async function allBoards(db: Db, opts: { asOf?: string } = {}): Promise<StoredBoard[]> {
   const boards = opts.asOf
@@ -136,15 +166,17 @@ export async function picksForCsv(db: Db): Promise<PickCsvRow[]> {
 
 /** A tool's head-to-head over time and its best and worst pairs, for its catalog page. */
 export interface ToolStanding {
-  /** The board the history is drawn from (the tool's category). */
+  /** The board every figure below is read from: always the overall board, as on /leaderboard and in the API. */
   scope: string;
   title: string;
   current: BoardEntryData | undefined;
-  /** One point per snapshot day in which the tool had counted picks. */
+  /** One point per overall snapshot day in which the tool had counted picks. */
   history: { day: string; rating: number; lower: number; upper: number; provisional: boolean }[];
-  /** Pairs with counted picks, the tool's best share first (at most three each). */
+  /** Pairs with counted picks on the overall board, the surest wins (or losses) first (at most three each). */
   best: HeadToHeadRecord[];
   worst: HeadToHeadRecord[];
+  /** The tool's line on its category's board, a second figure labelled as such; undefined without one. */
+  category?: { scope: string; title: string; entry: BoardEntryData };
 }
 
 export interface HeadToHeadRecord {
@@ -154,36 +186,64 @@ export interface HeadToHeadRecord {
   losses: number;
 }
 
-/** The tool's standing on its category board, its history there and its best and worst head-to-heads overall. */
+/**
+ * The tool's standing on the overall board (the figure /leaderboard and the API show), its
+ * history and best and worst head-to-heads on that same board, and its category line beside it.
+ */
 export async function toolStanding(
   db: Db,
   tool: { slug: string; categorySlug: string },
 ): Promise<ToolStanding | undefined> {
-  const [category, overall] = await Promise.all([readBoard(db, tool.categorySlug), readBoard(db, OVERALL)]);
-  if (!category && !overall) return undefined;
-  const snapshots = await snapshotsOf(db, [tool.categorySlug]);
+  const withCategory = tool.categorySlug !== OVERALL;
+  const [overall, category] = await Promise.all([
+    readBoard(db, OVERALL),
+    withCategory ? readBoard(db, tool.categorySlug) : Promise.resolve(undefined),
+  ]);
+  if (!overall) return undefined;
+  const snapshots = await snapshotsOf(db, [OVERALL]);
   const history = snapshots.flatMap(({ day, board }) => {
     const e = findEntry(board, tool.slug);
     return e && e.picks > 0
       ? [{ day, rating: e.rating, lower: e.lower, upper: e.upper, provisional: e.provisional }]
       : [];
   });
-  const records = overall ? recordsOf(overall, tool.slug) : [];
-  const share = (r: HeadToHeadRecord) => r.wins / (r.wins + r.losses);
-  const ordered = [...records].sort((x, y) => share(y) - share(x) || y.wins + y.losses - (x.wins + x.losses));
-  const best = ordered.filter((r) => share(r) > 0.5).slice(0, 3);
-  const worst = ordered
-    .filter((r) => share(r) < 0.5)
-    .reverse()
-    .slice(0, 3);
+  const { best, worst } = bestAndWorst(recordsOf(overall, tool.slug));
+  const categoryEntry = category ? findEntry(category, tool.slug) : undefined;
   return {
-    scope: tool.categorySlug,
-    title: category?.title ?? tool.categorySlug,
-    current: category ? findEntry(category, tool.slug) : undefined,
+    scope: OVERALL,
+    title: overall.title,
+    current: findEntry(overall, tool.slug),
     history,
     best,
     worst,
+    category:
+      category && categoryEntry && categoryEntry.picks > 0
+        ? { scope: category.scope, title: category.title, entry: categoryEntry }
+        : undefined,
   };
+}
+
+/**
+ * The best and worst head-to-heads, at most three each. Ordered by the Wilson lower bound (95%)
+ * of the share won (best) or lost (worst), not the raw share: 2 of 2 must not outrank 70 of 100,
+ * so pairs with enough picks to mean something come first.
+ */
+export function bestAndWorst(records: readonly HeadToHeadRecord[]): {
+  best: HeadToHeadRecord[];
+  worst: HeadToHeadRecord[];
+} {
+  const total = (r: HeadToHeadRecord) => r.wins + r.losses;
+  const surest = (part: (r: HeadToHeadRecord) => number) => (x: HeadToHeadRecord, y: HeadToHeadRecord) =>
+    wilsonLowerBound(part(y), total(y)) - wilsonLowerBound(part(x), total(x)) || total(y) - total(x);
+  const best = records
+    .filter((r) => r.wins > r.losses)
+    .sort(surest((r) => r.wins))
+    .slice(0, 3);
+  const worst = records
+    .filter((r) => r.losses > r.wins)
+    .sort(surest((r) => r.losses))
+    .slice(0, 3);
+  return { best, worst };
 }
 
 /** A tool's line on a board, wherever it is listed. */

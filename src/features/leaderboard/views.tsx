@@ -12,7 +12,7 @@ import { TableScroll } from "../../ui/components.tsx";
 import { formatDate, plural } from "../../ui/labels.ts";
 import { Layout } from "../../ui/layout.tsx";
 import { type BoardEntryData, OVERALL, type StoredBoard } from "./board-data.ts";
-import type { CategoryName, Contrast, LeaderboardData, ToolStanding } from "./service.ts";
+import type { AsOfDay, CategoryName, Contrast, LeaderboardData, ToolStanding } from "./service.ts";
 
 /** Why picks were not counted, as a count of picks: one pick, then many (the CSV uses the codes). */
 const REASON_PICKS: Record<DiscountReason, readonly [one: string, many: string]> = {
@@ -58,15 +58,37 @@ export const SORTS = {
   community: { label: "Community", dir: "descending" },
 } as const;
 export type SortKey = keyof typeof SORTS;
+export type SortDir = "ascending" | "descending";
+/** A board's order: a column and a direction (each column's own direction unless reversed with "-col"). */
+export interface BoardSort {
+  col: SortKey;
+  dir: SortDir;
+}
+
+/** The ?sort= value of an order: "col" in the column's own direction, "-col" reversed; "" for rank order. */
+export function sortParam(sort: BoardSort): string {
+  const reversed = sort.dir !== SORTS[sort.col].dir;
+  if (sort.col === "rank" && !reversed) return "";
+  return `${reversed ? "-" : ""}${sort.col}`;
+}
+
+/** Reads a ?sort= value ("col" or "-col"); undefined when it names no column. */
+export function parseSort(raw: string): BoardSort | undefined {
+  const reversed = raw.startsWith("-");
+  const col = reversed ? raw.slice(1) : raw;
+  if (!Object.hasOwn(SORTS, col)) return undefined;
+  const own = SORTS[col as SortKey].dir;
+  return { col: col as SortKey, dir: reversed ? (own === "ascending" ? "descending" : "ascending") : own };
+}
 
 const boardPath = (scope: string) => (scope === OVERALL ? "/leaderboard" : `/leaderboard/${scope}`);
 const pairsPath = (scope: string) =>
   scope === OVERALL ? "/leaderboard/pairs" : `/leaderboard/${scope}/pairs`;
 
-/** Orders entries by a column; ties keep the board's own order (by rating). */
+/** Orders entries by a column, either way; ties keep the board's own order (by rating). */
 export function sortEntries(
   entries: readonly BoardEntryData[],
-  sort: SortKey,
+  sort: BoardSort,
   contrast: Record<string, Contrast>,
 ): BoardEntryData[] {
   const key: Record<SortKey, (e: BoardEntryData) => number | string> = {
@@ -79,14 +101,16 @@ export function sortEntries(
     panel: (e) => -(contrast[e.slug]?.panelScore ?? -1),
     community: (e) => -(contrast[e.slug]?.communityShip ?? -1),
   };
-  const f = key[sort];
+  const f = key[sort.col];
+  // the keys above order each column its own way; reversing it flips the comparison, not the ties
+  const sign = sort.dir === SORTS[sort.col].dir ? 1 : -1;
   return entries
     .map((e, i) => ({ e, i }))
     .sort((x, y) => {
       const a = f(x.e);
       const b = f(y.e);
-      if (a < b) return -1;
-      if (a > b) return 1;
+      if (a < b) return -sign;
+      if (a > b) return sign;
       return x.i - y.i;
     })
     .map((x) => x.e);
@@ -123,19 +147,30 @@ function IntervalBar(props: { entry: BoardEntryData; x: (v: number) => number })
   );
 }
 
-/** A column header that sorts the board through the URL. */
-function SortHeader(props: { col: SortKey; sort: SortKey; base: string; num?: boolean }) {
-  const active = props.col === props.sort;
+/** A column header that sorts the board through the URL; the sorted one shows its direction and reverses on a click. */
+function SortHeader(props: { col: SortKey; sort: BoardSort; base: string; num?: boolean }) {
+  const active = props.col === props.sort.col;
   const { label, dir } = SORTS[props.col];
-  const href =
-    props.col === "rank"
-      ? props.base
-      : `${props.base}${props.base.includes("?") ? "&" : "?"}sort=${props.col}`;
+  const next: BoardSort = active
+    ? { col: props.col, dir: props.sort.dir === "ascending" ? "descending" : "ascending" }
+    : { col: props.col, dir };
+  const param = sortParam(next);
+  const href = param ? `${props.base}${props.base.includes("?") ? "&" : "?"}sort=${param}` : props.base;
+  const classes = [props.num ? "num" : "", active ? "sorted" : ""].filter(Boolean).join(" ");
   return (
-    <th scope="col" class={props.num ? "num" : undefined} aria-sort={active ? dir : undefined}>
+    <th scope="col" class={classes || undefined} aria-sort={active ? props.sort.dir : undefined}>
       <a href={href}>
         {label}
-        {active ? <span class="skip-link"> (sorted {dir})</span> : null}
+        {active ? (
+          <>
+            <span aria-hidden="true"> {props.sort.dir === "ascending" ? "▲" : "▼"}</span>
+            <span class="skip-link">
+              {" "}
+              (sorted {props.sort.dir}; activate to sort{" "}
+              {props.sort.dir === "ascending" ? "descending" : "ascending"})
+            </span>
+          </>
+        ) : null}
       </a>
     </th>
   );
@@ -156,7 +191,7 @@ function RankCell(props: { entry: BoardEntryData }) {
 function BoardTable(props: {
   entries: readonly BoardEntryData[];
   contrast: Record<string, Contrast>;
-  sort: SortKey;
+  sort: BoardSort;
   base: string;
   caption: string;
   x: (v: number) => number;
@@ -305,7 +340,7 @@ function NoPicksYet(props: { board?: StoredBoard }) {
 }
 
 /** A whole board: tally, ranked table(s), separate groups, provisional tools. */
-function BoardSection(props: { data: LeaderboardData; sort: SortKey; base: string }) {
+function BoardSection(props: { data: LeaderboardData; sort: BoardSort; base: string }) {
   const { board, contrast } = props.data;
   const ranked = [...board.entries, ...board.separate];
   const hasPicks = board.counted > 0 || Object.values(board.discounted).some((n) => n > 0);
@@ -361,13 +396,18 @@ function BoardSection(props: { data: LeaderboardData; sort: SortKey; base: strin
   );
 }
 
-/** The as-of picker: a date field that asks for a past day's snapshot through the URL. */
-function AsOfForm(props: { action: string; asOf?: string; days: readonly string[] }) {
+/** The as-of picker: a date field that asks for a past day's snapshot through the URL; says what is wrong with a refused day. */
+function AsOfForm(props: { action: string; asOf?: string; days: readonly string[]; error?: string }) {
   const first = props.days[0];
   const last = props.days.at(-1);
   return (
     <form class="lb-asof" method="get" action={props.action}>
       <label for="as-of">Show the board as it stood on</label>
+      {props.error ? (
+        <p id="as-of-error" class="field-error">
+          {props.error}
+        </p>
+      ) : null}
       <input
         id="as-of"
         type="date"
@@ -375,7 +415,8 @@ function AsOfForm(props: { action: string; asOf?: string; days: readonly string[
         value={props.asOf ?? ""}
         min={first}
         max={last}
-        aria-describedby="as-of-hint"
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={props.error ? "as-of-error as-of-hint" : "as-of-hint"}
       />
       <button type="submit" class="button secondary">
         Show
@@ -399,10 +440,12 @@ export interface BoardPageProps {
   scope: string;
   title: string;
   data: LeaderboardData | undefined;
-  sort: SortKey;
+  sort: BoardSort;
   asOf?: string;
-  /** Set when as_of named a day without a snapshot: the nearest earlier day that has one. */
-  missingDay?: { asked: string; nearest?: string };
+  /** Set with as_of: the snapshot day shown (the day asked or the nearest earlier one). */
+  day?: AsOfDay;
+  /** Set when as_of was refused (a day still to come): said on the form, answered with a 400. */
+  asOfError?: string;
   days: readonly string[];
   categories: readonly CategoryName[];
   canonical: string;
@@ -432,18 +475,20 @@ export function BoardPage(props: BoardPageProps) {
         · <a href="/leaderboard.csv">The current boards as CSV</a> ·{" "}
         <a href="/leaderboard/picks.csv">Every pick as CSV</a>
       </p>
-      <AsOfForm action={boardPath(props.scope)} asOf={props.asOf} days={props.days} />
+      <AsOfForm action={boardPath(props.scope)} asOf={props.asOf} days={props.days} error={props.asOfError} />
     </Layout>
   );
 }
 
 function BoardBody(props: BoardPageProps & { base: string }) {
-  if (props.missingDay) return <MissingDay {...props.missingDay} action={boardPath(props.scope)} />;
+  if (props.asOfError) return <RefusedDay error={props.asOfError} action={boardPath(props.scope)} form />;
+  if (props.day && !props.day.shown)
+    return <BeforeSnapshots {...props.day} action={boardPath(props.scope)} />;
   if (!props.data) return <NoPicksYet />;
   return (
     <>
-      {props.asOf ? (
-        <p class="callout">As it stood at the end of {formatDate(props.asOf)} (UTC), not as it stands now.</p>
+      {props.day ? (
+        <AsOfNotice day={props.day} />
       ) : (
         <p class="muted small">Computed {props.data.board.computedAt.slice(0, 16).replace("T", " ")} UTC.</p>
       )}
@@ -452,20 +497,51 @@ function BoardBody(props: BoardPageProps & { base: string }) {
   );
 }
 
-function MissingDay(props: { asked: string; nearest?: string; action: string }) {
+/** Which day's snapshot is shown: the day asked, or calmly, the nearest earlier one. */
+function AsOfNotice(props: { day: AsOfDay }) {
+  const { asked, shown } = props.day;
+  if (!shown) return null;
   return (
-    <div class="callout notice-error" role="status">
+    <p class="callout notice-info" role="status">
+      {shown === asked
+        ? `As it stood at the end of ${formatDate(shown)} (UTC), not as it stands now.`
+        : `No board was saved on ${formatDate(asked)}; showing ${formatDate(shown)}, the nearest earlier day (as it stood at the end of that day, UTC).`}
+    </p>
+  );
+}
+
+/** A day before the first snapshot: nothing to show, and why. */
+function BeforeSnapshots(props: { asked: string; first?: string; action: string }) {
+  return (
+    <div class="callout notice-info" role="status">
       <p>
-        <strong>There is no snapshot for {formatDate(props.asked)}.</strong>{" "}
-        {props.nearest ? (
+        <strong>No board had been saved by {formatDate(props.asked)}.</strong>{" "}
+        {props.first ? (
           <>
-            The nearest earlier one is from{" "}
-            <a href={`${props.action}?as_of=${props.nearest}`}>{formatDate(props.nearest)}</a>.
+            The first snapshot is from{" "}
+            <a href={`${props.action}?as_of=${props.first}`}>{formatDate(props.first)}</a>.
           </>
         ) : (
-          "The board had no snapshot yet on or before that day."
+          "No snapshot has been saved yet: one is kept each day once readers have picked."
         )}{" "}
         <a href={props.action}>See the current board</a>.
+      </p>
+    </div>
+  );
+}
+
+/** An as_of day that was refused: the message, pointing at the form below. */
+function RefusedDay(props: { error: string; action: string; form?: boolean }) {
+  return (
+    <div class="callout notice-error">
+      <p>
+        {props.error}{" "}
+        {props.form ? (
+          <>
+            <a href="#as-of">Choose another day</a> or{" "}
+          </>
+        ) : null}
+        <a href={props.action}>{props.form ? "see" : "See"} the current board</a>.
       </p>
     </div>
   );
@@ -497,7 +573,7 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
         · <a href="/leaderboard.csv">The current boards as CSV</a> ·{" "}
         <a href="/leaderboard/picks.csv">Every pick as CSV</a>
       </p>
-      <AsOfForm action="/leaderboard" asOf={props.asOf} days={props.days} />
+      <AsOfForm action="/leaderboard" asOf={props.asOf} days={props.days} error={props.asOfError} />
       <h2>By category</h2>
       <ul class="list-plain lb-categories">
         {props.categories.map((c) => {
@@ -511,9 +587,11 @@ export function LeaderboardIndexPage(props: BoardPageProps & { summaries: readon
               <span class="muted small">
                 {" "}
                 ·{" "}
-                {!b || b.counted === 0
-                  ? "no counted picks yet"
-                  : `${plural(b.counted, "counted pick")}, ${plural(b.entries.length + b.separate.length, "ranked tool")}`}
+                {props.asOfError || (props.day && !props.day.shown)
+                  ? "no board saved for that day"
+                  : !b || b.counted === 0
+                    ? "no counted picks yet"
+                    : `${plural(b.counted, "counted pick")}, ${plural(b.entries.length + b.separate.length, "ranked tool")}`}
               </span>
               {top.length > 0 ? (
                 <ul class="lb-top">
@@ -608,7 +686,8 @@ export function PairsPage(props: {
   title: string;
   board: StoredBoard | undefined;
   asOf?: string;
-  missingDay?: { asked: string; nearest?: string };
+  day?: AsOfDay;
+  asOfError?: string;
   canonical: string;
 }) {
   const { board } = props;
@@ -632,10 +711,12 @@ export function PairsPage(props: {
       <h1>{props.title}: every pair</h1>
       <p class="lede">
         Counted picks on each pair, each way. Each pair links to its comparison, where you can add yours.
-        {props.asOf ? ` As it stood at the end of ${formatDate(props.asOf)} (UTC).` : ""}
       </p>
-      {props.missingDay ? (
-        <MissingDay {...props.missingDay} action={action} />
+      {props.day?.shown ? <AsOfNotice day={props.day} /> : null}
+      {props.asOfError ? (
+        <RefusedDay error={props.asOfError} action={action} />
+      ) : props.day && !props.day.shown ? (
+        <BeforeSnapshots {...props.day} action={action} />
       ) : !board || board.pairs.length === 0 ? (
         <NoPicksYet board={board} />
       ) : (
@@ -768,27 +849,39 @@ export function ToolLeaderboardSection(props: {
         <>
           <p>
             {current.rank === null ? (
-              <>Provisional in {standing.title}</>
+              <>Provisional on the overall board</>
             ) : (
               <>
-                Rank {formatRank({ rank: current.rank, tied: current.tied })}
-                {current.tied ? " (statistically tied)" : ""} in{" "}
+                Overall rank {formatRank({ rank: current.rank, tied: current.tied })}
+                {current.tied ? " (statistically tied)" : ""} on the{" "}
+                <a href="/leaderboard">board of all categories</a>
               </>
             )}
-            {current.rank === null ? null : <a href={`/leaderboard/${standing.scope}`}>{standing.title}</a>}:
-            rating {round(current.rating)} (95% interval {round(current.lower)}–{round(current.upper)}), from{" "}
-            {plural(current.picks, "counted pick")} against {plural(current.opponents, "tool")}.
+            : rating {round(current.rating)} (95% interval {round(current.lower)}–{round(current.upper)}),
+            from {plural(current.picks, "counted pick")} against {plural(current.opponents, "tool")}.
             {current.rank === null ? (
               <>
                 {" "}
-                <a href={`/leaderboard/${standing.scope}`}>See the board</a>.
+                <a href="/leaderboard">See the board</a>.
               </>
             ) : null}
           </p>
+          {standing.category ? (
+            <p class="muted small">
+              Within its category, on the{" "}
+              <a href={`/leaderboard/${standing.category.scope}`}>{standing.category.title} board</a>:{" "}
+              {standing.category.entry.rank === null
+                ? "provisional"
+                : `rank ${formatRank({ rank: standing.category.entry.rank, tied: standing.category.entry.tied })}${standing.category.entry.tied ? " (statistically tied)" : ""}`}
+              , rating {round(standing.category.entry.rating)} from{" "}
+              {plural(standing.category.entry.picks, "counted pick")} (a separate fit on that category's picks
+              alone).
+            </p>
+          ) : null}
           {standing.history.length > 0 ? (
             <>
               <p class="muted small">
-                Rating over time (
+                Overall rating over time (
                 {standing.history.length === 1
                   ? "one daily snapshot"
                   : `${standing.history.length} daily snapshots`}
@@ -808,13 +901,13 @@ export function ToolLeaderboardSection(props: {
         <div class="lb-records">
           {standing.best.length > 0 ? (
             <div>
-              <h3>Best head-to-heads</h3>
+              <h3>Best head-to-heads (all categories)</h3>
               <ul class="list-plain">{standing.best.map(line)}</ul>
             </div>
           ) : null}
           {standing.worst.length > 0 ? (
             <div>
-              <h3>Worst head-to-heads</h3>
+              <h3>Worst head-to-heads (all categories)</h3>
               <ul class="list-plain">{standing.worst.map(line)}</ul>
             </div>
           ) : null}
