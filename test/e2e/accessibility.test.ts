@@ -72,7 +72,7 @@ describe.runIf(browserAvailable())("browser: accessibility of signed-in and admi
     await page.getByRole("button", { name: "Bookmarked Cursor" }).waitFor();
     await page.goto(`${live.site.url}${SIGNED_IN_PAGES[3]}`);
     await page.getByRole("button", { name: "SmolVLM2-2B", exact: true }).click();
-    await page.getByText("1 pick").waitFor();
+    await page.getByText(/% · 1 pick$/).waitFor();
     const storageState = await setup.storageState();
     await setup.close();
     for (const scheme of ["light", "dark"] as const) {

@@ -71,7 +71,10 @@ describe.runIf(browserAvailable())("browser: reader accounts", () => {
     const h2h = page.getByRole("region", { name: "Which would you ship with?" });
     expect(await h2h.textContent()).toContain("No picks yet");
     await h2h.getByRole("button", { name: "SmolVLM2-2B", exact: true }).click();
-    await page.getByRole("region", { name: "Which would you ship with?" }).getByText("1 pick").waitFor();
+    await page
+      .getByRole("region", { name: "Which would you ship with?" })
+      .getByText(/% · 1 pick$/)
+      .waitFor();
     const split = await page.getByRole("region", { name: "Which would you ship with?" }).textContent();
     expect(split).toContain("SmolVLM2-2B 100%");
     expect(split).toContain("Gemini 2.5 Flash Native Audio Output 0%");
