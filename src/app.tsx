@@ -97,6 +97,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   };
   // theses fall due at midnight UTC without a write, so the cached pages go stale then
   if (deps.cache.enabled) clearPagesAtMidnight(deps.cache);
+  // the leaderboard recomputes in the background: its failures go to the same log as a request's
+  leaderboardJobs(deps, {
+    onError: (err) => failures().failure(err, {}, "leaderboard recompute failed"),
+  });
   const headers = securityHeaders({ https: opts.config.siteUrl.startsWith("https://") });
   const pageHeaders: Record<string, string> = {
     ...headers,

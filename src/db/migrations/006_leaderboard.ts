@@ -13,7 +13,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable("picks").addColumn("network", "text").execute();
   // counted, or why not; null until the next recompute has judged the pick as it stands now
   await db.schema.alterTable("picks").addColumn("outcome", "text").execute();
-  await db.schema.createIndex("picks_network_idx").on("picks").columns(["network", "created_at"]).execute();
+  await db.schema.createIndex("picks_network_idx").on("picks").columns(["network", "updated_at"]).execute();
 
   // the current board of each scope ("overall" or a category's slug), as the last recompute left it
   await db.schema

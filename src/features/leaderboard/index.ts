@@ -31,10 +31,14 @@ const jobs = new WeakMap<Deps, LeaderboardJobs>();
  * The recompute schedule of one app (made on first use): routes schedule a recompute after a
  * pick or a moderator's decision, the server starts its timers, tests and the CLI await runNow().
  */
-export function leaderboardJobs(deps: Deps): LeaderboardJobs {
+export function leaderboardJobs(
+  deps: Deps,
+  opts: { onError?: (err: unknown) => void } = {},
+): LeaderboardJobs {
   let found = jobs.get(deps);
   if (!found) {
-    found = new LeaderboardJobs({ db: deps.db, cache: deps.cache });
+    // the first caller (the app) names where a failed background recompute is logged
+    found = new LeaderboardJobs({ db: deps.db, cache: deps.cache, onError: opts.onError });
     jobs.set(deps, found);
   }
   return found;

@@ -1,5 +1,7 @@
 /** The leaderboard's pages and open data; every one reads stored boards only. */
+
 import { type Context, Hono } from "hono";
+import { type CachedBody, cachedGet } from "../../http/cached-get.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { sendPage } from "../../http/page.tsx";
@@ -69,18 +71,20 @@ export function csvField(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A CSV document, cached like a page (ETag, 304, the page cache) until the next write. */
 function csv(
-  c: Context,
   name: string,
   header: readonly string[],
   rows: readonly (readonly (string | number | boolean | null)[])[],
-) {
-  const body = `${[header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`;
-  return c.body(body, 200, {
-    "content-type": "text/csv; charset=utf-8",
-    "content-disposition": `inline; filename="${name}"`,
-    "cache-control": "no-cache",
-  });
+): CachedBody {
+  return {
+    body: `${[header, ...rows].map((r) => r.map(csvField).join(",")).join("\r\n")}\r\n`,
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `inline; filename="${name}"`,
+      "cache-control": "no-cache",
+    },
+  };
 }
 
 /** The rows of /leaderboard.csv for one board: ranked, separate groups, then provisional tools. */
@@ -160,40 +164,44 @@ export function leaderboardRoutes(deps: Deps) {
     return sendPage(c, <LeaderboardIndexPage {...props} summaries={summaries} />, statusOf(props));
   });
 
-  app.get("/leaderboard.csv", async (c) => {
-    const boards = await allBoards(db);
-    return csv(
-      c,
-      "leaderboard.csv",
-      [
-        "board",
-        "rank",
-        "tied",
-        "provisional",
-        "group",
-        "tool",
-        "name",
-        "rating",
-        "lower",
-        "upper",
-        "picks",
-        "wins",
-        "opponents",
-        "win_rate",
-      ],
-      boards.flatMap(boardRows),
-    );
-  });
+  app.get(
+    "/leaderboard.csv",
+    cachedGet(async () => {
+      const boards = await allBoards(db);
+      return csv(
+        "leaderboard.csv",
+        [
+          "board",
+          "rank",
+          "tied",
+          "provisional",
+          "group",
+          "tool",
+          "name",
+          "rating",
+          "lower",
+          "upper",
+          "picks",
+          "wins",
+          "opponents",
+          "win_rate",
+        ],
+        boards.flatMap(boardRows),
+      );
+    }),
+  );
 
-  app.get("/leaderboard/picks.csv", async (c) => {
-    const picks = await picksForCsv(db);
-    return csv(
-      c,
-      "picks.csv",
-      ["tool_a", "tool_b", "winner", "day", "outcome"],
-      picks.map((p) => [p.a, p.b, p.winner, p.day, p.outcome]),
-    );
-  });
+  app.get(
+    "/leaderboard/picks.csv",
+    cachedGet(async () => {
+      const picks = await picksForCsv(db);
+      return csv(
+        "picks.csv",
+        ["tool_a", "tool_b", "winner", "day", "outcome"],
+        picks.map((p) => [p.a, p.b, p.winner, p.day, p.outcome]),
+      );
+    }),
+  );
 
   /** A category by slug, or a 404 pointing at the leaderboard. */
   async function category(slug: string) {
