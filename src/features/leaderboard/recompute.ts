@@ -210,14 +210,17 @@ export async function recomputeBoards(
       const ids = new Set(category.tools.map((t) => t.id));
       const inside = source.picks.filter((p) => ids.has(p.lowToolId) && ids.has(p.highToolId));
       const tallies = { counted: 0, discounted: noDiscounts() };
+      const counted: typeof inside = [];
       for (const p of inside) {
         const o = outcomeOf(p);
-        if (o === "counted") tallies.counted++;
-        else tallies.discounted[o as DiscountReason]++;
+        if (o === "counted") {
+          tallies.counted++;
+          counted.push(p);
+        } else tallies.discounted[o as DiscountReason]++;
       }
       const board = computeBoard({
         tools: [...ids],
-        picks: inside.filter((p) => outcomeOf(p) === "counted"),
+        picks: counted,
         accounts: source.accounts,
         now: at,
         options: { integrity: false },

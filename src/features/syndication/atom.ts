@@ -4,8 +4,10 @@
  * "]]>"), so plain text is HTML-escaped first; it passes characters XML 1.0 cannot carry through
  * untouched, so those are dropped first. See docs/decisions/015-feeds-badges-sitemap.md.
  */
+
 import { Feed } from "feed";
 import type { FeedEvent } from "../../domain/syndication.ts";
+import { xmlText } from "../../ui/xml.ts";
 
 export const ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8";
 
@@ -13,25 +15,6 @@ export const ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8";
 const EMPTY_FEED_UPDATED = "2026-01-01T00:00:00.000Z";
 /** The date in every entry id's tag: URI (RFC 4151); fixed forever, so the ids are. */
 const TAG_DATE = "2026";
-
-/** Whether XML 1.0 can carry a code point (most control characters and lone surrogates it cannot). */
-function xmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 ||
-    cp === 0xa ||
-    cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    cp >= 0x10000
-  );
-}
-
-/** Text with the characters XML 1.0 cannot carry removed (iterating by code point drops lone surrogates). */
-export function xmlText(text: string): string {
-  let out = "";
-  for (const ch of text) if (xmlChar(ch.codePointAt(0) as number)) out += ch;
-  return out;
-}
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 

@@ -4,9 +4,9 @@
  * request; a page with no such date (the methodology) has none.
  */
 import type { Db } from "../../db/types.ts";
+import { escapeXml } from "../../ui/xml.ts";
 import { featuredPairs, homePairs } from "../compare/index.ts";
 import { issuePath, listSentIssues } from "../newsletter/index.ts";
-import { xmlText } from "./atom.ts";
 import { categorySlugs, toolChanges } from "./service.ts";
 
 export const SITEMAP_PATH = "/sitemap.xml";
@@ -69,15 +69,6 @@ export async function sitemapUrls(db: Db): Promise<SitemapUrl[]> {
     { path: "/methodology" },
   ];
 }
-
-const XML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&apos;",
-};
-const escapeXml = (text: string) => xmlText(text).replace(/[&<>"']/g, (c) => XML_ESCAPES[c] as string);
 
 /** The sitemap document: absolute URLs under the site's address. */
 export function sitemapXml(urls: SitemapUrl[], siteUrl: string): string {

@@ -2,6 +2,7 @@
 
 import { html } from "hono/html";
 import { type Markup, markupText } from "../../../mail/html.ts";
+import { escapeXml } from "../../../ui/xml.ts";
 import {
   comparisonFacts,
   type Issue,
@@ -25,38 +26,6 @@ const FEED_EPOCH = "2026-01-01T00:00:00.000Z";
 
 export const FEED_PATH = "/newsletter/feed.xml";
 export const ATOM_CONTENT_TYPE = "application/atom+xml; charset=utf-8";
-
-/** Whether XML 1.0 can carry a code point at all (most control characters and lone surrogates it cannot). */
-function xmlChar(cp: number): boolean {
-  return (
-    cp === 0x9 ||
-    cp === 0xa ||
-    cp === 0xd ||
-    (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    cp >= 0x10000
-  );
-}
-
-function dropNonXml(text: string): string {
-  let out = "";
-  // iterating by code point: a lone surrogate comes out on its own and is dropped
-  for (const ch of text) if (xmlChar(ch.codePointAt(0) as number)) out += ch;
-  return out;
-}
-
-const XML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&apos;",
-};
-
-/** Escapes text for XML content and attributes, dropping characters XML 1.0 cannot carry. */
-export function escapeXml(text: string): string {
-  return dropNonXml(text).replace(/[&<>"']/g, (c) => XML_ESCAPES[c] as string);
-}
 
 function comparisonItem(c: IssueComparison, siteUrl: string): Markup {
   return html`<li><a href="${siteUrl}${c.path}">${c.a.name} vs ${c.b.name}</a> (${comparisonFacts(c)})</li>`;

@@ -3,8 +3,9 @@ import FeedParser from "feedparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../../test/support/db.ts";
+import { escapeXml } from "../../../ui/xml.ts";
 import { createIssue, type Issue, markIssueSent } from "../issues/index.ts";
-import { atomFeed, escapeXml } from "./feed.ts";
+import { atomFeed } from "./feed.ts";
 
 reportSkippedPostgres("newsletter archive and feed");
 
