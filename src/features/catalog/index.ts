@@ -11,5 +11,5 @@ export {
   toolsByScore,
 } from "./listing.ts";
 export { catalogFilterFields, MAX_QUERY_LENGTH } from "./query.ts";
-export { catalogRoutes } from "./routes.tsx";
+export { catalogRoutes, unknownTool } from "./routes.tsx";
 export { ToolCard } from "./tool-card.tsx";

@@ -15,7 +15,7 @@ import { type CachedBody, cachedGet } from "../../http/cached-get.ts";
 import type { Deps } from "../../http/deps.ts";
 import { notFound } from "../../http/errors.ts";
 import { problemJson } from "../../http/problem.ts";
-import { listCategories, listToolNames } from "../catalog/index.ts";
+import { listCategories, unknownTool } from "../catalog/index.ts";
 import { ATOM_CONTENT_TYPE, atomFeed } from "./atom.ts";
 import { badgeSvg, endpointBadge, unknownToolBadge } from "./badge.ts";
 import { feedEvents, findTool } from "./service.ts";
@@ -56,15 +56,6 @@ export function syndicationRoutes(deps: Deps) {
   const app = new Hono();
   const { db, config } = deps;
   const siteUrl = config.siteUrl;
-
-  /** 404 for an unknown tool, suggesting the closest names. */
-  const unknownTool = async (slug: string) => {
-    const near = closest(slug, await listToolNames(db), 5);
-    return notFound(`There is no tool called “${slug.slice(0, 100)}” in the catalog.`, [
-      ...near.map((t) => ({ href: `/tools/${t.slug}`, label: t.name })),
-      { href: "/tools", label: "Browse every tool" },
-    ]);
-  };
 
   app.get(
     SITE_FEED_PATH,
@@ -113,7 +104,7 @@ export function syndicationRoutes(deps: Deps) {
     cachedGet(async (c) => {
       const slug = c.req.param("slug") ?? "";
       const tool = await findTool(db, slug);
-      if (!tool) throw await unknownTool(slug);
+      if (!tool) throw await unknownTool(deps, slug);
       return {
         body: atomFeed({
           siteUrl,
@@ -149,7 +140,7 @@ export function syndicationRoutes(deps: Deps) {
       if (!tool) {
         if (kind === "json") {
           // a program asked: problem JSON whatever its Accept header says
-          const problem = problemJson(await unknownTool(slug), c.req.path);
+          const problem = problemJson(await unknownTool(deps, slug), c.req.path);
           return {
             status: 404,
             body: JSON.stringify(problem),
