@@ -181,12 +181,10 @@ export const leaderboardEntrySchema = z
       description:
         "1 + the number of tools whose interval lies wholly above this one's, within its connected group; null while provisional.",
     }),
-    tied: z
-      .boolean()
-      .meta({
-        description:
-          "Shares its rank with another tool: statistically tied. Overlapping intervals alone do not share a rank.",
-      }),
+    tied: z.boolean().meta({
+      description:
+        "Shares its rank with another tool: statistically tied. Overlapping intervals alone do not share a rank.",
+    }),
     slug,
     name: z.string(),
     rating: z.number().meta({
