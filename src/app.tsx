@@ -201,7 +201,12 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       // the same key tryServe (src/server.ts's fast path) looks up; none for made-up parameters
       const key = cacheKey(url.pathname + url.search);
       if (key !== undefined)
-        deps.cache.set(key, { status: 200, body, etag, headers: pageHeaders }, generation);
+        deps.cache.set(
+          key,
+          { status: 200, body, etag, headers: pageHeaders },
+          generation,
+          c.get("pageShows"),
+        );
     }
     // keep what the route set (cookies, rate-limit headers) on the rebuilt response
     const out = new Headers(c.res.headers);

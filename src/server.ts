@@ -1,4 +1,4 @@
-/** The HTTP server: page-cache hits straight from node:http, everything else through the app. */
+/** The HTTP server: page-cache hits straight from node:http, everything else through the app (one render per missed page at a time). */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
@@ -47,7 +47,8 @@ export function startServer(opts: {
     },
     (req, res) => {
       if (opts.cache.tryServe(req, res)) return;
-      void listener(req, res);
+      // a miss renders once however many readers ask for the page at the same moment
+      opts.cache.renderOnce(req, res, () => void listener(req, res));
     },
   );
   return new Promise((resolve, reject) => {

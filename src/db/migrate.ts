@@ -7,6 +7,7 @@ import * as m004 from "./migrations/004_panel.ts";
 import * as m005 from "./migrations/005_site_changes.ts";
 import * as m006 from "./migrations/006_leaderboard.ts";
 import * as m007 from "./migrations/007_api_tokens.ts";
+import * as m008 from "./migrations/008_site_change_scopes.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   "005_site_changes": m005,
   "006_leaderboard": m006,
   "007_api_tokens": m007,
+  "008_site_change_scopes": m008,
 };
 
 /**

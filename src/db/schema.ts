@@ -283,6 +283,13 @@ export interface SiteChangesTable {
   changed_at: string | null;
 }
 
+/** What one move of the change stamp changed, by its generation (JSON of a PageScope). */
+export interface SiteChangeScopesTable {
+  generation: number;
+  scope: string;
+  changed_at: string;
+}
+
 /** The current board of one scope ("overall" or a category slug), as JSON. */
 export interface LeaderboardBoardsTable {
   board: string;
@@ -343,6 +350,7 @@ export interface Database {
   review_drafts: ReviewDraftsTable;
   thesis_resolutions: ThesisResolutionsTable;
   site_changes: SiteChangesTable;
+  site_change_scopes: SiteChangeScopesTable;
   leaderboard_boards: LeaderboardBoardsTable;
   leaderboard_snapshots: LeaderboardSnapshotsTable;
   leaderboard_flags: LeaderboardFlagsTable;

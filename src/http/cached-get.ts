@@ -4,7 +4,7 @@
  * page cache, so repeat fetches are answered at the socket until the next write.
  */
 import type { Context, Handler } from "hono";
-import { cacheKey, etagFor, etagMatches, PageCache } from "./page-cache.ts";
+import { cacheKey, etagFor, etagMatches, PageCache, type PageScope } from "./page-cache.ts";
 import { securityHeaders } from "./security-headers.ts";
 
 /** What a cached route renders: the bytes and the headers that describe them (content type, cache control). */
@@ -13,6 +13,8 @@ export interface CachedBody {
   status?: 200 | 400 | 404;
   body: string;
   headers: Record<string, string>;
+  /** What the document shows, for the page cache (see pageShows); every write drops it when not said. */
+  shows?: PageScope;
 }
 
 /**
@@ -36,7 +38,7 @@ export function cachedGet(render: (c: Context) => Promise<CachedBody>): Handler 
     if (status === 200 && PageCache.cacheable(c.req.method, c.req.header("cookie"))) {
       const url = new URL(c.req.url);
       const key = cacheKey(url.pathname + url.search);
-      if (key !== undefined) deps.cache.set(key, { status: 200, body, etag, headers }, generation);
+      if (key !== undefined) deps.cache.set(key, { status: 200, body, etag, headers }, generation, out.shows);
     }
     if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
     if (c.req.method === "HEAD") return c.body(null, status, headers);

@@ -15,21 +15,37 @@
 import { sql } from "kysely";
 import { iso } from "../db/time.ts";
 import type { Db } from "../db/types.ts";
-import type { PageCache } from "./page-cache.ts";
+import { EVERY_PAGE, type PageCache, type PageScope } from "./page-cache.ts";
 
 /** How often a server reads the stamp: stale pages after an import last at most this long. */
 export const CHANGE_POLL_MS = 3000;
 
 /**
- * Moves the stamp on; call after a committed write that changes what public pages show.
- * Recreates the row if it has gone missing. Throws on a database error.
+ * How many moves' scopes are kept: an instance whose last read is further behind than this
+ * clears every page instead of only those the missed writes touched.
  */
-export async function bumpChangeStamp(db: Db, now: number = Date.now()): Promise<void> {
-  await moveStamp(db, now);
+const KEPT_SCOPES = 1000;
+
+/**
+ * Moves the stamp on; call after a committed write that changes what public pages show, with
+ * the scope it changed (every page when not said). Recreates the row if it has gone missing.
+ * Throws on a database error.
+ */
+export async function bumpChangeStamp(
+  db: Db,
+  now: number = Date.now(),
+  scope: PageScope = EVERY_PAGE,
+): Promise<void> {
+  await moveStamp(db, now, scope);
 }
 
-/** bumpChangeStamp, resolving with the new generation. */
-async function moveStamp(db: Db, now: number): Promise<number> {
+/**
+ * bumpChangeStamp, resolving with the new generation. The move and its scope are written in
+ * one transaction (the caller's, when it is in one), so a reader never sees a generation
+ * without its scope; on PostgreSQL the stamp's row lock orders concurrent moves.
+ */
+async function moveStamp(db: Db, now: number, scope: PageScope): Promise<number> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => moveStamp(trx, now, scope));
   const row = await db
     .insertInto("site_changes")
     .values({ id: 1, generation: 1, changed_at: iso(now) })
@@ -41,7 +57,44 @@ async function moveStamp(db: Db, now: number): Promise<number> {
     )
     .returning("generation")
     .executeTakeFirstOrThrow();
-  return Number(row.generation);
+  const generation = Number(row.generation);
+  await db
+    .insertInto("site_change_scopes")
+    .values({ generation, scope: JSON.stringify(scope), changed_at: iso(now) })
+    .onConflict((oc) =>
+      oc.column("generation").doUpdateSet({ scope: JSON.stringify(scope), changed_at: iso(now) }),
+    )
+    .execute();
+  await db
+    .deleteFrom("site_change_scopes")
+    .where("generation", "<=", generation - KEPT_SCOPES)
+    .execute();
+  return generation;
+}
+
+/**
+ * The scopes of the moves after `after` up to `upTo`, in order; undefined when any is missing
+ * (pruned, or written before scopes were kept), so the caller clears everything to be safe.
+ */
+export async function readChangeScopes(
+  db: Db,
+  after: number,
+  upTo: number,
+): Promise<PageScope[] | undefined> {
+  if (upTo - after > KEPT_SCOPES) return undefined;
+  const rows = await db
+    .selectFrom("site_change_scopes")
+    .select(["generation", "scope"])
+    .where("generation", ">", after)
+    .where("generation", "<=", upTo)
+    .orderBy("generation")
+    .execute();
+  if (rows.length !== upTo - after) return undefined;
+  try {
+    return rows.map((r) => JSON.parse(r.scope) as PageScope);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The stamp's current generation; 0 when the row is missing. */
@@ -67,7 +120,7 @@ export interface ChangeWatcher {
 export function watchChangeStamp(opts: {
   db: Db;
   /** Gets the generation read, and the one seen before it (none after failed first reads). */
-  onChange: (generation: number, previous: number | undefined) => void;
+  onChange: (generation: number, previous: number | undefined) => void | Promise<void>;
   intervalMs?: number;
   log?: (line: string) => void;
 }): ChangeWatcher {
@@ -104,7 +157,7 @@ export function watchChangeStamp(opts: {
     missedSome = false;
     if (!changed) return;
     try {
-      opts.onChange(generation, previous);
+      await opts.onChange(generation, previous);
     } catch (err) {
       log(`Page cache: reacting to a change stamp failed: ${(err as Error).message}`);
     }
@@ -148,9 +201,9 @@ export function shareChangesThroughStamp(opts: {
   const ours = new Set<number>();
   let moveFailing = false;
   const before = cache.onInvalidate;
-  const onInvalidate = () => {
-    before?.();
-    moveStamp(db, Date.now()).then(
+  const onInvalidate = (scope: PageScope) => {
+    before?.(scope);
+    moveStamp(db, Date.now(), scope).then(
       (generation) => {
         ours.add(generation);
         moveFailing = false;
@@ -170,11 +223,22 @@ export function shareChangesThroughStamp(opts: {
     db,
     intervalMs: opts.intervalMs,
     log,
-    onChange: (generation, previous) => {
-      let onlyOurs = previous !== undefined && generation > previous;
-      for (let g = (previous ?? 0) + 1; onlyOurs && g <= generation; g++) onlyOurs = ours.has(g);
-      for (const g of ours) if (g <= generation) ours.delete(g);
-      if (!onlyOurs) cache.clearLocal();
+    onChange: async (generation, previous) => {
+      const mine = new Set([...ours].filter((g) => g <= generation));
+      for (const g of mine) ours.delete(g);
+      if (previous === undefined || generation < previous) {
+        cache.clearLocal();
+        return;
+      }
+      const scopes = await readChangeScopes(db, previous, generation).catch(() => undefined);
+      if (!scopes) {
+        cache.clearLocal();
+        return;
+      }
+      // this instance dropped the pages of its own moves when it made them
+      scopes.forEach((scope, i) => {
+        if (!mine.has(previous + 1 + i)) cache.invalidateLocal(scope);
+      });
     },
   });
   return {

@@ -1,7 +1,12 @@
 /**
- * The rendered-page cache. Anonymous GETs of HTML pages are kept as bytes with an ETag; any
- * write invalidates everything (the catalog is small and writes are rare, so precision is not
- * worth the bookkeeping). Hits are answered straight from node:http, before the router runs.
+ * The rendered-page cache. Anonymous GETs of HTML pages (and feeds, badges, API reads) are kept
+ * as bytes with an ETag, each with the scope of what it shows: the tools, pairs, categories and
+ * lists on it. A write names the scope it changed, and only the pages whose scope it touches are
+ * dropped, here and (through onInvalidate) on every other instance. Community figures on pages
+ * that list many tools are the exception: they are refreshed on a short timer instead of on
+ * every vote (FIGURES_REFRESH_MS; docs/decisions/016-invalidation-by-scope.md). Hits are
+ * answered straight from node:http, before the router runs; concurrent misses for one address
+ * wait for a single render (renderOnce).
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -17,19 +22,93 @@ export type PageList =
   | "leaderboard";
 
 /**
- * What a write makes stale: the pages of some tools (by slug, or all of them) and some lists.
- * Today invalidate() still clears every page; the scope says what a finer cache would drop.
+ * What a page shows, or what a write changed: the same shape on both sides, so a write drops
+ * the pages whose scope it touches. Absent fields are empty.
  */
 export interface PageScope {
-  tools: readonly string[] | "all";
-  lists: readonly PageList[];
+  /** Tools shown in full (their page, a comparison of them), by slug; "all" for every tool. */
+  tools?: readonly string[] | "all";
+  /** Lists of many tools shown (names, scores, categories). */
+  lists?: readonly PageList[];
+  /** Categories whose tool lists are shown (a tool page's "same category" list), by slug. */
+  categories?: readonly string[] | "all";
+  /** Head-to-head pairs whose pick split is shown, as "a-vs-b" with the slugs in order. */
+  pairs?: readonly string[];
+  /**
+   * Community figures and head-to-head standings of many tools: on a page, that it shows such
+   * figures of tools beyond its `tools`; on a write, that it changed some. Pages showing them
+   * are refreshed within FIGURES_REFRESH_MS of such a write rather than at once.
+   */
+  figures?: boolean;
+  /** Everything: for writes whose reach is the whole site, and pages that never said what they show. */
+  everything?: boolean;
 }
 
 /** Every page: for writes whose reach is the whole site (an import, a newsletter issue). */
-export const EVERY_PAGE: PageScope = {
-  tools: "all",
-  lists: ["home", "catalog", "categories", "comparisons", "methodology", "newsletter", "leaderboard"],
-};
+export const EVERY_PAGE: PageScope = { everything: true };
+
+/**
+ * How stale the community figures and standings on list pages (home, catalog, categories,
+ * leaderboard) may get: a vote drops its own tool's pages at once, and these at most this long
+ * after. Short enough that a reader who votes and then looks at a list sees it soon; long
+ * enough that steady voting costs each list one render per interval instead of one per vote.
+ */
+export const FIGURES_REFRESH_MS = 5000;
+
+/** The key of a head-to-head pair for PageScope.pairs: the two slugs in order. */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}-vs-${b}` : `${b}-vs-${a}`;
+}
+
+/** A scope as tags, ready for matching. */
+export interface CompiledScope {
+  readonly everything: boolean;
+  readonly figures: boolean;
+  /** Exact tags: "tool:cursor", "list:home", "category:coding", "pair:a-vs-b". */
+  readonly tags: ReadonlySet<string>;
+  /** The kinds among `tags` ("tool:", "category:"), for matching against a wildcard. */
+  readonly kinds: ReadonlySet<string>;
+  /** Kinds given as "all" ("tool:" for tools: "all"). */
+  readonly wildcards: ReadonlySet<string>;
+}
+
+/** Turns a scope into tags once, so matching is set lookups. */
+export function compileScope(scope: PageScope): CompiledScope {
+  const tags = new Set<string>();
+  const wildcards = new Set<string>();
+  const add = (kind: string, values: readonly string[] | "all" | undefined) => {
+    if (values === "all") wildcards.add(kind);
+    else for (const v of values ?? []) tags.add(kind + v);
+  };
+  add("tool:", scope.tools);
+  add("list:", scope.lists);
+  add("category:", scope.categories);
+  add("pair:", scope.pairs);
+  const kinds = new Set([...tags].map((t) => t.slice(0, t.indexOf(":") + 1)));
+  return { everything: scope.everything === true, figures: scope.figures === true, tags, kinds, wildcards };
+}
+
+/**
+ * True when a change to `changed` makes what `shown` shows stale at once: they share a tag, one
+ * names every member of a kind the other has, or either is everything. Figures alone do not
+ * count here (see figuresTouch).
+ */
+export function scopesTouch(changed: CompiledScope, shown: CompiledScope): boolean {
+  if (changed.everything || shown.everything) return true;
+  for (const tag of changed.tags) {
+    if (shown.tags.has(tag) || shown.wildcards.has(tag.slice(0, tag.indexOf(":") + 1))) return true;
+  }
+  for (const kind of changed.wildcards) if (shown.kinds.has(kind) || shown.wildcards.has(kind)) return true;
+  return false;
+}
+
+/** True when a change to community figures or standings makes a page's figures stale (on the timer). */
+export function figuresTouch(changed: CompiledScope, shown: CompiledScope): boolean {
+  return changed.figures && (shown.figures || shown.everything);
+}
+
+const EVERYTHING = compileScope(EVERY_PAGE);
+const FIGURES_FLUSH = compileScope({ figures: true });
 
 /**
  * Every query parameter some page reads (grep `c.req.query(` under src/features; the catalog
@@ -108,19 +187,40 @@ export function etagMatches(ifNoneMatch: string | null | undefined, etag: string
   return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }
 
+/** A stored page with what it shows. */
+interface Entry {
+  page: CachedPage;
+  shows: CompiledScope;
+}
+
+/** A change heard by subscribers: what it touched, to test against what they keep. */
+export interface PageChange {
+  /** True when the change makes something showing `scope` stale now. */
+  touches(scope: CompiledScope): boolean;
+}
+
+/** How many recent changes are remembered to judge renders that were under way during them. */
+const RECENT_CHANGES = 256;
+
 /** Rendered pages of this process; see the file comment. */
 export class PageCache {
-  private pages = new Map<string, CachedPage>();
+  private pages = new Map<string, Entry>();
   private generation = 0;
+  /** The last RECENT_CHANGES changes, oldest first, with the generation each one started. */
+  private recent: { generation: number; scope: CompiledScope }[] = [];
+  private listeners = new Set<(change: PageChange) => void>();
+  private figuresTimer: NodeJS.Timeout | undefined;
+  private rendering = new Map<string, Promise<void>>();
   /**
-   * Runs after every invalidate() (not clearLocal()), e.g. to tell other instances; set by the
-   * cache bus so this class needs no knowledge of Redis.
+   * Runs after every invalidate() (not invalidateLocal()) with its scope, e.g. to tell other
+   * instances; set by the cache bus so this class needs no knowledge of Redis.
    */
-  onInvalidate: (() => void) | undefined;
+  onInvalidate: ((scope: PageScope) => void) | undefined;
 
   constructor(
     readonly enabled: boolean,
     private readonly maxEntries = 2000,
+    private readonly figuresRefreshMs = FIGURES_REFRESH_MS,
   ) {}
 
   /** Whether a request may be served from or stored into the cache. */
@@ -129,17 +229,34 @@ export class PageCache {
   }
 
   get(key: string): CachedPage | undefined {
-    return this.enabled ? this.pages.get(key) : undefined;
+    return this.enabled ? this.pages.get(key)?.page : undefined;
   }
 
-  /** Stores a page unless a write happened since the render began (its generation moved on). */
-  set(key: string, page: CachedPage, generationAtStart: number): void {
-    if (!this.enabled || generationAtStart !== this.generation) return;
-    if (this.pages.size >= this.maxEntries) {
+  /** Whether a page is stored under this key. */
+  has(key: string): boolean {
+    return this.pages.has(key);
+  }
+
+  /**
+   * Stores a page showing `shows` (everything when not said), unless a change that touches it
+   * happened since its render began at `generationAtStart`: its bytes may predate that change.
+   */
+  set(key: string, page: CachedPage, generationAtStart: number, shows: PageScope = EVERY_PAGE): void {
+    if (!this.enabled) return;
+    const scope = shows === EVERY_PAGE ? EVERYTHING : compileScope(shows);
+    if (generationAtStart !== this.generation) {
+      const oldest = this.recent[0];
+      if (!oldest || oldest.generation > generationAtStart) return;
+      for (const change of this.recent) {
+        if (change.generation < generationAtStart) continue;
+        if (scopesTouch(change.scope, scope) || figuresTouch(change.scope, scope)) return;
+      }
+    }
+    if (!this.pages.has(key) && this.pages.size >= this.maxEntries) {
       const oldest = this.pages.keys().next().value;
       if (oldest !== undefined) this.pages.delete(oldest);
     }
-    this.pages.set(key, page);
+    this.pages.set(key, { page, shows: scope });
   }
 
   /** How many pages are stored. */
@@ -153,18 +270,89 @@ export class PageCache {
   }
 
   /**
-   * Forgets the pages a committed write made stale (today: every page, whatever the scope).
-   * Also tells onInvalidate.
+   * Hears every change, local or from another instance, after the pages it touched are gone;
+   * for in-process read models that must go stale with the pages. Returns the unsubscriber.
    */
-  invalidate(_scope: PageScope = EVERY_PAGE): void {
-    this.clearLocal();
-    this.onInvalidate?.();
+  subscribe(listener: (change: PageChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  /** Forgets every page in this process only; for invalidations heard from other instances. */
-  clearLocal(): void {
+  /** Forgets the pages a committed write made stale, and tells onInvalidate (other instances). */
+  invalidate(scope: PageScope = EVERY_PAGE): void {
+    this.invalidateLocal(scope);
+    this.onInvalidate?.(scope);
+  }
+
+  /** As invalidate(), in this process only; for changes heard from other instances. */
+  invalidateLocal(scope: PageScope = EVERY_PAGE): void {
+    const compiled = scope === EVERY_PAGE ? EVERYTHING : compileScope(scope);
+    this.recent.push({ generation: this.generation, scope: compiled });
+    if (this.recent.length > RECENT_CHANGES) this.recent.shift();
     this.generation++;
-    this.pages.clear();
+    if (compiled.everything) this.pages.clear();
+    else {
+      for (const [key, entry] of this.pages) if (scopesTouch(compiled, entry.shows)) this.pages.delete(key);
+    }
+    if (compiled.figures && this.enabled) this.refreshFiguresSoon();
+    const change: PageChange = { touches: (shown) => scopesTouch(compiled, shown) };
+    for (const listener of this.listeners) listener(change);
+  }
+
+  /** Forgets every page in this process only: when changes from elsewhere may have been missed. */
+  clearLocal(): void {
+    this.invalidateLocal(EVERY_PAGE);
+  }
+
+  /** Drops the pages showing many tools' figures once the refresh interval has passed. */
+  private refreshFiguresSoon(): void {
+    if (this.figuresTimer) return;
+    this.figuresTimer = setTimeout(() => {
+      this.figuresTimer = undefined;
+      // a render under way now may have read figures older than the change: judged in set()
+      this.recent.push({ generation: this.generation, scope: FIGURES_FLUSH });
+      if (this.recent.length > RECENT_CHANGES) this.recent.shift();
+      this.generation++;
+      for (const [key, entry] of this.pages)
+        if (figuresTouch(FIGURES_FLUSH, entry.shows)) this.pages.delete(key);
+    }, this.figuresRefreshMs);
+    this.figuresTimer.unref();
+  }
+
+  /** Stops the figures timer; for tests and shutdown. */
+  close(): void {
+    clearTimeout(this.figuresTimer);
+    this.figuresTimer = undefined;
+  }
+
+  /**
+   * Runs `render` for a miss, unless a render of the same address is already under way: then
+   * waits for it and answers from the cache, rendering only if that one was not stored. So 32
+   * readers arriving at a dropped page cost one render, not 32. `render` must end the response.
+   */
+  renderOnce(req: IncomingMessage, res: ServerResponse, render: () => void): void {
+    const key =
+      this.enabled && PageCache.cacheable(req.method, req.headers.cookie)
+        ? cacheKey(req.url ?? "")
+        : undefined;
+    if (key === undefined) return render();
+    const under = this.rendering.get(key);
+    if (under) {
+      void under.then(() => {
+        if (!this.tryServe(req, res)) this.renderOnce(req, res, render);
+      });
+      return;
+    }
+    const done = new Promise<void>((resolve) => {
+      const finish = () => {
+        if (this.rendering.get(key) === done) this.rendering.delete(key);
+        resolve();
+      };
+      res.once("finish", finish);
+      res.once("close", finish);
+    });
+    this.rendering.set(key, done);
+    render();
   }
 
   /** Answers a request from the cache at the node:http level; false when it cannot. */
@@ -172,7 +360,7 @@ export class PageCache {
     if (!this.enabled || !PageCache.cacheable(req.method, req.headers.cookie)) return false;
     // only addresses that cacheKey() accepted are ever stored, so the raw target looks up the
     // same page without parsing its query on every hit
-    const page = this.pages.get(req.url ?? "");
+    const page = this.pages.get(req.url ?? "")?.page;
     if (!page) return false;
     if (etagMatches(req.headers["if-none-match"], page.etag)) {
       res.writeHead(304, { ...page.headers, etag: page.etag });

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ANONYMOUS, type PageViewer, ViewerContext } from "../ui/viewer-context.ts";
+import type { PageScope } from "./page-cache.ts";
 import { safeReturnPath } from "./return-path.ts";
 import { SIGNED_OUT } from "./viewer.ts";
 
@@ -10,7 +11,18 @@ declare module "hono" {
   interface ContextVariableMap {
     /** The page just rendered, so the cache middleware need not read the body back. */
     pageHtml: string;
+    /** What the page shows, for the page cache; every page changes it when not said. */
+    pageShows: PageScope;
   }
+}
+
+/**
+ * Says what this request's page shows (its tools, pairs, categories and lists), so the page
+ * cache drops it only when a write touches one of them. A page that does not say is dropped by
+ * every write. Say too little and readers see stale pages: name everything the page reads.
+ */
+export function pageShows(c: Context, scope: PageScope): void {
+  c.set("pageShows", scope);
 }
 
 /** The page path a form on this request's page should return to. */

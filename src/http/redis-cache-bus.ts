@@ -1,15 +1,17 @@
 /**
- * Page-cache invalidation across instances. Every invalidate() is published on one channel;
- * every instance subscribes and clears its own cache, which also bumps its generation, so a
- * render that began before another instance's write is not stored either.
+ * Page-cache invalidation across instances. Every invalidate() is published on one channel with
+ * its scope; every instance subscribes and drops the pages that scope touches from its own cache
+ * (invalidateLocal), which also keeps a render that began before another instance's write from
+ * being stored.
  *
- * Messages carry the sender's id so an instance ignores its own echo (it cleared already, and
- * clearing again would drop pages rendered after the write). While the subscriber is
+ * Messages are JSON `{ from, scope }`: the sender's id, so an instance ignores its own echo (it
+ * dropped its pages already, and dropping again would lose pages rendered after the write), and
+ * the PageScope. A message that cannot be read clears every page, to be safe. While the subscriber is
  * disconnected, invalidations from other instances are missed, so the cache is cleared whenever
  * the subscription comes back.
  */
 import { randomUUID } from "node:crypto";
-import type { PageCache } from "./page-cache.ts";
+import type { PageCache, PageScope } from "./page-cache.ts";
 import type { RedisClient, Warn } from "./redis-client.ts";
 
 /** The channel invalidations travel on unless told otherwise. */
@@ -40,8 +42,8 @@ export async function connectCacheBus(cache: PageCache, opts: CacheBusOptions): 
   const { publisher, subscriber } = opts;
   let publishFailing = false;
 
-  cache.onInvalidate = () => {
-    publisher.publish(channel, instanceId).then(
+  cache.onInvalidate = (scope) => {
+    publisher.publish(channel, JSON.stringify({ from: instanceId, scope })).then(
       () => {
         publishFailing = false;
       },
@@ -56,7 +58,20 @@ export async function connectCacheBus(cache: PageCache, opts: CacheBusOptions): 
   };
 
   const onMessage = (message: string) => {
-    if (message !== instanceId) cache.clearLocal();
+    let heard: { from?: unknown; scope?: unknown };
+    try {
+      heard = JSON.parse(message);
+    } catch {
+      cache.clearLocal();
+      return;
+    }
+    if (heard.from === instanceId) return;
+    try {
+      if (typeof heard.scope !== "object" || heard.scope === null) throw new Error("no scope");
+      cache.invalidateLocal(heard.scope as PageScope);
+    } catch {
+      cache.clearLocal();
+    }
   };
   let subscribing: Promise<void> | undefined;
   let subscribed = false;
