@@ -335,7 +335,10 @@ export class PageCache {
       this.enabled && PageCache.cacheable(req.method, req.headers.cookie)
         ? cacheKey(req.url ?? "")
         : undefined;
-    if (key === undefined) return render();
+    if (key === undefined) {
+      render();
+      return;
+    }
     const under = this.rendering.get(key);
     if (under) {
       void under.then(() => {
