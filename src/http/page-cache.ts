@@ -32,8 +32,8 @@ export interface PageScope {
   lists?: readonly PageList[];
   /** Categories whose tool lists are shown (a tool page's "same category" list), by slug. */
   categories?: readonly string[] | "all";
-  /** Head-to-head pairs whose pick split is shown, as "a-vs-b" with the slugs in order. */
-  pairs?: readonly string[];
+  /** Head-to-head pairs whose pick split is shown, as "a-vs-b" with the slugs in order (pairKey). */
+  pairs?: readonly string[] | "all";
   /**
    * Community figures and head-to-head standings of many tools: on a page, that it shows such
    * figures of tools beyond its `tools`; on a write, that it changed some. Pages showing them

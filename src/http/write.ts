@@ -53,6 +53,8 @@ declare module "hono" {
   interface ContextVariableMap {
     /** Set by `unchanged(c)`: the write was refused politely or changed nothing. */
     writeUnchanged: boolean;
+    /** Set by `changed(c, scope)`: what the write turned out to change, narrower than declared. */
+    writeChanged: PageScope;
   }
 }
 
@@ -88,7 +90,8 @@ export function write(deps: Deps, decl: WriteDeclaration): MiddlewareHandler {
     }
     await next();
     if (decl.invalidates === "nothing" || c.get("writeUnchanged") || c.res.status >= 400) return;
-    deps.cache.invalidate(typeof decl.invalidates === "function" ? decl.invalidates(c) : decl.invalidates);
+    const declared = typeof decl.invalidates === "function" ? decl.invalidates(c) : decl.invalidates;
+    deps.cache.invalidate(c.get("writeChanged") ?? declared);
   };
   return Object.assign(handler, { [DECLARED]: decl });
 }
@@ -96,6 +99,15 @@ export function write(deps: Deps, decl: WriteDeclaration): MiddlewareHandler {
 /** Marks this request's write as having changed nothing, so no page is made stale. */
 export function unchanged(c: Context): void {
   c.set("writeUnchanged", true);
+}
+
+/**
+ * Says what this request's write changed once the handler knows (the pair a pick was on, the
+ * category a tool moved from), so only those pages are made stale instead of all the
+ * declaration allows for.
+ */
+export function changed(c: Context, scope: PageScope): void {
+  c.set("writeChanged", scope);
 }
 
 /** The declaration behind a route handler, if it is a `write` middleware (for the route test). */

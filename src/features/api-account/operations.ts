@@ -24,6 +24,7 @@ import {
 } from "../api/index.ts";
 import { bookmarkListOf, setBookmark } from "../bookmarks/index.ts";
 import {
+  ANY_PICK,
   type CommunityHooks,
   pickListOf,
   pickSplit,
@@ -32,6 +33,7 @@ import {
   recordPick,
   setVote,
   voteListOf,
+  voteScope,
 } from "../community/index.ts";
 import { findToolRefs, type ToolRef } from "../tools/index.ts";
 
@@ -221,10 +223,7 @@ export function accountOperations(deps: Deps, hooks: CommunityHooks = {}): ApiOp
     return { tool: ref(tool), bookmarked: on };
   };
 
-  const voteInvalidates = (c: Context) => ({
-    tools: [c.req.param("slug") ?? ""],
-    lists: ["home", "catalog", "categories"] as const,
-  });
+  const voteInvalidates = (c: Context) => voteScope(c.req.param("slug") ?? "");
   const votes = votesPerAccount(config.voteRateLimit);
   const pairParams = z.strictObject({
     a: slugParam.meta({ description: "One tool of the pair.", example: "cursor" }),
@@ -374,7 +373,7 @@ export function accountOperations(deps: Deps, hooks: CommunityHooks = {}): ApiOp
       scope: "write",
       permission: "pick:cast",
       rate: WRITES_PER_VIEWER,
-      invalidates: { tools: [], lists: ["home", "comparisons"] },
+      invalidates: ANY_PICK,
       example: { path: "/picks/cursor/github-copilot", body: { winner: "cursor" } },
       handle: (c, { params, body }) => pickOn(c, params.a, params.b, body.winner),
     }),
@@ -392,7 +391,7 @@ export function accountOperations(deps: Deps, hooks: CommunityHooks = {}): ApiOp
       scope: "write",
       permission: "pick:cast",
       rate: WRITES_PER_VIEWER,
-      invalidates: { tools: [], lists: ["home", "comparisons"] },
+      invalidates: ANY_PICK,
       example: { path: "/picks/cursor/github-copilot" },
       handle: (c, { params }) => pickOn(c, params.a, params.b, null),
     }),

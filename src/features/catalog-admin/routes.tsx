@@ -6,10 +6,11 @@ import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { parseForm } from "../../http/form.ts";
 import { sendPage } from "../../http/page.tsx";
+import type { PageList } from "../../http/page-cache.ts";
 import { CATALOG_EDITS_PER_ADMIN } from "../../http/rate-rules.ts";
 import { signedInPage, signedInUser } from "../../http/viewer.ts";
-import { unchanged, write } from "../../http/write.ts";
-import { findToolRefs } from "../tools/index.ts";
+import { changed, unchanged, write } from "../../http/write.ts";
+import { findToolRefs, getTool } from "../tools/index.ts";
 import {
   blankFormValues,
   draftFromValues,
@@ -53,6 +54,9 @@ function readStamp(body: Record<string, unknown>): string {
   }
   return stamp;
 }
+
+/** The pages listing many tools by name, category and score: what a profile's save touches besides its own pages. */
+const TOOL_LISTS: readonly PageList[] = ["home", "catalog", "categories", "comparisons", "leaderboard"];
 
 /** The admin catalog routes. */
 export function catalogAdminRoutes(deps: Deps) {
@@ -130,6 +134,8 @@ export function catalogAdminRoutes(deps: Deps) {
       mode: "create" | "update";
       stored?: string;
       storedName?: string;
+      /** The category the tool is in before this edit, so the page lists of both are made stale. */
+      storedCategory?: string;
       /** The edit form's stamp; required with "update". */
       stamp?: string;
     },
@@ -161,6 +167,14 @@ export function catalogAdminRoutes(deps: Deps) {
       if (result.ok) {
         if (!planChangedAnything(result.plan)) unchanged(c);
         const item = result.plan[0]!;
+        // an edit keeps its slug: its own pages, the lists, and the category lists it left and joined
+        if (mode === "update") {
+          changed(c, {
+            tools: [item.slug],
+            categories: [...new Set([input.storedCategory ?? "", parsed.profile.category])],
+            lists: TOOL_LISTS,
+          });
+        }
         return c.redirect(`/admin/tools?saved=${encodeURIComponent(item.slug)}&result=${item.action}`, 303);
       }
       if ("conflict" in result) {
@@ -192,7 +206,8 @@ export function catalogAdminRoutes(deps: Deps) {
     permission: "tool:edit",
     rate: CATALOG_EDITS_PER_ADMIN,
     // a profile names competitors shown on other tools' pages, and a save may change a slug
-    invalidates: { tools: "all", lists: ["home", "catalog", "categories", "comparisons"] },
+    // (an edit narrows this to its own tool with changed())
+    invalidates: { tools: "all", lists: TOOL_LISTS },
   });
 
   app.post("/admin/tools/new", saving, async (c) => {
@@ -203,10 +218,18 @@ export function catalogAdminRoutes(deps: Deps) {
   app.post("/admin/tools/:slug/edit", saving, async (c) => {
     const { user, values, body } = await readSave(c);
     const slug = c.req.param("slug");
-    const [tool] = await findToolRefs(db, [slug]);
+    const tool = await getTool(db, slug);
     if (!tool) throw await missingTool(slug);
     const stamp = readStamp(body);
-    return save(c, { user, values, mode: "update", stored: slug, storedName: tool.name, stamp });
+    return save(c, {
+      user,
+      values,
+      mode: "update",
+      stored: slug,
+      storedName: tool.name,
+      storedCategory: tool.category.slug,
+      stamp,
+    });
   });
 
   return app;

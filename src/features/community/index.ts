@@ -1,5 +1,12 @@
 /** Community votes and head-to-head picks. */
-export { type CommunityHooks, pickStandingNotice, recordPick } from "./record.ts";
+export {
+  ANY_PICK,
+  type CommunityHooks,
+  pickScope,
+  pickStandingNotice,
+  recordPick,
+  voteScope,
+} from "./record.ts";
 export { communityRoutes } from "./routes.tsx";
 export {
   type AccountPick,

@@ -11,6 +11,8 @@ import {
 } from "../../domain/leaderboard/index.ts";
 import { clientAddress, pickNetwork } from "../../http/client-address.ts";
 import type { Deps } from "../../http/deps.ts";
+import { type PageScope, pairKey } from "../../http/page-cache.ts";
+import { changed } from "../../http/write.ts";
 import { formatUtcMinute } from "../../ui/labels.ts";
 import type { ToolRef } from "../tools/index.ts";
 import { networkKey, type PickStanding, setPick } from "./service.ts";
@@ -29,8 +31,22 @@ export async function recordPick(
 ): Promise<void> {
   const network = await networkKey(deps.db, pickNetwork(clientAddress(c, deps.config.trustProxy)));
   await setPick(deps.db, { ...pick, network });
+  changed(c, pickScope(pick.a.slug, pick.b.slug));
   hooks.onPick?.();
 }
+
+/** What a vote on a tool makes stale: the tool's own pages at once, and figures on lists soon. */
+export function voteScope(slug: string): PageScope {
+  return { tools: [slug], figures: true };
+}
+
+/** What a pick makes stale: the pair's split at once, and figures on lists (popular pairs) soon. */
+export function pickScope(a: string, b: string): PageScope {
+  return { pairs: [pairKey(a, b)], figures: true };
+}
+
+/** What a pick's declaration allows for before the handler knows the pair (recordPick narrows it). */
+export const ANY_PICK: PageScope = { pairs: "all", figures: true };
 
 /** Why a saved pick does not count on the leaderboard yet and when it will, in one plain sentence. */
 export function pickStandingNotice(standing: PickStanding): string | null {

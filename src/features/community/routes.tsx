@@ -12,7 +12,7 @@ import { signedInUser } from "../../http/viewer.ts";
 import { write } from "../../http/write.ts";
 import { CommunityFigure, VoteControl } from "../../ui/tool-controls.tsx";
 import { findToolRefs } from "../tools/index.ts";
-import { type CommunityHooks, recordPick } from "./record.ts";
+import { ANY_PICK, type CommunityHooks, recordPick, voteScope } from "./record.ts";
 import { pickSplit, pickStanding, setVote } from "./service.ts";
 import { HeadToHead } from "./views.tsx";
 
@@ -43,13 +43,14 @@ export function communityRoutes(deps: Deps, hooks: CommunityHooks = {}) {
     permission: "vote:cast",
     signedOut: signInFirst("vote", (c) => `/tools/${c.req.param("slug")}`),
     rate: votesPerAccount(config.voteRateLimit),
-    invalidates: (c) => ({ tools: [c.req.param("slug") ?? ""], lists: ["home", "catalog", "categories"] }),
+    invalidates: (c) => voteScope(c.req.param("slug") ?? ""),
   });
   const picking = write(deps, {
     permission: "pick:cast",
     signedOut: signInFirst("pick", (c) => `/compare/${c.req.param("pair")}`),
     rate: WRITES_PER_VIEWER,
-    invalidates: { tools: [], lists: ["home", "comparisons"] },
+    // recordPick narrows this to the pair picked on
+    invalidates: ANY_PICK,
   });
 
   app.on(["POST", "PUT", "DELETE"], "/tools/:slug/vote", voting, async (c) => {

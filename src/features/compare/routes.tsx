@@ -6,7 +6,8 @@ import { reviewerSplit } from "../../domain/reviewer-split.ts";
 import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
-import { sendPage } from "../../http/page.tsx";
+import { pageShows, sendPage } from "../../http/page.tsx";
+import { pairKey } from "../../http/page-cache.ts";
 import { listToolNames } from "../catalog/index.ts";
 import { pickSplit, pickStanding } from "../community/index.ts";
 import { getToolsWithRefs } from "../tools/index.ts";
@@ -31,6 +32,7 @@ export function compareRoutes(deps: Deps) {
       }
     }
     if (a && b) return c.redirect(comparePath(a, b), 303);
+    pageShows(c, { lists: ["comparisons"], figures: true });
     const [tools, featured] = await Promise.all([listToolNames(db), featuredPairs(db)]);
     return sendPage(
       c,
@@ -52,6 +54,7 @@ export function compareRoutes(deps: Deps) {
     if (pair && a && b && a !== b) {
       const canonical = comparePath(a.ref.slug, b.ref.slug);
       if (c.req.path !== canonical) return c.redirect(canonical, 301);
+      pageShows(c, { tools: [a.ref.slug, b.ref.slug], pairs: [pairKey(a.ref.slug, b.ref.slug)] });
       const userId = c.get("viewer").user?.id;
       const picks = await pickSplit(db, a.ref, b.ref, userId);
       // a reader whose pick does not count yet is told why and when it will

@@ -36,14 +36,18 @@ export class LeaderboardJobs {
 
   constructor(private readonly opts: LeaderboardJobOptions) {}
 
-  /** Asks for a recompute after the debounce; cheap, returns at once, never throws. */
+  /**
+   * Asks for a recompute within the debounce; cheap, returns at once, never throws. A recompute
+   * already waiting is kept rather than pushed back, so steady picks (one a second, say) still
+   * get their boards recomputed every debounce instead of never.
+   */
   schedule(delayMs: number = this.opts.debounceMs ?? DEBOUNCE_MS): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.runNow().catch(() => {});
@@ -67,10 +71,8 @@ export class LeaderboardJobs {
     try {
       const result = await run;
       if (result.status === "done") {
-        this.opts.cache?.invalidate({
-          tools: "all",
-          lists: ["leaderboard", "comparisons", "methodology"],
-        });
+        // the boards at once; standings on tool pages and lists with the other figures, soon
+        this.opts.cache?.invalidate({ lists: ["leaderboard"], figures: true });
       } else this.schedule(BUSY_RETRY_MS);
       return result;
     } catch (err) {

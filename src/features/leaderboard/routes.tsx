@@ -4,7 +4,8 @@ import { type Context, Hono } from "hono";
 import { type CachedBody, cachedGet } from "../../http/cached-get.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
-import { sendPage } from "../../http/page.tsx";
+import { pageShows, sendPage } from "../../http/page.tsx";
+import type { PageScope } from "../../http/page-cache.ts";
 import { formatDate } from "../../ui/labels.ts";
 import { OVERALL, type StoredBoard } from "./board-data.ts";
 import {
@@ -107,6 +108,9 @@ function boardRows(board: StoredBoard) {
   ]);
 }
 
+/** What a board's pages and files show: the boards, and the tools' names, scores and figures. */
+const ON_A_BOARD: PageScope = { lists: ["leaderboard"], figures: true };
+
 /** The leaderboard routes. */
 export function leaderboardRoutes(deps: Deps) {
   const app = new Hono();
@@ -132,6 +136,7 @@ export function leaderboardRoutes(deps: Deps) {
 
   /** The board page's props for a scope, the current board or an as_of day's snapshot. */
   async function boardProps(c: Context, scope: string, title: string, path: string): Promise<BoardPageProps> {
+    pageShows(c, ON_A_BOARD);
     const sort = sortOf(c, path);
     const asOf = asOfOf(c, path);
     const [at, days, categories] = await Promise.all([
@@ -215,6 +220,7 @@ export function leaderboardRoutes(deps: Deps) {
   }
 
   async function pairsPage(c: Context, scope: string, title: string, path: string) {
+    pageShows(c, ON_A_BOARD);
     refuseSort(c, path);
     const asOf = asOfOf(c, path);
     const at = await boardAt(asOf, scope);

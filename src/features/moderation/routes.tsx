@@ -179,7 +179,8 @@ export function moderationRoutes(deps: Deps) {
   // an account's votes may be on any tool; blocking changes sessions, which no cached page shows
   const removingVotes = moderation("vote:moderate", {
     tools: "all",
-    lists: ["home", "catalog", "categories"],
+    lists: ["home", "catalog", "categories", "leaderboard"],
+    figures: true,
   });
   const blocking = moderation("user:block", "nothing");
 

@@ -118,9 +118,11 @@ export function panelRoutes(deps: Deps) {
     permission: "review:publish",
     rate: PANEL_WRITES_PER_ACCOUNT,
     // the tool page, lists, comparisons and /methodology's predictions show the panel's figures
+    // and every tool page's "same category" list: categories "all" spares looking up this tool's
     invalidates: (c) => ({
       tools: [c.req.param("slug") ?? ""],
-      lists: ["home", "catalog", "categories", "comparisons", "methodology"],
+      categories: "all",
+      lists: ["home", "catalog", "categories", "comparisons", "methodology", "leaderboard"],
     }),
   });
 
