@@ -415,8 +415,9 @@ export async function runMixed(): Promise<void> {
     }
 
     const comparisons = [...answers.keys()].filter((p) => p.startsWith("/compare/")).length;
+    const meanBody = [...answers.values()].reduce((sum, a) => sum + a.body.length, 0) / answers.size;
     console.log(
-      `\nAnonymous reads of ${answers.size} pages (${comparisons} comparisons), page cache on, while ${ACCOUNTS} signed-in accounts vote and pick over HTTP\n`,
+      `\nAnonymous reads of ${answers.size} pages (${comparisons} comparisons; ${meanBody.toFixed(0)} B of HTML on average), page cache on, while ${ACCOUNTS} signed-in accounts vote and pick over HTTP\n`,
     );
     const ceilingName = `ceiling: bare node:http, ${typical[0]} (${typical[1].body.length} B)`;
     printMixed(rows, ceiling, ceilingName);
