@@ -15,6 +15,10 @@ import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
+import type { Db } from "../src/db/types.ts";
+import { createSignInLink, SESSION_COOKIE } from "../src/features/accounts/index.ts";
+import { redeemSignInLink } from "../src/features/accounts/service.ts";
+import { csrfTokenFor } from "../src/http/tokens.ts";
 import { prepareDatabase } from "../src/prepare-database.ts";
 
 export const CONNECTIONS = 32;
@@ -43,6 +47,37 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 /** The database under a DATA_DIR, migrated and seeded as the server would find it. */
 export function openBenchDatabase(dataDir: string) {
   return prepareDatabase(loadConfig({ DATA_DIR: dataDir }), () => {});
+}
+
+/** A signed-in reader as a browser holds one: the account, its session cookie and its CSRF token. */
+export interface Session {
+  userId: number;
+  cookie: string;
+  csrf: string;
+}
+
+/** Signs an address in through the real sign-in-link functions (mailed link, then redeemed). */
+export async function signIn(db: Db, email: string): Promise<Session> {
+  const token = await createSignInLink(db, { email, returnTo: "/" });
+  const signedIn = await redeemSignInLink(db, { token, userAgent: "bench", adminEmails: [] });
+  if (!signedIn.ok) throw new Error(`could not sign in ${email}: ${signedIn.problem}`);
+  return {
+    userId: signedIn.user.id,
+    cookie: `${SESSION_COOKIE}=${signedIn.sessionToken}`,
+    csrf: csrfTokenFor(signedIn.sessionToken),
+  };
+}
+
+/** A small seeded generator, so every run sees the same votes. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,15 +141,36 @@ export function pinProcess(pid: number, cpus: string): string {
   return before;
 }
 
-/** Spawns `node --import tsx <args>` pinned to the server core, so the child and its threads stay there. */
+/** Spawns `node <args>` pinned to the server core, so the child and its threads stay there. */
 function spawnOnServerCore(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const { server } = loadCores();
   // taskset execs node in place: the child's pid is node's, so stop() signals the server itself
-  return spawn("taskset", ["-c", String(server), process.execPath, "--import", "tsx", ...args], {
+  return spawn("taskset", ["-c", String(server), process.execPath, ...args], {
     cwd: root,
     env,
     stdio: ["ignore", "ignore", "inherit"],
   });
+}
+
+/** The production bundle `npm start` runs. */
+const BUNDLE = join(root, "dist", "main.js");
+let bundled = false;
+
+/**
+ * Builds dist/main.js from the current sources, once per bench run: the benches measure what
+ * `npm start` runs (one esbuild bundle), not the sources compiled on the fly by tsx.
+ */
+function buildBundle(): string {
+  if (bundled) return BUNDLE;
+  const out = spawnSync(process.execPath, [join(root, "scripts", "build.js")], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (out.error || out.status !== 0) {
+    throw new Error(`could not build ${BUNDLE}: ${out.error?.message ?? ""}${out.stdout}${out.stderr}`);
+  }
+  bundled = true;
+  return BUNDLE;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,8 +210,8 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs = 30_000
 }
 
 /**
- * Runs src/main.ts in its own process pinned to the server core, on a free loopback port;
- * resolves once it answers, with its base URL.
+ * Runs the production bundle (dist/main.js, built once per bench run) in its own process pinned
+ * to the server core, on a free loopback port; resolves once it answers, with its base URL.
  */
 export async function startApp(opts: {
   dataDir: string;
@@ -164,7 +220,7 @@ export async function startApp(opts: {
 }): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
   const child = spawnOnServerCore(
-    ["src/main.ts"],
+    [buildBundle()],
     childEnv({
       NODE_ENV: "production",
       PORT: String(port),
@@ -247,7 +303,7 @@ export async function startCeiling(answer: Captured): Promise<{ base: string; st
   writeFileSync(bodyFile, answer.body);
   const port = await freePort();
   const child = spawnOnServerCore(
-    [join(import.meta.dirname, "ceiling-server.ts"), spec, bodyFile, String(port)],
+    ["--import", "tsx", join(import.meta.dirname, "ceiling-server.ts"), spec, bodyFile, String(port)],
     childEnv({}),
   );
   try {
@@ -448,15 +504,36 @@ export function checkRun(
   expected: Captured,
   opts: { maxErrorShare?: number; sizeTolerance?: number } = {},
 ): void {
+  checkErrors(name, run, opts.maxErrorShare);
+  checkBytesPerAnswer(
+    name,
+    run,
+    wireSize(expected),
+    opts.sizeTolerance,
+    `the captured ${expected.status} answer`,
+  );
+}
+
+/** Throws unless a run completed answers, with failures (≥ 400, socket errors) within `maxErrorShare`. */
+export function checkErrors(name: string, run: LoadResult, maxErrorShare = MAX_ERROR_SHARE): void {
   if (run.requests === 0) throw new Error(`${name}: no answer completed\n${run.output}`);
-  if (run.errors > (opts.maxErrorShare ?? MAX_ERROR_SHARE) * run.requests) {
+  if (run.errors > maxErrorShare * run.requests) {
     throw new Error(`${name}: ${describeErrors(run)} in ${run.requests} answers\n${run.output}`);
   }
+}
+
+/** Throws unless a run's bytes per answer are within `tolerance` of `size` (the answers it should have had). */
+export function checkBytesPerAnswer(
+  name: string,
+  run: LoadResult,
+  size: number,
+  tolerance = 0.1,
+  what = "the expected answer",
+): void {
   const perAnswer = run.bytesRead / run.requests;
-  const size = wireSize(expected);
-  if (Math.abs(perAnswer - size) > (opts.sizeTolerance ?? 0.1) * size + 16) {
+  if (Math.abs(perAnswer - size) > tolerance * size + 16) {
     throw new Error(
-      `${name}: ${perAnswer.toFixed(0)} bytes per answer, the captured ${expected.status} answer has ${size}: the server answered something else\n${run.output}`,
+      `${name}: ${perAnswer.toFixed(0)} bytes per answer, ${what} has ${size.toFixed(0)}: the server answered something else\n${run.output}`,
     );
   }
 }
@@ -467,23 +544,31 @@ export function describeErrors(run: LoadResult): string {
   return `${run.statusErrors} answers ≥ 400, socket errors: ${s.connect} connect, ${s.read} read, ${s.write} write, ${s.timeout} timeout`;
 }
 
-/** One printed row: a scenario, its run, and the ceiling it is compared with. */
+/** One printed row: a scenario, its run, the ceiling it is compared with, and its aim (a least ratio). */
 export interface Row {
   name: string;
   run: LoadResult;
   ceiling?: LoadResult;
+  aim?: number;
 }
 
-/** Prints rows as a table: req/s, p50, p99, errors, and × ceiling where there is one. */
+/** "≥ 0.80 met" or "≥ 0.80 missed": a ratio against its aim, for the tables. */
+export function aimCell(ratio: number, aim: number | undefined): string {
+  if (aim === undefined) return "–";
+  return `≥ ${aim.toFixed(2)} ${ratio >= aim ? "met" : "missed"}`;
+}
+
+/** Prints rows as a table: req/s, p50, p99, errors, × ceiling where there is one, and the aim. */
 export function printTable(rows: Row[]): void {
   const width = Math.max(40, ...rows.map((r) => r.name.length));
   console.log(
-    `${"scenario".padEnd(width)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)} ${"× ceiling".padStart(10)}`,
+    `${"scenario".padEnd(width)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)} ${"× ceiling".padStart(10)}  aim`,
   );
-  for (const { name, run, ceiling } of rows) {
-    const ratio = ceiling ? (run.rps / ceiling.rps).toFixed(2) : "–";
+  for (const { name, run, ceiling, aim } of rows) {
+    const ratio = ceiling ? run.rps / ceiling.rps : Number.NaN;
+    const shown = ceiling ? ratio.toFixed(2) : "–";
     console.log(
-      `${name.padEnd(width)} ${run.rps.toFixed(0).padStart(9)} ${run.latency.p50.toFixed(2).padStart(8)} ${run.latency.p99.toFixed(2).padStart(8)} ${String(run.errors).padStart(7)} ${ratio.padStart(10)}`,
+      `${name.padEnd(width)} ${run.rps.toFixed(0).padStart(9)} ${run.latency.p50.toFixed(2).padStart(8)} ${run.latency.p99.toFixed(2).padStart(8)} ${String(run.errors).padStart(7)} ${shown.padStart(10)}  ${aimCell(ratio, aim)}`,
     );
   }
 }
@@ -494,12 +579,13 @@ export function loadNote(): string {
   return `wrk -t1 -c${CONNECTIONS} on CPU ${client}; servers (the app, and each ceiling: bare node:http replaying one captured answer, same status, headers and bytes) on CPU ${server}; ${WARMUP} s warm-up, ${DURATION} s measured; × ceiling = req/s ÷ the ceiling's req/s`;
 }
 
-/** One HTTP scenario: what to send, and the status every answer must have. */
+/** One HTTP scenario: what to send, the status every answer must have, and its aim (× ceiling). */
 export interface Scenario {
   name: string;
   url: string;
   request?: LoadRequest;
   status: number;
+  aim?: number;
 }
 
 /** A measured scenario, with the answer captured before its run (what its ceiling replays). */
@@ -509,6 +595,7 @@ export interface Measured {
   request?: LoadRequest;
   answer: Captured;
   run: LoadResult;
+  aim?: number;
 }
 
 /** Captures one answer of each scenario, checks its status, then measures it with wrk. */
@@ -523,7 +610,7 @@ export async function measureScenarios(scenarios: Scenario[]): Promise<Measured[
     }
     const run = await measure({ url: s.url, request: s.request });
     checkRun(s.name, run, answer);
-    out.push({ name: s.name, url: s.url, request: s.request, answer, run });
+    out.push({ name: s.name, url: s.url, request: s.request, answer, run, aim: s.aim });
   }
   return out;
 }
@@ -563,7 +650,7 @@ export async function withCeilings(measured: Measured[]): Promise<Row[]> {
       }
       ceilings.set(key, ceiling);
     }
-    rows.push({ name: m.name, run: m.run, ceiling: ceiling.run });
+    rows.push({ name: m.name, run: m.run, ceiling: ceiling.run, aim: m.aim });
   }
   return [...rows, ...ceilings.values()];
 }

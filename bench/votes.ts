@@ -11,10 +11,7 @@ import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import type { VoteValue } from "../src/domain/community.ts";
 import { summarizeCommunity } from "../src/domain/community.ts";
-import { SESSION_COOKIE } from "../src/features/accounts/index.ts";
-import { createSignInLink, redeemSignInLink } from "../src/features/accounts/service.ts";
 import { setVote } from "../src/features/community/service.ts";
-import { csrfTokenFor } from "../src/http/tokens.ts";
 import {
   type Captured,
   CONNECTIONS,
@@ -24,8 +21,11 @@ import {
   describeErrors,
   type LoadResult,
   loadNote,
+  mulberry32,
   openBenchDatabase,
   runWrk,
+  type Session,
+  signIn,
   startApp,
   startCeiling,
   stop,
@@ -40,12 +40,6 @@ const SEQUENCE_LENGTH = 1 << 17;
 /** Anything but a 303 beyond this share of answers fails the bench. */
 const MAX_ERROR_SHARE = 0.005;
 
-interface Session {
-  userId: number;
-  cookie: string;
-  csrf: string;
-}
-
 interface Tool {
   id: number;
   slug: string;
@@ -56,18 +50,6 @@ interface Vote {
   session: number;
   tool: number;
   value: VoteValue | null;
-}
-
-/** A small seeded generator, so every case and every run sees the same votes. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function drawValue(random: () => number): VoteValue | null {
@@ -131,16 +113,7 @@ async function buildTemplate(dir: string): Promise<{ sessions: Session[]; tools:
   const sessions: Session[] = [];
   let tools: Tool[];
   try {
-    for (let i = 0; i < ACCOUNTS; i++) {
-      const token = await createSignInLink(handle.db, { email: `voter${i}@bench.test`, returnTo: "/" });
-      const signedIn = await redeemSignInLink(handle.db, { token, userAgent: "bench", adminEmails: [] });
-      if (!signedIn.ok) throw new Error(`could not sign in voter${i}: ${signedIn.problem}`);
-      sessions.push({
-        userId: signedIn.user.id,
-        cookie: `${SESSION_COOKIE}=${signedIn.sessionToken}`,
-        csrf: csrfTokenFor(signedIn.sessionToken),
-      });
-    }
+    for (let i = 0; i < ACCOUNTS; i++) sessions.push(await signIn(handle.db, `voter${i}@bench.test`));
     tools = await handle.db.selectFrom("tools").select(["id", "slug"]).orderBy("id").execute();
   } finally {
     await handle.close();
