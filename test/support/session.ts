@@ -44,12 +44,19 @@ export function cookieFrom(res: Response, name: string): string | undefined {
 }
 
 /** Confirms a sign-in link token through POST /sign-in/confirm and returns the session cookie. */
-export async function confirmLink(t: TestApp, token: string, extraCookie = ""): Promise<Response> {
+export async function confirmLink(
+  t: Pick<TestApp, "request">,
+  token: string,
+  extraCookie = "",
+): Promise<Response> {
   return t.request("/sign-in/confirm", form({ token }, extraCookie ? { cookie: extraCookie } : {}));
 }
 
-/** Signs an address in (creating the account if needed) and returns a session to act with. */
-export async function signIn(t: TestApp, email: string): Promise<TestSession> {
+/**
+ * Signs an address in (creating the account if needed) and returns a session to act with. Any
+ * `request` will do: an in-process app's, or fetch against a listening server (redirects kept).
+ */
+export async function signIn(t: Pick<TestApp, "request" | "db">, email: string): Promise<TestSession> {
   const token = await createSignInLink(t.db.db, { email, returnTo: "/" });
   const res = await confirmLink(t, token);
   const value = cookieFrom(res, SESSION_COOKIE);
