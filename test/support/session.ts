@@ -13,7 +13,7 @@ export interface TestSession {
   /** Sends a form post as this user, with the CSRF token unless told otherwise. */
   post(
     path: string,
-    fields: Record<string, string>,
+    fields: Record<string, string | string[]>,
     opts?: { csrf?: boolean; headers?: Record<string, string> },
   ): Promise<Response>;
   get(path: string): Promise<Response>;
