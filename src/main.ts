@@ -1,43 +1,21 @@
-/** Process entry: config → database → migrate → app → listen. */
-import { createApp } from "./app.tsx";
+/** Process entry: config → database → migrate → one instance (src/instance.ts) → listen. */
 import { loadConfig } from "./config.ts";
-import { leaderboardJobs } from "./features/leaderboard/index.ts";
-import { startNewsletterJobs } from "./features/newsletter/index.ts";
-import { shareChangesThroughStamp } from "./http/change-stamp.ts";
-import { createSharedState } from "./http/shared-state.ts";
+import { startInstance } from "./instance.ts";
 import { prepareDatabase } from "./prepare-database.ts";
-import { startServer } from "./server.ts";
 
 async function main() {
   const config = loadConfig();
   const handle = await prepareDatabase(config);
-  const shared = await createSharedState(config);
-  const { app, deps } = createApp({
-    db: handle.db,
-    config,
-    cache: shared.cache,
-    rateLimits: shared.rateLimits,
-  });
-  // operator commands run in another process and move the database's change stamp, and so does
-  // every write here: polling it refreshes this process's cached pages even while Redis is down
-  const changes = config.pageCache
-    ? shareChangesThroughStamp({ db: handle.db, cache: deps.cache })
-    : undefined;
-  await changes?.ready;
-  const { server } = await startServer({ app, cache: deps.cache, port: config.port, host: config.host });
+  const instance = await startInstance({ config, db: handle.db });
   const where = handle.engine === "postgres" ? "PostgreSQL" : config.sqlitePath;
-  const sharing = shared.kind === "redis" ? ", shared state: Redis" : "";
+  const sharing = instance.sharing === "redis" ? ", shared state: Redis" : "";
   console.log(`Ship or Skip is running at ${config.siteUrl} (database: ${where}${sharing})`);
-  // unfinished newsletter sends resume now; the weekly send runs when NEWSLETTER_SCHEDULE is set
-  const newsletter = startNewsletterJobs({ db: handle.db, config, cache: deps.cache });
-  // the boards are recomputed now if picks changed while no server ran, and at each new UTC day
-  const leaderboard = leaderboardJobs(deps);
-  leaderboard.start();
   const stop = () => {
-    server.close();
-    // sends let go of their claimed messages, and a stamp read under way ends, before the database closes
-    void Promise.all([newsletter.stop(), changes?.stop(), leaderboard.stop()])
-      .then(() => Promise.allSettled([handle.close(), shared.close()]))
+    // the instance's jobs and stamp reads end before the database closes
+    void instance
+      .stop()
+      .then(() => handle.close())
+      .catch(() => {})
       .then(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };

@@ -1,7 +1,7 @@
 /**
  * The layering rule of docs/decisions/011-layers.md, checked on every file under src/:
  *
- *   composition  app.tsx, main.ts, server.ts, prepare-database.ts, cli/, seed/
+ *   composition  app.tsx, main.ts, instance.ts, server.ts, prepare-database.ts, cli/, seed/
  *   features     features/<name>/ (another feature only through its index.ts; no cycles)
  *   shared       http/, ui/, mail/ (know no feature)
  *   base         db/, domain/, config.ts (domain imports only domain)

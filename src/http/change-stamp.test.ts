@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sql } from "kysely";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  anotherConnection,
   createTestDatabase,
   reportSkippedPostgres,
   type TestDatabase,
@@ -13,7 +13,6 @@ import {
 import { createApp } from "../app.tsx";
 import { importToolsFile } from "../cli/tools-import.ts";
 import { loadConfig } from "../config.ts";
-import { type DatabaseHandle, openDatabase } from "../db/connection.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import type { Db } from "../db/types.ts";
 import { loadProfile } from "../features/catalog-admin/index.ts";
@@ -28,18 +27,6 @@ import {
 import { PageCache } from "./page-cache.ts";
 
 reportSkippedPostgres("the change stamp");
-
-/** A second, independent connection to a test database, as another process would have. */
-async function secondHandle(t: TestDatabase): Promise<DatabaseHandle> {
-  if (t.engine === "sqlite") {
-    const { rows } = await sql<{
-      file: string;
-    }>`select file from pragma_database_list where name = 'main'`.execute(t.db);
-    return openDatabase({ sqlitePath: rows[0]!.file });
-  }
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(t.db);
-  return openDatabase({ url: process.env.TEST_DATABASE_URL, pgSchema: rows[0]!.schema });
-}
 
 /** Counts the watcher's reads, so a test can wait for polls to have happened rather than for time. */
 function countReads(db: Db) {
@@ -87,7 +74,7 @@ describe.each(testEngines())("change stamp on %s", (engine) => {
 
   it("calls onChange once when another connection bumps the stamp", async () => {
     const t = await database();
-    const other = await secondHandle(t);
+    const other = await anotherConnection(t);
     cleanups.push(other.close);
     let changes = 0;
     const reads = countReads(t.db);
@@ -233,7 +220,7 @@ describe.each(testEngines())("change stamp on %s", (engine) => {
 
     /** Imports an edit of one tool from another connection, as `npm run cli -- tools:import` does. */
     async function importEdit(t: TestDatabase, dataDir: string, marker: string) {
-      const other = await secondHandle(t);
+      const other = await anotherConnection(t);
       try {
         const profile = await loadProfile(other.db, SLUG);
         const file = join(dataDir, "edit.json");

@@ -259,6 +259,11 @@ export class PageCache {
     this.pages.set(key, { page, shows: scope });
   }
 
+  /** Whether a page is stored under this key; lets tests see which pages a write dropped. */
+  has(key: string): boolean {
+    return this.pages.has(key);
+  }
+
   /** How many pages are stored. */
   get size(): number {
     return this.pages.size;

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "kysely";
 import pg from "pg";
 import { inject } from "vitest";
 import { type DatabaseHandle, type Engine, openDatabase } from "../../src/db/connection.ts";
@@ -66,4 +67,19 @@ export async function createTestDatabase(
       await c.end();
     },
   };
+}
+
+/**
+ * A second, independent connection (its own pool) to a test database, as another process or
+ * another instance would have; the caller closes it before the database is disposed.
+ */
+export async function anotherConnection(t: TestDatabase): Promise<DatabaseHandle> {
+  if (t.engine === "sqlite") {
+    const { rows } = await sql<{
+      file: string;
+    }>`select file from pragma_database_list where name = 'main'`.execute(t.db);
+    return openDatabase({ sqlitePath: rows[0]!.file });
+  }
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(t.db);
+  return openDatabase({ url: pgUrl, pgSchema: rows[0]!.schema });
 }

@@ -13,7 +13,7 @@ export interface TestSession {
   /** Sends a form post as this user, with the CSRF token unless told otherwise. */
   post(
     path: string,
-    fields: Record<string, string>,
+    fields: Record<string, string | string[]>,
     opts?: { csrf?: boolean; headers?: Record<string, string> },
   ): Promise<Response>;
   get(path: string): Promise<Response>;
@@ -44,12 +44,19 @@ export function cookieFrom(res: Response, name: string): string | undefined {
 }
 
 /** Confirms a sign-in link token through POST /sign-in/confirm and returns the session cookie. */
-export async function confirmLink(t: TestApp, token: string, extraCookie = ""): Promise<Response> {
+export async function confirmLink(
+  t: Pick<TestApp, "request">,
+  token: string,
+  extraCookie = "",
+): Promise<Response> {
   return t.request("/sign-in/confirm", form({ token }, extraCookie ? { cookie: extraCookie } : {}));
 }
 
-/** Signs an address in (creating the account if needed) and returns a session to act with. */
-export async function signIn(t: TestApp, email: string): Promise<TestSession> {
+/**
+ * Signs an address in (creating the account if needed) and returns a session to act with. Any
+ * `request` will do: an in-process app's, or fetch against a listening server (redirects kept).
+ */
+export async function signIn(t: Pick<TestApp, "request" | "db">, email: string): Promise<TestSession> {
   const token = await createSignInLink(t.db.db, { email, returnTo: "/" });
   const res = await confirmLink(t, token);
   const value = cookieFrom(res, SESSION_COOKIE);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { reportSkippedPostgres, testEngines } from "../../../test/support/db.ts";
 import { form, signIn, type TestSession } from "../../../test/support/session.ts";
+import { decode, type Fields, formFields, stampOf } from "../../../test/support/tool-form.ts";
 import { CLI_ACTOR } from "../audit/index.ts";
 import { grantRoleAudited } from "../moderation/index.ts";
 
@@ -9,44 +10,6 @@ reportSkippedPostgres("catalog admin");
 
 const ADMIN = "catalog-admin@example.com";
 const OTHER_ADMIN = "other-admin@example.com";
-
-type Fields = Record<string, string | string[]>;
-
-/** Undoes the HTML escaping of text and attribute values. */
-function decode(html: string): string;
-function decode(html: string | undefined): string | undefined;
-function decode(html: string | undefined): string | undefined {
-  return html
-    ?.replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-}
-
-/** Every field a rendered tool form would post, as its values stand (entities decoded). */
-function formFields(html: string): Fields {
-  const fields: Fields = {};
-  for (const m of html.matchAll(/<input[^>]*name="([^"]+)" type="(?:text|url|date)" value="([^"]*)"/g)) {
-    fields[m[1]!] = decode(m[2]!);
-  }
-  for (const m of html.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) {
-    fields[m[1]!] = decode(m[2]!);
-  }
-  for (const m of html.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
-    fields[m[1]!] = /<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? "";
-  }
-  fields.deployment = [...html.matchAll(/name="deployment" value="([^"]+)" checked/g)].map((m) => m[1]!);
-  if (html.includes('name="pricing.freeTier" value="yes" checked')) fields["pricing.freeTier"] = "yes";
-  const stamp = stampOf(html);
-  if (stamp !== undefined) fields.tool_stamp = stamp;
-  return fields;
-}
-
-/** The edit form's hidden stamp, if it has one. */
-function stampOf(html: string): string | undefined {
-  return decode(/<input type="hidden" name="tool_stamp" value="([^"]*)"/.exec(html)?.[1]);
-}
 
 /** A complete, valid add-a-tool form, as a browser would post it (blank spare rows included). */
 function toolFields(overrides: Fields = {}): Fields {
