@@ -259,11 +259,6 @@ export class PageCache {
     this.pages.set(key, { page, shows: scope });
   }
 
-  /** Whether a page is stored under this key; lets tests see which pages a write dropped. */
-  has(key: string): boolean {
-    return this.pages.has(key);
-  }
-
   /** How many pages are stored. */
   get size(): number {
     return this.pages.size;
@@ -322,6 +317,11 @@ export class PageCache {
         if (figuresTouch(FIGURES_FLUSH, entry.shows)) this.pages.delete(key);
     }, this.figuresRefreshMs);
     this.figuresTimer.unref();
+  }
+
+  /** Whether pages showing figures are due to be dropped (a figures change is waiting for the timer). */
+  get refreshingFigures(): boolean {
+    return this.figuresTimer !== undefined;
   }
 
   /** Stops the figures timer; for tests and shutdown. */
