@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { renderHtml } from "../ui/render.ts";
 import { ANONYMOUS, type PageViewer, ViewerContext } from "../ui/viewer-context.ts";
 import type { PageScope } from "./page-cache.ts";
 import { safeReturnPath } from "./return-path.ts";
@@ -48,7 +49,7 @@ export async function sendPage(
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const viewer = await loadPageViewer(c);
-  const html = `<!doctype html>${await (<ViewerContext.Provider value={viewer}>{page}</ViewerContext.Provider>).toString()}`;
+  const html = `<!doctype html>${await renderHtml(<ViewerContext.Provider value={viewer}>{page}</ViewerContext.Provider>)}`;
   c.set("pageHtml", html);
   return c.html(html, status);
 }
@@ -57,7 +58,7 @@ export async function sendPage(
 export async function sendFragment(c: Context, fragment: Child): Promise<Response> {
   const viewer = await loadPageViewer(c);
   viewer.path = safeReturnPath(c.req.header("x-page-path"), viewer.path);
-  const html = await (<ViewerContext.Provider value={viewer}>{fragment}</ViewerContext.Provider>).toString();
+  const html = await renderHtml(<ViewerContext.Provider value={viewer}>{fragment}</ViewerContext.Provider>);
   return c.html(html, 200, {
     "cache-control": "no-store",
   });
