@@ -7,13 +7,15 @@
  * (bench/shared.ts). Prints requests/s, p50 and p99 latency and the ratio to the ceiling.
  * Then the vote bench (bench/votes.ts), the newsletter bench (bench/newsletter.ts), the
  * leaderboard fit (bench/leaderboard-fit.ts), the JSON API bench (bench/api.ts) and the MCP
- * bench (bench/mcp.ts). `npm run bench -- votes` (or `-- pages`, `-- newsletter`,
- * `-- leaderboard`, `-- api`, `-- mcp`) runs one only. BENCH_DURATION=3 shortens every run.
+ * bench (bench/mcp.ts), and what each compression level costs (bench/compression.ts).
+ * `npm run bench -- votes` (or `-- pages`, `-- newsletter`, `-- leaderboard`, `-- api`, `-- mcp`,
+ * `-- compression`) runs one only. BENCH_DURATION=3 shortens every run.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runApi } from "./api.ts";
+import { runCompression } from "./compression.ts";
 import { runLeaderboardFit } from "./leaderboard-fit.ts";
 import { runMcp } from "./mcp.ts";
 import { runNewsletter } from "./newsletter.ts";
@@ -93,6 +95,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   leaderboard: runLeaderboardFit,
   api: runApi,
   mcp: runMcp,
+  compression: runCompression,
 };
 
 /** The benches that put HTTP load on a server, and so need wrk, taskset and two cores. */
