@@ -1,7 +1,8 @@
 /**
  * npm run bench: the reference comparison at 32 connections against the production server,
- * (1) a repeat view answered from the render cache with 304, (2) a cached full 200, (3) the
- * leaderboard from the render cache, (4) a full render from SQLite with the cache off; each
+ * (1) a repeat view answered from the render cache with 304, (2) a cached full 200, identity
+ * and brotli, (3) the leaderboard from the render cache, (4) a full render from SQLite with
+ * the cache off; each
  * against its ceiling, a bare node:http server replaying the same answer (status, headers,
  * bytes) from memory. Load comes from wrk on one core, the servers run on the other
  * (bench/shared.ts). Prints requests/s, p50 and p99 latency and the ratio to the ceiling.
@@ -59,6 +60,13 @@ async function runPages() {
             status: 304,
           },
           { name: "cached page (200 from render cache)", url: cached.base + PATH, status: 200 },
+          {
+            // a browser's Accept-Encoding: the stored brotli bytes, compressed once (decision 17)
+            name: "cached page, brotli (200 from render cache)",
+            url: cached.base + PATH,
+            request: { headers: { "accept-encoding": "gzip, deflate, br" } },
+            status: 200,
+          },
           { name: "/leaderboard (200 from render cache)", url: `${cached.base}/leaderboard`, status: 200 },
         ])),
       );
