@@ -1,7 +1,7 @@
 /**
  * npm run bench: the reference comparison at 32 connections against the production server
  * (dist/main.js, built once per run), (1) a repeat view answered from the render cache with 304,
- * (2) a cached full 200, (3) the leaderboard from the render cache, (4) a full render for a
+ * (2) a cached full 200, identity and brotli, (3) the leaderboard from the render cache, (4) a full render for a
  * signed-in reader (their vote, pick and bookmark on the page, so never from the cache), (5) a
  * full render from SQLite with the cache off; each against its ceiling, a bare node:http server
  * replaying the same answer (status, headers, bytes) from memory. Load comes from wrk on one
@@ -9,8 +9,9 @@
  * the ratio to the ceiling and the aims. Then the mixed load (bench/mixed.ts), the vote bench
  * (bench/votes.ts), the newsletter bench (bench/newsletter.ts), the leaderboard fit
  * (bench/leaderboard-fit.ts), the JSON API bench (bench/api.ts) and the MCP bench
- * (bench/mcp.ts). `npm run bench -- votes` (or `-- pages`, `-- mixed`, `-- newsletter`,
- * `-- leaderboard`, `-- api`, `-- mcp`, several at once) runs those only. BENCH_DURATION=3
+ * (bench/mcp.ts), and what each compression level costs (bench/compression.ts). `npm run bench --
+ * votes` (or `-- pages`, `-- mixed`, `-- newsletter`, `-- leaderboard`, `-- api`, `-- mcp`,
+ * `-- compression`, several at once) runs those only. BENCH_DURATION=3
  * shortens every run. docs/benchmarks.md says what each measures.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,6 +21,7 @@ import { setBookmark } from "../src/features/bookmarks/index.ts";
 import { setPick, setVote } from "../src/features/community/index.ts";
 import { findToolRefs } from "../src/features/tools/index.ts";
 import { runApi } from "./api.ts";
+import { runCompression } from "./compression.ts";
 import { runLeaderboardFit } from "./leaderboard-fit.ts";
 import { runMcp } from "./mcp.ts";
 import { runMixed } from "./mixed.ts";
@@ -110,6 +112,13 @@ async function runPages() {
             status: 200,
             aim: CACHED_AIM,
           },
+          {
+            // a browser's Accept-Encoding: the stored brotli bytes, compressed once (decision 17)
+            name: "cached page, brotli (200 from render cache)",
+            url: cached.base + PATH,
+            request: { headers: { "accept-encoding": "gzip, deflate, br" } },
+            status: 200,
+          },
           { name: "/leaderboard (200 from render cache)", url: `${cached.base}/leaderboard`, status: 200 },
           {
             name: "signed-in full render (vote, pick, bookmark)",
@@ -161,6 +170,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   leaderboard: runLeaderboardFit,
   api: runApi,
   mcp: runMcp,
+  compression: runCompression,
 };
 
 /** The benches that put HTTP load on a server, and so need wrk, taskset and two cores. */

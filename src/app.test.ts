@@ -170,7 +170,7 @@ describe("caching", () => {
     const res = await t.request("/tools/aider", { headers: { cookie: "session=abc" } });
     expect(t.deps.cache.get("/tools/aider")).toBeUndefined();
     expect(res.headers.get("cache-control")).toBe("private, no-cache");
-    expect(res.headers.get("vary")).toBe("Cookie");
+    expect(res.headers.get("vary")).toBe("Cookie, Accept-Encoding");
     expect((await t.request("/tools/aider")).headers.get("cache-control")).toBe("no-cache");
   });
 

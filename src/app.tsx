@@ -25,6 +25,8 @@ import { draftingRoutes, panelRoutes } from "./features/panel/index.ts";
 import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/index.ts";
 import { syndicationRoutes } from "./features/syndication/index.ts";
 import { tokenPrincipal } from "./http/api-auth.ts";
+import { compressResponses } from "./http/compress-responses.ts";
+import { encodeVariants, pickVariant, type Variants, varyWithEncoding } from "./http/compression.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -39,7 +41,7 @@ import { textProblem } from "./http/text-input.ts";
 import { SIGNED_OUT, type Viewer } from "./http/viewer.ts";
 import { unwritableHeader, withoutUnwritableHeaders } from "./http/writable-headers.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
-import { assets } from "./ui/assets.ts";
+import { assets, assetVariants } from "./ui/assets.ts";
 import { ErrorPage } from "./ui/error-page.tsx";
 
 export interface AppOptions {
@@ -106,10 +108,16 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     ...headers,
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-cache",
-    // pages differ by cookie (signed in, bookmarks): shared caches must keep them apart
-    vary: "Cookie",
+    // pages differ by cookie (signed in, bookmarks) and by coding (br, gzip, none): shared
+    // caches must keep them apart
+    vary: varyWithEncoding("Cookie"),
   };
+  // the assets are compressed once per process, now, rather than on their first request
+  assetVariants();
   const app = new Hono();
+
+  // outermost, so it compresses the final answer, whichever middleware or error handler made it
+  app.use(compressResponses());
 
   app.use(async (c, next) => {
     await next();
@@ -192,7 +200,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     if (c.res.headers.get("cache-control")?.includes("no-store")) return;
     const body = Buffer.from(html);
     const etag = etagFor(body);
+    // a stored page is compressed once, here, and its bytes serve this request and every hit
+    let variants: Variants | undefined;
     if (
+      deps.cache.enabled &&
       PageCache.cacheable(method, c.req.header("cookie")) &&
       !c.res.headers.has("set-cookie") &&
       !PERSONAL_PATHS.test(c.req.path)
@@ -200,13 +211,15 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       const url = new URL(c.req.url);
       // the same key tryServe (src/server.ts's fast path) looks up; none for made-up parameters
       const key = cacheKey(url.pathname + url.search);
-      if (key !== undefined)
+      if (key !== undefined) {
+        variants = await encodeVariants(body, etag, pageHeaders["content-type"]);
         deps.cache.set(
           key,
-          { status: 200, body, etag, headers: pageHeaders },
+          { status: 200, body, etag, headers: pageHeaders, variants },
           generation,
           c.get("pageShows"),
         );
+      }
     }
     // keep what the route set (cookies, rate-limit headers) on the rebuilt response
     const out = new Headers(c.res.headers);
@@ -217,7 +230,15 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       c.res = new Response(null, { status: 304, headers: out });
       return;
     }
-    c.res = new Response(method === "HEAD" ? null : body, { status: 200, headers: out });
+    // other pages are compressed by compressResponses(), outside this middleware
+    const variant = pickVariant(c.req.header("accept-encoding"), variants);
+    if (variant) {
+      out.set("content-encoding", variant.encoding);
+      out.set("etag", variant.etag);
+      out.set("content-length", String(variant.body.length));
+    }
+    const sent = variant?.body ?? body;
+    c.res = new Response(method === "HEAD" ? null : sent, { status: 200, headers: out });
   });
 
   app.use(provideDeps(deps));
@@ -248,9 +269,12 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   app.get("/assets/:file", (c) => {
     const asset = assets.get(c.req.path);
     if (!asset) throw notFound("That file does not exist. It may be from an older version of the site.");
-    return c.body(asset.body, 200, {
+    const variant = pickVariant(c.req.header("accept-encoding"), assetVariants().get(asset.path));
+    return c.body(variant ? variant.body : asset.body, 200, {
       "content-type": asset.contentType,
       "cache-control": "public, max-age=31536000, immutable",
+      vary: "Accept-Encoding",
+      ...(variant ? { "content-encoding": variant.encoding } : {}),
     });
   });
 

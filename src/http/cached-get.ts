@@ -4,6 +4,7 @@
  * page cache, so repeat fetches are answered at the socket until the next write.
  */
 import type { Context, Handler } from "hono";
+import { compressible, encodeVariants, pickVariant, type Variants, varyWithEncoding } from "./compression.ts";
 import { cacheKey, etagFor, etagMatches, PageCache, type PageScope } from "./page-cache.ts";
 import { securityHeaders } from "./security-headers.ts";
 
@@ -29,19 +30,29 @@ export function cachedGet(render: (c: Context) => Promise<CachedBody>): Handler 
     const out = await render(c);
     const body = Buffer.from(out.body);
     const etag = etagFor(body);
-    const headers = {
+    const headers: Record<string, string> = {
       ...securityHeaders({ https: deps.config.siteUrl.startsWith("https://") }),
       ...out.headers,
       etag,
     };
+    const contentType = headers["content-type"];
+    // stored with the headers a hit replays: the coding may differ per client
+    if (compressible(contentType)) headers.vary = varyWithEncoding(headers.vary);
     const status = out.status ?? 200;
-    if (status === 200 && PageCache.cacheable(c.req.method, c.req.header("cookie"))) {
+    // a stored body is compressed once, here; other answers by compressResponses() (app.tsx)
+    let variants: Variants | undefined;
+    if (status === 200 && deps.cache.enabled && PageCache.cacheable(c.req.method, c.req.header("cookie"))) {
       const url = new URL(c.req.url);
       const key = cacheKey(url.pathname + url.search);
-      if (key !== undefined) deps.cache.set(key, { status: 200, body, etag, headers }, generation, out.shows);
+      if (key !== undefined) {
+        variants = await encodeVariants(body, etag, contentType);
+        deps.cache.set(key, { status: 200, body, etag, headers, variants }, generation, out.shows);
+      }
     }
     if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
-    if (c.req.method === "HEAD") return c.body(null, status, headers);
-    return c.body(body, status, headers);
+    const variant = pickVariant(c.req.header("accept-encoding"), variants);
+    const sent = variant ? { ...headers, etag: variant.etag, "content-encoding": variant.encoding } : headers;
+    if (c.req.method === "HEAD") return c.body(null, status, sent);
+    return c.body(variant?.body ?? body, status, sent);
   };
 }

@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { heldTag, pickVariant, sameEntity, type Variants } from "./compression.ts";
 
 /** Families of pages that list many tools, named so a write can say which ones it touches. */
 export type PageList =
@@ -173,6 +174,8 @@ export interface CachedPage {
   body: Buffer;
   etag: string;
   headers: Record<string, string>;
+  /** The body compressed once per coding when stored (docs/decisions/017), so a hit compresses nothing. */
+  variants?: Variants;
 }
 
 /** A strong ETag for a body: a short content hash. */
@@ -180,11 +183,11 @@ export function etagFor(body: Buffer | string): string {
   return `"${createHash("sha1").update(body).digest("base64url").slice(0, 22)}"`;
 }
 
-/** True when an If-None-Match header names this ETag (or "*"). */
+/** True when an If-None-Match header names this ETag, one of its encoded variants' tags, or "*". */
 export function etagMatches(ifNoneMatch: string | null | undefined, etag: string): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === "*") return true;
-  return ifNoneMatch.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+  return ifNoneMatch.split(",").some((t) => sameEntity(t.trim().replace(/^W\//, ""), etag));
 }
 
 /** A stored page with what it shows. */
@@ -370,17 +373,22 @@ export class PageCache {
     // same page without parsing its query on every hit
     const page = this.pages.get(req.url ?? "")?.page;
     if (!page) return false;
-    if (etagMatches(req.headers["if-none-match"], page.etag)) {
-      res.writeHead(304, { ...page.headers, etag: page.etag });
+    const ifNoneMatch = req.headers["if-none-match"];
+    if (etagMatches(ifNoneMatch, page.etag)) {
+      res.writeHead(304, { ...page.headers, etag: heldTag(ifNoneMatch, page.etag) });
       res.end();
       return true;
     }
+    // whoever stored the page put Vary: Accept-Encoding among its headers (compressible types)
+    const variant = pickVariant(req.headers["accept-encoding"], page.variants);
+    const body = variant?.body ?? page.body;
     res.writeHead(page.status, {
       ...page.headers,
-      etag: page.etag,
-      "content-length": String(page.body.length),
+      etag: variant?.etag ?? page.etag,
+      ...(variant ? { "content-encoding": variant.encoding } : {}),
+      "content-length": String(body.length),
     });
-    res.end(req.method === "HEAD" ? undefined : page.body);
+    res.end(req.method === "HEAD" ? undefined : body);
     return true;
   }
 }

@@ -3,12 +3,17 @@ import { describe, expect, it } from "vitest";
 import { useViewer } from "../ui/viewer-context.ts";
 import { sendFragment, sendPage } from "./page.tsx";
 
-/** A component that awaits before it renders, reading the viewer's context after the await. */
+/**
+ * A component that awaits before it renders. It reads the viewer's context before the await:
+ * pages render without AsyncLocalStorage (src/ui/render.ts), so context is there only during
+ * the synchronous part of a component.
+ */
 async function Awaiting({ text }: { text: string }) {
+  const { path } = useViewer();
   await new Promise((resolve) => setImmediate(resolve));
   return (
     <p>
-      {text} at {useViewer().path}
+      {text} at {path}
     </p>
   );
 }

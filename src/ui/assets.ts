@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { encodeVariantsSync, type Variants } from "../http/compression.ts";
 
 export interface Asset {
   path: string;
@@ -24,3 +25,21 @@ export const assets = new Map<string, Asset>([
   [stylesheet.path, stylesheet],
   [script.path, script],
 ]);
+
+let encoded: Map<string, Variants> | undefined;
+
+/**
+ * Every asset's br and gzip bodies, by path, compressed at the best effort (they never change
+ * while the process runs). Made on the first call, which createApp() makes at startup, and shared
+ * by every app of the process.
+ */
+export function assetVariants(): ReadonlyMap<string, Variants> {
+  if (!encoded) {
+    encoded = new Map();
+    for (const asset of assets.values()) {
+      const variants = encodeVariantsSync(Buffer.from(asset.body), asset.contentType);
+      if (variants) encoded.set(asset.path, variants);
+    }
+  }
+  return encoded;
+}

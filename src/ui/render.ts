@@ -8,6 +8,7 @@
  * lost about a third of their throughput (docs/decisions/016-invalidation-by-scope.md has the
  * figures). Our components are synchronous, and for synchronous renders hono/jsx's own fallback
  * (a context store that lives for the synchronous part of the render) gives the same result.
+ * The rule that follows: a component reads context (useViewer) before its first `await`.
  *
  * hono/jsx looks for AsyncLocalStorage once, at its first render, through
  * process.getBuiltinModule. This module makes that one look come back empty, renders once, and

@@ -17,6 +17,7 @@ import { z } from "zod";
 import type { Permission } from "../../domain/permissions.ts";
 import { apiCallerMiddleware } from "../../http/api-auth.ts";
 import { clientAddress, clientNetwork } from "../../http/client-address.ts";
+import { encodeVariants, pickVariant, type Variants } from "../../http/compression.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError, notFound } from "../../http/errors.ts";
 import { etagFor, etagMatches, type PageScope } from "../../http/page-cache.ts";
@@ -472,7 +473,7 @@ function operationHandler(
     // until the next write (or midnight) clears it; only valid requests are ever stored
     const cacheKey = op.method === "get" && !op.auth && deps.cache.enabled ? `api ${targetOf(c)}` : undefined;
     const hit = cacheKey === undefined ? undefined : deps.cache.get(cacheKey);
-    if (hit) return answerRead(c, hit.body, hit.etag, hit.headers);
+    if (hit) return answerRead(c, hit.body, hit.etag, hit.headers, hit.variants);
     const generation = deps.cache.currentGeneration;
     const problems: ParameterProblem[] = [];
     let params: unknown = {};
@@ -508,7 +509,7 @@ function operationHandler(
     const text = JSON.stringify(payload);
     if (op.method !== "get") {
       return c.body(text, op.status ?? 200, {
-        "content-type": "application/json; charset=utf-8",
+        "content-type": JSON_TYPE,
         "cache-control": "no-store",
       });
     }
@@ -516,9 +517,13 @@ function operationHandler(
     const etag = etagFor(bytes);
     const link = c.res.headers.get("link");
     const headers: Record<string, string> = link ? { link } : {};
-    if (cacheKey !== undefined)
-      deps.cache.set(cacheKey, { status: 200, body: bytes, etag, headers }, generation);
-    return answerRead(c, bytes, etag, headers);
+    // a stored answer is compressed once, here, for every hit; others by the app's compressResponses()
+    let variants: Variants | undefined;
+    if (cacheKey !== undefined) {
+      variants = await encodeVariants(bytes, etag, JSON_TYPE);
+      deps.cache.set(cacheKey, { status: 200, body: bytes, etag, headers, variants }, generation);
+    }
+    return answerRead(c, bytes, etag, headers, variants);
   };
 }
 
@@ -528,14 +533,30 @@ function targetOf(c: Context): string {
   return url.pathname + url.search;
 }
 
-/** A read's answer: 200 with the body, or an empty 304 when the client's ETag is current. */
-function answerRead(c: Context, body: Buffer, etag: string, headers: Record<string, string>): Response {
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/**
+ * A read's answer: 200 with the body (its stored variant in the coding the client takes, when
+ * there is one), or an empty 304 when the client's ETag is current.
+ */
+function answerRead(
+  c: Context,
+  body: Buffer,
+  etag: string,
+  headers: Record<string, string>,
+  variants: Variants | undefined,
+): Response {
   for (const [k, v] of Object.entries(headers)) c.header(k, v);
   c.header("ETag", etag);
   // no-cache: any cache may keep the answer but must revalidate it, which costs a 304
   c.header("Cache-Control", "no-cache");
   if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304);
-  return c.body(new Uint8Array(body), 200, { "content-type": "application/json; charset=utf-8" });
+  const variant = pickVariant(c.req.header("accept-encoding"), variants);
+  if (!variant) return c.body(new Uint8Array(body), 200, { "content-type": JSON_TYPE });
+  c.header("ETag", variant.etag);
+  c.header("Content-Encoding", variant.encoding);
+  c.header("Vary", "Accept-Encoding");
+  return c.body(variant.body, 200, { "content-type": JSON_TYPE });
 }
 
 /** The OpenAPI 3.1 document of the operations. */
