@@ -247,19 +247,28 @@ export class PageCache {
   set(key: string, page: CachedPage, generationAtStart: number, shows: PageScope = EVERY_PAGE): void {
     if (!this.enabled) return;
     const scope = shows === EVERY_PAGE ? EVERYTHING : compileScope(shows);
-    if (generationAtStart !== this.generation) {
-      const oldest = this.recent[0];
-      if (!oldest || oldest.generation > generationAtStart) return;
-      for (const change of this.recent) {
-        if (change.generation < generationAtStart) continue;
-        if (scopesTouch(change.scope, scope) || figuresTouch(change.scope, scope)) return;
-      }
-    }
+    if (!this.unchangedSince(generationAtStart, scope)) return;
     if (!this.pages.has(key) && this.pages.size >= this.maxEntries) {
       const oldest = this.pages.keys().next().value;
       if (oldest !== undefined) this.pages.delete(oldest);
     }
     this.pages.set(key, { page, shows: scope });
+  }
+
+  /**
+   * True when no change since `generationAtStart` touched `scope` (figures included), so
+   * something computed from the database since then is still current; false when unsure (the
+   * changes since then are no longer remembered).
+   */
+  unchangedSince(generationAtStart: number, scope: CompiledScope): boolean {
+    if (generationAtStart === this.generation) return true;
+    const oldest = this.recent[0];
+    if (!oldest || oldest.generation > generationAtStart) return false;
+    for (const change of this.recent) {
+      if (change.generation < generationAtStart) continue;
+      if (scopesTouch(change.scope, scope) || figuresTouch(change.scope, scope)) return false;
+    }
+    return true;
   }
 
   /** How many pages are stored. */

@@ -7,7 +7,7 @@ import { pageShows, sendPage } from "../../http/page.tsx";
 import { toolStanding } from "../leaderboard/index.ts";
 import { verdictHistory } from "../panel/index.ts";
 import { currentThesisStatus } from "../predictions/index.ts";
-import { getTool } from "../tools/index.ts";
+import { readTool } from "../tools/index.ts";
 import { listCategories, listToolNames, listTools, toolsByScore } from "./listing.ts";
 import { parseToolQuery } from "./query.ts";
 import { CategoriesPage, CategoryPage, ToolPageView, ToolsPage } from "./views.tsx";
@@ -60,7 +60,7 @@ export function catalogRoutes(deps: Deps) {
 
   app.get("/tools/:slug", async (c) => {
     const slug = c.req.param("slug");
-    const tool = await getTool(db, slug);
+    const tool = await readTool(deps, slug);
     if (!tool) throw await unknownTool(deps, slug);
     // its own profile and panel, its category's list, and its standing on the boards
     pageShows(c, { tools: [tool.slug], categories: [tool.category.slug], figures: true });

@@ -1,18 +1,21 @@
 /** Routes of comparisons: /compare (picker) and /compare/:a-vs-:b with one canonical URL. */
 import { Hono } from "hono";
+import { raw as trustedHtml } from "hono/html";
 import { candidateSlugs, comparePath, parsePair } from "../../domain/compare-path.ts";
 import { pricingRead } from "../../domain/pricing-read.ts";
 import { reviewerSplit } from "../../domain/reviewer-split.ts";
 import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
+import { ScopedMemo } from "../../http/memo.ts";
 import { pageShows, sendPage } from "../../http/page.tsx";
 import { pairKey } from "../../http/page-cache.ts";
+import { renderHtml } from "../../ui/render.ts";
 import { listToolNames } from "../catalog/index.ts";
 import { pickSplit, pickStanding } from "../community/index.ts";
-import { getToolsWithRefs } from "../tools/index.ts";
+import { readToolsWithRefs } from "../tools/index.ts";
 import { featuredPairs } from "./service.ts";
-import { CompareIndex, ComparePage } from "./views.tsx";
+import { CompareEvidence, CompareIndex, ComparePage } from "./views.tsx";
 
 const SLUG = /^[a-z0-9-]{1,80}$/;
 
@@ -20,6 +23,8 @@ const SLUG = /^[a-z0-9-]{1,80}$/;
 export function compareRoutes(deps: Deps) {
   const app = new Hono();
   const { db, config } = deps;
+  // each pair's evidence as HTML, kept until a write touches either tool
+  const evidenceOf = new ScopedMemo<string>(deps.cache);
 
   app.get("/compare", async (c) => {
     const a = c.req.query("a")?.trim() || undefined;
@@ -47,26 +52,40 @@ export function compareRoutes(deps: Deps) {
 
   app.get("/compare/:pair", async (c) => {
     const raw = c.req.param("pair");
-    const found = await getToolsWithRefs(db, candidateSlugs(raw));
+    const found = await readToolsWithRefs(deps, candidateSlugs(raw));
     const pair = parsePair(raw, (s) => found.has(s));
     const a = pair && found.get(pair.a);
     const b = pair && found.get(pair.b);
     if (pair && a && b && a !== b) {
       const canonical = comparePath(a.ref.slug, b.ref.slug);
       if (c.req.path !== canonical) return c.redirect(canonical, 301);
-      pageShows(c, { tools: [a.ref.slug, b.ref.slug], pairs: [pairKey(a.ref.slug, b.ref.slug)] });
+      // the split's "counted" share moves with the leaderboard's recompute: a figure like the others
+      pageShows(c, {
+        tools: [a.ref.slug, b.ref.slug],
+        pairs: [pairKey(a.ref.slug, b.ref.slug)],
+        figures: true,
+      });
       const userId = c.get("viewer").user?.id;
       const picks = await pickSplit(db, a.ref, b.ref, userId);
       // a reader whose pick does not count yet is told why and when it will
       const standing =
         userId !== undefined && picks.mine ? await pickStanding(db, { userId, a: a.ref, b: b.ref }) : null;
+      const evidence = await evidenceOf.get(canonical, { tools: [a.ref.slug, b.ref.slug] }, () =>
+        renderHtml(
+          <CompareEvidence
+            a={a.tool}
+            b={b.tool}
+            split={reviewerSplit(a.tool, b.tool)}
+            pricing={pricingRead(a.tool, b.tool)}
+          />,
+        ),
+      );
       return sendPage(
         c,
         <ComparePage
           a={a.tool}
           b={b.tool}
-          split={reviewerSplit(a.tool, b.tool)}
-          pricing={pricingRead(a.tool, b.tool)}
+          evidence={trustedHtml(evidence)}
           canonical={`${config.siteUrl}${canonical}`}
           path={canonical}
           picks={picks}

@@ -1,4 +1,6 @@
 /** The comparison page (every element of the reference page) and the /compare picker. */
+
+import type { Child } from "hono/jsx";
 import { authorName, reviewBylineSentence } from "../../domain/byline.ts";
 import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
@@ -16,8 +18,8 @@ import type { FeaturedPair } from "./service.ts";
 export interface ComparePageProps {
   a: ToolDetail;
   b: ToolDetail;
-  split: ReviewerSplit;
-  pricing: string[];
+  /** CompareEvidence for the pair, rendered (the route keeps its HTML between writes). */
+  evidence: Child;
   canonical: string;
   /** The canonical /compare/a-vs-b path. */
   path: string;
@@ -120,8 +122,38 @@ function ReviewerScorecard(props: { a: ToolDetail; b: ToolDetail; split: Reviewe
   );
 }
 
+/**
+ * The evidence of a comparison: the decision table, the reviewer scorecard and the pricing
+ * read. It shows nothing of the reader, so the route renders it once per pair and keeps the
+ * HTML until a write touches either tool.
+ */
+export function CompareEvidence({
+  a,
+  b,
+  split,
+  pricing,
+}: {
+  a: ToolDetail;
+  b: ToolDetail;
+  split: ReviewerSplit;
+  pricing: string[];
+}) {
+  return (
+    <>
+      <DecisionTable tools={[a, b]} />
+      <ReviewerScorecard a={a} b={b} split={split} />
+      <h2 id="pricing-heading">Pricing read</h2>
+      <ul>
+        {pricing.map((s) => (
+          <li>{s}</li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 /** /compare/:a-vs-:b */
-export function ComparePage({ a, b, split, pricing, canonical, path, picks, standing }: ComparePageProps) {
+export function ComparePage({ a, b, evidence, canonical, path, picks, standing }: ComparePageProps) {
   const tools = [a, b];
   return (
     <Layout
@@ -144,14 +176,7 @@ export function ComparePage({ a, b, split, pricing, canonical, path, picks, stan
         ))}
       </div>
       <HeadToHead a={a} b={b} path={path} split={picks} standing={standing} />
-      <DecisionTable tools={tools} />
-      <ReviewerScorecard a={a} b={b} split={split} />
-      <h2 id="pricing-heading">Pricing read</h2>
-      <ul>
-        {pricing.map((s) => (
-          <li>{s}</li>
-        ))}
-      </ul>
+      {evidence}
       <NewsletterCta />
       <BookmarksPanel />
     </Layout>

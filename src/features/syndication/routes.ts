@@ -115,6 +115,7 @@ export function syndicationRoutes(deps: Deps) {
           events: await feedEvents(db, { kind: "tool", tool }),
         }),
         headers: FEED_HEADERS,
+        shows: { tools: [slug] },
       };
     }),
   );
@@ -154,8 +155,12 @@ export function syndicationRoutes(deps: Deps) {
         return { status: 404, body: unknownToolBadge(size ?? "small"), headers: errorHeaders };
       }
       const text = badgeText(tool.panel);
-      if (kind === "json") return { body: JSON.stringify(endpointBadge(text)), headers: BADGE_JSON_HEADERS };
-      return { body: badgeSvg(text, size ?? "small"), headers: BADGE_HEADERS };
+      // the panel's verdict of one tool: a vote elsewhere leaves it cached
+      const shows = { tools: [slug] };
+      if (kind === "json") {
+        return { body: JSON.stringify(endpointBadge(text)), headers: BADGE_JSON_HEADERS, shows };
+      }
+      return { body: badgeSvg(text, size ?? "small"), headers: BADGE_HEADERS, shows };
     }),
   );
   app.get(

@@ -25,3 +25,4 @@ export {
   toolRowOf,
   toolSummaries,
 } from "./model.ts";
+export { readTool, readToolsWithRefs } from "./read-model.ts";
