@@ -226,11 +226,11 @@ describe.skipIf(!url)("page-cache invalidation over Redis", () => {
       const start = cache.currentGeneration;
       cache.set("/fresh", page("fresh"), start);
       // A PING's reply follows, on the subscriber's own connection, every message published before it.
-      await raw.publish(channel, bus.instanceId);
+      await raw.publish(channel, JSON.stringify({ from: bus.instanceId, scope: { everything: true } }));
       await subscriber.ping();
       expect(cache.currentGeneration).toBe(start);
       expect(cache.get("/fresh")).toBeDefined();
-      await raw.publish(channel, "another-instance");
+      await raw.publish(channel, JSON.stringify({ from: "another-instance", scope: { everything: true } }));
       await subscriber.ping();
       expect(cache.currentGeneration).toBe(start + 1);
       expect(cache.get("/fresh")).toBeUndefined();
