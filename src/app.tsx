@@ -260,7 +260,8 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   // answers in JSON-RPC; it reads no cookie and changes nothing, so CSRF has nothing to guard there;
   // nor under /api/, where no cookie authorises anything
   app.use((c, next) => {
-    if (c.req.path === MCP_PATH) return next();
+    // a GET has no body to bound; asking for one would make the node adapter build a full Request
+    if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.path === MCP_PATH) return next();
     return (EDITORIAL_PATHS.test(c.req.path) ? editorialFormLimit : formLimit)(c, next);
   });
   const csrf = csrfProtection(siteOrigins(opts.config));
