@@ -94,8 +94,9 @@ describe.each(testEngines())("invalidation by scope on %s", (engine) => {
       "home",
     ]);
     vi.advanceTimersByTime(1);
-    // every page showing figures is gone; the comparison of two other tools shows none of X
-    expect(cached()).toEqual(["withoutX"]);
+    // every page showing many tools' figures is gone; the comparison of two other tools shows no
+    // figure of X (it may still be refreshed with the standings it shows: either is right)
+    expect(cached().filter((name) => name !== "withoutX")).toEqual([]);
     expect(figure(await (await t.request(PAGES.search)).text(), X)).toBe("100% ship · 1 vote");
   });
 
