@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   anotherConnection,
@@ -20,13 +21,35 @@ import { startServer } from "../server.ts";
 import {
   bumpChangeStamp,
   type ChangeWatcher,
+  readChangeScopes,
   readChangeStamp,
   shareChangesThroughStamp,
   watchChangeStamp,
 } from "./change-stamp.ts";
-import { PageCache } from "./page-cache.ts";
+import { PageCache, type PageScope } from "./page-cache.ts";
 
 reportSkippedPostgres("the change stamp");
+
+/** Pages as the site declares them: two tools in two categories, a comparison, a list. */
+const SHOWN: Record<string, PageScope> = {
+  "/tools/cursor": { tools: ["cursor"], categories: ["coding"], figures: true },
+  "/tools/chatgpt": { tools: ["chatgpt"], categories: ["chat"], figures: true },
+  "/compare/aider-vs-cursor": { tools: ["aider", "cursor"], pairs: ["aider-vs-cursor"] },
+  "/tools": { lists: ["catalog"], figures: true },
+};
+
+/** Stores a page rendered now under `key`, showing what SHOWN says of it. */
+function keep(cache: PageCache, key: string): void {
+  cache.set(
+    key,
+    { status: 200, body: Buffer.from(key), etag: '"x"', headers: {} },
+    cache.currentGeneration,
+    SHOWN[key],
+  );
+}
+
+/** The stored keys among SHOWN. */
+const kept = (cache: PageCache) => Object.keys(SHOWN).filter((key) => cache.has(key));
 
 /** Counts the watcher's reads, so a test can wait for polls to have happened rather than for time. */
 function countReads(db: Db) {
@@ -195,6 +218,111 @@ describe.each(testEngines())("change stamp on %s", (engine) => {
     // stop() hands onInvalidate back
     await sharing.stop();
     expect(cache.onInvalidate).toBe(published);
+  });
+
+  it("stores each move's scope with its generation, every page when none is given", async () => {
+    const { db } = await database();
+    const vote: PageScope = { tools: ["cursor"], figures: true };
+    await bumpChangeStamp(db, Date.parse("2026-06-01T10:00:00Z"), vote);
+    await bumpChangeStamp(db, Date.parse("2026-06-01T10:01:00Z"));
+    const rows = await db.selectFrom("site_change_scopes").selectAll().orderBy("generation").execute();
+    expect(rows.map((r) => ({ ...r, scope: JSON.parse(r.scope) }))).toEqual([
+      { generation: 1, scope: vote, changed_at: "2026-06-01T10:00:00.000Z" },
+      { generation: 2, scope: { everything: true }, changed_at: "2026-06-01T10:01:00.000Z" },
+    ]);
+  });
+
+  it("reads the scopes of a range of moves in order, and none when one is missing or unreadable", async () => {
+    const { db } = await database();
+    const scopes: PageScope[] = [
+      { tools: ["cursor"] },
+      { pairs: ["aider-vs-cursor"], figures: true },
+      { lists: ["home"] },
+    ];
+    for (const scope of scopes) await bumpChangeStamp(db, Date.now(), scope);
+    expect(await readChangeScopes(db, 0, 3)).toEqual(scopes);
+    expect(await readChangeScopes(db, 1, 3)).toEqual(scopes.slice(1));
+    expect(await readChangeScopes(db, 3, 3)).toEqual([]);
+    // a generation not reached yet
+    expect(await readChangeScopes(db, 2, 4)).toBeUndefined();
+
+    await db.deleteFrom("site_change_scopes").where("generation", "=", 2).execute();
+    expect(await readChangeScopes(db, 0, 3)).toBeUndefined();
+    expect(await readChangeScopes(db, 2, 3)).toEqual([scopes[2]]);
+
+    await db
+      .updateTable("site_change_scopes")
+      .set({ scope: "{not json" })
+      .where("generation", "=", 3)
+      .execute();
+    expect(await readChangeScopes(db, 2, 3)).toBeUndefined();
+  });
+
+  it("keeps the scopes of the last thousand moves and prunes older ones", async () => {
+    const { db } = await database();
+    await bumpChangeStamp(db, Date.now(), { tools: ["cursor"] });
+    await bumpChangeStamp(db, Date.now(), { tools: ["aider"] });
+    // as if 997 more moves had happened: the next move is the 1001st
+    await db.updateTable("site_changes").set({ generation: 1000 }).where("id", "=", 1).execute();
+    await bumpChangeStamp(db, Date.now(), { tools: ["zed"] });
+    const left = await db
+      .selectFrom("site_change_scopes")
+      .select("generation")
+      .orderBy("generation")
+      .execute();
+    expect(left.map((r) => r.generation)).toEqual([2, 1001]);
+    // an instance last seeing generation 1 cannot know what move 2..1000 did
+    expect(await readChangeScopes(db, 1, 1001)).toBeUndefined();
+    // more than a thousand moves behind is never answered
+    expect(await readChangeScopes(db, 0, 1001)).toBeUndefined();
+  });
+
+  it("drops only the pages another mover's scope touched, and none for its own moves", async () => {
+    const { db } = await database();
+    // polls happen only when the test moves time (vi.waitFor does), so both moves below are
+    // seen in one read
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const cache = new PageCache(true);
+    cleanups.push(async () => cache.close());
+    const sharing = shareChangesThroughStamp({ db, cache, intervalMs: 20 });
+    cleanups.push(() => sharing.stop());
+    await sharing.ready;
+    for (const key of Object.keys(SHOWN)) keep(cache, key);
+    const before = await readChangeStamp(db);
+
+    // our own vote on cursor drops its pages here and moves the stamp
+    cache.invalidate({ tools: ["cursor"] });
+    expect(kept(cache)).toEqual(["/tools/chatgpt", "/tools"]);
+    while ((await readChangeStamp(db)) === before) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    // pages rendered after our write
+    keep(cache, "/tools/cursor");
+    keep(cache, "/compare/aider-vs-cursor");
+
+    // another instance's move: an edit in the chat category, with figures
+    await bumpChangeStamp(db, Date.now(), { categories: ["chat"], figures: true });
+    await vi.waitFor(() => expect(cache.has("/tools/chatgpt")).toBe(false), { timeout: 5000, interval: 20 });
+    expect(kept(cache)).toEqual(["/tools/cursor", "/compare/aider-vs-cursor", "/tools"]);
+    // the figures it changed are refreshed here on the timer, as for a local change
+    expect(cache.refreshingFigures).toBe(true);
+    // what the watcher heard is not passed on: the stamp moved twice, no more
+    expect(await readChangeStamp(db)).toBe(before + 2);
+  });
+
+  it("clears every page when a move's scope is missing", async () => {
+    const { db } = await database();
+    const cache = new PageCache(true);
+    const sharing = shareChangesThroughStamp({ db, cache, intervalMs: 20 });
+    cleanups.push(() => sharing.stop());
+    await sharing.ready;
+    for (const key of Object.keys(SHOWN)) keep(cache, key);
+    // a move by a version of the site that kept no scopes
+    await db
+      .updateTable("site_changes")
+      .set({ generation: sql<number>`generation + 1` })
+      .where("id", "=", 1)
+      .execute();
+    await vi.waitFor(() => expect(cache.size).toBe(0), { timeout: 5000, interval: 5 });
   });
 
   describe("a running server and a CLI import", () => {

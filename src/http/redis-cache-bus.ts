@@ -58,20 +58,21 @@ export async function connectCacheBus(cache: PageCache, opts: CacheBusOptions): 
   };
 
   const onMessage = (message: string) => {
-    let heard: { from?: unknown; scope?: unknown };
+    let heard: unknown;
     try {
       heard = JSON.parse(message);
     } catch {
-      cache.clearLocal();
-      return;
+      heard = undefined;
     }
-    if (heard.from === instanceId) return;
-    try {
-      if (typeof heard.scope !== "object" || heard.scope === null) throw new Error("no scope");
-      cache.invalidateLocal(heard.scope as PageScope);
-    } catch {
-      cache.clearLocal();
-    }
+    // JSON null or a bare value carries neither field: unreadable, like text that is not JSON
+    const { from, scope } = (typeof heard === "object" && heard !== null ? heard : {}) as {
+      from?: unknown;
+      scope?: unknown;
+    };
+    if (from === instanceId) return;
+    const readable = readScope(scope);
+    if (readable) cache.invalidateLocal(readable);
+    else cache.clearLocal();
   };
   let subscribing: Promise<void> | undefined;
   let subscribed = false;
@@ -104,4 +105,24 @@ export async function connectCacheBus(cache: PageCache, opts: CacheBusOptions): 
       if (subscribed && subscriber.isReady) await subscriber.unsubscribe(channel, onMessage).catch(() => {});
     },
   };
+}
+
+/**
+ * The PageScope a message carries, or undefined when it is not one: a list given as a bare
+ * string would be read letter by letter and drop the wrong pages, so it counts as unreadable.
+ */
+function readScope(value: unknown): PageScope | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const scope = value as Record<keyof PageScope, unknown>;
+  const names = (v: unknown) => Array.isArray(v) && v.every((name) => typeof name === "string");
+  const namesOrAll = (v: unknown) => v === undefined || v === "all" || names(v);
+  const flag = (v: unknown) => v === undefined || typeof v === "boolean";
+  const readable =
+    namesOrAll(scope.tools) &&
+    namesOrAll(scope.categories) &&
+    namesOrAll(scope.pairs) &&
+    (scope.lists === undefined || names(scope.lists)) &&
+    flag(scope.figures) &&
+    flag(scope.everything);
+  return readable ? (scope as PageScope) : undefined;
 }

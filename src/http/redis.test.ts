@@ -12,7 +12,7 @@ import { createApp } from "../app.tsx";
 import { loadConfig } from "../config.ts";
 import type { OutgoingMail } from "../mail/mailer.ts";
 import { startServer } from "../server.ts";
-import { type CachedPage, PageCache } from "./page-cache.ts";
+import { type CachedPage, EVERY_PAGE, PageCache, type PageScope } from "./page-cache.ts";
 import { connectCacheBus } from "./redis-cache-bus.ts";
 import { closeRedisClient, createRedisClient, type RedisClient, waitUntilReady } from "./redis-client.ts";
 import { RedisRateLimitStore } from "./redis-rate-limit.ts";
@@ -226,14 +226,87 @@ describe.skipIf(!url)("page-cache invalidation over Redis", () => {
       const start = cache.currentGeneration;
       cache.set("/fresh", page("fresh"), start);
       // A PING's reply follows, on the subscriber's own connection, every message published before it.
-      await raw.publish(channel, JSON.stringify({ from: bus.instanceId, scope: { everything: true } }));
+      await raw.publish(channel, JSON.stringify({ from: bus.instanceId, scope: EVERY_PAGE }));
       await subscriber.ping();
       expect(cache.currentGeneration).toBe(start);
       expect(cache.get("/fresh")).toBeDefined();
-      await raw.publish(channel, JSON.stringify({ from: "another-instance", scope: { everything: true } }));
+      await raw.publish(channel, JSON.stringify({ from: "another-instance", scope: EVERY_PAGE }));
       await subscriber.ping();
       expect(cache.currentGeneration).toBe(start + 1);
       expect(cache.get("/fresh")).toBeUndefined();
+    } finally {
+      await bus.close();
+      await Promise.all([publisher, subscriber, raw].map((c) => closeRedisClient(c)));
+    }
+  });
+});
+
+describe.skipIf(!url)("scoped page-cache invalidation over Redis", () => {
+  const prefix = `${ns}scope:`;
+  /** What the pages show: two tools, a comparison of one of them, a list. */
+  const SHOWN: Record<string, PageScope> = {
+    "/tools/cursor": { tools: ["cursor"], categories: ["coding"], figures: true },
+    "/tools/chatgpt": { tools: ["chatgpt"], categories: ["chat"], figures: true },
+    "/compare/aider-vs-cursor": { tools: ["aider", "cursor"], pairs: ["aider-vs-cursor"] },
+    "/tools": { lists: ["catalog"], figures: true },
+  };
+  const storeAll = (cache: PageCache) => {
+    for (const [key, shows] of Object.entries(SHOWN))
+      cache.set(key, page(key), cache.currentGeneration, shows);
+  };
+  const kept = (cache: PageCache) => Object.keys(SHOWN).filter((key) => cache.has(key));
+
+  it("hands another instance the same scope, which drops only the pages it touches there", async () => {
+    const [one, two] = await Promise.all([sharedState(prefix), sharedState(prefix)]);
+    try {
+      storeAll(two.cache);
+      const heard = vi.spyOn(two.cache, "invalidateLocal");
+      const vote: PageScope = { tools: ["cursor"], figures: true };
+      one.cache.invalidate(vote);
+      await vi.waitFor(() => expect(heard).toHaveBeenCalledTimes(1), ARRIVES);
+      expect(heard).toHaveBeenCalledWith(vote);
+      expect(kept(two.cache)).toEqual(["/tools/chatgpt", "/tools"]);
+      // the lists' figures are refreshed there on its own timer
+      expect(two.cache.refreshingFigures).toBe(true);
+    } finally {
+      await Promise.all([one, two].map((s) => s.close()));
+      for (const s of [one, two]) s.cache.close();
+    }
+  });
+
+  it.each([
+    ["not JSON", "{not json"],
+    ["JSON null", "null"],
+    ["a bare string", JSON.stringify("another-instance")],
+    ["no scope", JSON.stringify({ from: "another-instance" })],
+    ["a null scope", JSON.stringify({ from: "another-instance", scope: null })],
+    [
+      "a scope whose tools are not a list",
+      JSON.stringify({ from: "another-instance", scope: { tools: "cursor" } }),
+    ],
+    ["a scope whose lists are a number", JSON.stringify({ from: "another-instance", scope: { lists: 5 } })],
+  ])("clears every page on a message it cannot read: %s", async (_, message) => {
+    const channel = `${prefix}unreadable`;
+    const cache = new PageCache(true);
+    const [publisher, subscriber, raw] = await Promise.all([
+      connected("test-pub"),
+      connected("test-sub"),
+      connected("test-raw"),
+    ]);
+    const bus = await connectCacheBus(cache, { publisher, subscriber, channel });
+    try {
+      storeAll(cache);
+      await raw.publish(channel, message);
+      await subscriber.ping();
+      expect(kept(cache)).toEqual([]);
+      // and it still hears the next message
+      storeAll(cache);
+      await raw.publish(
+        channel,
+        JSON.stringify({ from: "another-instance", scope: { categories: ["chat"] } }),
+      );
+      await subscriber.ping();
+      expect(kept(cache)).toEqual(["/tools/cursor", "/compare/aider-vs-cursor", "/tools"]);
     } finally {
       await bus.close();
       await Promise.all([publisher, subscriber, raw].map((c) => closeRedisClient(c)));
