@@ -42,7 +42,9 @@ import {
 
 /** Writers: enough that 10 votes a second is 6 a minute each, well under VOTE_RATE_LIMIT's 30. */
 const ACCOUNTS = 100;
-const VOTE_RATES = [0, 2, 5, 10];
+const VOTE_RATES = process.env.BENCH_VOTE_RATES
+  ? process.env.BENCH_VOTE_RATES.split(",").map(Number)
+  : [0, 2, 5, 10];
 const PICKS_PER_SECOND = 1;
 /** Comparison pages read: the sitemap's, topped up with pairs from one category. */
 const COMPARISONS = 25;

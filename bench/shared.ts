@@ -145,7 +145,11 @@ export function pinProcess(pid: number, cpus: string): string {
 function spawnOnServerCore(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const { server } = loadCores();
   // taskset execs node in place: the child's pid is node's, so stop() signals the server itself
-  return spawn("taskset", ["-c", String(server), process.execPath, ...args], {
+  const prof =
+    process.env.BENCH_APP_PROF && args[0]?.endsWith("main.js")
+      ? ["--cpu-prof", "--cpu-prof-dir=/tmp/prof2"]
+      : [];
+  return spawn("taskset", ["-c", String(server), process.execPath, ...prof, ...args], {
     cwd: root,
     env,
     stdio: ["ignore", "ignore", "inherit"],

@@ -34,14 +34,16 @@ export const MIN_COMPRESS_BYTES = 1024;
  * Figures behind the choice: docs/decisions/017-compression.md (`npx tsx bench/compression.ts`).
  * - `perRequest`: answers rendered for one request (signed-in pages, API JSON, errors). Brotli
  *   5 is where its size levels off (6–9 are no smaller) at ~0.3 ms for the 15 KB reference page.
- * - `stored`: bytes kept in the page cache (pages, feeds, API reads) and replayed until the next
- *   write. Compressed on the miss that stores them, so the reader of that miss waits for it:
- *   brotli 10 (~7 ms) is 11% smaller than 5; 11 saves another 2.5% for ~20 ms, not worth a wait.
+ * - `stored`: bytes kept in the page cache (pages, feeds, API reads) and replayed until a write
+ *   touches them. Compressed on the miss that stores them, and under steady voting pages are
+ *   re-stored many times a second (a voted tool's pages, the lists every refresh): brotli 10 was
+ *   11% smaller than 5 but cost ~7 ms a time, a third of the server's time at 10 votes a second
+ *   (`npm run bench -- mixed`), so stored bytes take the per-request levels too.
  * - `startup`: the assets, compressed once per process before any request: the best there is.
  */
 export const LEVELS = {
   perRequest: { br: 5, gzip: 6 },
-  stored: { br: 10, gzip: 9 },
+  stored: { br: 5, gzip: 6 },
   startup: { br: 11, gzip: 9 },
 } as const satisfies Record<string, Record<Encoding, number>>;
 

@@ -536,6 +536,22 @@ describe("PageCache: community figures on a timer", () => {
     expect(cache.has("/tools")).toBe(true);
   });
 
+  it("keeps a figures page whose render spanned a vote, and lets the vote's refresh drop it", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const cache = new PageCache(true, 2000, 100);
+    // begun before the vote, stored after it: its figures may predate the vote, which the
+    // refresh the vote started will fix; refusing it would make every list a render under steady votes
+    const began = cache.currentGeneration;
+    cache.invalidate(VOTE);
+    cache.set("/tools", page("during"), began, SHOWN["/tools"]);
+    // the voted tool's own page is refused: the vote changed what it shows at once
+    cache.set("/tools/cursor", page("during"), began, SHOWN["/tools/cursor"]);
+    expect(cache.has("/tools")).toBe(true);
+    expect(cache.has("/tools/cursor")).toBe(false);
+    vi.advanceTimersByTime(100);
+    expect(cache.has("/tools")).toBe(false);
+  });
+
   it("starts no timer when disabled, and close() stops a waiting one", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const off = new PageCache(false);

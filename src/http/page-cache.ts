@@ -256,9 +256,9 @@ export class PageCache {
   }
 
   /**
-   * True when no change since `generationAtStart` touched `scope` (figures included), so
-   * something computed from the database since then is still current; false when unsure (the
-   * changes since then are no longer remembered).
+   * True when no change since `generationAtStart` touched `scope`, nor a figures refresh
+   * dropped what shows figures, so something computed from the database since then may be
+   * kept; false when unsure (the changes since then are no longer remembered).
    */
   unchangedSince(generationAtStart: number, scope: CompiledScope): boolean {
     if (generationAtStart === this.generation) return true;
@@ -266,7 +266,10 @@ export class PageCache {
     if (!oldest || oldest.generation > generationAtStart) return false;
     for (const change of this.recent) {
       if (change.generation < generationAtStart) continue;
-      if (scopesTouch(change.scope, scope) || figuresTouch(change.scope, scope)) return false;
+      if (scopesTouch(change.scope, scope)) return false;
+      // a figures change alone does not make it stale: the flush it scheduled will drop it; a
+      // flush since the read began would not, so that one refuses
+      if (change.scope === FIGURES_FLUSH && figuresTouch(change.scope, scope)) return false;
     }
     return true;
   }
