@@ -226,6 +226,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     for (const [k, v] of Object.entries({ ...pageHeaders, etag })) out.set(k, v);
     if (c.req.header("cookie")) out.set("cache-control", "private, no-cache");
     out.delete("content-length");
+    // cleared first: assigning over a response makes Hono read the old one's body, which costs the
+    // node adapter a full Response; `out` already holds its headers
+    c.res = undefined;
     if (etagMatches(c.req.header("if-none-match"), etag)) {
       c.res = new Response(null, { status: 304, headers: out });
       return;

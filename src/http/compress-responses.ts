@@ -39,18 +39,20 @@ export function compressResponses(): MiddlewareHandler {
     if (!compressible(headers.get("content-type"))) return;
     // answers of this type differ by Accept-Encoding (or would, were they larger): caches must know
     headers.set("vary", varyWithEncoding(headers.get("vary")));
+    // asked first: reading res.body makes the node adapter build a full Response, worth it only
+    // when there is something to compress for this client
+    const encoding = negotiate(c.req.header("accept-encoding"));
+    if (!encoding) return;
     if (
       c.req.method === "HEAD" ||
-      !res.body ||
       res.status === 204 ||
       res.status === 206 ||
       headers.has("content-encoding") ||
-      headers.has("content-range")
+      headers.has("content-range") ||
+      !res.body
     ) {
       return;
     }
-    const encoding = negotiate(c.req.header("accept-encoding"));
-    if (!encoding) return;
     const declared = headers.get("content-length");
     if (declared !== null && Number(declared) < MIN_COMPRESS_BYTES) return;
     const body = new Uint8Array(await res.arrayBuffer());
