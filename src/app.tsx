@@ -74,7 +74,7 @@ async function readerState(c: Context, viewer: Viewer, db: Db): Promise<ReaderSt
   return { votes, bookmarks };
 }
 
-/** Builds the app; the returned cache must be invalidated after every write. */
+/** Builds the app; the returned cache must be told of every write (declared writes do it; see src/http/write.ts). */
 export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   const deps: Deps = {
     db: opts.db,

@@ -1,7 +1,7 @@
 /**
  * GET routes that answer with a document other than a page (a feed, a badge, the sitemap) yet
  * should be as cheap as pages: a strong ETag and 304, and for anonymous requests a place in the
- * page cache, so repeat fetches are answered at the socket until the next write.
+ * page cache, so repeat fetches are answered at the socket until a write touches what they show.
  */
 import type { Context, Handler } from "hono";
 import { compressible, encodeVariants, pickVariant, type Variants, varyWithEncoding } from "./compression.ts";

@@ -10,7 +10,7 @@ import type { PageList } from "../../http/page-cache.ts";
 import { CATALOG_EDITS_PER_ADMIN } from "../../http/rate-rules.ts";
 import { signedInPage, signedInUser } from "../../http/viewer.ts";
 import { changed, unchanged, write } from "../../http/write.ts";
-import { findToolRefs, getTool } from "../tools/index.ts";
+import { getTool } from "../tools/index.ts";
 import {
   blankFormValues,
   draftFromValues,
