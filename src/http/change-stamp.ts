@@ -1,10 +1,11 @@
 /**
  * A change stamp in the database, so operator commands (another process) can tell running
  * servers that public pages changed without Redis. The command moves the one-row
- * `site_changes.generation` on after its write has committed; each server reads it every few
- * seconds and clears its own page cache when it moved.
+ * `site_changes.generation` on after its write has committed, with the write's scope kept in
+ * `site_change_scopes`; each server reads the stamp every few seconds and, when it moved, drops
+ * the pages (and memos) those scopes touch, or everything when a scope is missing.
  *
- * A server clears locally (PageCache.clearLocal), never through invalidate(): every instance
+ * A server drops locally (PageCache.invalidateLocal), never through invalidate(): every instance
  * polls for itself, and invalidate() would also publish on the Redis bus, turning one change
  * into a message per instance.
  *

@@ -183,3 +183,19 @@ describe("csrfProtection: the session's token (signed in)", () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe("masked CSRF tokens", () => {
+  it("show different bytes on every page for the same token, and unmask to it", async () => {
+    const { maskToken, unmaskToken, csrfTokenFor } = await import("./tokens.ts");
+    const token = csrfTokenFor("a-session-secret");
+    const first = maskToken(token);
+    const second = maskToken(token);
+    expect(first).not.toBe(second);
+    expect(first).not.toContain(token);
+    expect(unmaskToken(first)).toBe(token);
+    expect(unmaskToken(second)).toBe(token);
+    // anything else comes back unchanged, to be compared (and refused) as sent
+    expect(unmaskToken(token)).not.toBe(csrfTokenFor("another"));
+    expect(unmaskToken("not base64url!")).toBe("not base64url!");
+  });
+});

@@ -10,7 +10,7 @@
 import type { MiddlewareHandler } from "hono";
 import { HttpError } from "./errors.ts";
 import { parseForm } from "./form.ts";
-import { sameToken } from "./tokens.ts";
+import { sameToken, unmaskToken } from "./tokens.ts";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -43,7 +43,8 @@ export function csrfProtection(siteOrigins: string | readonly string[]): Middlew
         const body = await parseForm(c);
         sent = typeof body._csrf === "string" ? body._csrf : undefined;
       }
-      if (!sent || !sameToken(sent, viewer.csrfToken)) {
+      // pages carry the token masked (tokens.ts maskToken); a script may send it either way
+      if (!sent || !(sameToken(unmaskToken(sent), viewer.csrfToken) || sameToken(sent, viewer.csrfToken))) {
         throw refused(
           "This form has expired or was opened in another session. Reload the page and try again.",
         );

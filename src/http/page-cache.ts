@@ -348,11 +348,13 @@ export class PageCache {
   /**
    * Runs `render` for a miss, unless a render of the same address is already under way: then
    * waits for it and answers from the cache, rendering only if that one was not stored. So 32
-   * readers arriving at a dropped page cost one render, not 32. `render` must end the response.
+   * readers arriving at a dropped page cost one render, not 32. When that render was not stored
+   * (a redirect, a 404), the waiters render side by side. `render` must end the response.
    */
   renderOnce(req: IncomingMessage, res: ServerResponse, render: () => void): void {
+    // the API keeps its reads under keys of its own, and answers with a token differ per caller
     const key =
-      this.enabled && PageCache.cacheable(req.method, req.headers.cookie)
+      this.enabled && PageCache.cacheable(req.method, req.headers.cookie) && !req.url?.startsWith("/api/")
         ? cacheKey(req.url ?? "")
         : undefined;
     if (key === undefined) {
@@ -361,8 +363,9 @@ export class PageCache {
     }
     const under = this.rendering.get(key);
     if (under) {
+      // not stored (a redirect, a 404, a write in between): every waiter renders its own, at once
       void under.then(() => {
-        if (!this.tryServe(req, res)) this.renderOnce(req, res, render);
+        if (!this.tryServe(req, res)) render();
       });
       return;
     }

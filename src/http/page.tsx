@@ -6,6 +6,7 @@ import { renderHtml } from "../ui/render.ts";
 import { ANONYMOUS, type PageViewer, ViewerContext } from "../ui/viewer-context.ts";
 import type { PageScope } from "./page-cache.ts";
 import { safeReturnPath } from "./return-path.ts";
+import { maskToken } from "./tokens.ts";
 import { SIGNED_OUT } from "./viewer.ts";
 
 declare module "hono" {
@@ -39,7 +40,9 @@ async function loadPageViewer(c: Context): Promise<PageViewer> {
   const path = pagePath(c);
   if (!deps) return { ...ANONYMOUS, path };
   const state = await deps.readerState(c, viewer);
-  return { ...ANONYMOUS, user: viewer.user, csrfToken: viewer.csrfToken, ...state, path };
+  // masked afresh for every response, so compressed pages do not leak it (tokens.ts maskToken)
+  const csrfToken = viewer.csrfToken ? maskToken(viewer.csrfToken) : "";
+  return { ...ANONYMOUS, user: viewer.user, csrfToken, ...state, path };
 }
 
 /** Renders a JSX page to the response. */

@@ -19,6 +19,30 @@ export function csrfTokenFor(sessionToken: string): string {
   return createHash("sha256").update(`csrf:${sessionToken}`).digest("base64url");
 }
 
+/**
+ * The CSRF token as one response shows it: a fresh random pad, then the token XORed with it
+ * (base64url). Each page carries different bytes for the same token, so a compressed page's
+ * size says nothing about the token however much attacker-chosen text sits beside it
+ * (BREACH); unmaskToken gives the token back.
+ */
+export function maskToken(token: string): string {
+  const bytes = Buffer.from(token, "base64url");
+  const pad = randomBytes(bytes.length);
+  const masked = Buffer.alloc(bytes.length);
+  for (let i = 0; i < bytes.length; i++) masked[i] = bytes[i]! ^ pad[i]!;
+  return Buffer.concat([pad, masked]).toString("base64url");
+}
+
+/** The token behind maskToken's output; a value that is not one comes back as it was sent. */
+export function unmaskToken(sent: string): string {
+  const raw = Buffer.from(sent, "base64url");
+  if (raw.length < 2 || raw.length % 2 !== 0 || raw.toString("base64url") !== sent) return sent;
+  const half = raw.length / 2;
+  const token = Buffer.alloc(half);
+  for (let i = 0; i < half; i++) token[i] = raw[i]! ^ raw[half + i]!;
+  return token.toString("base64url");
+}
+
 /** Compares two tokens in constant time. */
 export function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -52,6 +52,9 @@ export function compareRoutes(deps: Deps) {
 
   app.get("/compare/:pair", async (c) => {
     const raw = c.req.param("pair");
+    // noted before the tools are read: the evidence rendered from them below is kept only if
+    // no write touched either tool since
+    const readAt = deps.cache.currentGeneration;
     const found = await readToolsWithRefs(deps, candidateSlugs(raw));
     const pair = parsePair(raw, (s) => found.has(s));
     const a = pair && found.get(pair.a);
@@ -70,15 +73,19 @@ export function compareRoutes(deps: Deps) {
       // a reader whose pick does not count yet is told why and when it will
       const standing =
         userId !== undefined && picks.mine ? await pickStanding(db, { userId, a: a.ref, b: b.ref }) : null;
-      const evidence = await evidenceOf.get(canonical, { tools: [a.ref.slug, b.ref.slug] }, () =>
-        renderHtml(
-          <CompareEvidence
-            a={a.tool}
-            b={b.tool}
-            split={reviewerSplit(a.tool, b.tool)}
-            pricing={pricingRead(a.tool, b.tool)}
-          />,
-        ),
+      const evidence = await evidenceOf.get(
+        canonical,
+        { tools: [a.ref.slug, b.ref.slug] },
+        () =>
+          renderHtml(
+            <CompareEvidence
+              a={a.tool}
+              b={b.tool}
+              split={reviewerSplit(a.tool, b.tool)}
+              pricing={pricingRead(a.tool, b.tool)}
+            />,
+          ),
+        { since: readAt },
       );
       return sendPage(
         c,

@@ -3,7 +3,7 @@
  * competitors and published panel cost four queries, and every comparison and tool page needs
  * them, signed in or not. Each tool is kept under its own scope ({ tools: [slug] }), so a vote,
  * a review or an edit drops that tool only, here and on every other instance (src/http/memo.ts).
- * A slug that names no tool is kept as absent too, until a tool is added.
+ * A slug that names no tool is not kept: made-up addresses must not push real tools out.
  */
 
 import type { ToolDetail, ToolWithRef } from "../../domain/tool.ts";
@@ -36,6 +36,7 @@ export async function readToolsWithRefs(
         slug,
         { tools: [slug] },
         async () => (await getToolsWithRefs(deps.db, [slug])).get(slug) ?? null,
+        { keep: (tool) => tool !== null },
       ),
     ),
   );
