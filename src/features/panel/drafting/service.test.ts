@@ -578,7 +578,6 @@ describe.each(testEngines())("model drafting on %s", (engine) => {
         vi.waitFor(() => expect(fake.requests.length).toBeGreaterThan(0), { timeout: 500, interval: 5 }),
     });
     const done: ToolDraftReport[] = [];
-    const started = Date.now();
     const error = await draftAllMissing(deps({}, { db: flaky }), {
       actor: CLI_ACTOR,
       onToolDone: (r) => done.push(r),
@@ -587,17 +586,21 @@ describe.each(testEngines())("model drafting on %s", (engine) => {
       (e: unknown) => e as Error,
     );
     expect(error?.message).toBe("SQLITE_BUSY: database is locked");
-    // it did not wait for the model's slow answers: requests in flight were cancelled…
-    expect(Date.now() - started).toBeLessThan(1_400);
+    // it did not wait for the model's slow answers (1.5 s each): requests in flight were
+    // cancelled, so no persona of any tool was drafted…
     expect(fake.requests.length).toBeGreaterThan(0);
+    expect(done.flatMap((r) => r.outcomes).filter((o) => o.status === "drafted")).toEqual([]);
     // …and every other tool had settled before the error came out
     expect(done.map((r) => r.tool.slug)).not.toContain("vllm");
     expect(done.length).toBeGreaterThanOrEqual(8);
     const gemma = done.find((r) => r.tool.slug === "gemma-3")!;
     expect(gemma.outcomes.map((o) => o.status).every((s) => s === "failed" || s === "skipped")).toBe(true);
-    expect(gemma.outcomes.map((o) => o.status === "drafted" || ("reason" in o && o.reason))).toContain(
-      "stopped before the model answered",
-    );
+    // stopped while the model was writing, or (on a busy machine) before it was asked
+    for (const o of gemma.outcomes) {
+      expect(["stopped before the model answered", "stopped before the model was asked"]).toContain(
+        "reason" in o ? o.reason : o.status,
+      );
+    }
     expect(await draftsOf(db(), "gemma-3")).toEqual({});
   });
 });
