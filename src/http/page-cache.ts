@@ -10,7 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { heldTag, pickVariant, sameEntity, type Variants } from "./compression.ts";
+import { heldTag, pickVariant, sameEntity, type Variant, type Variants } from "./compression.ts";
 
 /** Families of pages that list many tools, named so a write can say which ones it touches. */
 export type PageList =
@@ -190,10 +190,37 @@ export function etagMatches(ifNoneMatch: string | null | undefined, etag: string
   return ifNoneMatch.split(",").some((t) => sameEntity(t.trim().replace(/^W\//, ""), etag));
 }
 
-/** A stored page with what it shows. */
+/** A stored page with what it shows, and its answers' header blocks made once, not per hit. */
 interface Entry {
   page: CachedPage;
   shows: CompiledScope;
+  /** Flat [name, value, …] header lists for a 200 in each coding (identity under ""). */
+  heads: Map<string, string[]>;
+}
+
+/** Headers that differ by coding, so headFor sets them itself. */
+const OWN_HEADERS = new Set(["etag", "content-encoding", "content-length"]);
+
+/** The header list a 200 of one coding sends: the stored headers, its ETag, coding and length. */
+function headFor(page: CachedPage, variant: Variant | undefined): string[] {
+  const head: string[] = [];
+  for (const [name, value] of Object.entries(page.headers)) {
+    // some stores keep the identity ETag among the headers: each coding sends its own below
+    if (!OWN_HEADERS.has(name.toLowerCase())) head.push(name, value);
+  }
+  head.push("etag", variant?.etag ?? page.etag);
+  if (variant) head.push("content-encoding", variant.encoding);
+  head.push("content-length", String((variant?.body ?? page.body).length));
+  return head;
+}
+
+/** The header lists of a page's 200s, identity and each stored coding. */
+function headsOf(page: CachedPage): Map<string, string[]> {
+  const heads = new Map([["", headFor(page, undefined)]]);
+  for (const variant of Object.values(page.variants ?? {})) {
+    if (variant) heads.set(variant.encoding, headFor(page, variant));
+  }
+  return heads;
 }
 
 /** A change heard by subscribers: what it touched, to test against what they keep. */
@@ -252,7 +279,7 @@ export class PageCache {
       const oldest = this.pages.keys().next().value;
       if (oldest !== undefined) this.pages.delete(oldest);
     }
-    this.pages.set(key, { page, shows: scope });
+    this.pages.set(key, { page, shows: scope, heads: headsOf(page) });
   }
 
   /**
@@ -386,8 +413,9 @@ export class PageCache {
     if (!this.enabled || !PageCache.cacheable(req.method, req.headers.cookie)) return false;
     // only addresses that cacheKey() accepted are ever stored, so the raw target looks up the
     // same page without parsing its query on every hit
-    const page = this.pages.get(req.url ?? "")?.page;
-    if (!page) return false;
+    const entry = this.pages.get(req.url ?? "");
+    if (!entry) return false;
+    const { page } = entry;
     const ifNoneMatch = req.headers["if-none-match"];
     if (etagMatches(ifNoneMatch, page.etag)) {
       res.writeHead(304, { ...page.headers, etag: heldTag(ifNoneMatch, page.etag) });
@@ -396,14 +424,9 @@ export class PageCache {
     }
     // whoever stored the page put Vary: Accept-Encoding among its headers (compressible types)
     const variant = pickVariant(req.headers["accept-encoding"], page.variants);
-    const body = variant?.body ?? page.body;
-    res.writeHead(page.status, {
-      ...page.headers,
-      etag: variant?.etag ?? page.etag,
-      ...(variant ? { "content-encoding": variant.encoding } : {}),
-      "content-length": String(body.length),
-    });
-    res.end(req.method === "HEAD" ? undefined : body);
+    const head = entry.heads.get(variant?.encoding ?? "") ?? headFor(page, variant);
+    res.writeHead(page.status, head);
+    res.end(req.method === "HEAD" ? undefined : (variant?.body ?? page.body));
     return true;
   }
 }
