@@ -329,9 +329,7 @@ export class PageCache {
   /** As invalidate(), in this process only; for changes heard from other instances. */
   invalidateLocal(scope: PageScope = EVERY_PAGE): void {
     const compiled = scope === EVERY_PAGE ? EVERYTHING : compileScope(scope);
-    this.recent.push({ generation: this.generation, scope: compiled });
-    if (this.recent.length > RECENT_CHANGES) this.recent.shift();
-    this.generation++;
+    this.remember(compiled);
     if (compiled.everything) this.pages.clear();
     else {
       for (const [key, entry] of this.pages) if (scopesTouch(compiled, entry.shows)) this.pages.delete(key);
@@ -339,6 +337,13 @@ export class PageCache {
     if (compiled.figures && this.enabled) this.refreshFiguresSoon();
     const change: PageChange = { touches: (shown) => scopesTouch(compiled, shown) };
     for (const listener of this.listeners) listener(change);
+  }
+
+  /** Notes a change among the recent ones and moves the generation on, so renders begun before it are judged. */
+  private remember(scope: CompiledScope): void {
+    this.recent.push({ generation: this.generation, scope });
+    if (this.recent.length > RECENT_CHANGES) this.recent.shift();
+    this.generation++;
   }
 
   /** Forgets every page in this process only: when changes from elsewhere may have been missed. */
@@ -352,9 +357,7 @@ export class PageCache {
     this.figuresTimer = setTimeout(() => {
       this.figuresTimer = undefined;
       // a render under way now may have read figures older than the change: judged in set()
-      this.recent.push({ generation: this.generation, scope: FIGURES_FLUSH });
-      if (this.recent.length > RECENT_CHANGES) this.recent.shift();
-      this.generation++;
+      this.remember(FIGURES_FLUSH);
       for (const [key, entry] of this.pages)
         if (figuresTouch(FIGURES_FLUSH, entry.shows)) this.pages.delete(key);
     }, this.figuresRefreshMs);
