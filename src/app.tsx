@@ -26,7 +26,7 @@ import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/i
 import { syndicationRoutes } from "./features/syndication/index.ts";
 import { tokenPrincipal } from "./http/api-auth.ts";
 import { compressResponses } from "./http/compress-responses.ts";
-import { encodeVariants, pickVariant, type Variants, varyWithEncoding } from "./http/compression.ts";
+import { pickVariant, type Variants, varyWithEncoding } from "./http/compression.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
@@ -200,10 +200,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     if (c.res.headers.get("cache-control")?.includes("no-store")) return;
     const body = Buffer.from(html);
     const etag = etagFor(body);
-    // a stored page is compressed once, here, and its bytes serve this request and every hit
+    // a stored page is compressed once, by the cache, and its bytes serve this request and every hit
     let variants: Variants | undefined;
     if (
-      deps.cache.enabled &&
       PageCache.cacheable(method, c.req.header("cookie")) &&
       !c.res.headers.has("set-cookie") &&
       !PERSONAL_PATHS.test(c.req.path)
@@ -212,12 +211,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
       // the same key tryServe (src/server.ts's fast path) looks up; none for made-up parameters
       const key = cacheKey(url.pathname + url.search);
       if (key !== undefined) {
-        variants = await encodeVariants(body, etag, pageHeaders["content-type"]);
-        deps.cache.set(
+        variants = await deps.cache.keep(
           key,
-          { status: 200, body, etag, headers: pageHeaders, variants },
-          generation,
-          c.get("pageShows"),
+          { status: 200, body, etag, headers: pageHeaders },
+          { since: generation, shows: c.get("pageShows") },
         );
       }
     }

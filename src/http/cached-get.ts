@@ -4,7 +4,7 @@
  * page cache, so repeat fetches are answered at the socket until a write touches what they show.
  */
 import type { Context, Handler } from "hono";
-import { compressible, encodeVariants, pickVariant, type Variants, varyWithEncoding } from "./compression.ts";
+import { compressible, pickVariant, type Variants, varyWithEncoding } from "./compression.ts";
 import { cacheKey, etagFor, etagMatches, PageCache, type PageScope } from "./page-cache.ts";
 import { securityHeaders } from "./security-headers.ts";
 
@@ -39,14 +39,17 @@ export function cachedGet(render: (c: Context) => Promise<CachedBody>): Handler 
     // stored with the headers a hit replays: the coding may differ per client
     if (compressible(contentType)) headers.vary = varyWithEncoding(headers.vary);
     const status = out.status ?? 200;
-    // a stored body is compressed once, here; other answers by compressResponses() (app.tsx)
+    // a stored body is compressed once, by the cache; other answers by compressResponses() (app.tsx)
     let variants: Variants | undefined;
-    if (status === 200 && deps.cache.enabled && PageCache.cacheable(c.req.method, c.req.header("cookie"))) {
+    if (status === 200 && PageCache.cacheable(c.req.method, c.req.header("cookie"))) {
       const url = new URL(c.req.url);
       const key = cacheKey(url.pathname + url.search);
       if (key !== undefined) {
-        variants = await encodeVariants(body, etag, contentType);
-        deps.cache.set(key, { status: 200, body, etag, headers, variants }, generation, out.shows);
+        variants = await deps.cache.keep(
+          key,
+          { status: 200, body, etag, headers },
+          { since: generation, shows: out.shows },
+        );
       }
     }
     if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);

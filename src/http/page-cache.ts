@@ -10,7 +10,14 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { heldTag, pickVariant, sameEntity, type Variant, type Variants } from "./compression.ts";
+import {
+  encodeVariants,
+  heldTag,
+  pickVariant,
+  sameEntity,
+  type Variant,
+  type Variants,
+} from "./compression.ts";
 
 /** Families of pages that list many tools, named so a write can say which ones it touches. */
 export type PageList =
@@ -260,6 +267,33 @@ export class PageCache {
 
   get(key: string): CachedPage | undefined {
     return this.enabled ? this.pages.get(key)?.page : undefined;
+  }
+
+  /**
+   * Compresses a page once in each coding worth it and stores it as set() does, resolving with
+   * the encoded variants so the miss that stored it answers from the same bytes. Nothing is
+   * compressed when the page would not be stored (the cache is off, or a change touched what it
+   * shows since `since`). `contentType` defaults to the stored headers' own.
+   */
+  async keep(
+    key: string,
+    page: Omit<CachedPage, "variants">,
+    opts: { since: number; shows?: PageScope; contentType?: string },
+  ): Promise<Variants | undefined> {
+    const shows = opts.shows ?? EVERY_PAGE;
+    if (
+      !this.enabled ||
+      !this.unchangedSince(opts.since, shows === EVERY_PAGE ? EVERYTHING : compileScope(shows))
+    ) {
+      return undefined;
+    }
+    const variants = await encodeVariants(
+      page.body,
+      page.etag,
+      opts.contentType ?? page.headers["content-type"],
+    );
+    this.set(key, { ...page, variants }, opts.since, shows);
+    return variants;
   }
 
   /** Whether a page is stored under this key. */

@@ -17,7 +17,7 @@ import { z } from "zod";
 import type { Permission } from "../../domain/permissions.ts";
 import { apiCallerMiddleware } from "../../http/api-auth.ts";
 import { clientAddress, clientNetwork } from "../../http/client-address.ts";
-import { encodeVariants, pickVariant, type Variants } from "../../http/compression.ts";
+import { pickVariant, type Variants } from "../../http/compression.ts";
 import type { Deps } from "../../http/deps.ts";
 import { HttpError, notFound } from "../../http/errors.ts";
 import { etagFor, etagMatches, type PageScope } from "../../http/page-cache.ts";
@@ -517,12 +517,18 @@ function operationHandler(
     const etag = etagFor(bytes);
     const link = c.res.headers.get("link");
     const headers: Record<string, string> = link ? { link } : {};
-    // a stored answer is compressed once, here, for every hit; others by the app's compressResponses()
-    let variants: Variants | undefined;
-    if (cacheKey !== undefined) {
-      variants = await encodeVariants(bytes, etag, JSON_TYPE);
-      deps.cache.set(cacheKey, { status: 200, body: bytes, etag, headers, variants }, generation);
-    }
+    // a stored answer is compressed once, by the cache, for every hit; others by the app's compressResponses()
+    const variants =
+      cacheKey === undefined
+        ? undefined
+        : await deps.cache.keep(
+            cacheKey,
+            { status: 200, body: bytes, etag, headers },
+            {
+              since: generation,
+              contentType: JSON_TYPE,
+            },
+          );
     return answerRead(c, bytes, etag, headers, variants);
   };
 }
