@@ -165,13 +165,21 @@ describe("caching", () => {
     expect(await (await t.request("/tools/cursor")).text()).toContain("Cursor Renamed");
   });
 
-  it("does not cache requests that carry cookies, and tells shared caches they are private", async () => {
+  it("keeps only the anonymous page from a request with cookies, and tells shared caches its answer is private", async () => {
     t.deps.cache.invalidate();
-    const res = await t.request("/tools/aider", { headers: { cookie: "session=abc" } });
-    expect(t.deps.cache.get("/tools/aider")).toBeUndefined();
+    // a signed-out reader whose browser holds a bookmark: their page shows it, the stored one does not
+    const res = await t.request("/tools/aider", { headers: { cookie: "sos_bookmarks=aider" } });
     expect(res.headers.get("cache-control")).toBe("private, no-cache");
     expect(res.headers.get("vary")).toBe("Cookie, Accept-Encoding");
+    expect(await res.text()).toContain("Bookmarked<");
+    const stored = t.deps.cache.get("/tools/aider");
+    expect(stored?.body.toString()).toContain(">Bookmark<");
+    expect(stored?.body.toString()).not.toContain("Bookmarked<");
     expect((await t.request("/tools/aider")).headers.get("cache-control")).toBe("no-cache");
+    // a page that does not say readers share it is never stored from a request with cookies
+    t.deps.cache.invalidate();
+    await t.request("/newsletter", { headers: { cookie: "session=abc" } });
+    expect(t.deps.cache.get("/newsletter")).toBeUndefined();
   });
 
   it("tells browsers to store no page rendered for a signed-in reader, nor any personal page", async () => {

@@ -4,10 +4,21 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/types.ts";
-import { accountRoutes, findTokenCaller, viewerMiddleware } from "./features/accounts/index.ts";
+import {
+  accountRoutes,
+  findSessionUser,
+  findTokenCaller,
+  sessionTokenIn,
+  viewerMiddleware,
+} from "./features/accounts/index.ts";
 import { API_BASE, apiRoutes } from "./features/api/index.ts";
 import { ACCOUNT_TAGS, accountOperations } from "./features/api-account/index.ts";
-import { adoptBrowserBookmarks, bookmarkRoutes, viewerBookmarks } from "./features/bookmarks/index.ts";
+import {
+  adoptBrowserBookmarks,
+  bookmarkRoutes,
+  bookmarksOf,
+  viewerBookmarks,
+} from "./features/bookmarks/index.ts";
 import { catalogRoutes } from "./features/catalog/index.ts";
 import { catalogAdminRoutes } from "./features/catalog-admin/index.ts";
 import { communityRoutes, votesOf } from "./features/community/index.ts";
@@ -35,14 +46,18 @@ import { sendPage } from "./http/page.tsx";
 import { cacheKey, etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
 import { isApiPath, problemJson, wantsProblemJson } from "./http/problem.ts";
 import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
+import { type ReaderLookup, ReaderPages } from "./http/reader-pages.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { siteOrigins } from "./http/site-origin.ts";
 import { textProblem } from "./http/text-input.ts";
+import { csrfTokenFor, maskToken } from "./http/tokens.ts";
 import { SIGNED_OUT, type Viewer } from "./http/viewer.ts";
 import { unwritableHeader, withoutUnwritableHeaders } from "./http/writable-headers.ts";
 import { createMailer, type Mailer } from "./mail/mailer.ts";
 import { assets, assetVariants } from "./ui/assets.ts";
 import { ErrorPage } from "./ui/error-page.tsx";
+import { fillTemplate } from "./ui/personal.tsx";
+import { ANONYMOUS } from "./ui/viewer-context.ts";
 
 export interface AppOptions {
   db: Db;
@@ -74,8 +89,26 @@ async function readerState(c: Context, viewer: Viewer, db: Db): Promise<ReaderSt
   return { votes, bookmarks };
 }
 
+/**
+ * The signed-in reader behind a Cookie header, as readerState and the viewer middleware would
+ * load them, for the pages ReaderPages answers without the app.
+ */
+function readerLookup(db: Db): ReaderLookup {
+  return (cookie, path) => {
+    const token = sessionTokenIn(cookie);
+    if (!token) return undefined;
+    return (async () => {
+      const user = await findSessionUser(db, token);
+      if (!user) return undefined;
+      const [votes, bookmarks] = await Promise.all([votesOf(db, user.id), bookmarksOf(db, user.id)]);
+      // masked afresh for every response, as sendPage does (tokens.ts maskToken)
+      return { user, csrfToken: maskToken(csrfTokenFor(token)), votes, bookmarks, path };
+    })();
+  };
+}
+
 /** Builds the app; the returned cache must be told of every write (declared writes do it; see src/http/write.ts). */
-export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
+export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: ReaderPages } {
   const deps: Deps = {
     db: opts.db,
     config: opts.config,
@@ -202,20 +235,31 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     const etag = etagFor(body);
     // a stored page is compressed once, by the cache, and its bytes serve this request and every hit
     let variants: Variants | undefined;
-    if (
-      PageCache.cacheable(method, c.req.header("cookie")) &&
-      !c.res.headers.has("set-cookie") &&
-      !PERSONAL_PATHS.test(c.req.path)
-    ) {
+    const anonymous = PageCache.cacheable(method, c.req.header("cookie"));
+    // a page readers share but for their own parts keeps its template for signed-in requests,
+    // and can be stored from any reader's render: the template holds nothing of them
+    const template = c.get("pageSharedWithReaders") ? c.get("pageTemplate") : undefined;
+    if ((anonymous || template) && !c.res.headers.has("set-cookie") && !PERSONAL_PATHS.test(c.req.path)) {
       const url = new URL(c.req.url);
+      const path = url.pathname + url.search;
       // the same key tryServe (src/server.ts's fast path) looks up; none for made-up parameters
-      const key = cacheKey(url.pathname + url.search);
+      const key = cacheKey(path);
       if (key !== undefined) {
-        variants = await deps.cache.keep(
+        const stored =
+          anonymous || !template ? body : Buffer.from(await fillTemplate(template, { ...ANONYMOUS, path }));
+        const kept = await deps.cache.keep(
           key,
-          { status: 200, body, etag, headers: pageHeaders },
+          {
+            status: 200,
+            body: stored,
+            etag: anonymous ? etag : etagFor(stored),
+            headers: pageHeaders,
+            template,
+          },
           { since: generation, shows: c.get("pageShows") },
         );
+        // the variants are the anonymous page's: this reader's own page is compressed per request
+        if (anonymous) variants = kept;
       }
     }
     // keep what the route set (cookies, rate-limit headers) on the rebuilt response
@@ -343,5 +387,10 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
   };
   app.onError(errorResponse);
 
-  return { app, deps };
+  // a signed-in reader's page is private to them: the headers the middleware above gives it
+  const readers = new ReaderPages(deps.cache, readerLookup(opts.db), {
+    ...pageHeaders,
+    "cache-control": "private, no-store",
+  });
+  return { app, deps, readers };
 }

@@ -51,7 +51,7 @@ export interface RunningInstance {
 export async function startInstance(opts: InstanceOptions): Promise<RunningInstance> {
   const { config, db } = opts;
   const shared = await createSharedState(config, opts.sharedState);
-  const { app, deps } = createApp({
+  const { app, deps, readers } = createApp({
     db,
     config,
     cache: shared.cache,
@@ -68,6 +68,7 @@ export async function startInstance(opts: InstanceOptions): Promise<RunningInsta
     listening = await startServer({
       app,
       cache: deps.cache,
+      readers,
       port: config.port,
       host: config.host,
       timeouts: opts.timeouts,

@@ -1,9 +1,10 @@
-/** The HTTP server: page-cache hits straight from node:http, everything else through the app (one render per missed page at a time). */
+/** The HTTP server: page-cache hits (and signed-in readers' shared pages) straight from node:http, everything else through the app (one render per missed page at a time). */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { PageCache } from "./http/page-cache.ts";
+import type { ReaderPages } from "./http/reader-pages.ts";
 
 /** How long a connection may take over each part of its life; see SERVER_TIMEOUTS. */
 export interface ServerTimeouts {
@@ -29,6 +30,8 @@ export const SERVER_TIMEOUTS: ServerTimeouts = { requestMs: 30_000, headersMs: 1
 export function startServer(opts: {
   app: Hono;
   cache: PageCache;
+  /** Signed-in readers' requests for pages they share, answered from the cache (createApp makes it). */
+  readers?: ReaderPages;
   port: number;
   host: string;
   /** Tests shorten these; production uses SERVER_TIMEOUTS. */
@@ -48,7 +51,9 @@ export function startServer(opts: {
     (req, res) => {
       if (opts.cache.tryServe(req, res)) return;
       // a miss renders once however many readers ask for the page at the same moment
-      opts.cache.renderOnce(req, res, () => void listener(req, res));
+      const toApp = () => opts.cache.renderOnce(req, res, () => void listener(req, res));
+      if (opts.readers?.tryServe(req, res, toApp)) return;
+      toApp();
     },
   );
   return new Promise((resolve, reject) => {

@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { PageTemplate } from "../ui/personal.tsx";
 import {
   encodeVariants,
   heldTag,
@@ -183,6 +184,11 @@ export interface CachedPage {
   headers: Record<string, string>;
   /** The body compressed once per coding when stored (docs/decisions/017), so a hit compresses nothing. */
   variants?: Variants;
+  /**
+   * A page every reader shares but for its personal parts (readersShareThisPage): the page with
+   * those parts as holes, which src/http/reader-pages.ts fills for a signed-in reader.
+   */
+  template?: PageTemplate;
 }
 
 /** A strong ETag for a body: a short content hash. */
@@ -294,6 +300,14 @@ export class PageCache {
     );
     this.set(key, { ...page, variants }, opts.since, shows);
     return variants;
+  }
+
+  /**
+   * The template of the page stored under a raw request target (as tryServe looks pages up),
+   * when readers share it; undefined otherwise.
+   */
+  templateFor(target: string): PageTemplate | undefined {
+    return this.enabled ? this.pages.get(target)?.page.template : undefined;
   }
 
   /** Whether a page is stored under this key. */

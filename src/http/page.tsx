@@ -2,8 +2,8 @@
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { renderHtml } from "../ui/render.ts";
-import { ANONYMOUS, type PageViewer, ViewerContext } from "../ui/viewer-context.ts";
+import { type PageTemplate, renderPage } from "../ui/personal.tsx";
+import { ANONYMOUS, type PageViewer } from "../ui/viewer-context.ts";
 import type { PageScope } from "./page-cache.ts";
 import { safeReturnPath } from "./return-path.ts";
 import { maskToken } from "./tokens.ts";
@@ -15,6 +15,10 @@ declare module "hono" {
     pageHtml: string;
     /** What the page shows, for the page cache; every page changes it when not said. */
     pageShows: PageScope;
+    /** The page just rendered with its personal parts as holes (ui/personal.tsx). */
+    pageTemplate: PageTemplate;
+    /** Set by readersShareThisPage: the template is the same for every reader. */
+    pageSharedWithReaders: boolean;
   }
 }
 
@@ -25,6 +29,17 @@ declare module "hono" {
  */
 export function pageShows(c: Context, scope: PageScope): void {
   c.set("pageShows", scope);
+}
+
+/**
+ * Says this request's page differs between readers only in its <Personal> parts: the route and
+ * its components read the viewer nowhere else. The page cache then keeps the page's template
+ * beside the anonymous page, and a signed-in reader's request is answered by filling in their
+ * parts (src/http/reader-pages.ts) instead of running the route. Say it only when it is true:
+ * a route that reads the viewer itself would show a signed-in reader the anonymous version.
+ */
+export function readersShareThisPage(c: Context): void {
+  c.set("pageSharedWithReaders", true);
 }
 
 /** The page path a form on this request's page should return to. */
@@ -52,8 +67,9 @@ export async function sendPage(
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const viewer = await loadPageViewer(c);
-  const html = `<!doctype html>${await renderHtml(<ViewerContext.Provider value={viewer}>{page}</ViewerContext.Provider>)}`;
+  const { html, template } = await renderPage(page, viewer, "<!doctype html>");
   c.set("pageHtml", html);
+  c.set("pageTemplate", template);
   return c.html(html, status);
 }
 
@@ -61,7 +77,7 @@ export async function sendPage(
 export async function sendFragment(c: Context, fragment: Child): Promise<Response> {
   const viewer = await loadPageViewer(c);
   viewer.path = safeReturnPath(c.req.header("x-page-path"), viewer.path);
-  const html = await renderHtml(<ViewerContext.Provider value={viewer}>{fragment}</ViewerContext.Provider>);
+  const { html } = await renderPage(fragment, viewer);
   return c.html(html, 200, {
     "cache-control": "no-store",
   });

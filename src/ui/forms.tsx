@@ -1,14 +1,21 @@
 /** Pieces every form shares: the CSRF token, the path to come back to, the email field, labelled fields. */
 import type { Child } from "hono/jsx";
 import { EMAIL_MAX_LENGTH } from "../domain/email.ts";
+import { Personal } from "./personal.tsx";
 import { useViewer } from "./viewer-context.ts";
 
-/** Hidden fields: the viewer's CSRF token (when signed in) and the page to return to. */
+/** The viewer's CSRF token as a hidden field, when signed in. */
+function CsrfField() {
+  const viewer = useViewer();
+  return viewer.csrfToken ? <input type="hidden" name="_csrf" value={viewer.csrfToken} /> : null;
+}
+
+/** Hidden fields: the viewer's CSRF token (a personal part) and the page to return to. */
 export function FormBasics(props: { returnTo?: string }) {
   const viewer = useViewer();
   return (
     <>
-      {viewer.csrfToken ? <input type="hidden" name="_csrf" value={viewer.csrfToken} /> : null}
+      <Personal of={CsrfField} with={{}} />
       <input type="hidden" name="return_to" value={props.returnTo ?? viewer.path} />
     </>
   );

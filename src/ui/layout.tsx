@@ -1,10 +1,11 @@
 /** The page frame: head, header with navigation, main and footer. */
 
 import type { Child } from "hono/jsx";
-import { can } from "../domain/permissions.ts";
+import { can, type Role } from "../domain/permissions.ts";
 import { script, stylesheet } from "./assets.ts";
 import { EmailInput, FormBasics } from "./forms.tsx";
-import { useViewer } from "./viewer-context.ts";
+import { Personal } from "./personal.tsx";
+import { type PageViewer, useViewer } from "./viewer-context.ts";
 
 export interface LayoutProps {
   title: string;
@@ -39,6 +40,50 @@ const NAV = [
 
 /** Pages of the subscription flow itself, where a second sign-up form in the footer would only distract. */
 const SUBSCRIBE_FLOW = /^\/newsletter(\/(check-email|confirm|unsubscribe|preferences))?$/;
+
+/** The header's account links: who is signed in decides them, so they are a personal part. */
+function AccountNav(props: { section?: LayoutProps["section"]; role: Role | null }) {
+  const { role } = props;
+  return (
+    <nav class="site-nav account-nav" aria-label="Account">
+      <ul>
+        <li>
+          <a href="/bookmarks" aria-current={props.section === "bookmarks" ? "page" : undefined}>
+            Bookmarks
+          </a>
+        </li>
+        {role && can(role, "review:write") ? (
+          <li>
+            <a href="/panel" aria-current={props.section === "panel" ? "page" : undefined}>
+              Panel
+            </a>
+          </li>
+        ) : null}
+        {role ? (
+          <>
+            <li>
+              <a href="/account" aria-current={props.section === "account" ? "page" : undefined}>
+                Account
+              </a>
+            </li>
+            <li>
+              <form action="/sign-out" method="post">
+                <FormBasics returnTo="/" />
+                <button type="submit" class="link-button">
+                  Sign out
+                </button>
+              </form>
+            </li>
+          </>
+        ) : (
+          <li>
+            <a href="/sign-in">Sign in</a>
+          </li>
+        )}
+      </ul>
+    </nav>
+  );
+}
 
 /** Wraps page content in the site's frame. */
 export function Layout(props: LayoutProps) {
@@ -79,43 +124,11 @@ export function Layout(props: LayoutProps) {
                 ))}
               </ul>
             </nav>
-            <nav class="site-nav account-nav" aria-label="Account">
-              <ul>
-                <li>
-                  <a href="/bookmarks" aria-current={props.section === "bookmarks" ? "page" : undefined}>
-                    Bookmarks
-                  </a>
-                </li>
-                {viewer.user && can(viewer.user.role, "review:write") ? (
-                  <li>
-                    <a href="/panel" aria-current={props.section === "panel" ? "page" : undefined}>
-                      Panel
-                    </a>
-                  </li>
-                ) : null}
-                {viewer.user ? (
-                  <>
-                    <li>
-                      <a href="/account" aria-current={props.section === "account" ? "page" : undefined}>
-                        Account
-                      </a>
-                    </li>
-                    <li>
-                      <form action="/sign-out" method="post">
-                        <FormBasics returnTo="/" />
-                        <button type="submit" class="link-button">
-                          Sign out
-                        </button>
-                      </form>
-                    </li>
-                  </>
-                ) : (
-                  <li>
-                    <a href="/sign-in">Sign in</a>
-                  </li>
-                )}
-              </ul>
-            </nav>
+            <Personal
+              of={AccountNav}
+              with={{ section: props.section }}
+              pick={(v: PageViewer) => ({ role: v.user?.role ?? null })}
+            />
           </div>
         </header>
         <p id="live" class="skip-link" aria-live="polite" />

@@ -3,19 +3,31 @@
  * figure, the bookmark button and the bookmarks panel. They need only the viewer and the tool's
  * slug and name; the routes they post to belong to the community and bookmarks features.
  */
-import { type CommunitySummary, communityLabel } from "../domain/community.ts";
+import { type CommunitySummary, communityLabel, type VoteValue } from "../domain/community.ts";
 import { FormBasics } from "./forms.tsx";
-import { isBookmarked, useViewer } from "./viewer-context.ts";
+import { Personal } from "./personal.tsx";
+import { isBookmarked, type PageViewer } from "./viewer-context.ts";
 
 /** "64% ship · 25 votes": one element per place it shows, all refreshed together after a vote. */
 export function CommunityFigure(props: { slug: string; community: CommunitySummary }) {
   return <span data-swap={`community:${props.slug}`}>{communityLabel(props.community)}</span>;
 }
 
-/** Ship / Skip buttons for one tool, showing and changing the viewer's vote. */
-export function VoteControl(props: { slug: string; name: string }) {
-  const viewer = useViewer();
-  const mine = viewer.votes.get(props.slug);
+type Named = { slug: string; name: string };
+
+/** Ship / Skip buttons for one tool, showing and changing the viewer's vote (a personal part). */
+export function VoteControl(props: Named) {
+  return (
+    <Personal
+      of={VoteButtons}
+      with={props}
+      pick={(v: PageViewer) => ({ mine: v.votes.get(props.slug) ?? null })}
+    />
+  );
+}
+
+function VoteButtons(props: Named & { mine: VoteValue | null }) {
+  const { mine } = props;
   const announce = mine ? `Your vote on ${props.name}: ${mine}` : `No vote on ${props.name}`;
   return (
     <form
@@ -56,10 +68,19 @@ export function VoteControl(props: { slug: string; name: string }) {
   );
 }
 
-/** Bookmark or un-bookmark one tool; works signed out too (kept in this browser). */
-export function BookmarkButton(props: { slug: string; name: string }) {
-  const viewer = useViewer();
-  const on = isBookmarked(viewer, props.slug);
+/** Bookmark or un-bookmark one tool; works signed out too (kept in this browser). A personal part. */
+export function BookmarkButton(props: Named) {
+  return (
+    <Personal
+      of={BookmarkToggle}
+      with={props}
+      pick={(v: PageViewer) => ({ on: isBookmarked(v, props.slug) })}
+    />
+  );
+}
+
+function BookmarkToggle(props: Named & { on: boolean }) {
+  const { on } = props;
   return (
     <form
       class="bookmark"
@@ -80,25 +101,37 @@ export function BookmarkButton(props: { slug: string; name: string }) {
   );
 }
 
-/** The reader's bookmarked tools, beside a comparison or a tool. */
+/** The reader's bookmarked tools, beside a comparison or a tool. A personal part. */
 export function BookmarksPanel() {
-  const viewer = useViewer();
+  return (
+    <Personal
+      of={BookmarkList}
+      with={{}}
+      pick={(v: PageViewer) => ({
+        bookmarks: v.bookmarks.slice(0, 12).map((b) => ({ slug: b.slug, name: b.name })),
+        count: v.bookmarks.length,
+      })}
+    />
+  );
+}
+
+function BookmarkList(props: { bookmarks: readonly { slug: string; name: string }[]; count: number }) {
   return (
     <section class="callout bookmarks-panel" aria-labelledby="bookmarks-heading" data-swap="bookmarks-panel">
       <h2 id="bookmarks-heading">Your bookmarks</h2>
-      {viewer.bookmarks.length === 0 ? (
+      {props.count === 0 ? (
         <p>No bookmarks yet. Bookmark a tool to keep it here for your next comparison.</p>
       ) : (
         <>
           <ul class="chips">
-            {viewer.bookmarks.slice(0, 12).map((b) => (
+            {props.bookmarks.map((b) => (
               <li>
                 <a href={`/tools/${b.slug}`}>{b.name}</a>
               </li>
             ))}
           </ul>
           <p class="small m-0 mt-1">
-            <a href="/bookmarks">All bookmarks ({viewer.bookmarks.length})</a>
+            <a href="/bookmarks">All bookmarks ({props.count})</a>
           </p>
         </>
       )}

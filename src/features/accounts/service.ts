@@ -1,5 +1,6 @@
 /** Accounts: magic sign-in links, sessions and roles. */
 
+import { prepared } from "../../db/prepared.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import type { Account, SessionUser } from "../../domain/account.ts";
@@ -163,14 +164,7 @@ export async function findSessionUser(
   token: string,
   now = Date.now(),
 ): Promise<SessionUser | undefined> {
-  const row = await db
-    .selectFrom("sessions")
-    .innerJoin("users", "users.id", "sessions.user_id")
-    .select(["sessions.id as session_id", "sessions.last_seen_at", "users.id", "users.email", "users.role"])
-    .where("sessions.token_hash", "=", hashToken(token))
-    .where("sessions.expires_at", ">", iso(now))
-    .where("users.blocked_at", "is", null)
-    .executeTakeFirst();
+  const [row] = await liveSession(db, hashToken(token), iso(now));
   if (!row) return undefined;
   if (Date.parse(row.last_seen_at) < now - TOUCH_EVERY_MS) {
     await db
@@ -181,6 +175,17 @@ export async function findSessionUser(
   }
   return { id: row.id, email: row.email, role: toRole(row.role), sessionId: row.session_id };
 }
+
+/** The live session with this token hash and its account (not blocked); read on every signed-in request. */
+const liveSession = prepared(2, (db, tokenHash: string, now: string) =>
+  db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["sessions.id as session_id", "sessions.last_seen_at", "users.id", "users.email", "users.role"])
+    .where("sessions.token_hash", "=", tokenHash)
+    .where("sessions.expires_at", ">", now)
+    .where("users.blocked_at", "is", null),
+);
 
 /** An account's open sessions, most recently seen first. */
 export async function listSessions(db: Db, userId: number, now = Date.now()): Promise<SessionInfo[]> {

@@ -1,4 +1,4 @@
 /** Bookmarks: the routes, and the reader's bookmarks for every page. */
 export { adoptBrowserBookmarks, viewerBookmarks } from "./reader.ts";
 export { bookmarkRoutes } from "./routes.tsx";
-export { bookmarkListOf, setBookmark } from "./service.ts";
+export { bookmarkListOf, bookmarksOf, setBookmark } from "./service.ts";

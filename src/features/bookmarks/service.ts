@@ -1,5 +1,6 @@
 /** Bookmarks: an account's saved tools, and the signed-out ones kept in a browser cookie. */
 
+import { prepared } from "../../db/prepared.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { findToolRefs, type ToolRef } from "../tools/index.ts";
@@ -33,15 +34,19 @@ export async function setBookmark(
 
 /** An account's bookmarked tools, newest first. */
 export async function bookmarksOf(db: Db, userId: number): Promise<ToolRef[]> {
-  return db
+  return bookmarksOfAccount(db, userId);
+}
+
+/** Read on every page a signed-in reader sees, so built once (db/prepared.ts). */
+const bookmarksOfAccount = prepared(1, (db, userId: number) =>
+  db
     .selectFrom("bookmarks")
     .innerJoin("tools", "tools.id", "bookmarks.tool_id")
     .select(["tools.id", "tools.slug", "tools.name"])
     .where("bookmarks.user_id", "=", userId)
     .orderBy("bookmarks.created_at", "desc")
-    .orderBy("tools.name")
-    .execute();
-}
+    .orderBy("tools.name"),
+);
 
 /** An account's bookmarks with the date each was added, newest first (the API lists these). */
 export async function bookmarkListOf(

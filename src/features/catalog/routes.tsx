@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
-import { pageShows, sendPage } from "../../http/page.tsx";
+import { pageShows, readersShareThisPage, sendPage } from "../../http/page.tsx";
 import { toolStanding } from "../leaderboard/index.ts";
 import { verdictHistory } from "../panel/index.ts";
 import { currentThesisStatus } from "../predictions/index.ts";
@@ -32,6 +32,7 @@ export function catalogRoutes(deps: Deps) {
 
   app.get("/tools", async (c) => {
     pageShows(c, { lists: ["catalog"], figures: true });
+    readersShareThisPage(c);
     const filters = parseToolQuery(c.req.query());
     const categories = await listCategories(db);
     if (filters.category && !categories.some((cat) => cat.slug === filters.category)) {
@@ -64,6 +65,7 @@ export function catalogRoutes(deps: Deps) {
     if (!tool) throw await unknownTool(deps, slug);
     // its own profile and panel, its category's list, and its standing on the boards
     pageShows(c, { tools: [tool.slug], categories: [tool.category.slug], figures: true });
+    readersShareThisPage(c);
     const [sameCategory, history, thesisStatus, standing] = await Promise.all([
       toolsByScore(db, tool.category.slug),
       verdictHistory(db, tool.slug),
@@ -87,6 +89,7 @@ export function catalogRoutes(deps: Deps) {
 
   app.get("/categories", async (c) => {
     pageShows(c, { lists: ["categories"], figures: true });
+    readersShareThisPage(c);
     const categories = await listCategories(db);
     return sendPage(c, <CategoriesPage categories={categories} canonical={`${config.siteUrl}/categories`} />);
   });
@@ -103,6 +106,7 @@ export function catalogRoutes(deps: Deps) {
     }
     const tools = await toolsByScore(db, slug);
     pageShows(c, { lists: ["categories"], categories: [slug], figures: true });
+    readersShareThisPage(c);
     return sendPage(
       c,
       <CategoryPage

@@ -16,6 +16,8 @@ export {
   pickListOf,
   pickSplit,
   pickStanding,
+  type ReaderPick,
+  readerPick,
   removeVotesOf,
   setPick,
   setVote,

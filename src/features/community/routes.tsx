@@ -102,7 +102,10 @@ export function communityRoutes(deps: Deps, hooks: CommunityHooks = {}) {
       pickSplit(db, first, second, user.id),
       winner ? pickStanding(db, { userId: user.id, a, b }) : null,
     ]);
-    return sendFragment(c, <HeadToHead a={first} b={second} path={path} split={split} standing={standing} />);
+    return sendFragment(
+      c,
+      <HeadToHead a={first} b={second} path={path} split={split} mine={split.mine} standing={standing} />,
+    );
   });
 
   return app;

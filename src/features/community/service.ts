@@ -5,6 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import { lockToolRows } from "../../db/locks.ts";
+import { prepared } from "../../db/prepared.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { type CommunitySummary, summarizeCommunity, type VoteValue } from "../../domain/community.ts";
@@ -98,14 +99,18 @@ export async function removeVotesOf(trx: Db, userId: number): Promise<number[]> 
 
 /** An account's votes, by tool slug. */
 export async function votesOf(db: Db, userId: number): Promise<Map<string, VoteValue>> {
-  const rows = await db
+  const rows = await votesOfAccount(db, userId);
+  return new Map(rows.map((r) => [r.slug, r.value]));
+}
+
+/** Read on every page a signed-in reader sees, so built once (db/prepared.ts). */
+const votesOfAccount = prepared(1, (db, userId: number) =>
+  db
     .selectFrom("votes")
     .innerJoin("tools", "tools.id", "votes.tool_id")
     .select(["tools.slug", "votes.value"])
-    .where("votes.user_id", "=", userId)
-    .execute();
-  return new Map(rows.map((r) => [r.slug, r.value]));
-}
+    .where("votes.user_id", "=", userId),
+);
 
 const salts = new WeakMap<Db, Promise<string>>();
 
@@ -272,6 +277,37 @@ export async function pickSplit(
   return { counts, total: count(a) + count(b), counted, mine };
 }
 
+/** What a comparison shows of its reader: their own pick on the pair, and whether it counts yet. */
+export interface ReaderPick {
+  mine: string | null;
+  standing: PickStanding | null;
+}
+
+/** The reader's pick on a pair (none when signed out), and its standing when they have one. */
+export async function readerPick(
+  db: Db,
+  userId: number | undefined,
+  a: ToolRef,
+  b: ToolRef,
+): Promise<ReaderPick> {
+  if (userId === undefined) return { mine: null, standing: null };
+  const { low, high } = pairKey(a, b);
+  const [row] = await pickOfAccount(db, userId, low, high);
+  if (!row) return { mine: null, standing: null };
+  const mine = row.winner_tool_id === a.id ? a.slug : b.slug;
+  return { mine, standing: await standingOf(db, { userId, low, high, pick: row }) };
+}
+
+/** An account's pick on a pair: read for every comparison a signed-in reader sees (db/prepared.ts). */
+const pickOfAccount = prepared(3, (db, userId: number, low: number, high: number) =>
+  db
+    .selectFrom("picks")
+    .select(["winner_tool_id", "updated_at", "network"])
+    .where("user_id", "=", userId)
+    .where("low_tool_id", "=", low)
+    .where("high_tool_id", "=", high),
+);
+
 /** Whether an account's pick on a pair will count on the leaderboard, and if not, why and from when. */
 export interface PickStanding {
   /** Null when the pick passes the caps and the waiting period (the outlier test runs later). */
@@ -293,36 +329,49 @@ export async function pickStanding(
   opts: { userId: number; a: ToolRef; b: ToolRef; now?: number },
 ): Promise<PickStanding | null> {
   const { low, high } = pairKey(opts.a, opts.b);
-  const mine = await db
+  const [pick] = await pickOfAccount(db, opts.userId, low, high);
+  return pick ? standingOf(db, { userId: opts.userId, low, high, pick, now: opts.now }) : null;
+}
+
+/**
+ * A day's picks by an account or its network, with each picker's account age. A null network
+ * matches nothing (`network = NULL` is never true), leaving the account's own picks.
+ */
+const picksSharingCaps = prepared(4, (db, from: string, to: string, userId: number, network: string | null) =>
+  db
     .selectFrom("picks")
-    .select(["updated_at", "network"])
-    .where("user_id", "=", opts.userId)
-    .where("low_tool_id", "=", low)
-    .where("high_tool_id", "=", high)
-    .executeTakeFirst();
-  if (!mine) return null;
+    .innerJoin("users", "users.id", "picks.user_id")
+    .select([
+      "picks.user_id",
+      "picks.low_tool_id",
+      "picks.high_tool_id",
+      "picks.winner_tool_id",
+      "picks.created_at",
+      "picks.updated_at",
+      "picks.network",
+      "users.created_at as account_created_at",
+    ])
+    .where("picks.updated_at", ">=", from)
+    .where("picks.updated_at", "<", to)
+    .where((eb) => eb.or([eb("picks.user_id", "=", userId), eb("picks.network", "=", network)])),
+);
+
+/** pickStanding for a pick already read. */
+async function standingOf(
+  db: Db,
+  opts: {
+    userId: number;
+    low: number;
+    high: number;
+    pick: { updated_at: string; network: string | null };
+    now?: number;
+  },
+): Promise<PickStanding> {
+  const { low, high, pick: mine } = opts;
   const day = utcDay(mine.updated_at);
   const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString();
   // the day's picks that share a cap with this one: the account's own and its network's
-  const rows = await db
-    .selectFrom("picks")
-    .select([
-      "user_id",
-      "low_tool_id",
-      "high_tool_id",
-      "winner_tool_id",
-      "created_at",
-      "updated_at",
-      "network",
-    ])
-    .where("updated_at", ">=", `${day}T00:00:00.000Z`)
-    .where("updated_at", "<", next)
-    .where((eb) =>
-      mine.network === null
-        ? eb("user_id", "=", opts.userId)
-        : eb.or([eb("user_id", "=", opts.userId), eb("network", "=", mine.network)]),
-    )
-    .execute();
+  const rows = await picksSharingCaps(db, `${day}T00:00:00.000Z`, next, opts.userId, mine.network);
   const picks = rows.map((r) => ({
     userId: r.user_id,
     lowToolId: r.low_tool_id,
@@ -332,10 +381,9 @@ export async function pickStanding(
     updatedAt: r.updated_at,
     network: r.network,
   }));
-  const userIds = [...new Set(picks.map((p) => p.userId))];
-  const accounts = (
-    await db.selectFrom("users").select(["id", "created_at"]).where("id", "in", userIds).execute()
-  ).map((u) => ({ id: u.id, createdAt: u.created_at }));
+  const accounts = [...new Map(rows.map((r) => [r.user_id, r.account_created_at])).entries()].map(
+    ([id, createdAt]) => ({ id, createdAt }),
+  );
   const at = new Date(opts.now ?? Date.now()).toISOString();
   const reasons = screenPicks(picks, accounts, new Map(), at);
   const k = picks.findIndex((p) => p.userId === opts.userId && p.lowToolId === low && p.highToolId === high);

@@ -15,14 +15,16 @@ export function HeadToHead(props: {
   a: Named;
   b: Named;
   path: string;
-  split: PickSplit & { mine: string | null };
+  split: PickSplit;
+  /** The reader's own pick (a slug), if any. */
+  mine: string | null;
   /** Whether the reader's own pick counts on the leaderboard (signed in, with a pick). */
   standing?: PickStanding | null;
 }) {
   const { a, b, split } = props;
   const pct = (t: Named) =>
     split.total === 0 ? 0 : Math.round((100 * (split.counts[t.slug] ?? 0)) / split.total);
-  const mine = split.mine;
+  const mine = props.mine;
   const announce = mine ? `You would ship with ${mine === a.slug ? a.name : b.name}` : "No pick";
   return (
     <section

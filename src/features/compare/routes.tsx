@@ -8,11 +8,11 @@ import { closest } from "../../domain/suggest.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
 import { ScopedMemo } from "../../http/memo.ts";
-import { pageShows, sendPage } from "../../http/page.tsx";
+import { pageShows, readersShareThisPage, sendPage } from "../../http/page.tsx";
 import { pairKey } from "../../http/page-cache.ts";
 import { renderHtml } from "../../ui/render.ts";
 import { listToolNames } from "../catalog/index.ts";
-import { pickSplit, pickStanding } from "../community/index.ts";
+import { pickSplit, readerPick } from "../community/index.ts";
 import { readToolsWithRefs } from "../tools/index.ts";
 import { featuredPairs } from "./service.ts";
 import { CompareEvidence, CompareIndex, ComparePage } from "./views.tsx";
@@ -38,6 +38,7 @@ export function compareRoutes(deps: Deps) {
     }
     if (a && b) return c.redirect(comparePath(a, b), 303);
     pageShows(c, { lists: ["comparisons"], figures: true });
+    readersShareThisPage(c);
     const [tools, featured] = await Promise.all([listToolNames(db), featuredPairs(db)]);
     return sendPage(
       c,
@@ -68,11 +69,10 @@ export function compareRoutes(deps: Deps) {
         pairs: [pairKey(a.ref.slug, b.ref.slug)],
         figures: true,
       });
-      const userId = c.get("viewer").user?.id;
-      const picks = await pickSplit(db, a.ref, b.ref, userId);
-      // a reader whose pick does not count yet is told why and when it will
-      const standing =
-        userId !== undefined && picks.mine ? await pickStanding(db, { userId, a: a.ref, b: b.ref }) : null;
+      // the split is the same for every reader; their own pick is a personal part, loaded when
+      // the page is filled for them (so signed-in readers can be served the stored page)
+      const picks = await pickSplit(db, a.ref, b.ref);
+      readersShareThisPage(c);
       const evidence = await evidenceOf.get(
         canonical,
         { tools: [a.ref.slug, b.ref.slug] },
@@ -96,7 +96,7 @@ export function compareRoutes(deps: Deps) {
           canonical={`${config.siteUrl}${canonical}`}
           path={canonical}
           picks={picks}
-          standing={standing}
+          loadPick={(user) => readerPick(db, user?.id, a.ref, b.ref)}
         />,
       );
     }

@@ -1,6 +1,7 @@
 /** The comparison page (every element of the reference page) and the /compare picker. */
 
 import type { Child } from "hono/jsx";
+import type { SessionUser } from "../../domain/account.ts";
 import { authorName, reviewBylineSentence } from "../../domain/byline.ts";
 import { PERSONAS } from "../../domain/catalog-schema.ts";
 import { LENSES } from "../../domain/lenses.ts";
@@ -9,9 +10,10 @@ import type { ReviewerSplit } from "../../domain/reviewer-split.ts";
 import { Breadcrumb } from "../../ui/breadcrumb.tsx";
 import { NewsletterCta, PersonaVerdict } from "../../ui/components.tsx";
 import { Layout } from "../../ui/layout.tsx";
+import { Personal } from "../../ui/personal.tsx";
 import { BookmarksPanel, CommunityFigure } from "../../ui/tool-controls.tsx";
 import { ToolCard } from "../catalog/index.ts";
-import { HeadToHead, type PickSplit, type PickStanding } from "../community/index.ts";
+import { HeadToHead, type PickSplit, type ReaderPick } from "../community/index.ts";
 import type { ToolDetail } from "../tools/index.ts";
 import type { FeaturedPair } from "./service.ts";
 
@@ -23,9 +25,10 @@ export interface ComparePageProps {
   canonical: string;
   /** The canonical /compare/a-vs-b path. */
   path: string;
-  picks: PickSplit & { mine: string | null };
-  /** Whether the reader's own pick counts on the leaderboard yet. */
-  standing?: PickStanding | null;
+  /** How the picks on the pair split: the same for every reader. */
+  picks: PickSplit;
+  /** The reader's own pick and its standing, loaded when the page is filled for them. */
+  loadPick: (user: SessionUser | null) => Promise<ReaderPick>;
 }
 
 /** The pair side by side on what decides between them: verdict, community, pricing, fit, category. */
@@ -153,7 +156,7 @@ export function CompareEvidence({
 }
 
 /** /compare/:a-vs-:b */
-export function ComparePage({ a, b, evidence, canonical, path, picks, standing }: ComparePageProps) {
+export function ComparePage({ a, b, evidence, canonical, path, picks, loadPick }: ComparePageProps) {
   const tools = [a, b];
   return (
     <Layout
@@ -175,7 +178,7 @@ export function ComparePage({ a, b, evidence, canonical, path, picks, standing }
           <ToolCard tool={t} level={2} withDescription />
         ))}
       </div>
-      <HeadToHead a={a} b={b} path={path} split={picks} standing={standing} />
+      <Personal of={HeadToHead} with={{ a, b, path, split: picks }} load={loadPick} />
       {evidence}
       <NewsletterCta />
       <BookmarksPanel />

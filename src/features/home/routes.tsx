@@ -1,7 +1,7 @@
 /** Routes of the home page and the methodology page. */
 import { Hono } from "hono";
 import type { Deps } from "../../http/deps.ts";
-import { pageShows, sendPage } from "../../http/page.tsx";
+import { pageShows, readersShareThisPage, sendPage } from "../../http/page.tsx";
 import { latestVerdicts, listCategories } from "../catalog/index.ts";
 import { homePairs } from "../compare/index.ts";
 import { predictionsOverview } from "../predictions/index.ts";
@@ -14,6 +14,7 @@ export function homeRoutes(deps: Deps) {
 
   app.get("/", async (c) => {
     pageShows(c, { lists: ["home"], figures: true });
+    readersShareThisPage(c);
     const [latest, comparisons, categories] = await Promise.all([
       latestVerdicts(db, 6),
       homePairs(db, 8),
@@ -33,6 +34,7 @@ export function homeRoutes(deps: Deps) {
 
   app.get("/methodology", async (c) => {
     pageShows(c, { lists: ["methodology"], figures: true });
+    readersShareThisPage(c);
     const predictions = await predictionsOverview(db, { now: Date.now() });
     return sendPage(
       c,

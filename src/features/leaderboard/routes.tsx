@@ -4,7 +4,7 @@ import { type Context, Hono } from "hono";
 import { type CachedBody, cachedGet } from "../../http/cached-get.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, notFound } from "../../http/errors.ts";
-import { pageShows, sendPage } from "../../http/page.tsx";
+import { pageShows, readersShareThisPage, sendPage } from "../../http/page.tsx";
 import type { PageScope } from "../../http/page-cache.ts";
 import { formatDate } from "../../ui/labels.ts";
 import { OVERALL, type StoredBoard } from "./board-data.ts";
@@ -137,6 +137,7 @@ export function leaderboardRoutes(deps: Deps) {
   /** The board page's props for a scope, the current board or an as_of day's snapshot. */
   async function boardProps(c: Context, scope: string, title: string, path: string): Promise<BoardPageProps> {
     pageShows(c, ON_A_BOARD);
+    readersShareThisPage(c);
     const sort = sortOf(c, path);
     const asOf = asOfOf(c, path);
     const [at, days, categories] = await Promise.all([
@@ -221,6 +222,7 @@ export function leaderboardRoutes(deps: Deps) {
 
   async function pairsPage(c: Context, scope: string, title: string, path: string) {
     pageShows(c, ON_A_BOARD);
+    readersShareThisPage(c);
     refuseSort(c, path);
     const asOf = asOfOf(c, path);
     const at = await boardAt(asOf, scope);
