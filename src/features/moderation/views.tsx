@@ -533,6 +533,16 @@ export function AccountAdminPage(props: {
         {props.canBlock ? (
           <BlockSection account={a} self={a.id === props.viewerId} problem={problem} />
         ) : null}
+        {props.canBlock ? (
+          <section aria-labelledby="delete-heading">
+            <h2 id="delete-heading">Delete account</h2>
+            <p>
+              On the holder's request, when they cannot do it themselves:{" "}
+              <a href={`/admin/accounts/${a.id}/delete`}>delete this account</a> (a confirmation page lists
+              what goes and what stays).
+            </p>
+          </section>
+        ) : null}
       </div>
       <h2 id="history-heading">Moderation history</h2>
       {a.history.length === 0 ? (
