@@ -23,7 +23,11 @@ describe.each(testEngines())("a reader's data on %s", (engine) => {
     t = await createTestApp(engine, { ADMIN_EMAILS: ADMIN });
     admin = await signIn(t, ADMIN);
   });
-  afterAll(() => t?.dispose());
+  afterAll(async () => {
+    // picks and deletions schedule a recompute: it must not outlive the database
+    if (t) await leaderboardJobs(t.deps).stop();
+    await t?.dispose();
+  });
 
   const db = () => t.db.db;
 
@@ -297,6 +301,34 @@ describe.each(testEngines())("a reader's data on %s", (engine) => {
     expect(fresh.newsletter).toEqual([]);
   });
 
+  it("drops the cached pages of the tools the account voted on and the pair it picked on, and no others at once", async () => {
+    const reader = await signIn(t, "cached-leaver@example.com");
+    expect((await reader.post("/tools/vllm/vote", { value: "skip" })).status).toBe(303);
+    expect((await reader.post("/compare/langchain-vs-llamaindex/pick", { winner: "langchain" })).status).toBe(
+      303,
+    );
+    const pages = [
+      "/tools/vllm",
+      "/compare/langchain-vs-llamaindex",
+      "/tools/pgvector",
+      "/compare/pinecone-vs-qdrant",
+    ];
+    t.deps.cache.clearLocal();
+    for (const path of pages) {
+      expect((await t.request(path)).status, path).toBe(200);
+      expect(t.deps.cache.has(path), path).toBe(true);
+    }
+    const done = await reader.post("/account/delete", { confirm_email: "cached-leaver@example.com" });
+    expect(done.status).toBe(303);
+    expect(pages.filter((path) => t.deps.cache.has(path))).toEqual([
+      "/tools/pgvector",
+      "/compare/pinecone-vs-qdrant",
+    ]);
+    // lists showing many tools' figures follow on the figures timer
+    expect(t.deps.cache.refreshingFigures).toBe(true);
+    t.deps.cache.close();
+  });
+
   it("keeps the audit log append-only apart from redactions", async () => {
     await db()
       .transaction()
@@ -409,6 +441,29 @@ describe.each(testEngines())("a reader's data on %s", (engine) => {
   it("refuses a deletion from a signed-out visitor", async () => {
     const res = await t.request("/account/delete", form({ confirm_email: "x@example.com" }));
     expect([401, 403]).toContain(res.status);
+  });
+
+  it("removes the record of expired sessions at the next sign-in, as /privacy says", async () => {
+    const someone = await signIn(t, "expired-session@example.com");
+    const id = (await userId(someone.email)) as number;
+    const past = iso(Date.now() - 60_000);
+    await db()
+      .insertInto("sessions")
+      .values({
+        token_hash: `expired-${randomBytes(8).toString("hex")}`,
+        user_id: id,
+        user_agent: "an old browser",
+        created_at: past,
+        last_seen_at: past,
+        expires_at: past,
+      })
+      .execute();
+    const before = await db().selectFrom("sessions").select("user_agent").where("user_id", "=", id).execute();
+    expect(before.map((r) => r.user_agent)).toContain("an old browser");
+    await signIn(t, "someone-signing-in-later@example.com");
+    const after = await db().selectFrom("sessions").select("user_agent").where("user_id", "=", id).execute();
+    expect(after.map((r) => r.user_agent)).not.toContain("an old browser");
+    expect(after.length).toBe(1);
   });
 
   it("links /privacy from every page's footer and from /account, and says how long things are kept", async () => {

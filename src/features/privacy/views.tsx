@@ -216,13 +216,15 @@ export function PrivacyPage(props: { retention: Retention }) {
         <dt>Sign-in links</dt>
         <dd>
           A link works once, for {r.linkMinutes} minutes. We keep only a hash of it, with the address it was
-          sent to; the record is removed a day after the link expires, or when you delete your account.
+          sent to and when it was used; the record is removed once it is a day past its expiry (at the next
+          link anyone asks for), or when you delete your account.
         </dd>
         <dt>Sessions</dt>
         <dd>
           One per device you sign in on: a hash of the cookie's token, the browser's description (its user
           agent), and when you signed in and were last seen. A session lasts {r.sessionDays} days, or until
-          you sign out. You can see and end them on <a href="/account">your account page</a>.
+          you sign out; the record of an expired one is removed at the next sign-in anyone makes. You can see
+          and end them on <a href="/account">your account page</a>.
         </dd>
         <dt>Votes, picks and bookmarks</dt>
         <dd>
@@ -235,8 +237,9 @@ export function PrivacyPage(props: { retention: Retention }) {
         <dt>Newsletter subscriptions</dt>
         <dd>
           The address you subscribed with, the categories you follow, and the state of each issue's delivery
-          to it. An unconfirmed request lapses after {r.confirmDays} days. Unsubscribing stops every mail;
-          deleting your account removes the subscription for its address.
+          to it. An unconfirmed request lapses after {r.confirmDays} days and is never mailed again.
+          Unsubscribing stops every mail, and the address stays recorded as unsubscribed so it is not mailed
+          by mistake; deleting your account removes the subscription for its address entirely.
         </dd>
         <dt>API tokens</dt>
         <dd>
