@@ -363,7 +363,15 @@ function AuditTable(props: { entries: AuditEntry[]; labelledBy: string; showSubj
                   </td>
                 ) : null}
                 <td class="prose-cell">{e.reason}</td>
-                <td class="prose-cell small">{describeDetail(e.detail)}</td>
+                <td class="prose-cell small">
+                  {describeDetail(e.detail)}
+                  {e.redactedAt ? (
+                    <span class="muted">
+                      {" "}
+                      (address of a deleted account removed {formatUtcMinute(e.redactedAt)})
+                    </span>
+                  ) : null}
+                </td>
               </tr>
             );
           })}
@@ -565,7 +573,10 @@ export function AuditLogPage(props: {
       <Breadcrumb trail={MODERATION_TRAIL} current="Audit log" />
       <h1 id="audit-heading">Audit log</h1>
       <AdminNav current="audit" canReadAudit />
-      <p class="lede">Every moderation step, newest first. Entries cannot be edited or deleted.</p>
+      <p class="lede">
+        Every moderation step, newest first. Entries cannot be edited or deleted; when an account is deleted,
+        its address is taken out of the entries that held it.
+      </p>
       {props.entries.length === 0 ? (
         <p>{props.firstPage ? "Nothing has been recorded yet." : "There are no older entries."}</p>
       ) : (

@@ -8,6 +8,7 @@
  * and gains one entry recording the deletion without it. See docs/decisions/020-account-deletion.md.
  */
 import { sql } from "kysely";
+import { isPostgres } from "../../db/locks.ts";
 import { iso } from "../../db/time.ts";
 import type { Db } from "../../db/types.ts";
 import { type Actor, accountSubject, recordAudit } from "../audit/index.ts";
@@ -114,11 +115,10 @@ export async function deleteAccount(
   const { userId } = opts;
   const now = opts.now ?? Date.now();
   return db.transaction().execute(async (trx): Promise<DeletionResult> => {
-    const user = await trx
-      .selectFrom("users")
-      .select(["email", "role"])
-      .where("id", "=", userId)
-      .executeTakeFirst();
+    // on PostgreSQL the row lock makes a vote or pick racing from another tab wait, then either
+    // land before (and be removed with the rest) or fail on the missing account; SQLite has one writer
+    const read = trx.selectFrom("users").select(["email", "role"]).where("id", "=", userId);
+    const user = await (isPostgres(trx) ? read.forUpdate() : read).executeTakeFirst();
     if (!user) return { ok: false, problem: "unknown" };
     const { email } = user;
     if (opts.by !== "self") {

@@ -401,7 +401,12 @@ describe.each(testEngines())("a reader's data on %s", (engine) => {
       confirm_email: email,
     });
     expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/admin/audit");
     expect(await userId(email)).toBeUndefined();
+    const audit = await (await admin.get("/admin/audit")).text();
+    expect(audit).toContain("account.delete");
+    expect(audit).toContain("address of a deleted account removed");
+    expect(audit).not.toContain(email);
     const entry = await db()
       .selectFrom("audit_log")
       .selectAll()
