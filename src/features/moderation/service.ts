@@ -199,6 +199,12 @@ export async function listAudit(
   return { entries, nextBefore: rows.length > opts.limit && last ? last.id : null };
 }
 
+/** The account with this (normalized) address, if there is one. */
+export async function accountIdByEmail(db: Db, email: string): Promise<number | undefined> {
+  const row = await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst();
+  return row?.id;
+}
+
 /** One account as moderators see it: who, role, block state, its votes and its audit history. */
 export async function findAccount(db: Db, id: number): Promise<AccountDetail | undefined> {
   const user = await db

@@ -43,12 +43,41 @@ function ValueBadge(props: { value: string }) {
 }
 
 /** /admin/moderation: every tool with votes, most voted first. */
-export function ModerationOverviewPage(props: { tools: ToolVoteRow[]; canReadAudit: boolean }) {
+export function ModerationOverviewPage(props: {
+  tools: ToolVoteRow[];
+  canReadAudit: boolean;
+  /** An address looked up that has no account. */
+  notFound?: string;
+}) {
   const votes = props.tools.reduce((n, t) => n + t.total, 0);
   return (
     <Layout title="Moderation">
       <h1>Moderation</h1>
       <AdminNav current="overview" canReadAudit={props.canReadAudit} />
+      <form class="stack" action="/admin/accounts" method="get" aria-labelledby="find-heading">
+        <h2 id="find-heading">Find an account</h2>
+        <div class="field">
+          <label for="find-email">Email address (the whole address, as a reader gives it to you)</label>
+          <input
+            id="find-email"
+            type="email"
+            name="email"
+            autocomplete="off"
+            required
+            value={props.notFound}
+            aria-invalid={props.notFound !== undefined ? "true" : undefined}
+            aria-describedby={props.notFound !== undefined ? "find-error" : undefined}
+          />
+          {props.notFound !== undefined ? (
+            <p id="find-error" class="field-error">
+              No account has this address.
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" class="secondary">
+          Open the account
+        </button>
+      </form>
       <p class="lede">
         {props.tools.length === 0
           ? "Nobody has voted yet."

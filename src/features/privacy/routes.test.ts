@@ -367,7 +367,14 @@ describe.each(testEngines())("a reader's data on %s", (engine) => {
     expect((await reader.post("/tools/ollama/vote", { value: "skip" })).status).toBe(303);
     const id = (await userId(email)) as number;
 
-    // the moderation page links to the confirmation step
+    // found by the address the reader wrote from; its page links to the confirmation step
+    const lookup = await admin.get(`/admin/accounts?email=${encodeURIComponent(` ${email.toUpperCase()}`)}`);
+    expect(lookup.status).toBe(303);
+    expect(lookup.headers.get("location")).toBe(`/admin/accounts/${id}`);
+    const unknown = await admin.get("/admin/accounts?email=nobody-here%40example.com");
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("No account has this address.");
+    expect((await reader.get(`/admin/accounts?email=${encodeURIComponent(email)}`)).status).toBe(403);
     const account = await admin.get(`/admin/accounts/${id}`);
     expect(await account.text()).toContain(`href="/admin/accounts/${id}/delete"`);
     const page = await admin.get(`/admin/accounts/${id}/delete`);
