@@ -135,6 +135,8 @@ export function privacyRoutes(deps: Deps) {
   });
 
   app.get("/account/deleted", (c) => {
+    // only ever reached signed out; someone signed in has an account, and this page would mislead them
+    if (c.get("viewer").user) return c.redirect("/account", 303);
     pageShows(c, {});
     return sendPage(c, <AccountDeletedPage />);
   });
