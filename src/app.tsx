@@ -34,6 +34,7 @@ import {
 } from "./features/newsletter/index.ts";
 import { draftingRoutes, panelRoutes } from "./features/panel/index.ts";
 import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/index.ts";
+import { privacyRoutes } from "./features/privacy/index.ts";
 import { syndicationRoutes } from "./features/syndication/index.ts";
 import { tokenPrincipal } from "./http/api-auth.ts";
 import { compressResponses } from "./http/compress-responses.ts";
@@ -332,6 +333,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: R
   app.route("/", leaderboardRoutes(deps));
   app.route("/", bookmarkRoutes(deps));
   app.route("/", moderationRoutes(deps));
+  app.route("/", privacyRoutes(deps));
   app.route("/", newsletterSubscribeRoutes(deps));
   app.route("/", newsletterArchiveRoutes(deps));
   app.route("/", newsletterAdminRoutes(deps));

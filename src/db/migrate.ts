@@ -8,6 +8,7 @@ import * as m005 from "./migrations/005_site_changes.ts";
 import * as m006 from "./migrations/006_leaderboard.ts";
 import * as m007 from "./migrations/007_api_tokens.ts";
 import * as m008 from "./migrations/008_site_change_scopes.ts";
+import * as m009 from "./migrations/009_audit_redaction.ts";
 import type { Database } from "./schema.ts";
 
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   "006_leaderboard": m006,
   "007_api_tokens": m007,
   "008_site_change_scopes": m008,
+  "009_audit_redaction": m009,
 };
 
 /**

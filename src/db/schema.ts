@@ -166,7 +166,10 @@ export interface BookmarksTable {
   created_at: string;
 }
 
-/** Append-only: triggers refuse updates and deletes. */
+/**
+ * Append-only: triggers refuse deletes, and updates other than a redaction (an update that sets
+ * `redacted_at` and keeps id, at, action and subject), made when an account named in an entry is deleted.
+ */
 export interface AuditLogTable {
   id: Generated<number>;
   at: string;
@@ -177,6 +180,8 @@ export interface AuditLogTable {
   reason: string;
   /** JSON object with what changed. */
   detail: string;
+  /** When a deleted account's address was removed from this entry; null for an entry as written. */
+  redacted_at: string | null;
 }
 
 export interface SubscribersTable {

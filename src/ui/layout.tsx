@@ -153,7 +153,7 @@ export function Layout(props: LayoutProps) {
             <p>
               Ship or Skip: a four-lens panel verdict, a pricing read and a community vote for every AI tool.
               Starter reviews are by the sample panel. <a href="/methodology">How the numbers work</a>.{" "}
-              <a href="/api">The JSON API</a>.
+              <a href="/api">The JSON API</a>. <a href="/privacy">Privacy</a>.
             </p>
           </div>
         </footer>

@@ -144,6 +144,8 @@ async function openSession(
   opts: { userId: number; userAgent: string; now: number },
 ): Promise<string> {
   const token = newToken();
+  // an expired session can never be used again: its record (a device, two dates) goes at the next sign-in
+  await db.deleteFrom("sessions").where("expires_at", "<=", iso(opts.now)).execute();
   await db
     .insertInto("sessions")
     .values({

@@ -239,6 +239,17 @@ export function AccountPage(props: {
         <button type="submit">Sign out everywhere</button>
       </form>
       <ApiTokens tokens={props.tokens} form={props.tokenForm ?? {}} />
+      <section aria-labelledby="data-heading">
+        <h2 id="data-heading">Your data</h2>
+        <p>
+          <a href="/account/data" download>
+            Download my data
+          </a>{" "}
+          (a JSON file of your account, sessions, votes, picks, bookmarks, newsletter subscriptions, API token
+          names and reviews) · <a href="/account/delete">Delete my account</a> ·{" "}
+          <a href="/privacy">What we store and why</a>
+        </p>
+      </section>
     </Layout>
   );
 }

@@ -2,6 +2,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { SessionUser } from "../../domain/account.ts";
+import { normalizeEmail } from "../../domain/email.ts";
 import { can, type Permission } from "../../domain/permissions.ts";
 import type { Deps } from "../../http/deps.ts";
 import { badRequest, HttpError, notFound } from "../../http/errors.ts";
@@ -14,6 +15,7 @@ import { unchanged, type WriteDeclaration, write } from "../../http/write.ts";
 import { decideFlag, flaggedAccounts, leaderboardJobs } from "../leaderboard/index.ts";
 import { FlaggedAccountsPage } from "./flags-views.tsx";
 import {
+  accountIdByEmail,
   blockAccount,
   findAccount,
   listAudit,
@@ -108,6 +110,25 @@ export function moderationRoutes(deps: Deps) {
     const user = signedInUser(c);
     const tools = await toolVoteOverview(db);
     return sendPage(c, <ModerationOverviewPage tools={tools} canReadAudit={can(user.role, "audit:read")} />);
+  });
+
+  // an account by its whole address: how an admin finds the account of a reader who wrote in
+  app.get("/admin/accounts", signedInPage("vote:moderate"), async (c) => {
+    const user = signedInUser(c);
+    const raw = c.req.query("email") ?? "";
+    const parsed = normalizeEmail(raw);
+    const found = parsed.ok ? await accountIdByEmail(db, parsed.email) : undefined;
+    if (found !== undefined) return c.redirect(`/admin/accounts/${found}`, 303);
+    const tools = await toolVoteOverview(db);
+    return sendPage(
+      c,
+      <ModerationOverviewPage
+        tools={tools}
+        canReadAudit={can(user.role, "audit:read")}
+        notFound={raw.slice(0, 254)}
+      />,
+      404,
+    );
   });
 
   app.get("/admin/moderation/tools/:slug", signedInPage("vote:moderate"), async (c) => {

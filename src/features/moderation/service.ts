@@ -21,6 +21,8 @@ export interface AuditEntry {
   subject: string;
   reason: string;
   detail: Record<string, unknown>;
+  /** When a deleted account's address was taken out of this entry; null for an entry as written. */
+  redactedAt: string | null;
 }
 
 export interface VoteDay {
@@ -175,7 +177,7 @@ export async function listAudit(
 ): Promise<{ entries: AuditEntry[]; nextBefore: number | null }> {
   let query = db
     .selectFrom("audit_log")
-    .select(["id", "at", "actor_id", "actor_email", "action", "subject", "reason", "detail"])
+    .select(["id", "at", "actor_id", "actor_email", "action", "subject", "reason", "detail", "redacted_at"])
     .orderBy("id", "desc")
     .limit(opts.limit + 1);
   if (opts.before !== undefined) query = query.where("id", "<", opts.before);
@@ -191,9 +193,16 @@ export async function listAudit(
     subject: r.subject,
     reason: r.reason,
     detail: readJson(jsonObjectSchema, r.detail, { table: "audit_log", column: "detail", row: r.id }),
+    redactedAt: r.redacted_at,
   }));
   const last = entries.at(-1);
   return { entries, nextBefore: rows.length > opts.limit && last ? last.id : null };
+}
+
+/** The account with this (normalized) address, if there is one. */
+export async function accountIdByEmail(db: Db, email: string): Promise<number | undefined> {
+  const row = await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst();
+  return row?.id;
 }
 
 /** One account as moderators see it: who, role, block state, its votes and its audit history. */

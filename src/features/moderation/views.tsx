@@ -43,12 +43,41 @@ function ValueBadge(props: { value: string }) {
 }
 
 /** /admin/moderation: every tool with votes, most voted first. */
-export function ModerationOverviewPage(props: { tools: ToolVoteRow[]; canReadAudit: boolean }) {
+export function ModerationOverviewPage(props: {
+  tools: ToolVoteRow[];
+  canReadAudit: boolean;
+  /** An address looked up that has no account. */
+  notFound?: string;
+}) {
   const votes = props.tools.reduce((n, t) => n + t.total, 0);
   return (
     <Layout title="Moderation">
       <h1>Moderation</h1>
       <AdminNav current="overview" canReadAudit={props.canReadAudit} />
+      <form class="stack" action="/admin/accounts" method="get" aria-labelledby="find-heading">
+        <h2 id="find-heading">Find an account</h2>
+        <div class="field">
+          <label for="find-email">Email address (the whole address, as a reader gives it to you)</label>
+          <input
+            id="find-email"
+            type="email"
+            name="email"
+            autocomplete="off"
+            required
+            value={props.notFound}
+            aria-invalid={props.notFound !== undefined ? "true" : undefined}
+            aria-describedby={props.notFound !== undefined ? "find-error" : undefined}
+          />
+          {props.notFound !== undefined ? (
+            <p id="find-error" class="field-error">
+              No account has this address.
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" class="secondary">
+          Open the account
+        </button>
+      </form>
       <p class="lede">
         {props.tools.length === 0
           ? "Nobody has voted yet."
@@ -363,7 +392,15 @@ function AuditTable(props: { entries: AuditEntry[]; labelledBy: string; showSubj
                   </td>
                 ) : null}
                 <td class="prose-cell">{e.reason}</td>
-                <td class="prose-cell small">{describeDetail(e.detail)}</td>
+                <td class="prose-cell small">
+                  {describeDetail(e.detail)}
+                  {e.redactedAt ? (
+                    <span class="muted">
+                      {" "}
+                      (address of a deleted account removed {formatUtcMinute(e.redactedAt)})
+                    </span>
+                  ) : null}
+                </td>
               </tr>
             );
           })}
@@ -533,6 +570,16 @@ export function AccountAdminPage(props: {
         {props.canBlock ? (
           <BlockSection account={a} self={a.id === props.viewerId} problem={problem} />
         ) : null}
+        {props.canBlock ? (
+          <section aria-labelledby="delete-heading">
+            <h2 id="delete-heading">Delete account</h2>
+            <p>
+              On the holder's request, when they cannot do it themselves:{" "}
+              <a href={`/admin/accounts/${a.id}/delete`}>delete this account</a> (a confirmation page lists
+              what goes and what stays).
+            </p>
+          </section>
+        ) : null}
       </div>
       <h2 id="history-heading">Moderation history</h2>
       {a.history.length === 0 ? (
@@ -555,7 +602,10 @@ export function AuditLogPage(props: {
       <Breadcrumb trail={MODERATION_TRAIL} current="Audit log" />
       <h1 id="audit-heading">Audit log</h1>
       <AdminNav current="audit" canReadAudit />
-      <p class="lede">Every moderation step, newest first. Entries cannot be edited or deleted.</p>
+      <p class="lede">
+        Every moderation step, newest first. Entries cannot be edited or deleted; when an account is deleted,
+        its address is taken out of the entries that held it.
+      </p>
       {props.entries.length === 0 ? (
         <p>{props.firstPage ? "Nothing has been recorded yet." : "There are no older entries."}</p>
       ) : (

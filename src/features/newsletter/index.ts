@@ -10,4 +10,4 @@ export {
   startNewsletterJobs,
 } from "./delivery/index.ts";
 export { type Issue, issuePath, issueSummaryLine, listSentIssues } from "./issues/index.ts";
-export { newsletterSubscribeRoutes } from "./subscriptions/index.ts";
+export { CONFIRM_TTL_MS, newsletterSubscribeRoutes } from "./subscriptions/index.ts";
