@@ -4,15 +4,24 @@
  * own command function, with a configuration as `npm run cli` would load it.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import SQLite from "better-sqlite3";
+import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
+import { reportSkippedPostgres } from "../../../test/support/db.ts";
 import { runTransfer } from "../../cli/transfer.ts";
 import { loadConfig } from "../../config.ts";
-import { integrityCheck } from "./index.ts";
+import { seedStarterCatalog } from "../../seed/seed.ts";
+import { openDatabase } from "../connection.ts";
+import { migrateToLatest } from "../migrate.ts";
+import { findOnPath, integrityCheck } from "./index.ts";
+
+const pgUrl = process.env.TEST_DATABASE_URL;
+reportSkippedPostgres("backup and restore");
 
 const cleanup: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -220,5 +229,84 @@ describe("backup and restore (SQLite)", () => {
       err: "usage: npm run cli -- backup <file>",
     });
     expect((await run("backup", ["a", "--force"], config)).err).toMatch(/unknown option --force/);
+  });
+});
+
+/** A database of its own on the test server (pg_dump works on whole databases), dropped afterwards. */
+async function scratchDatabase(): Promise<string> {
+  const name = `sos_backup_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  cleanup.push(async () => {
+    const c = new pg.Client({ connectionString: pgUrl });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  });
+  const url = new URL(pgUrl!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function pgQuery<T>(url: string, text: string): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(text)).rows as T[];
+  } finally {
+    await c.end();
+  }
+}
+
+describe.skipIf(!pgUrl || !findOnPath("pg_dump"))("backup and restore (PostgreSQL, with pg_dump)", () => {
+  it("dumps, refuses to restore over data without --force, and restores into an empty database", async () => {
+    const sourceUrl = await scratchDatabase();
+    const handle = openDatabase({ url: sourceUrl });
+    await migrateToLatest(handle.db);
+    await seedStarterCatalog(handle.db);
+    await handle.db
+      .insertInto("users")
+      .values({ email: "kept@example.com", created_at: "2026-12-08T00:00:00.000Z" })
+      .execute();
+    await handle.close();
+    const dir = mkdtempSync(join(tmpdir(), "shiporskip-pgdump-"));
+    const config = {
+      ...loadConfig({ NODE_ENV: "test", DATA_DIR: dir, SITE_URL: "http://localhost:3000" }),
+      databaseUrl: sourceUrl,
+    };
+    const file = join(dir, "site.dump");
+
+    const dumped = await run("backup", [file], config);
+    expect(dumped).toMatchObject({ code: 0, err: "" });
+    expect(dumped.out).toMatch(/with pg_dump/);
+
+    await pgQuery(
+      sourceUrl,
+      "insert into users (email, created_at) values ('late@example.com', '2026-12-08T01:00:00.000Z')",
+    );
+    const refused = await run("restore", [file], config);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/holds data: categories \(\d+\), tools \(\d+\).*users \(2\).*--force/);
+
+    const forced = await run("restore", [file, "--force"], config);
+    expect(forced).toMatchObject({ code: 0, err: "" });
+    expect(await pgQuery(sourceUrl, "select email from users order by id")).toEqual([
+      { email: "kept@example.com" },
+    ]);
+
+    const emptyUrl = await scratchDatabase();
+    const restored = await run("restore", [file], { ...config, databaseUrl: emptyUrl });
+    expect(restored).toMatchObject({ code: 0, err: "" });
+    const [tools] = await pgQuery<{ n: number }>(emptyUrl, "select count(*)::int as n from tools");
+    const [sourceTools] = await pgQuery<{ n: number }>(sourceUrl, "select count(*)::int as n from tools");
+    expect(tools).toEqual(sourceTools);
+    // the dump carries the sequences: the next account does not collide with the restored ones
+    const [next] = await pgQuery<{ id: number }>(
+      emptyUrl,
+      "insert into users (email, created_at) values ('new@example.com', '2026-12-08T02:00:00.000Z') returning id",
+    );
+    expect(next!.id).toBeGreaterThan(1);
   });
 });
