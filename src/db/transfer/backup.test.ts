@@ -3,16 +3,15 @@
  * snapshot; restore refuses a database that holds data unless told --force. Through the CLI's
  * own command function, with a configuration as `npm run cli` would load it.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { reportSkippedPostgres } from "../../../test/support/db.ts";
+import { startWriter } from "../../../test/support/sqlite-writer.ts";
 import { runTransfer } from "../../cli/transfer.ts";
 import { loadConfig } from "../../config.ts";
 import { seedStarterCatalog } from "../../seed/seed.ts";
@@ -47,54 +46,6 @@ async function run(command: "backup" | "restore", args: string[], config: Return
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-/**
- * Another process writing as the site would: each transaction adds an account, its vote and an
- * audit entry together, so a consistent copy has as many of one as of the others. It prints its
- * count after each commit and stops when its stdin closes (or after a bounded number of writes).
- */
-function startWriter(path: string): {
-  child: ChildProcess;
-  writes: () => number;
-  firstWrites: Promise<void>;
-} {
-  const script = `
-    const Database = require("better-sqlite3");
-    const db = new Database(${JSON.stringify(path)});
-    db.pragma("journal_mode = WAL");
-    db.pragma("busy_timeout = 5000");
-    const tool = db.prepare("select id from tools order by id limit 1").get().id;
-    const addUser = db.prepare("insert into users (email, created_at) values (?, ?)");
-    const addVote = db.prepare("insert into votes (user_id, tool_id, value, created_at, updated_at) values (?, ?, 'ship', ?, ?)");
-    const addAudit = db.prepare("insert into audit_log (at, actor_id, actor_email, action, subject, reason, detail) values (?, null, 'writer', 'test.write', ?, 'concurrent write', '{}')");
-    const write = db.transaction((i) => {
-      const at = new Date().toISOString();
-      const id = addUser.run("writer" + i + "@example.com", at).lastInsertRowid;
-      addVote.run(id, tool, at, at);
-      addAudit.run(at, "user:" + id);
-    });
-    let stop = false;
-    process.stdin.on("close", () => { stop = true; });
-    process.stdin.resume();
-    let i = 0;
-    (function loop() {
-      if (stop || i >= 50000) { db.close(); process.exit(0); }
-      write(i++);
-      process.stdout.write(i + "\\n");
-      setImmediate(loop);
-    })();`;
-  const child = spawn(process.execPath, ["-e", script], { stdio: ["pipe", "pipe", "inherit"] });
-  let count = 0;
-  let resolveFirst: () => void;
-  const firstWrites = new Promise<void>((r) => {
-    resolveFirst = r;
-  });
-  createInterface({ input: child.stdout! }).on("line", (l) => {
-    count = Number(l);
-    if (count >= 20) resolveFirst();
-  });
-  return { child, writes: () => count, firstWrites };
-}
-
 function counts(path: string) {
   const db = new SQLite(path, { readonly: true, fileMustExist: true });
   try {
@@ -116,18 +67,13 @@ describe("backup and restore (SQLite)", () => {
   it("copies a consistent snapshot while another process keeps writing", async () => {
     const { dataDir, config } = site();
     const writer = startWriter(config.sqlitePath);
-    const exited = new Promise((r) => writer.child.on("exit", r));
-    cleanup.push(async () => {
-      writer.child.stdin!.end();
-      await exited;
-    });
+    cleanup.push(writer.stop);
     await writer.firstWrites;
     const before = writer.writes();
     const file = join(dataDir, "backup.sqlite");
     const result = await run("backup", [file], config);
     const after = writer.writes();
-    writer.child.stdin!.end();
-    await exited;
+    await writer.stop();
 
     expect(result).toMatchObject({ code: 0, err: "" });
     expect(result.out).toMatch(/a consistent copy .* integrity check ok/);

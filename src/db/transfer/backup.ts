@@ -4,7 +4,7 @@
  * moves it into place. PostgreSQL: pg_dump and pg_restore when they are on PATH.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants, copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
@@ -64,6 +64,8 @@ export async function backupSqlite(source: string, dest: string): Promise<Sqlite
     sqlite.close();
   }
   try {
+    // a backup holds what the database holds: readable by its owner only
+    chmodSync(partial, 0o600);
     const copy = new SQLite(partial, { fileMustExist: true });
     copy.pragma("journal_mode = DELETE");
     copy.close();
@@ -200,6 +202,7 @@ export async function backupPostgres(
       ],
       url,
     );
+    chmodSync(partial, 0o600);
     renameSync(partial, dest);
   } catch (err) {
     rmSync(partial, { force: true });

@@ -28,7 +28,8 @@ export async function exportDatabase(
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new TransferError(`${dir} is not empty: export into a new or empty directory`);
   }
-  mkdirSync(dir, { recursive: true });
+  // the export holds addresses, token hashes and unsubscribe tokens: readable by its owner only
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const exportedAt = (opts.now ?? new Date()).toISOString();
 
   const run = async (trx: AnyDb) => {
@@ -65,7 +66,7 @@ export async function exportDatabase(
     tables,
     omitted: Object.entries(OMITTED_TABLES).map(([name, reason]) => ({ name, reason })),
   };
-  writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
   return manifest;
 }
 
@@ -77,7 +78,7 @@ async function writeTable(
   dir: string,
 ): Promise<ManifestTable> {
   const file = `${table.name}.ndjson`;
-  const out = createWriteStream(join(dir, file));
+  const out = createWriteStream(join(dir, file), { mode: 0o600 });
   const hash = createHash("sha256");
   const cleared = new Set(table.cleared ?? []);
   const textKeys = new Set(columns.filter((c) => c.kind === "text").map((c) => c.name));

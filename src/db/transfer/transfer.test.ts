@@ -4,7 +4,7 @@
  * it must refuse and leaves the database untouched when a row fails.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
@@ -12,6 +12,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../test/support/app.ts";
 import { createTestDatabase, reportSkippedPostgres, type TestDatabase } from "../../../test/support/db.ts";
 import { populateSite } from "../../../test/support/populated-site.ts";
+import { startWriter } from "../../../test/support/sqlite-writer.ts";
+import { runTransfer } from "../../cli/transfer.ts";
+import { loadConfig } from "../../config.ts";
 import type { Engine } from "../connection.ts";
 import { migrateUpTo } from "../migrate.ts";
 import { exportDatabase, importDatabase, type Manifest, TRANSFER_TABLES, TransferError } from "./index.ts";
@@ -222,6 +225,65 @@ describe("export and import", () => {
       });
     },
   );
+
+  it("exports one snapshot while another process keeps writing", async () => {
+    const source = await fresh("sqlite", { seed: true });
+    const { rows } = await sql<{
+      file: string;
+    }>`select file from pragma_database_list where name = 'main'`.execute(source.db);
+    const writer = startWriter(rows[0]!.file);
+    cleanup.push(writer.stop);
+    await writer.firstWrites;
+    const before = writer.writes();
+    const dir = tempDir();
+    const manifest = await exportDatabase(source.db, "sqlite", dir);
+    await writer.stop();
+    const lines = (table: string) =>
+      readFileSync(join(dir, `${table}.ndjson`), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    const users = lines("users").filter((u) => u.email.startsWith("writer"));
+    const ids = new Set(users.map((u) => u.id));
+    // each of the writer's transactions adds an account, its vote and an audit entry: all or none
+    expect(users.length).toBeGreaterThanOrEqual(before);
+    expect(lines("votes").filter((v) => ids.has(v.user_id))).toHaveLength(users.length);
+    expect(lines("audit_log").filter((a) => a.action === "test.write")).toHaveLength(users.length);
+    expect(manifest.tables.find((t) => t.name === "users")?.rows).toBe(lines("users").length);
+  });
+
+  it("runs as the CLI commands: export, import, and a second import refused", async () => {
+    const site = await populated();
+    const { rows } = await sql<{
+      file: string;
+    }>`select file from pragma_database_list where name = 'main'`.execute(site.db.db);
+    const sourceDir = mkdtempSync(join(tmpdir(), "shiporskip-cli-"));
+    copyFileSync(rows[0]!.file, join(sourceDir, "shiporskip.sqlite"));
+    const configFor = (dataDir: string, databaseUrl?: string) => ({
+      ...loadConfig({ NODE_ENV: "test", DATA_DIR: dataDir, SITE_URL: "http://localhost:3000" }),
+      databaseUrl,
+    });
+    const lines: string[] = [];
+    const io = (config: ReturnType<typeof configFor>) => ({
+      config,
+      out: (l: string) => lines.push(l),
+      err: (l: string) => lines.push(`error: ${l}`),
+    });
+    const dir = tempDir();
+    expect(await runTransfer("export", [dir], io(configFor(sourceDir)))).toBe(0);
+    expect(lines.pop()).toMatch(
+      /^exported \d+ rows from 25 tables to .* load it with: npm run cli -- import /,
+    );
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, "users.ndjson")).mode & 0o777).toBe(0o600);
+
+    const targetDir = mkdtempSync(join(tmpdir(), "shiporskip-cli-"));
+    expect(await runTransfer("import", [dir], io(configFor(targetDir)))).toBe(0);
+    expect(lines.pop()).toMatch(/^imported \d+ rows into 25 tables in one transaction$/);
+    expect(await runTransfer("import", [dir], io(configFor(targetDir)))).toBe(1);
+    expect(lines.pop()).toMatch(/^error: the database is not empty: categories/);
+    expect(await runTransfer("import", [], io(configFor(targetDir)))).toBe(2);
+  });
 
   it("refuses to export into a directory that holds files", async () => {
     const source = await fresh("sqlite", { seed: true });
