@@ -38,6 +38,15 @@ const HELP = `Ship or Skip operator commands
                                  few seconds after picks, and daily): outcomes of every pick,
                                  flags, today's snapshots. Waits while another instance holds
                                  the recompute lease. Running servers refresh their cached pages.
+  npm run cli -- backup <file>   a consistent copy of the database while the site serves (SQLite:
+                                 online backup; PostgreSQL: pg_dump when it is on PATH)
+  npm run cli -- restore <file> [--force]
+                                 put a backup in place; refuses a database that holds data unless
+                                 --force. Stop the site first.
+  npm run cli -- export <dir>    every table as NDJSON with a manifest (schema version, row counts,
+                                 checksums), from either engine
+  npm run cli -- import <dir>    load an export into an empty database of either engine, in one
+                                 transaction: how a site moves from SQLite to PostgreSQL
 
 The database is the one npm start uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
 
@@ -89,6 +98,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./panel-draft.ts")).runPanelDraft(args);
     case "leaderboard:recompute":
       return (await import("./leaderboard-recompute.ts")).runLeaderboardRecompute();
+    case "backup":
+    case "restore":
+    case "export":
+    case "import":
+      return (await import("./transfer.ts")).runTransfer(command, args);
     case undefined:
     case "help":
     case "--help":
