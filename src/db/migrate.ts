@@ -23,6 +23,9 @@ const migrations: Record<string, Migration> = {
   "009_audit_redaction": m009,
 };
 
+/** Every migration's name, oldest first: the last is the schema version a migrated database is at. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrations);
+
 /**
  * Brings the schema up to date; throws with the failing migration's name on error. On
  * PostgreSQL the bookkeeping tables are looked for in the connection's current schema: left to itself Kysely finds them in any schema of the database, and would
