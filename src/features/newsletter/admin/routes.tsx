@@ -129,6 +129,7 @@ export function newsletterAdminRoutes(deps: Deps) {
         config,
         mailer: deps.mailer,
         onFinished: () => deps.cache.invalidate({ tools: [], lists: ["newsletter"] }),
+        background: deps.background,
       },
       { intro: result.intro, actor: { id: user.id, email: user.email } },
     );
