@@ -118,6 +118,8 @@ export interface AppMetrics {
   readonly requests: RequestDurations;
   /** Plain counters, bumped on the page-cache hit path without a call into prom-client. */
   readonly pageCache: { hits: number; misses: number };
+  /** Requests past the page cache and not yet answered (a hit is answered before it could count). */
+  readonly inFlight: { requests: number };
   readonly votes: Counter;
   readonly picks: Counter;
   readonly signInLinks: Counter;
@@ -153,6 +155,15 @@ export function createMetrics(opts: { deliveries?: DeliveryCounts } = {}): AppMe
     collect() {
       this.reset();
       this.inc(pageCache.misses);
+    },
+  });
+  const inFlight = { requests: 0 };
+  new Gauge({
+    name: "http_requests_in_flight",
+    help: "Requests being handled past the page cache (this scrape included).",
+    registers: [registry],
+    collect() {
+      this.set(inFlight.requests);
     },
   });
   const votes = new Counter({
@@ -210,6 +221,7 @@ export function createMetrics(opts: { deliveries?: DeliveryCounts } = {}): AppMe
     registry,
     requests,
     pageCache,
+    inFlight,
     votes,
     picks,
     signInLinks,

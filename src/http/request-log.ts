@@ -133,6 +133,7 @@ export class RequestObserver {
       cacheable: PageCache.cacheable(req.method, req.headers.cookie),
     };
     (res as unknown as Record<symbol, RequestRecord>)[RECORD] = record;
+    this.metrics.inFlight.requests++;
     if (record.id) res.setHeader("x-request-id", record.id);
     res.once("close", () => this.end(res, record));
     return record;
@@ -146,6 +147,7 @@ export class RequestObserver {
     const length = Number(res.getHeader("content-length"));
     const bytes = record.bytes || (Number.isFinite(length) ? length : undefined);
     const finished = res.writableFinished;
+    this.metrics.inFlight.requests--;
     if (record.cacheable && !quiet) this.metrics.pageCache.misses++;
     this.metrics.requests.observe(record.method, route, res.statusCode, ms / 1000);
     const fields = {
