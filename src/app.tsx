@@ -85,6 +85,12 @@ async function readerState(c: Context, viewer: Viewer, db: Db): Promise<ReaderSt
 
 /** Builds the app; the returned cache must be told of every write (declared writes do it; see src/http/write.ts). */
 export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
+  // made on first use: most apps built in tests never log anything
+  let log: Logger | undefined;
+  const logger = () => {
+    log ??= opts.log ?? createLogger(opts.config);
+    return log;
+  };
   const deps: Deps = {
     db: opts.db,
     config: opts.config,
@@ -101,11 +107,13 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps } {
     apiToken: (token) => findTokenCaller(opts.db, token),
     metrics: opts.metrics ?? createMetrics({ deliveries: () => deliveryCountsByState(opts.db) }),
     background: new BackgroundWork(),
+    get log() {
+      return logger();
+    },
   };
-  // made on first use: most apps built in tests never log a failure
   let errorLog: ErrorLog | undefined;
   const failures = () => {
-    errorLog ??= new ErrorLog(opts.log ?? createLogger(opts.config));
+    errorLog ??= new ErrorLog(logger());
     return errorLog;
   };
   // theses fall due at midnight UTC without a write, so the cached pages go stale then

@@ -74,7 +74,9 @@ export async function startInstance(opts: InstanceOptions): Promise<RunningInsta
   });
   // operator commands run in another process and move the database's change stamp, and so does
   // every write here: polling it refreshes this process's cached pages even while Redis is down
-  const changes = config.pageCache ? shareChangesThroughStamp({ db, cache: deps.cache }) : undefined;
+  const changes = config.pageCache
+    ? shareChangesThroughStamp({ db, cache: deps.cache, log: (line) => log.warn(line) })
+    : undefined;
   await changes?.ready;
   let listening: Listening;
   try {

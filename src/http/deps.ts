@@ -7,6 +7,7 @@ import type { ToolRef } from "../domain/tool.ts";
 import type { Mailer } from "../mail/mailer.ts";
 import type { TokenLookup } from "./api-auth.ts";
 import type { BackgroundWork } from "./background.ts";
+import type { Logger } from "./log.ts";
 import type { AppMetrics } from "./metrics.ts";
 import type { PageCache } from "./page-cache.ts";
 import type { RateLimitStore } from "./rate-limit.ts";
@@ -38,6 +39,8 @@ export interface Deps {
   apiToken: TokenLookup;
   /** The app's counters (votes, picks, sign-in links, drafts) and its registry for /metrics. */
   metrics: AppMetrics;
+  /** The server's log (pino): failures and notices from routes; never request data beyond the route. */
+  readonly log: Logger;
   /** Work requests start without waiting for it (a newsletter send): stopped and awaited at shutdown. */
   background: BackgroundWork;
 }

@@ -130,6 +130,7 @@ export function newsletterAdminRoutes(deps: Deps) {
         mailer: deps.mailer,
         onFinished: () => deps.cache.invalidate({ tools: [], lists: ["newsletter"] }),
         background: deps.background,
+        logError: (message) => deps.log.error(message),
       },
       { intro: result.intro, actor: { id: user.id, email: user.email } },
     );
