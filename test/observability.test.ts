@@ -239,3 +239,44 @@ for (const engine of testEngines()) {
     });
   });
 }
+
+describe("readiness with Redis configured and unreachable", () => {
+  let db: TestDatabase;
+  let instance: RunningInstance;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("sqlite");
+    const config = loadConfig({
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      SITE_URL: "http://localhost:3000",
+      DATA_DIR: mkdtempSync(join(tmpdir(), "shiporskip-observed-")),
+      // a port nothing listens on: Redis is configured but down
+      REDIS_URL: "redis://127.0.0.1:1",
+      LOG_LEVEL: "silent",
+    });
+    instance = await startInstance({
+      config,
+      db: db.db,
+      sharedState: { connectTimeoutMs: 200, warn: () => {} },
+      mailer: { kind: "outbox", send: async () => {}, close() {} },
+    });
+  });
+
+  afterAll(async () => {
+    await instance?.stop(1000);
+    await db?.dispose();
+  });
+
+  it("answers /readyz 503 naming Redis, and /healthz 200", async () => {
+    expect((await fetch(`${instance.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${instance.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      status: "not ready",
+      database: { ok: true },
+      redis: { ok: false },
+    });
+  });
+});
