@@ -40,7 +40,10 @@ export function createLogger(
 ): Logger {
   const options = { level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } };
   if (!destination && config.env === "development") {
-    return pino(options, pretty({ sync: true, colorize: process.stdout.isTTY, ignore: "pid,hostname" }));
+    return pino(
+      options,
+      pretty({ sync: true, colorize: process.stdout.isTTY, ignore: "pid,hostname", singleLine: true }),
+    );
   }
   const stream = destination ?? pino.destination({ dest: 1, sync: false });
   const logger = pino(options, stream);
