@@ -113,7 +113,7 @@ export class RequestObserver {
           method: req.method,
           route,
           status: res.statusCode,
-          ms,
+          ms: Math.round(ms * 1000) / 1000,
           bytes: note.bytes,
           cache: "hit",
         },
