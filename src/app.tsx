@@ -28,6 +28,7 @@ import { leaderboardJobs, leaderboardRoutes } from "./features/leaderboard/index
 import { MCP_PATH, mcpRoutes } from "./features/mcp/index.ts";
 import { moderationRoutes } from "./features/moderation/index.ts";
 import {
+  deliveryCountsByState,
   newsletterAdminRoutes,
   newsletterArchiveRoutes,
   newsletterSubscribeRoutes,
@@ -37,17 +38,21 @@ import { clearPagesAtMidnight, predictionRoutes } from "./features/predictions/i
 import { privacyRoutes } from "./features/privacy/index.ts";
 import { syndicationRoutes } from "./features/syndication/index.ts";
 import { tokenPrincipal } from "./http/api-auth.ts";
+import { BackgroundWork } from "./http/background.ts";
 import { compressResponses } from "./http/compress-responses.ts";
 import { pickVariant, type Variants, varyWithEncoding } from "./http/compression.ts";
 import { csrfProtection } from "./http/csrf.ts";
 import { type Deps, provideDeps, type ReaderState } from "./http/deps.ts";
 import { asHttpError, badRequest, HttpError, notFound } from "./http/errors.ts";
 import { createLogger, ErrorLog, type Logger } from "./http/log.ts";
+import { type AppMetrics, createMetrics } from "./http/metrics.ts";
+import { operatorRoutes, type ReadinessSources } from "./http/operator-routes.ts";
 import { sendPage } from "./http/page.tsx";
 import { cacheKey, etagFor, etagMatches, PageCache } from "./http/page-cache.ts";
 import { isApiPath, problemJson, wantsProblemJson } from "./http/problem.ts";
 import { MemoryRateLimitStore, type RateLimitStore } from "./http/rate-limit.ts";
 import { type ReaderLookup, ReaderPages } from "./http/reader-pages.ts";
+import { noteRoute, requestId, routeLabel } from "./http/request-log.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { siteOrigins } from "./http/site-origin.ts";
 import { textProblem } from "./http/text-input.ts";
@@ -68,6 +73,10 @@ export interface AppOptions {
   rateLimits?: RateLimitStore;
   /** Where failures are logged; a JSON-lines logger on stdout at config.logLevel by default. */
   log?: Logger;
+  /** The app's metrics; a fresh registry by default (one per app, never prom-client's global one). */
+  metrics?: AppMetrics;
+  /** What /readyz reports beyond the database: Redis, the newsletter sender, a stop under way (the instance fills it). */
+  readiness?: ReadinessSources;
 }
 
 const MAX_URL_LENGTH = 4096;
@@ -110,6 +119,12 @@ function readerLookup(db: Db): ReaderLookup {
 
 /** Builds the app; the returned cache must be told of every write (declared writes do it; see src/http/write.ts). */
 export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: ReaderPages } {
+  // made on first use: most apps built in tests never log anything
+  let log: Logger | undefined;
+  const logger = () => {
+    log ??= opts.log ?? createLogger(opts.config);
+    return log;
+  };
   const deps: Deps = {
     db: opts.db,
     config: opts.config,
@@ -124,11 +139,15 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: R
     rateLimits: opts.rateLimits ?? new MemoryRateLimitStore(),
     readerState: (c, viewer) => readerState(c, viewer, opts.db),
     apiToken: (token) => findTokenCaller(opts.db, token),
+    metrics: opts.metrics ?? createMetrics({ deliveries: () => deliveryCountsByState(opts.db) }),
+    background: new BackgroundWork(),
+    get log() {
+      return logger();
+    },
   };
-  // made on first use: most apps built in tests never log a failure
   let errorLog: ErrorLog | undefined;
   const failures = () => {
-    errorLog ??= new ErrorLog(opts.log ?? createLogger(opts.config));
+    errorLog ??= new ErrorLog(logger());
     return errorLog;
   };
   // theses fall due at midnight UTC without a write, so the cached pages go stale then
@@ -150,7 +169,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: R
   assetVariants();
   const app = new Hono();
 
-  // outermost, so it compresses the final answer, whichever middleware or error handler made it
+  // the matched route pattern, for the request's log line and metrics (a no-op in app.request() tests)
+  app.use(noteRoute);
+  // outermost after that, so it compresses the final answer, whichever middleware or error handler made it
   app.use(compressResponses());
 
   app.use(async (c, next) => {
@@ -256,6 +277,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: R
             etag: anonymous ? etag : etagFor(stored),
             headers: pageHeaders,
             template,
+            route: routeLabel(c),
           },
           { since: generation, shows: c.get("pageShows") },
         );
@@ -312,6 +334,9 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: R
   const csrf = csrfProtection(siteOrigins(opts.config));
   app.use((c, next) => (isApiPath(c.req.path) || c.req.path === MCP_PATH ? next() : csrf(c, next)));
 
+  // /healthz, /readyz and /metrics: no session, no page cache, no rate limit
+  app.route("/", operatorRoutes(deps, opts.readiness ?? {}));
+
   app.get("/assets/:file", (c) => {
     const asset = assets.get(c.req.path);
     if (!asset) throw notFound("That file does not exist. It may be from an older version of the site.");
@@ -346,7 +371,7 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: R
   app.route("/", api.reference);
   app.route(
     "/",
-    mcpRoutes(deps, { onError: (err) => failures().failure(err, { path: MCP_PATH }, "mcp failed") }),
+    mcpRoutes(deps, { onError: (err) => failures().failure(err, { route: MCP_PATH }, "mcp failed") }),
   );
 
   app.notFound((c) => {
@@ -372,7 +397,12 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: R
     let error = err instanceof HTTPException ? asHttpError(err) : null;
     if (!error) {
       // request data as fields, so a decoded "\n" in the path cannot start a forged line
-      failures().failure(err, { method: c.req.method, path: c.req.path }, "request failed");
+      // the route pattern, not the path, which may hold a token; the id ties it to the request's line
+      failures().failure(
+        err,
+        { reqId: requestId(c), method: c.req.method, route: routeLabel(c) },
+        "request failed",
+      );
       error = new HttpError(
         500,
         "Something went wrong on our side",

@@ -31,8 +31,16 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL (leave it unset to keep this state in process)")
     .optional(),
-  /** The least severe log lines written (JSON lines on stdout); "silent" writes none. */
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * The least severe log lines written (JSON lines on stdout, readable ones in development);
+   * "silent" writes none. Defaults to "info" (one line per request), and to "warn" when
+   * NODE_ENV=test so test runs show failures but not every request.
+   */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  /** A bearer token that lets /metrics be scraped from beyond loopback; unset allows loopback only. */
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** How long SIGTERM waits for requests under way to finish before closing their connections. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** Community votes per account per minute. */
   VOTE_RATE_LIMIT: z.coerce.number().int().min(1).default(30),
   /** JSON API requests per client network per minute. */
@@ -96,6 +104,10 @@ export interface Config {
   trustProxy: number;
   redisUrl: string | undefined;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** METRICS_TOKEN: lets /metrics answer beyond loopback to `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** SHUTDOWN_GRACE_MS: how long a stop waits for open requests. */
+  shutdownGraceMs: number;
   voteRateLimit: number;
   /** API_RATE_LIMIT: JSON API requests per client network per minute. */
   apiRateLimit: number;
@@ -139,7 +151,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     trustProxy: e.TRUST_PROXY,
     redisUrl: e.REDIS_URL,
-    logLevel: e.LOG_LEVEL,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "warn" : "info"),
+    metricsToken: e.METRICS_TOKEN,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     voteRateLimit: e.VOTE_RATE_LIMIT,
     apiRateLimit: e.API_RATE_LIMIT,
     mcpRateLimit: e.MCP_RATE_LIMIT,

@@ -13,10 +13,12 @@ import { leaderboardJobs } from "./features/leaderboard/index.ts";
 import { startNewsletterJobs } from "./features/newsletter/index.ts";
 import { shareChangesThroughStamp } from "./http/change-stamp.ts";
 import type { Deps } from "./http/deps.ts";
-import type { Logger } from "./http/log.ts";
+import { createLogger, type Logger } from "./http/log.ts";
+import type { ReadinessSources } from "./http/operator-routes.ts";
+import { RequestObserver } from "./http/request-log.ts";
 import { createSharedState, type SharedStateOptions } from "./http/shared-state.ts";
 import type { Mailer } from "./mail/mailer.ts";
-import { type ServerTimeouts, startServer } from "./server.ts";
+import { type Listening, type ServerTimeouts, startServer } from "./server.ts";
 
 /** What an instance runs on; everything but config and db is for tests. */
 export interface InstanceOptions {
@@ -40,30 +42,43 @@ export interface RunningInstance {
   deps: Deps;
   /** "redis" when REDIS_URL is set, even while Redis is unreachable. */
   sharing: "memory" | "redis";
+  /** The server's log: request lines, failures, the jobs' news. */
+  log: Logger;
   /**
-   * Stops taking connections, stops the jobs (waiting for work under way) and lets go of
-   * Redis. It does not wait for open requests to finish: the server's "close" event says when.
+   * Stops taking connections and lets the requests under way finish (at most `graceMs`,
+   * config.shutdownGraceMs by default; then the rest are cut off), while the jobs stop and
+   * newsletter sends hand back the deliveries they claimed; then lets go of Redis. The caller
+   * closes the database afterwards.
    */
-  stop(): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts one instance: shared state → app → change stamp → server → background jobs. */
 export async function startInstance(opts: InstanceOptions): Promise<RunningInstance> {
   const { config, db } = opts;
-  const shared = await createSharedState(config, opts.sharedState);
+  const log = opts.log ?? createLogger(config);
+  const shared = await createSharedState(config, {
+    warn: (line) => log.warn(line),
+    ...opts.sharedState,
+  });
+  // filled in as the parts they ask about start
+  const readiness: ReadinessSources = { redis: shared.redisReady };
   const { app, deps, readers } = createApp({
     db,
     config,
     cache: shared.cache,
     rateLimits: shared.rateLimits,
     mailer: opts.mailer,
-    log: opts.log,
+    log,
+    readiness,
   });
   // operator commands run in another process and move the database's change stamp, and so does
   // every write here: polling it refreshes this process's cached pages even while Redis is down
-  const changes = config.pageCache ? shareChangesThroughStamp({ db, cache: deps.cache }) : undefined;
+  const changes = config.pageCache
+    ? shareChangesThroughStamp({ db, cache: deps.cache, log: (line) => log.warn(line) })
+    : undefined;
   await changes?.ready;
-  let listening: { server: Server; url: string };
+  let listening: Listening;
   try {
     listening = await startServer({
       app,
@@ -72,6 +87,7 @@ export async function startInstance(opts: InstanceOptions): Promise<RunningInsta
       port: config.port,
       host: config.host,
       timeouts: opts.timeouts,
+      observer: new RequestObserver(log, deps.metrics, { trustProxy: config.trustProxy }),
     });
   } catch (err) {
     await changes?.stop();
@@ -80,7 +96,10 @@ export async function startInstance(opts: InstanceOptions): Promise<RunningInsta
   }
   const { server, url } = listening;
   // unfinished newsletter sends resume now; the weekly send runs when NEWSLETTER_SCHEDULE is set
-  const newsletter = startNewsletterJobs({ db, config, cache: deps.cache });
+  const newsletter = startNewsletterJobs({ db, config, cache: deps.cache, log: (line) => log.info(line) });
+  readiness.newsletter = newsletter.state;
+  let stopping = false;
+  readiness.stopping = () => stopping;
   // the boards are recomputed now if picks changed while no server ran, and at each new UTC day
   const leaderboard = leaderboardJobs(deps);
   leaderboard.start();
@@ -90,11 +109,19 @@ export async function startInstance(opts: InstanceOptions): Promise<RunningInsta
     app,
     deps,
     sharing: shared.kind,
-    async stop() {
-      server.close();
-      // sends let go of their claimed messages, and a stamp read under way ends, before Redis
-      // (and then, by the caller, the database) closes
-      await Promise.all([newsletter.stop(), changes?.stop(), leaderboard.stop()]);
+    log,
+    async stop(graceMs = config.shutdownGraceMs) {
+      stopping = true;
+      // requests under way finish while sends let go of their claimed messages and a stamp
+      // read under way ends, all before Redis (and then, by the caller, the database) closes
+      await Promise.all([
+        listening.drain(graceMs),
+        newsletter.stop(Math.max(graceMs, 1000)),
+        deps.background.stop(Math.max(graceMs, 1000)),
+        changes?.stop(),
+        leaderboard.stop(),
+      ]);
+      deps.cache.close();
       await shared.close().catch(() => {});
     },
   };

@@ -5,6 +5,7 @@ import { getRequestListener } from "@hono/node-server";
 import type { Hono } from "hono";
 import type { PageCache } from "./http/page-cache.ts";
 import type { ReaderPages } from "./http/reader-pages.ts";
+import type { RequestObserver } from "./http/request-log.ts";
 
 /** How long a connection may take over each part of its life; see SERVER_TIMEOUTS. */
 export interface ServerTimeouts {
@@ -26,6 +27,18 @@ export interface ServerTimeouts {
  */
 export const SERVER_TIMEOUTS: ServerTimeouts = { requestMs: 30_000, headersMs: 15_000, keepAliveMs: 5_000 };
 
+/** A listening server. */
+export interface Listening {
+  server: Server;
+  url: string;
+  /**
+   * Stops accepting connections and lets the requests under way finish: idle keep-alive
+   * connections are closed at once, and answers sent from now on close theirs. Resolves when
+   * the last connection has closed, or after `graceMs`, when whatever is left is cut off.
+   */
+  drain(graceMs: number): Promise<void>;
+}
+
 /** Starts listening; resolves with the server and its base URL once bound. */
 export function startServer(opts: {
   app: Hono;
@@ -36,9 +49,13 @@ export function startServer(opts: {
   host: string;
   /** Tests shorten these; production uses SERVER_TIMEOUTS. */
   timeouts?: ServerTimeouts;
-}): Promise<{ server: Server; url: string }> {
+  /** Logs and measures every request, page-cache hits included (src/http/request-log.ts). */
+  observer?: RequestObserver;
+}): Promise<Listening> {
   const timeouts = opts.timeouts ?? SERVER_TIMEOUTS;
   const listener = getRequestListener(opts.app.fetch);
+  const { observer } = opts;
+  let draining = false;
   const server = createServer(
     {
       requestTimeout: timeouts.requestMs,
@@ -49,19 +66,46 @@ export function startServer(opts: {
       connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
     },
     (req, res) => {
-      if (opts.cache.tryServe(req, res)) return;
+      // shutting down: finish this answer, then close its connection rather than keep it alive
+      if (draining) res.setHeader("connection", "close");
+      if (!observer) {
+        if (opts.cache.tryServe(req, res)) return;
+        const toApp = () => opts.cache.renderOnce(req, res, () => void listener(req, res));
+        if (opts.readers?.tryServe(req, res, toApp)) return;
+        toApp();
+        return;
+      }
+      const started = observer.start(req);
+      if (opts.cache.tryServe(req, res, observer.hitNote)) {
+        observer.hit(req, res, started);
+        return;
+      }
+      const record = observer.begin(req, res, started);
       // a miss renders once however many readers ask for the page at the same moment
-      const toApp = () => opts.cache.renderOnce(req, res, () => void listener(req, res));
-      if (opts.readers?.tryServe(req, res, toApp)) return;
+      const toApp = () => opts.cache.renderOnce(req, res, () => void listener(req, res), record);
+      if (opts.readers?.tryServe(req, res, toApp, record)) return;
       toApp();
     },
   );
+  const drain = (graceMs: number) =>
+    new Promise<void>((resolve) => {
+      draining = true;
+      const cutOff = setTimeout(() => server.closeAllConnections(), graceMs);
+      // keep-alive connections that fall idle while others finish are closed as they do
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      server.close(() => {
+        clearTimeout(cutOff);
+        clearInterval(sweep);
+        resolve();
+      });
+      server.closeIdleConnections();
+    });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () => {
       const { port } = server.address() as AddressInfo;
       const host = opts.host === "0.0.0.0" || opts.host === "::" ? "localhost" : opts.host;
-      resolve({ server, url: `http://${host}:${port}` });
+      resolve({ server, url: `http://${host}:${port}`, drain });
     });
   });
 }

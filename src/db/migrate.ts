@@ -57,3 +57,14 @@ async function currentSchema(db: Kysely<Database>): Promise<string | undefined> 
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
   return rows[0]?.schema ?? undefined;
 }
+
+/** The migrations not yet applied to this database, by name, in order (readiness checks it). */
+export async function pendingMigrations(db: Kysely<Database>): Promise<string[]> {
+  const schema = await currentSchema(db);
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -6,6 +6,7 @@
 import type { Context, Handler } from "hono";
 import { compressible, pickVariant, type Variants, varyWithEncoding } from "./compression.ts";
 import { cacheKey, etagFor, etagMatches, PageCache, type PageScope } from "./page-cache.ts";
+import { routeLabel } from "./request-log.ts";
 import { securityHeaders } from "./security-headers.ts";
 
 /** What a cached route renders: the bytes and the headers that describe them (content type, cache control). */
@@ -47,7 +48,7 @@ export function cachedGet(render: (c: Context) => Promise<CachedBody>): Handler 
       if (key !== undefined) {
         variants = await deps.cache.keep(
           key,
-          { status: 200, body, etag, headers },
+          { status: 200, body, etag, headers, route: routeLabel(c) },
           { since: generation, shows: out.shows },
         );
       }

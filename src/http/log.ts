@@ -7,6 +7,7 @@
  * request that fails the same way would otherwise write the same stack trace again each time.
  */
 import { type DestinationStream, type Logger, pino } from "pino";
+import pretty from "pino-pretty";
 import type { Config } from "../config.ts";
 
 export type { Logger };
@@ -22,10 +23,41 @@ const REDACT = [
   "req.headers.authorization",
 ];
 
-/** A logger at the configured level, writing to stdout unless given a destination (tests). */
-export function createLogger(config: Pick<Config, "logLevel">, destination?: DestinationStream): Logger {
+/** Loggers whose lines go out as JSON, with the stream they write to (see jsonStreamOf). */
+const jsonStreams = new WeakMap<Logger, DestinationStream>();
+
+/**
+ * A logger at the configured level. In production (and tests) one JSON object a line on
+ * stdout, written asynchronously (pino's sonic-boom buffers and flushes, so a busy server never
+ * waits on a slow terminal or pipe); in development the same lines made readable by pino-pretty,
+ * run as a plain synchronous stream in this thread: pino's worker-thread transports find their
+ * worker by file path, which the esbuild bundle (dist/main.js) would not carry. A given
+ * destination (tests) receives the JSON lines.
+ */
+export function createLogger(
+  config: Pick<Config, "logLevel"> & Partial<Pick<Config, "env">>,
+  destination?: DestinationStream,
+): Logger {
   const options = { level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } };
-  return destination ? pino(options, destination) : pino(options);
+  if (!destination && config.env === "development") {
+    return pino(
+      options,
+      pretty({ sync: true, colorize: process.stdout.isTTY, ignore: "pid,hostname", singleLine: true }),
+    );
+  }
+  const stream = destination ?? pino.destination({ dest: 1, sync: false });
+  const logger = pino(options, stream);
+  jsonStreams.set(logger, stream);
+  return logger;
+}
+
+/**
+ * The stream a JSON logger made by createLogger writes to, so the page-cache hit path can
+ * write its request line in pino's own format without pino's generic serializer
+ * (src/http/request-log.ts); undefined for the readable development logger.
+ */
+export function jsonStreamOf(logger: Logger): DestinationStream | undefined {
+  return jsonStreams.get(logger);
 }
 
 /** How long identical errors are summed up into one line after the first full one. */

@@ -138,6 +138,8 @@ const PAGE_QUERY_PARAMS: ReadonlySet<string> = new Set([
   "b",
   // the leaderboard: a past day's snapshot (sort is the catalog's too)
   "as_of",
+  // the admins' account lookup (/admin/accounts?email=; an admin page, so never stored)
+  "email",
   // sign-in
   "next",
   "reason",
@@ -189,6 +191,17 @@ export interface CachedPage {
    * those parts as holes, which src/http/reader-pages.ts fills for a signed-in reader.
    */
   template?: PageTemplate;
+  /** The route pattern that rendered it ("/tools/:slug"), for a hit's log line and metrics. */
+  route?: string;
+}
+
+/** What tryServe reports of a hit to its caller (src/http/request-log.ts), in an object the caller reuses. */
+export interface HitReport {
+  /** Sent as X-Request-Id when set. */
+  id: string | undefined;
+  route: string | undefined;
+  /** Bytes of the body sent. */
+  bytes: number;
 }
 
 /** A strong ETag for a body: a short content hash. */
@@ -303,11 +316,17 @@ export class PageCache {
   }
 
   /**
-   * The template of the page stored under a raw request target (as tryServe looks pages up),
-   * when readers share it; undefined otherwise.
+   * The page stored under a raw request target (as tryServe looks pages up) when readers share
+   * it, with its template; undefined otherwise.
    */
+  sharedPage(target: string): (CachedPage & { template: PageTemplate }) | undefined {
+    const page = this.enabled ? this.pages.get(target)?.page : undefined;
+    return page?.template ? (page as CachedPage & { template: PageTemplate }) : undefined;
+  }
+
+  /** The template of the page stored under a raw request target, when readers share it. */
   templateFor(target: string): PageTemplate | undefined {
-    return this.enabled ? this.pages.get(target)?.page.template : undefined;
+    return this.sharedPage(target)?.template;
   }
 
   /** Whether a page is stored under this key. */
@@ -429,7 +448,7 @@ export class PageCache {
    * readers arriving at a dropped page cost one render, not 32. When that render was not stored
    * (a redirect, a 404), the waiters render side by side. `render` must end the response.
    */
-  renderOnce(req: IncomingMessage, res: ServerResponse, render: () => void): void {
+  renderOnce(req: IncomingMessage, res: ServerResponse, render: () => void, report?: HitReport): void {
     // the API keeps its reads under keys of its own, and answers with a token differ per caller
     const key =
       this.enabled && PageCache.cacheable(req.method, req.headers.cookie) && !req.url?.startsWith("/api/")
@@ -443,7 +462,7 @@ export class PageCache {
     if (under) {
       // not stored (a redirect, a 404, a write in between): every waiter renders its own, at once
       void under.then(() => {
-        if (!this.tryServe(req, res)) render();
+        if (!this.tryServe(req, res, report)) render();
       });
       return;
     }
@@ -459,8 +478,11 @@ export class PageCache {
     render();
   }
 
-  /** Answers a request from the cache at the node:http level; false when it cannot. */
-  tryServe(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * Answers a request from the cache at the node:http level; false when it cannot. A hit fills
+   * in `report` (route, bytes) and sends its id as X-Request-Id.
+   */
+  tryServe(req: IncomingMessage, res: ServerResponse, report?: HitReport): boolean {
     if (!this.enabled || !PageCache.cacheable(req.method, req.headers.cookie)) return false;
     // only addresses that cacheKey() accepted are ever stored, so the raw target looks up the
     // same page without parsing its query on every hit
@@ -469,15 +491,26 @@ export class PageCache {
     const { page } = entry;
     const ifNoneMatch = req.headers["if-none-match"];
     if (etagMatches(ifNoneMatch, page.etag)) {
-      res.writeHead(304, { ...page.headers, etag: heldTag(ifNoneMatch, page.etag) });
+      const head: Record<string, string> = { ...page.headers, etag: heldTag(ifNoneMatch, page.etag) };
+      if (report?.id) head["x-request-id"] = report.id;
+      res.writeHead(304, head);
       res.end();
+      if (report) {
+        report.route = page.route;
+        report.bytes = 0;
+      }
       return true;
     }
     // whoever stored the page put Vary: Accept-Encoding among its headers (compressible types)
     const variant = pickVariant(req.headers["accept-encoding"], page.variants);
     const head = entry.heads.get(variant?.encoding ?? "") ?? headFor(page, variant);
-    res.writeHead(page.status, head);
-    res.end(req.method === "HEAD" ? undefined : (variant?.body ?? page.body));
+    res.writeHead(page.status, report?.id ? head.concat("x-request-id", report.id) : head);
+    const body = req.method === "HEAD" ? undefined : (variant?.body ?? page.body);
+    res.end(body);
+    if (report) {
+      report.route = page.route;
+      report.bytes = body?.length ?? 0;
+    }
     return true;
   }
 }

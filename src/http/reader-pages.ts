@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { fillTemplate, type PageTemplate } from "../ui/personal.tsx";
 import type { PageViewer } from "../ui/viewer-context.ts";
 import { compress, MIN_COMPRESS_BYTES, negotiate } from "./compression.ts";
-import type { PageCache } from "./page-cache.ts";
+import type { HitReport, PageCache } from "./page-cache.ts";
 
 /**
  * The signed-in reader a Cookie header names, with what pages show of them, for a page at
@@ -35,17 +35,19 @@ export class ReaderPages {
   /**
    * Takes a GET with a session cookie for a page stored with its template, and answers it;
    * false when it does not (the caller goes on to the app). `fallback` sends the request to
-   * the app after all, when the cookie names no live session or filling fails.
+   * the app after all, when the cookie names no live session or filling fails. `report` (the
+   * request log's record) is told the page's route and the bytes sent.
    */
-  tryServe(req: IncomingMessage, res: ServerResponse, fallback: () => void): boolean {
+  tryServe(req: IncomingMessage, res: ServerResponse, fallback: () => void, report?: HitReport): boolean {
     const cookie = req.headers.cookie;
     if (req.method !== "GET" || !cookie) return false;
     const target = req.url ?? "";
-    const template = this.cache.templateFor(target);
-    if (!template) return false;
+    const page = this.cache.sharedPage(target);
+    if (!page) return false;
     const reader = this.lookup(cookie, target);
     if (!reader) return false;
-    this.answer(req, res, template, reader).then(
+    if (report) report.route = page.route;
+    this.answer(req, res, page.template, reader, report).then(
       (answered) => answered || fallback(),
       // the app answers with its own error page, and logs the failure there
       () => res.headersSent || fallback(),
@@ -59,6 +61,7 @@ export class ReaderPages {
     res: ServerResponse,
     template: PageTemplate,
     reader: Promise<PageViewer | undefined>,
+    report: HitReport | undefined,
   ): Promise<boolean> {
     const viewer = await reader;
     if (!viewer) return false;
@@ -68,6 +71,7 @@ export class ReaderPages {
     const body = encoding ? await compress(html, encoding, "perRequest") : html;
     const head = encoding ? [...this.head, "content-encoding", encoding] : [...this.head];
     head.push("content-length", String(body.length));
+    if (report) report.bytes = body.length;
     res.writeHead(200, head);
     res.end(body);
     return true;

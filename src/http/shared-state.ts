@@ -15,6 +15,8 @@ export interface SharedState {
   kind: "memory" | "redis";
   rateLimits: RateLimitStore;
   cache: PageCache;
+  /** True while Redis answers commands; absent without REDIS_URL. */
+  redisReady?: () => boolean;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function createSharedState(
     : undefined;
   return {
     kind: "redis",
+    redisReady: () => commands.isReady,
     rateLimits,
     cache,
     close: async () => {

@@ -138,6 +138,7 @@ export function accountRoutes(deps: Deps, hooks: AccountHooks = {}) {
     const token = await createSignInLink(db, { email: parsed.email, returnTo: next });
     const link = `${config.siteUrl}/sign-in/confirm?token=${token}`;
     await sendMailOrFail(deps, signInMail({ to: parsed.email, link }), "sign-in");
+    deps.metrics.signInLinks.inc();
     await sent();
     return c.redirect("/sign-in/sent", 303);
   });

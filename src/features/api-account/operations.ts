@@ -177,6 +177,7 @@ export function accountOperations(deps: Deps, hooks: CommunityHooks = {}): ApiOp
     const [tool] = await toolsOr404([slug]);
     if (!tool) throw new Error("unreachable");
     const community = await setVote(db, { userId: tokenAccount(c).id, toolId: tool.id, value });
+    deps.metrics.votes.inc();
     return { tool: ref(tool), vote: value, community };
   };
 

@@ -31,6 +31,7 @@ import {
 } from "../../http/problem.ts";
 import { enforceRateLimit, type RateRule } from "../../http/rate-limit.ts";
 import { apiRequestsPerClient } from "../../http/rate-rules.ts";
+import { routeLabel } from "../../http/request-log.ts";
 import { write } from "../../http/write.ts";
 
 /** Where the API lives; operations declare their paths below it. */
@@ -523,7 +524,7 @@ function operationHandler(
         ? undefined
         : await deps.cache.keep(
             cacheKey,
-            { status: 200, body: bytes, etag, headers },
+            { status: 200, body: bytes, etag, headers, route: routeLabel(c) },
             {
               since: generation,
               contentType: JSON_TYPE,

@@ -31,6 +31,7 @@ export async function recordPick(
 ): Promise<void> {
   const network = await networkKey(deps.db, pickNetwork(clientAddress(c, deps.config.trustProxy)));
   await setPick(deps.db, { ...pick, network });
+  deps.metrics.picks.inc();
   changed(c, pickScope(pick.a.slug, pick.b.slug));
   hooks.onPick?.();
 }

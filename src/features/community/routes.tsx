@@ -67,6 +67,7 @@ export function communityRoutes(deps: Deps, hooks: CommunityHooks = {}) {
     }
     const value = raw === "none" ? null : (raw as VoteValue);
     const community = await setVote(db, { userId: signedInUser(c).id, toolId: tool.id, value });
+    deps.metrics.votes.inc();
     if (!isEnhanced(c)) return c.redirect(returnTo, 303);
     return sendFragment(
       c,

@@ -5,6 +5,7 @@ export {
   createBulkMailer,
   DeliveryAbortedError,
   type DeliveryProgress,
+  deliveryCountsByState,
   resumeSends,
   sendNewIssue,
   startNewsletterJobs,

@@ -129,6 +129,8 @@ export function newsletterAdminRoutes(deps: Deps) {
         config,
         mailer: deps.mailer,
         onFinished: () => deps.cache.invalidate({ tools: [], lists: ["newsletter"] }),
+        background: deps.background,
+        logError: (message) => deps.log.error(message),
       },
       { intro: result.intro, actor: { id: user.id, email: user.email } },
     );

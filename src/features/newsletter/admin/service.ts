@@ -110,6 +110,8 @@ export interface StartSendDeps {
   onFinished: () => void;
   /** Where a failure of the background delivery is reported. */
   logError?: (message: string) => void;
+  /** Stops the delivery at shutdown (claimed rows go back to the queue), and is told of it to wait for it. */
+  background?: { signal: AbortSignal; track(work: Promise<unknown>): void };
 }
 
 /**
@@ -131,11 +133,14 @@ export async function startIssueSend(
   };
   const logError = deps.logError ?? ((m: string) => console.error(m));
   const queued = new Promise<{ issue: Issue; recipients: number }>((resolve, reject) => {
-    sendNewIssue(sendDeps, {
+    const sending = sendNewIssue(sendDeps, {
       intro: opts.intro,
       createdBy: opts.actor.email,
+      signal: deps.background?.signal,
       onQueued: (issue, progress) => resolve({ issue, recipients: progress.total }),
-    }).then(
+    });
+    deps.background?.track(sending);
+    sending.then(
       ({ issue, result }) => {
         if (result && !result.finished) {
           logError(`Newsletter issue #${issue.number} stopped part way; the next start resumes it.`);

@@ -134,6 +134,18 @@ const toClaimed = (rows: { subscriber_id: number; message_id: string; attempts: 
     .map((r) => ({ subscriberId: r.subscriber_id, messageId: r.message_id, attempts: Number(r.attempts) }))
     .sort((a, b) => a.subscriberId - b.subscriberId);
 
+/** Deliveries per status over every issue, for the metrics scrape. */
+export async function deliveryCountsByState(db: Db): Promise<Record<DeliveryStatus, number>> {
+  const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, bounced: 0 };
+  const rows = await db
+    .selectFrom("deliveries")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+    .groupBy("status")
+    .execute();
+  for (const r of rows) if (r.status in counts) counts[r.status] += Number(r.n);
+  return counts;
+}
+
 /** A claimed row, joined with what the message needs. */
 export interface Claimed extends ClaimedRow {
   email: string | null;

@@ -203,6 +203,13 @@ async function issueCreatedSince(db: Db, iso: string): Promise<boolean> {
 export interface NewsletterJobs {
   /** Stops the schedule and asks running sends to stop; resolves once they have let go (or after `graceMs`). */
   stop(graceMs?: number): Promise<void>;
+  /** What the sender is doing, for /readyz. */
+  state(): {
+    schedule: string | null;
+    nextSendAt: string | null;
+    resuming: boolean;
+    stopped: boolean;
+  };
 }
 
 /**
@@ -224,6 +231,8 @@ export function startNewsletterJobs(opts: {
     config: opts.config,
     onFinished: () => opts.cache.invalidate(),
   };
+  let resumingNow = true;
+  let stopped = false;
   const resuming = resumeSends(sendDeps, {
     signal: abort.signal,
     onIssue: (issue, p) =>
@@ -236,6 +245,9 @@ export function startNewsletterJobs(opts: {
     },
     (err: Error) => log(`Newsletter: resuming an unfinished send failed: ${err.message}`),
   );
+  void resuming.finally(() => {
+    resumingNow = false;
+  });
   const scheduler = opts.config.newsletterSchedule
     ? startScheduler({
         db: opts.db,
@@ -246,8 +258,18 @@ export function startNewsletterJobs(opts: {
         log,
       })
     : null;
+  const schedule = opts.config.newsletterSchedule
+    ? describeSchedule(parseSchedule(opts.config.newsletterSchedule))
+    : null;
   return {
+    state: () => ({
+      schedule,
+      nextSendAt: scheduler?.nextAt()?.toISOString() ?? null,
+      resuming: resumingNow,
+      stopped,
+    }),
     async stop(graceMs = 2000) {
+      stopped = true;
       scheduler?.stop();
       abort.abort();
       const settled = Promise.allSettled([resuming, scheduler?.idle()]);

@@ -88,6 +88,7 @@ export function draftingRoutes(deps: Deps, opts: { client?: LlmClient; deadlineM
     }
     // drafts are not public, so the page cache has nothing to forget
     const counts = tally(report.outcomes);
+    for (const [outcome, n] of Object.entries(counts)) if (n > 0) deps.metrics.drafts.inc({ outcome }, n);
     const nothingWorked = counts.failed > 0 && counts.drafted === 0;
     return sendPage(c, <DraftReportPage report={report} />, nothingWorked ? 502 : 200);
   });
