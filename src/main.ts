@@ -12,6 +12,8 @@ async function main() {
   const where = handle.engine === "postgres" ? "PostgreSQL" : config.sqlitePath;
   const sharing = instance.sharing === "redis" ? ", shared state: Redis" : "";
   log.info(`Ship or Skip is running at ${config.siteUrl} (database: ${where}${sharing})`);
+  // the logger gathers lines into larger writes (http/log.ts): the start shows at once
+  log.flush();
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

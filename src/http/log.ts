@@ -45,7 +45,11 @@ export function createLogger(
       pretty({ sync: true, colorize: process.stdout.isTTY, ignore: "pid,hostname", singleLine: true }),
     );
   }
-  const stream = destination ?? pino.destination({ dest: 1, sync: false });
+  // lines are gathered up to 8 KB per write (a busy server makes one write of ~40 lines instead
+  // of 40), and flushed every second so a quiet server's lines still show at once; main.ts
+  // flushes what is left when it stops
+  const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: 8192 });
+  if (!destination) setInterval(() => (stream as { flush?: () => void }).flush?.(), 1000).unref();
   const logger = pino(options, stream);
   jsonStreams.set(logger, stream);
   return logger;

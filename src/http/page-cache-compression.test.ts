@@ -81,7 +81,8 @@ describe("PageCache.tryServe with compressed variants", () => {
     const tag = variantTag(ETAG, "br");
     const { req, res } = exchange("GET", { "accept-encoding": "br", "if-none-match": tag });
     cache.tryServe(req, res);
-    expect(res.writeHead).toHaveBeenCalledWith(304, { ...HEADERS, etag: tag });
+    expect(res.writeHead.mock.calls[0]?.[0]).toBe(304);
+    expect(headersSent(res.writeHead.mock.calls[0])).toEqual({ ...HEADERS, etag: tag });
     expect(res.end).toHaveBeenCalledWith();
   });
 });

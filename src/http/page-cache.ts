@@ -222,6 +222,8 @@ interface Entry {
   shows: CompiledScope;
   /** Flat [name, value, …] header lists for a 200 in each coding (identity under ""). */
   heads: Map<string, string[]>;
+  /** The same for a 304, by the ETag it confirms (the identity's or a coding's). */
+  notModified: Map<string, string[]>;
 }
 
 /** Headers that differ by coding, so headFor sets them itself. */
@@ -247,6 +249,22 @@ function headsOf(page: CachedPage): Map<string, string[]> {
     if (variant) heads.set(variant.encoding, headFor(page, variant));
   }
   return heads;
+}
+
+/** The header list of a 304 confirming `tag`: the stored headers and that ETag. */
+function notModifiedHead(page: CachedPage, tag: string): string[] {
+  const head: string[] = [];
+  for (const [name, value] of Object.entries(page.headers)) {
+    if (!OWN_HEADERS.has(name.toLowerCase())) head.push(name, value);
+  }
+  head.push("etag", tag);
+  return head;
+}
+
+/** The header lists of a page's 304s, one per ETag a client may hold. */
+function notModifiedHeadsOf(page: CachedPage): Map<string, string[]> {
+  const tags = [page.etag, ...Object.values(page.variants ?? {}).map((v) => v?.etag ?? page.etag)];
+  return new Map(tags.map((tag) => [tag, notModifiedHead(page, tag)]));
 }
 
 /** A change heard by subscribers: what it touched, to test against what they keep. */
@@ -346,7 +364,7 @@ export class PageCache {
       const oldest = this.pages.keys().next().value;
       if (oldest !== undefined) this.pages.delete(oldest);
     }
-    this.pages.set(key, { page, shows: scope, heads: headsOf(page) });
+    this.pages.set(key, { page, shows: scope, heads: headsOf(page), notModified: notModifiedHeadsOf(page) });
   }
 
   /**
@@ -491,8 +509,9 @@ export class PageCache {
     const { page } = entry;
     const ifNoneMatch = req.headers["if-none-match"];
     if (etagMatches(ifNoneMatch, page.etag)) {
-      const head: Record<string, string> = { ...page.headers, etag: heldTag(ifNoneMatch, page.etag) };
-      if (report?.id) head["x-request-id"] = report.id;
+      const tag = heldTag(ifNoneMatch, page.etag);
+      const held = entry.notModified.get(tag) ?? notModifiedHead(page, tag);
+      const head = report?.id ? held.concat("x-request-id", report.id) : held;
       res.writeHead(304, head);
       res.end();
       if (report) {
