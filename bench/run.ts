@@ -1,8 +1,8 @@
 /**
  * npm run bench: the reference comparison at 32 connections against the production server
  * (dist/main.js, built once per run), (1) a repeat view answered from the render cache with 304,
- * (2) a cached full 200, identity and brotli, (3) the leaderboard from the render cache, (4) a full render for a
- * signed-in reader (their vote, pick and bookmark on the page, so never from the cache), (5) a
+ * (2) a cached full 200, identity and brotli, (3) the leaderboard from the render cache, (4) the page for a
+ * signed-in reader (their vote, pick and bookmark filled into the stored template), (5) a
  * full render from SQLite with the cache off; each against its ceiling, a bare node:http server
  * replaying the same answer (status, headers, bytes) from memory. Load comes from wrk on one
  * core, the servers run on the other (bench/shared.ts). Prints requests/s, p50 and p99 latency,
@@ -121,7 +121,7 @@ async function runPages() {
           },
           { name: "/leaderboard (200 from render cache)", url: `${cached.base}/leaderboard`, status: 200 },
           {
-            name: "signed-in full render (vote, pick, bookmark)",
+            name: "signed-in page (vote, pick, bookmark filled in)",
             url: cached.base + PATH,
             request: personal,
             status: 200,

@@ -420,9 +420,11 @@ export function createApp(opts: AppOptions): { app: Hono; deps: Deps; readers: R
   app.onError(errorResponse);
 
   // a signed-in reader's page is private to them: the headers the middleware above gives it
-  const readers = new ReaderPages(deps.cache, readerLookup(opts.db), {
-    ...pageHeaders,
-    "cache-control": "private, no-store",
-  });
+  const readers = new ReaderPages(
+    deps.cache,
+    readerLookup(opts.db),
+    { ...pageHeaders, "cache-control": "private, no-store" },
+    (err, fields) => failures().failure(err, fields, "signed-in page from its template failed"),
+  );
   return { app, deps, readers };
 }

@@ -65,6 +65,7 @@ describe.each(testEngines())("signed-in pages from the cache on %s", (engine) =>
       NODE_ENV: "test",
       SITE_URL: "http://127.0.0.1",
       DATA_DIR: mkdtempSync(join(tmpdir(), "sos-readers-")),
+      ADMIN_EMAILS: "chief@example.com",
     });
     const built = createApp({ db: t.db, config });
     ({ app, deps } = built);
@@ -96,7 +97,7 @@ describe.each(testEngines())("signed-in pages from the cache on %s", (engine) =>
     expect((await ada.post(`${PAIR}/pick`, { winner: A })).status).toBe(303);
     // the writes dropped the comparison; an anonymous view stores it again, with its template
     expect((await request(PAIR)).status).toBe(200);
-    expect(deps.cache.templateFor(PAIR)).toBeDefined();
+    expect(deps.cache.sharedPage(PAIR)).toBeDefined();
 
     const { res, html, fromTemplate } = await get(ada, PAIR);
     expect(fromTemplate).toBe(true);
@@ -134,13 +135,13 @@ describe.each(testEngines())("signed-in pages from the cache on %s", (engine) =>
 
   it("shows a reader's own vote at once on a page whose figures wait for the refresh", async () => {
     const home = await (await request("/")).text();
-    expect(deps.cache.templateFor("/")).toBeDefined();
+    expect(deps.cache.sharedPage("/")).toBeDefined();
     // a tool the home page shows with a vote control
     const slug = home.match(/action="\/tools\/([a-z0-9-]+)\/vote"/)?.[1];
     expect(slug).toBeDefined();
     expect((await ada.post(`/tools/${slug}/vote`, { value: "skip" })).status).toBe(303);
     // the home page keeps its figures for a few seconds after a vote (FIGURES_REFRESH_MS)…
-    expect(deps.cache.templateFor("/")).toBeDefined();
+    expect(deps.cache.sharedPage("/")).toBeDefined();
     // …but the reader's own vote is read for every answer
     const { html, fromTemplate } = await get(ada, "/");
     expect(fromTemplate).toBe(true);
@@ -169,7 +170,7 @@ describe.each(testEngines())("signed-in pages from the cache on %s", (engine) =>
 
   it("leaves to the app every page that does not say readers share it, and every HEAD", async () => {
     await request("/newsletter");
-    expect(deps.cache.templateFor("/newsletter")).toBeUndefined();
+    expect(deps.cache.sharedPage("/newsletter")).toBeUndefined();
     expect((await get(ada, "/newsletter")).fromTemplate).toBe(false);
     const before = appRenders;
     const head = await request(PAIR, { method: "HEAD", headers: { cookie: ada.cookie } });
@@ -177,15 +178,53 @@ describe.each(testEngines())("signed-in pages from the cache on %s", (engine) =>
     expect(appRenders).toBe(before + 1);
   });
 
-  it("stores a shared page from a signed-in reader's render as the anonymous page", async () => {
-    deps.cache.invalidate();
-    const { fromTemplate } = await get(ada, PAIR);
-    expect(fromTemplate).toBe(false);
-    const stored = deps.cache.get(PAIR)?.body.toString() ?? "";
-    const anonymous = await (await app.request(PAIR)).text();
-    expect(stored).toBe(anonymous);
-    expect(stored).not.toContain("ada@example.com");
-    expect(stored).not.toContain('name="_csrf"');
-    expect((await get(ada, PAIR)).fromTemplate).toBe(true);
+  it("stores every shared page from an admin's render as the anonymous page, and fills it as the app renders it", async () => {
+    const chief = await signIn({ request, db: t }, "chief@example.com");
+    expect((await chief.post(`/tools/${A}/vote`, { value: "skip" })).status).toBe(303);
+    expect((await chief.post(`/tools/${A}/bookmark`, { bookmarked: "yes" })).status).toBe(303);
+    expect((await chief.post(`${PAIR}/pick`, { winner: B })).status).toBe(303);
+    const category = (await (await app.request(`/tools/${A}`)).text()).match(
+      /href="(\/categories\/[a-z0-9-]+)"/,
+    )?.[1];
+    expect(category).toBeDefined();
+    const shared = [
+      "/",
+      "/tools",
+      "/tools?sort=name",
+      `/tools/${A}`,
+      PAIR,
+      "/compare",
+      "/categories",
+      `${category}`,
+    ];
+    for (const path of [...shared, "/leaderboard", "/methodology"]) {
+      deps.cache.invalidate();
+      // rendered by the app for the admin, and stored: the anonymous page, nothing of them
+      expect([path, (await get(chief, path)).fromTemplate]).toEqual([path, false]);
+      const stored = deps.cache.get(path)?.body.toString() ?? "";
+      expect([path, stored]).toEqual([path, await (await app.request(path)).text()]);
+      for (const own of ['href="/panel"', 'action="/sign-out"', 'name="_csrf"', "Bookmarked<"]) {
+        expect([path, stored.includes(own)]).toEqual([path, false]);
+      }
+      // then answered from the template, as the app renders it for them
+      const answer = await get(chief, path);
+      expect([path, answer.fromTemplate]).toEqual([path, true]);
+      expect([path, splitTokens(answer.html).page]).toEqual([
+        path,
+        splitTokens(await fullRender(chief, path)).page,
+      ]);
+      expect(answer.html).toContain('href="/panel"');
+    }
+  });
+
+  it("masks the reader's token afresh in every answer", async () => {
+    await request(PAIR);
+    const tokens = async () =>
+      [...(await get(ada, PAIR)).html.matchAll(/name="_csrf" value="([^"]+)"/g)].map((m) => m[1]);
+    const [first, second] = [await tokens(), await tokens()];
+    // one masking per answer, shared by its forms; never the same twice
+    expect(first.length).toBeGreaterThan(1);
+    expect([new Set(first).size, new Set(second).size]).toEqual([1, 1]);
+    expect(first[0]).not.toBe(second[0]);
   });
 });

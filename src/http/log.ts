@@ -38,7 +38,13 @@ export function createLogger(
   config: Pick<Config, "logLevel"> & Partial<Pick<Config, "env">>,
   destination?: DestinationStream,
 ): Logger {
-  const options = { level: config.logLevel, redact: { paths: REDACT, censor: "[redacted]" } };
+  const options = {
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: "[redacted]" },
+    // an error's own fields can hold data (a PostgreSQL error's `detail` quotes the row it
+    // refused, an address say): log what identifies the failure, not everything it carries
+    serializers: { err: errorFields },
+  };
   if (!destination && config.env === "development") {
     return pino(
       options,
@@ -113,6 +119,13 @@ export class ErrorLog {
     }
     this.log.error({ ...fields, err }, msg);
   }
+}
+
+/** What the log keeps of an error: its kind, message, code and stack. */
+function errorFields(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const code = (err as { code?: unknown }).code;
+  return { type: err.name, message: err.message, ...(code === undefined ? {} : { code }), stack: err.stack };
 }
 
 /** Message and the first stack frame: what makes two errors "the same". */

@@ -342,11 +342,6 @@ export class PageCache {
     return page?.template ? (page as CachedPage & { template: PageTemplate }) : undefined;
   }
 
-  /** The template of the page stored under a raw request target, when readers share it. */
-  templateFor(target: string): PageTemplate | undefined {
-    return this.sharedPage(target)?.template;
-  }
-
   /** Whether a page is stored under this key. */
   has(key: string): boolean {
     return this.pages.has(key);

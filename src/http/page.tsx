@@ -67,7 +67,8 @@ export async function sendPage(
   status: ContentfulStatusCode = 200,
 ): Promise<Response> {
   const viewer = await loadPageViewer(c);
-  const { html, template } = await renderPage(page, viewer, "<!doctype html>");
+  const shared = c.get("pageSharedWithReaders") === true;
+  const { html, template } = await renderPage(page, viewer, { prefix: "<!doctype html>", shared });
   c.set("pageHtml", html);
   c.set("pageTemplate", template);
   return c.html(html, status);

@@ -4,7 +4,7 @@
  * a signed-in GET of it is answered here, at the node:http level like a cache hit, by looking up
  * the reader (session, votes, bookmarks) and filling the holes, without running the route or
  * rendering the page. Anything unusual (no session cookie, an unknown session, a failure) goes
- * to the app, which answers as it always has. docs/decisions/018-personal-parts.md.
+ * to the app, which answers as it always has. docs/decisions/021-personal-parts.md.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fillTemplate, type PageTemplate } from "../ui/personal.tsx";
@@ -28,6 +28,8 @@ export class ReaderPages {
     private readonly lookup: ReaderLookup,
     /** The headers the app sends with a page for a signed-in reader, content type included. */
     headers: Record<string, string>,
+    /** Told of a failure before the app answers instead, so a broken part does not go unseen. */
+    private readonly onError: (err: unknown, fields: Record<string, unknown>) => void = () => {},
   ) {
     this.head = Object.entries(headers).flat();
   }
@@ -49,8 +51,11 @@ export class ReaderPages {
     if (report) report.route = page.route;
     this.answer(req, res, page.template, reader, report).then(
       (answered) => answered || fallback(),
-      // the app answers with its own error page, and logs the failure there
-      () => res.headersSent || fallback(),
+      // logged here, then the app answers (with its own page, or its error page)
+      (err: unknown) => {
+        this.onError(err, { reqId: report?.id, route: page.route });
+        if (!res.headersSent) fallback();
+      },
     );
     return true;
   }

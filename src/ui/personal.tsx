@@ -6,7 +6,7 @@
  * filled for this reader (fillTemplate). A page that reads the reader nowhere else is the same
  * template for everyone, so the page cache keeps it beside the anonymous page and a signed-in
  * reader's request fills its holes instead of running the route and rendering the whole page
- * (src/http/reader-pages.ts; docs/decisions/018-personal-parts.md).
+ * (src/http/reader-pages.ts; docs/decisions/021-personal-parts.md).
  */
 
 import { raw } from "hono/html";
@@ -46,8 +46,11 @@ const HOLE = new RegExp(`<!--personal:${NONCE}:(\\d+)-->`);
 const BETWEEN = `<!--part:${NONCE}-->`;
 /** Stands for the CSRF token in a kept render (letters only, so escaping leaves it alone). */
 const TOKEN = `csrf${NONCE}token`;
-/** How many renders a part keeps (a vote control has three states, a header a few roles). */
-const RENDERS_KEPT = 16;
+/**
+ * How many renders a part keeps (a vote control has three states, the header four: signed out
+ * and three roles); a part whose inputs vary more (a reader's bookmarks) starts over when full.
+ */
+const RENDERS_KEPT = 8;
 
 /** The viewer while a page is being recorded: the real one, plus where the holes go. */
 interface RecordingViewer extends PageViewer {
@@ -58,7 +61,9 @@ interface RecordingViewer extends PageViewer {
  * A part of the page that differs per reader. `of` renders it from `with`, plus what `pick`
  * takes from the viewer (their vote on this tool, say) and what `load` returns for them (their
  * pick on a pair). It may read the viewer's CSRF token and path (FormBasics does); everything
- * else it shows of the reader must come through `pick` or `load`.
+ * else it shows of the reader must come through `pick` or `load`, as plain JSON values (strings,
+ * numbers, arrays, plain objects): kept renders are found by those values' JSON, in which a Map
+ * or a class instance would all look alike.
  */
 export function Personal<
   P extends object,
@@ -119,17 +124,22 @@ export async function fillTemplate(template: PageTemplate, viewer: PageViewer): 
 }
 
 /**
- * Renders a page for a viewer: first with its personal parts as holes (the template, the same
- * for every reader when the page reads the viewer nowhere else), then filled for this viewer.
- * `prefix` goes before the page (the doctype).
+ * Renders a page for a viewer: first with its personal parts as holes (the template), then
+ * filled for this viewer. `prefix` goes before the page (the doctype). A page readers share
+ * (`shared`) is recorded for an anonymous viewer, so its template holds nothing of this one
+ * even where a component reads the viewer outside a part by mistake: the worst a slip can do
+ * is show a signed-in reader the anonymous version of that bit, never show it to others.
  */
 export async function renderPage(
   node: Child,
   viewer: PageViewer,
-  prefix = "",
+  opts: { prefix?: string; shared?: boolean } = {},
 ): Promise<{ html: string; template: PageTemplate }> {
   const holes: PersonalPart[] = [];
-  const recording: RecordingViewer = { ...viewer, holes };
+  const recording: RecordingViewer = opts.shared
+    ? { ...ANONYMOUS, path: viewer.path, holes }
+    : { ...viewer, holes };
+  const prefix = opts.prefix ?? "";
   const marked = await renderHtml(<ViewerContext.Provider value={recording}>{node}</ViewerContext.Provider>);
   // split() with a capture group alternates text and hole numbers: text, 0, text, 1, text …
   const pieces = (prefix + marked).split(HOLE);

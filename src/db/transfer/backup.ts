@@ -4,7 +4,16 @@
  * moves it into place. PostgreSQL: pg_dump and pg_restore when they are on PATH.
  */
 import { spawn } from "node:child_process";
-import { accessSync, chmodSync, constants, copyFileSync, existsSync, renameSync, rmSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { delimiter, join } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
@@ -49,6 +58,8 @@ export async function backupSqlite(source: string, dest: string): Promise<Sqlite
   if (existsSync(dest)) throw new TransferError(`${dest} already exists: choose a new file name`);
   const partial = `${dest}.partial`;
   rmSync(partial, { force: true });
+  // made readable by its owner only before a byte of the database is in it
+  writeFileSync(partial, "", { mode: 0o600 });
   const sqlite = new SQLite(source, { fileMustExist: true });
   sqlite.pragma("busy_timeout = 5000");
   let pages = 0;
@@ -192,6 +203,7 @@ export async function backupPostgres(
   if (existsSync(dest)) throw new TransferError(`${dest} already exists: choose a new file name`);
   const partial = `${dest}.partial`;
   try {
+    writeFileSync(partial, "", { mode: 0o600 });
     await runPgTool(
       pgDump,
       [
