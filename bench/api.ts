@@ -48,10 +48,10 @@ export async function runApi() {
     } finally {
       await stop(app.child);
     }
-    const rows = await withCeilings(measured);
+    const rows = withCeilings(measured);
     console.log(`\nJSON API: ${size} bytes for the tool\n`);
     printTable(rows);
-    console.log(`\n${loadNote()}`);
+    console.log(`\n${loadNote({ rounds: true })}`);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -132,6 +132,6 @@ export async function runMcp(): Promise<void> {
     rmSync(dataDir, { recursive: true, force: true });
   }
   console.log(`\nThe same call as a raw POST, from wrk:\n`);
-  printTable(await withCeilings(raw));
-  console.log(`\n${loadNote()}`);
+  printTable(withCeilings(raw));
+  console.log(`\n${loadNote({ rounds: true })}`);
 }

@@ -150,10 +150,10 @@ async function runPages() {
       await stop(uncached.child);
     }
 
-    const rows = await withCeilings(measured);
+    const rows = withCeilings(measured);
     console.log(`\nReference comparison page: ${size} bytes of HTML\n`);
     printTable(rows);
-    console.log(`\n${loadNote()}`);
+    console.log(`\n${loadNote({ rounds: true })}`);
     console.log(
       `Aims (issue 16): repeat view and cached page ≥ ${CACHED_AIM.toFixed(2)} of their ceilings; signed-in render ≥ ${SIGNED_IN_AIM.toFixed(2)}; full render with the cache off ≥ ${FULL_RENDER_AIM.toFixed(2)}.`,
     );

@@ -26,6 +26,12 @@ export const CONNECTIONS = 32;
 export const DURATION = Number(process.env.BENCH_DURATION ?? process.env.BENCH_SECONDS ?? 10);
 /** Seconds of load before each measured run, so the JIT and caches settle; not reported. */
 export const WARMUP = 2;
+/**
+ * How many times each scenario and its ceiling are measured, one after the other: this
+ * machine's speed drifts by tens of percent over a minute, so a ratio is taken from runs made
+ * side by side, and the median of the rounds is reported.
+ */
+export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 /** wrk's per-request timeout: wide, so a slow render on a busy machine counts in p99, not as an error. */
 const TIMEOUT = 10;
 /** Failed answers (≥ 400, or socket errors) beyond this share of a run fail the bench. */
@@ -553,6 +559,8 @@ export interface Row {
   name: string;
   run: LoadResult;
   ceiling?: LoadResult;
+  /** Set when the ratio was taken round by round (measureScenarios); else run ÷ ceiling. */
+  ratio?: number;
   aim?: number;
 }
 
@@ -568,8 +576,8 @@ export function printTable(rows: Row[]): void {
   console.log(
     `${"scenario".padEnd(width)} ${"req/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"errors".padStart(7)} ${"× ceiling".padStart(10)}  aim`,
   );
-  for (const { name, run, ceiling, aim } of rows) {
-    const ratio = ceiling ? run.rps / ceiling.rps : Number.NaN;
+  for (const { name, run, ceiling, aim, ratio: given } of rows) {
+    const ratio = given ?? (ceiling ? run.rps / ceiling.rps : Number.NaN);
     const shown = ceiling ? ratio.toFixed(2) : "–";
     console.log(
       `${name.padEnd(width)} ${run.rps.toFixed(0).padStart(9)} ${run.latency.p50.toFixed(2).padStart(8)} ${run.latency.p99.toFixed(2).padStart(8)} ${String(run.errors).padStart(7)} ${shown.padStart(10)}  ${aimCell(ratio, aim)}`,
@@ -577,10 +585,16 @@ export function printTable(rows: Row[]): void {
   }
 }
 
-/** What the HTTP benches print under their tables: how the load was driven. */
-export function loadNote(): string {
+/**
+ * What the HTTP benches print under their tables: how the load was driven. `rounds` for the
+ * tables of measureScenarios, whose figures are medians of rounds.
+ */
+export function loadNote(opts: { rounds?: boolean } = {}): string {
   const { server, client } = loadCores();
-  return `wrk -t1 -c${CONNECTIONS} on CPU ${client}; servers (the app, and each ceiling: bare node:http replaying one captured answer, same status, headers and bytes) on CPU ${server}; ${WARMUP} s warm-up, ${DURATION} s measured; × ceiling = req/s ÷ the ceiling's req/s`;
+  const how = opts.rounds
+    ? `${ROUNDS} rounds of the scenario then its ceiling, ${DURATION} s each (a ${WARMUP} s warm-up before the first); req/s are the medians, × ceiling the median of each round's ratio`
+    : `${WARMUP} s warm-up, ${DURATION} s measured; × ceiling = req/s ÷ the ceiling's req/s`;
+  return `wrk -t1 -c${CONNECTIONS} on CPU ${client}; servers (the app, and each ceiling: bare node:http replaying one captured answer, same status, headers and bytes) on CPU ${server}; ${how}`;
 }
 
 /** One HTTP scenario: what to send, the status every answer must have, and its aim (× ceiling). */
@@ -592,17 +606,31 @@ export interface Scenario {
   aim?: number;
 }
 
-/** A measured scenario, with the answer captured before its run (what its ceiling replays). */
+/** A measured scenario: the answer captured before its runs, its median run, its ceiling's, and their ratio. */
 export interface Measured {
   name: string;
   url: string;
   request?: LoadRequest;
   answer: Captured;
   run: LoadResult;
+  ceiling: LoadResult;
+  /** The median over the rounds of (the scenario's req/s ÷ its ceiling's in the same round). */
+  ratio: number;
   aim?: number;
 }
 
-/** Captures one answer of each scenario, checks its status, then measures it with wrk. */
+/** The middle value (the upper of the two middle ones for an even count). */
+function median<T>(items: T[], by: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => by(a) - by(b));
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * Captures one answer of each scenario and checks its status, then measures it against its
+ * ceiling: a bare node:http server replaying that answer (status, headers, bytes) from memory,
+ * on the same core, sent the scenario's own request. The two are measured in turn, ROUNDS
+ * times, so each ratio compares runs made a few seconds apart.
+ */
 export async function measureScenarios(scenarios: Scenario[]): Promise<Measured[]> {
   const out: Measured[] = [];
   for (const s of scenarios) {
@@ -612,49 +640,51 @@ export async function measureScenarios(scenarios: Scenario[]): Promise<Measured[
         `${s.name}: answered ${answer.status}, not ${s.status}: ${answer.body.toString().slice(0, 500)}`,
       );
     }
-    const run = await measure({ url: s.url, request: s.request });
-    checkRun(s.name, run, answer);
-    out.push({ name: s.name, url: s.url, request: s.request, answer, run, aim: s.aim });
+    const bare = await startCeiling(answer);
+    try {
+      // the same path and query too, so the request line wrk sends is the same size
+      const { pathname, search } = new URL(s.url);
+      const ceilingSpec = { url: `${bare.base}${pathname}${search}`, request: s.request };
+      const rounds: { run: LoadResult; ceiling: LoadResult }[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const measureOnce = round === 0 ? measure : (spec: LoadSpec) => runWrk(spec, DURATION);
+        const run = await measureOnce({ url: s.url, request: s.request });
+        checkRun(s.name, run, answer);
+        const ceiling = await measureOnce(ceilingSpec);
+        checkRun(`ceiling for ${s.name}`, ceiling, answer);
+        rounds.push({ run, ceiling });
+      }
+      out.push({
+        name: s.name,
+        url: s.url,
+        request: s.request,
+        answer,
+        run: median(rounds, (r) => r.run.rps).run,
+        ceiling: median(rounds, (r) => r.ceiling.rps).ceiling,
+        ratio: median(
+          rounds.map((r) => r.run.rps / r.ceiling.rps),
+          (x) => x,
+        ),
+        aim: s.aim,
+      });
+    } finally {
+      await bare.stop();
+    }
   }
   return out;
 }
 
-function answerKey(answer: Captured): string {
-  const headers = answer.rawHeaders.filter(
-    (_, i, all) => (i % 2 === 0 ? all[i] : all[i - 1])!.toLowerCase() !== "date",
-  );
-  return JSON.stringify([answer.status, headers, answer.body.toString("base64")]);
-}
-
-/**
- * Measures the ceiling of every scenario: a bare node:http server replaying its captured answer,
- * on the same core, the same way (one ceiling per distinct answer: scenarios answered with the
- * same status, headers and bytes share it), sent the scenario's own request. Returns the
- * scenario rows, each with its ceiling, then the ceiling rows.
- */
-export async function withCeilings(measured: Measured[]): Promise<Row[]> {
+/** The rows to print: each scenario with its ratio, then each ceiling once per distinct answer. */
+export function withCeilings(measured: Measured[]): Row[] {
   const ceilings = new Map<string, Row>();
-  const rows: Row[] = [];
   for (const m of measured) {
-    const key = answerKey(m.answer);
-    let ceiling = ceilings.get(key);
-    if (!ceiling) {
-      const bare = await startCeiling(m.answer);
-      try {
-        // the same path and query too, so the request line wrk sends is the same size
-        const { pathname, search } = new URL(m.url);
-        const run = await measure({ url: `${bare.base}${pathname}${search}`, request: m.request });
-        checkRun(`ceiling for ${m.name}`, run, m.answer);
-        ceiling = {
-          name: `ceiling: bare node:http, ${m.answer.status} + ${m.answer.body.length} B body`,
-          run,
-        };
-      } finally {
-        await bare.stop();
-      }
-      ceilings.set(key, ceiling);
-    }
-    rows.push({ name: m.name, run: m.run, ceiling: ceiling.run, aim: m.aim });
+    ceilings.set(`${m.answer.status} ${m.answer.body.length} ${m.name}`, {
+      name: `ceiling: bare node:http, ${m.answer.status} + ${m.answer.body.length} B (${m.name.split(" (")[0]})`,
+      run: m.ceiling,
+    });
   }
-  return [...rows, ...ceilings.values()];
+  return [
+    ...measured.map((m) => ({ name: m.name, run: m.run, ceiling: m.ceiling, ratio: m.ratio, aim: m.aim })),
+    ...ceilings.values(),
+  ];
 }
