@@ -28,8 +28,8 @@ import {
   type CommunityHooks,
   pickListOf,
   pickSplit,
-  pickStanding,
   pickStandingNotice,
+  readerPick,
   recordPick,
   setVote,
   voteListOf,
@@ -203,14 +203,14 @@ export function accountOperations(deps: Deps, hooks: CommunityHooks = {}): ApiOp
     const userId = tokenAccount(c).id;
     // the same path as the comparison page's form: the network for the per-network cap, then the recompute
     await recordPick(deps, c, { userId, a: first, b: second, winner }, hooks);
-    const [split, standing] = await Promise.all([
-      pickSplit(db, first, second, userId),
-      winner ? pickStanding(db, { userId, a: first, b: second }) : null,
+    const [split, { mine, standing }] = await Promise.all([
+      pickSplit(db, first, second),
+      readerPick(db, userId, first, second),
     ]);
     const message = standing ? pickStandingNotice(standing) : null;
     return {
       tools: [ref(first), ref(second)],
-      pick: split.mine,
+      pick: mine,
       picks: [first, second].map((t) => ({ slug: t.slug, picks: split.counts[t.slug] ?? 0 })),
       total: split.total,
       counts: standing ? standing.reason === null : null,

@@ -15,7 +15,6 @@ export {
   type PickStanding,
   pickListOf,
   pickSplit,
-  pickStanding,
   type ReaderPick,
   readerPick,
   removeVotesOf,

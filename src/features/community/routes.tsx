@@ -13,7 +13,7 @@ import { write } from "../../http/write.ts";
 import { CommunityFigure, VoteControl } from "../../ui/tool-controls.tsx";
 import { findToolRefs } from "../tools/index.ts";
 import { ANY_PICK, type CommunityHooks, recordPick, voteScope } from "./record.ts";
-import { pickSplit, pickStanding, setVote } from "./service.ts";
+import { pickSplit, readerPick, setVote } from "./service.ts";
 import { HeadToHead } from "./views.tsx";
 
 /** Signed-out readers are sent to sign in, and come back to the page they were on. */
@@ -99,13 +99,13 @@ export function communityRoutes(deps: Deps, hooks: CommunityHooks = {}) {
     await recordPick(deps, c, { userId: user.id, a, b, winner }, hooks);
     if (!isEnhanced(c)) return c.redirect(returnTo, 303);
     const [first, second] = a.slug < b.slug ? [a, b] : [b, a];
-    const [split, standing] = await Promise.all([
-      pickSplit(db, first, second, user.id),
-      winner ? pickStanding(db, { userId: user.id, a, b }) : null,
+    const [split, { mine, standing }] = await Promise.all([
+      pickSplit(db, first, second),
+      readerPick(db, user.id, first, second),
     ]);
     return sendFragment(
       c,
-      <HeadToHead a={first} b={second} path={path} split={split} mine={split.mine} standing={standing} />,
+      <HeadToHead a={first} b={second} path={path} split={split} mine={mine} standing={standing} />,
     );
   });
 

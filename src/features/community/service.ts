@@ -239,27 +239,15 @@ export async function setPick(
     .execute();
 }
 
-/** How the picks on a pair split, and which one this account picked (if any). */
-export async function pickSplit(
-  db: Db,
-  a: ToolRef,
-  b: ToolRef,
-  userId?: number,
-): Promise<PickSplit & { mine: string | null }> {
+/** How the picks on a pair split: the same for every reader (their own pick: readerPick). */
+export async function pickSplit(db: Db, a: ToolRef, b: ToolRef): Promise<PickSplit> {
   const { low, high } = pairKey(a, b);
-  // one grouped read: each winner's picks, and how many of them are this account's (0 or 1 in all)
+  // one grouped read: each winner's picks, and how many of them counted at the last recompute
   const rows = await db
     .selectFrom("picks")
     .select((eb) => [
       "winner_tool_id",
       eb.fn.countAll<number>().as("n"),
-      eb.fn
-        .sum<number>(
-          userId === undefined
-            ? eb.lit(0)
-            : eb.case().when("user_id", "=", userId).then(eb.lit(1)).else(eb.lit(0)).end(),
-        )
-        .as("mine"),
       // counted as the last recompute judged it; a pick made or changed since is pending (null)
       eb.fn
         .sum<number>(eb.case().when("outcome", "=", "counted").then(eb.lit(1)).else(eb.lit(0)).end())
@@ -270,11 +258,9 @@ export async function pickSplit(
     .groupBy("winner_tool_id")
     .execute();
   const count = (t: ToolRef) => Number(rows.find((r) => r.winner_tool_id === t.id)?.n ?? 0);
-  const own = rows.find((r) => Number(r.mine) > 0);
-  const mine = own ? (own.winner_tool_id === a.id ? a.slug : b.slug) : null;
   const counts = { [a.slug]: count(a), [b.slug]: count(b) };
   const counted = rows.reduce((n, r) => n + Number(r.counted ?? 0), 0);
-  return { counts, total: count(a) + count(b), counted, mine };
+  return { counts, total: count(a) + count(b), counted };
 }
 
 /** What a comparison shows of its reader: their own pick on the pair, and whether it counts yet. */
@@ -320,20 +306,6 @@ export interface PickStanding {
 }
 
 /**
- * Applies the leaderboard's waiting period and daily caps to an account's current pick on a
- * pair, exactly as the recompute will (the same domain rule over the same day's picks of the
- * account and its network). Null when the account has no pick on the pair.
- */
-export async function pickStanding(
-  db: Db,
-  opts: { userId: number; a: ToolRef; b: ToolRef; now?: number },
-): Promise<PickStanding | null> {
-  const { low, high } = pairKey(opts.a, opts.b);
-  const [pick] = await pickOfAccount(db, opts.userId, low, high);
-  return pick ? standingOf(db, { userId: opts.userId, low, high, pick, now: opts.now }) : null;
-}
-
-/**
  * A day's picks by an account or its network, with each picker's account age. A null network
  * matches nothing (`network = NULL` is never true), leaving the account's own picks.
  */
@@ -356,7 +328,11 @@ const picksSharingCaps = prepared(4, (db, from: string, to: string, userId: numb
     .where((eb) => eb.or([eb("picks.user_id", "=", userId), eb("picks.network", "=", network)])),
 );
 
-/** pickStanding for a pick already read. */
+/**
+ * Applies the leaderboard's waiting period and daily caps to an account's pick on a pair (read
+ * already), exactly as the recompute will: the same domain rule over the same day's picks of
+ * the account and its network.
+ */
 async function standingOf(
   db: Db,
   opts: {
