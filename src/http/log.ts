@@ -52,8 +52,9 @@ export function createLogger(
     );
   }
   // lines are gathered up to 8 KB per write (a busy server makes one write of ~40 lines instead
-  // of 40), and flushed every second so a quiet server's lines still show at once; main.ts
-  // flushes what is left when it stops
+  // of 40: each write is a hand-off to libuv's thread pool, on the server's own core), and
+  // flushed every second, so a quiet server's lines show within a second; main.ts flushes at
+  // start and at stop
   const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: 8192 });
   if (!destination) setInterval(() => (stream as { flush?: () => void }).flush?.(), 1000).unref();
   const logger = pino(options, stream);
