@@ -1,7 +1,7 @@
 /** axe-core in Chromium over the main pages, light and dark, and a 320 px wide layout check. */
 import { describe, expect, it } from "vitest";
 import { axeViolations } from "../support/axe.ts";
-import { browserAvailable, signInThroughOutbox, useLiveBrowser } from "../support/browser.ts";
+import { accountNav, browserAvailable, signInThroughOutbox, useLiveBrowser } from "../support/browser.ts";
 
 const PAGES = [
   "/",
@@ -15,6 +15,7 @@ const PAGES = [
   "/newsletter",
   "/newsletter/issues",
   "/api",
+  "/privacy",
 ];
 
 describe.runIf(browserAvailable())("browser: accessibility and small screens", () => {
@@ -93,4 +94,26 @@ describe.runIf(browserAvailable())("browser: accessibility of signed-in and admi
       await context.close();
     }
   }, 120_000);
+
+  it("lines the signed-in header up: the main links, the account links and Sign out on one line", async () => {
+    const context = await live.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${live.site.url}/sign-in`);
+    await signInThroughOutbox(page, "admin@example.com");
+    await page.goto(`${live.site.url}/tools`);
+    const middle = async (box: Promise<{ y: number; height: number } | null>) => {
+      const b = await box;
+      if (!b) throw new Error("not on the page");
+      return b.y + b.height / 2;
+    };
+    const main = page.getByRole("navigation", { name: "Main" });
+    const account = accountNav(page);
+    const middles = [
+      await middle(main.getByRole("link", { name: "Tools" }).boundingBox()),
+      await middle(account.getByRole("link", { name: "Account" }).boundingBox()),
+      await middle(account.getByRole("button", { name: "Sign out" }).boundingBox()),
+    ];
+    expect(Math.max(...middles) - Math.min(...middles)).toBeLessThanOrEqual(2);
+    await context.close();
+  });
 });

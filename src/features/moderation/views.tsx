@@ -331,6 +331,15 @@ function ReasonForm(props: {
 /** "sessionsEnded" → "sessions ended": detail keys are camelCase JSON, readers want words. */
 const words = (key: string) => key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 
+function describeObject(value: Record<string, unknown>): string {
+  const entries = Object.entries(value).map(([k, v]) => {
+    if (v && typeof v === "object" && !Array.isArray(v))
+      return `${words(k)} (${describeObject(v as Record<string, unknown>)})`;
+    return `${words(k)} ${Array.isArray(v) ? v.map(String).join(", ") : v === null || v === undefined ? "none" : String(v)}`;
+  });
+  return entries.join(", ") || "none";
+}
+
 function describeDetail(detail: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(detail)) {
@@ -344,6 +353,9 @@ function describeDetail(detail: Record<string, unknown>): string {
           : String(v),
       );
       parts.push(`${words(key)}: ${items.join(", ") || "none"}`);
+    } else if (value && typeof value === "object") {
+      // { votes: 2, sessions: 1 } → "votes 2, sessions 1"; nested objects the same way, in brackets
+      parts.push(`${words(key)}: ${describeObject(value as Record<string, unknown>)}`);
     } else {
       parts.push(`${words(key)}: ${value === null || value === undefined ? "none" : String(value)}`);
     }

@@ -414,6 +414,9 @@ describe.each(testEngines())("a reader's data on %s", (engine) => {
     expect(audit).toContain("account.delete");
     expect(audit).toContain("address of a deleted account removed");
     expect(audit).not.toContain(email);
+    // what was removed, in words
+    expect(audit).not.toContain("[object Object]");
+    expect(audit).toMatch(/removed: [^<]*votes 1[^<]*sessions 1/);
     const entry = await db()
       .selectFrom("audit_log")
       .selectAll()
