@@ -62,6 +62,20 @@ const gzipAsync = promisify(gzip);
  */
 export function negotiate(acceptEncoding: string | null | undefined): Encoding | undefined {
   if (!acceptEncoding) return undefined;
+  // browsers send one of a handful of headers, so each is parsed once (page-cache hits ask every time)
+  const known = negotiated.get(acceptEncoding);
+  if (known !== undefined) return known || undefined;
+  const encoding = parseAcceptEncoding(acceptEncoding);
+  if (negotiated.size >= NEGOTIATED_KEPT) negotiated.clear();
+  negotiated.set(acceptEncoding, encoding ?? "");
+  return encoding;
+}
+
+/** Accept-Encoding headers seen, with the coding each chose ("" for identity). */
+const negotiated = new Map<string, Encoding | "">();
+const NEGOTIATED_KEPT = 64;
+
+function parseAcceptEncoding(acceptEncoding: string): Encoding | undefined {
   const q = new Map<string, number>();
   for (const part of acceptEncoding.split(",")) {
     const [rawName = "", ...params] = part.split(";");

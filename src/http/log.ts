@@ -28,8 +28,8 @@ const jsonStreams = new WeakMap<Logger, DestinationStream>();
 
 /**
  * A logger at the configured level. In production (and tests) one JSON object a line on
- * stdout, written asynchronously (pino's sonic-boom buffers and flushes, so a busy server never
- * waits on a slow terminal or pipe); in development the same lines made readable by pino-pretty,
+ * stdout, gathered into writes of up to 8 KB (see below): a reader of stdout that stops reading
+ * (a stalled log collector) would in the end stall the server, as with pino's defaults; in development the same lines made readable by pino-pretty,
  * run as a plain synchronous stream in this thread: pino's worker-thread transports find their
  * worker by file path, which the esbuild bundle (dist/main.js) would not carry. A given
  * destination (tests) receives the JSON lines.
@@ -51,11 +51,11 @@ export function createLogger(
       pretty({ sync: true, colorize: process.stdout.isTTY, ignore: "pid,hostname", singleLine: true }),
     );
   }
-  // lines are gathered up to 8 KB per write (a busy server makes one write of ~40 lines instead
-  // of 40: each write is a hand-off to libuv's thread pool, on the server's own core), and
-  // flushed every second, so a quiet server's lines show within a second; main.ts flushes at
-  // start and at stop
-  const stream = destination ?? pino.destination({ dest: 1, sync: false, minLength: 8192 });
+  // lines are gathered up to 8 KB and written synchronously (pino's own default): one write(2)
+  // of ~40 lines instead of 40, and no hand-off to libuv's thread pool, which on a one-core
+  // server cost more than the write. Flushed every second, so a quiet server's lines show
+  // within a second; main.ts flushes at start and at stop.
+  const stream = destination ?? pino.destination({ dest: 1, sync: true, minLength: 8192 });
   if (!destination) setInterval(() => (stream as { flush?: () => void }).flush?.(), 1000).unref();
   const logger = pino(options, stream);
   jsonStreams.set(logger, stream);

@@ -251,6 +251,22 @@ function headsOf(page: CachedPage): Map<string, string[]> {
   return heads;
 }
 
+/**
+ * A stored header list with the request's id after it, in a list kept for the purpose: a hit
+ * would otherwise copy its header list to add one header. Safe to reuse because writeHead reads
+ * the list before it returns.
+ */
+const idSlots = new WeakMap<string[], string[]>();
+function withRequestId(head: string[], id: string): string[] {
+  let slot = idSlots.get(head);
+  if (!slot) {
+    slot = [...head, "x-request-id", ""];
+    idSlots.set(head, slot);
+  }
+  slot[slot.length - 1] = id;
+  return slot;
+}
+
 /** The header list of a 304 confirming `tag`: the stored headers and that ETag. */
 function notModifiedHead(page: CachedPage, tag: string): string[] {
   const head: string[] = [];
@@ -506,8 +522,7 @@ export class PageCache {
     if (etagMatches(ifNoneMatch, page.etag)) {
       const tag = heldTag(ifNoneMatch, page.etag);
       const held = entry.notModified.get(tag) ?? notModifiedHead(page, tag);
-      const head = report?.id ? held.concat("x-request-id", report.id) : held;
-      res.writeHead(304, head);
+      res.writeHead(304, report?.id ? withRequestId(held, report.id) : held);
       res.end();
       if (report) {
         report.route = page.route;
@@ -518,7 +533,7 @@ export class PageCache {
     // whoever stored the page put Vary: Accept-Encoding among its headers (compressible types)
     const variant = pickVariant(req.headers["accept-encoding"], page.variants);
     const head = entry.heads.get(variant?.encoding ?? "") ?? headFor(page, variant);
-    res.writeHead(page.status, report?.id ? head.concat("x-request-id", report.id) : head);
+    res.writeHead(page.status, report?.id ? withRequestId(head, report.id) : head);
     const body = req.method === "HEAD" ? undefined : (variant?.body ?? page.body);
     res.end(body);
     if (report) {
