@@ -519,9 +519,11 @@ export class PageCache {
     if (!entry) return false;
     const { page } = entry;
     const ifNoneMatch = req.headers["if-none-match"];
-    if (etagMatches(ifNoneMatch, page.etag)) {
-      const tag = heldTag(ifNoneMatch, page.etag);
-      const held = entry.notModified.get(tag) ?? notModifiedHead(page, tag);
+    // a browser sends back exactly the tag it holds: that string is a key of notModified itself
+    const exact = ifNoneMatch === undefined ? undefined : entry.notModified.get(ifNoneMatch);
+    if (exact || etagMatches(ifNoneMatch, page.etag)) {
+      const tag = exact ? (ifNoneMatch as string) : heldTag(ifNoneMatch, page.etag);
+      const held = exact ?? entry.notModified.get(tag) ?? notModifiedHead(page, tag);
       res.writeHead(304, report?.id ? withRequestId(held, report.id) : held);
       res.end();
       if (report) {
