@@ -277,6 +277,11 @@ function notModifiedHead(page: CachedPage, tag: string): string[] {
   return head;
 }
 
+/** A stored page's 304 header list for a tag, made now if it is not one of the kept ones. */
+function notModifiedFor(entry: Entry, tag: string): string[] {
+  return entry.notModified.get(tag) ?? notModifiedHead(entry.page, tag);
+}
+
 /** The header lists of a page's 304s, one per ETag a client may hold. */
 function notModifiedHeadsOf(page: CachedPage): Map<string, string[]> {
   const tags = [page.etag, ...Object.values(page.variants ?? {}).map((v) => v?.etag ?? page.etag)];
@@ -522,8 +527,7 @@ export class PageCache {
     // a browser sends back exactly the tag it holds: that string is a key of notModified itself
     const exact = ifNoneMatch === undefined ? undefined : entry.notModified.get(ifNoneMatch);
     if (exact || etagMatches(ifNoneMatch, page.etag)) {
-      const tag = exact ? (ifNoneMatch as string) : heldTag(ifNoneMatch, page.etag);
-      const held = exact ?? entry.notModified.get(tag) ?? notModifiedHead(page, tag);
+      const held = exact ?? notModifiedFor(entry, heldTag(ifNoneMatch, page.etag));
       res.writeHead(304, report?.id ? withRequestId(held, report.id) : held);
       res.end();
       if (report) {
