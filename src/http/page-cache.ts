@@ -229,13 +229,21 @@ interface Entry {
 /** Headers that differ by coding, so headFor sets them itself. */
 const OWN_HEADERS = new Set(["etag", "content-encoding", "content-length"]);
 
-/** The header list a 200 of one coding sends: the stored headers, its ETag, coding and length. */
-function headFor(page: CachedPage, variant: Variant | undefined): string[] {
+/**
+ * The stored headers as a flat list, without those each answer sets itself (some stores keep
+ * the identity ETag among them: each coding, and each 304, sends its own).
+ */
+function sharedHead(page: CachedPage): string[] {
   const head: string[] = [];
   for (const [name, value] of Object.entries(page.headers)) {
-    // some stores keep the identity ETag among the headers: each coding sends its own below
     if (!OWN_HEADERS.has(name.toLowerCase())) head.push(name, value);
   }
+  return head;
+}
+
+/** The header list a 200 of one coding sends: the stored headers, its ETag, coding and length. */
+function headFor(page: CachedPage, variant: Variant | undefined): string[] {
+  const head = sharedHead(page);
   head.push("etag", variant?.etag ?? page.etag);
   if (variant) head.push("content-encoding", variant.encoding);
   head.push("content-length", String((variant?.body ?? page.body).length));
@@ -269,12 +277,7 @@ function withRequestId(head: string[], id: string): string[] {
 
 /** The header list of a 304 confirming `tag`: the stored headers and that ETag. */
 function notModifiedHead(page: CachedPage, tag: string): string[] {
-  const head: string[] = [];
-  for (const [name, value] of Object.entries(page.headers)) {
-    if (!OWN_HEADERS.has(name.toLowerCase())) head.push(name, value);
-  }
-  head.push("etag", tag);
-  return head;
+  return [...sharedHead(page), "etag", tag];
 }
 
 /** A stored page's 304 header list for a tag, made now if it is not one of the kept ones. */
